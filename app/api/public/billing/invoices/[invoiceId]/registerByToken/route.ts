@@ -1,0 +1,25 @@
+import { registerByToken } from "@/lib/server/billing/register-by-token";
+import { AppError } from "@/lib/server/errors";
+import { clientIpOf, handleRoute, jsonResponse } from "@/lib/server/http";
+import { IdempotencyKeySchema } from "@/lib/validation/registration";
+
+export const dynamic = "force-dynamic";
+
+/** SPEC §3.1. The body is ignored; the basket GUID travels in `?token=`. */
+export async function POST(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
+  return handleRoute(async () => {
+    const { invoiceId } = await context.params;
+    const tokens = new URL(request.url).searchParams.getAll("token");
+    const rawKey = request.headers.get("idempotency-key");
+    const idempotencyKey = rawKey === null ? null : IdempotencyKeySchema.safeParse(rawKey);
+    if (idempotencyKey && !idempotencyKey.success) throw new AppError("idempotency_key_invalid");
+
+    const { token } = await registerByToken({
+      invoiceId,
+      token: tokens.length === 1 ? (tokens[0] ?? null) : null,
+      idempotencyKey: idempotencyKey?.data ?? null,
+      clientIp: clientIpOf(request),
+    });
+    return jsonResponse({ Token: token });
+  });
+}

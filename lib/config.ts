@@ -1,0 +1,170 @@
+import "server-only";
+
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The environment, validated once. Read it through getConfig(): nothing is evaluated at import time,
+ * so `next build` never needs production secrets.
+ */
+
+const DEFAULT_DATABASE_URL = "file:./.data/app.db";
+const DATA_DIR = ".data";
+const DEV_SECRET_FILE = path.join(DATA_DIR, "invoice-token-secret");
+/** 256 bits, written as at least 32 characters. */
+const MIN_SECRET_LENGTH = 32;
+/** Values that appear in documentation and must never sign anything real. */
+const PLACEHOLDER_SECRET = /change[-_ ]?me|replace[-_ ]?me|example|placeholder|secret{2,}/i;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  // The explicit development flag: lets a production build (`next start`) run with a local secret.
+  APP_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "test", "production"]).optional()),
+  PORT: positiveInt(3000),
+  APP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must be a file: URL (SQLite) or a postgresql:// URL"),
+  ),
+  INVOICE_TOKEN_SECRETS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  INVOICE_TOKEN_ISSUER: z.string().min(1).default("coworking-billing"),
+  INVOICE_TOKEN_TTL_SECONDS: positiveInt(3600),
+  BASKET_TTL_HOURS: positiveInt(24),
+  PAYMENT_PENDING_RETRY_AFTER_SECONDS: positiveInt(3),
+  // Attempts are weighed in points: every attempt costs 1, a refused one RATE_LIMIT_FAILURE_COST more.
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_IP_POINTS: positiveInt(600),
+  RATE_LIMIT_TOKEN_POINTS: positiveInt(60),
+  RATE_LIMIT_FAILURE_COST: z.coerce.number().int().min(0).default(4),
+  // Reverse proxies in front of the app that append to X-Forwarded-For; the client is the Nth entry from the
+  // right. Without a proxy, Next.js itself writes the peer address there, so 1 fits both.
+  TRUST_PROXY_HOPS: positiveInt(1),
+});
+
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+export interface SigningKey {
+  /** Names the key in the JWT header without revealing it. */
+  kid: string;
+  secret: Uint8Array;
+}
+
+export interface AppConfig {
+  mode: "development" | "test" | "production";
+  port: number;
+  appUrl: string;
+  database: { url: string; provider: DatabaseProvider };
+  invoiceToken: { issuer: string; ttlSeconds: number; keys: [SigningKey, ...SigningKey[]] };
+  basketTtlHours: number;
+  paymentPendingRetryAfterSeconds: number;
+  rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number };
+  trustProxyHops: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function resolveMode(env: z.infer<typeof EnvSchema>): AppConfig["mode"] {
+  if (env.APP_ENV) return env.APP_ENV;
+  return env.NODE_ENV;
+}
+
+function toSigningKey(secret: string): SigningKey {
+  const kid = createHash("sha256").update(secret).digest("base64url").slice(0, 12);
+  return { kid, secret: new TextEncoder().encode(secret) };
+}
+
+function readOrCreateDevSecret(): string {
+  mkdirSync(DATA_DIR, { recursive: true });
+  try {
+    return readFileSync(DEV_SECRET_FILE, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    // "wx": when two processes start at once, the first write wins and both use it.
+    writeFileSync(DEV_SECRET_FILE, secret + "\n", { flag: "wx", mode: 0o600 });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return readFileSync(DEV_SECRET_FILE, "utf8").trim();
+  }
+}
+
+function resolveSigningKeys(raw: string | undefined, mode: AppConfig["mode"]): [SigningKey, ...SigningKey[]] {
+  const secrets = (raw ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+  if (secrets.length === 0) {
+    if (mode === "production") {
+      throw new ConfigError(
+        "INVOICE_TOKEN_SECRETS is required in production: one or more comma-separated secrets of at least " +
+          `${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`). ` +
+          "For a local run set APP_ENV=development and a secret is generated under .data/.",
+      );
+    }
+    secrets.push(readOrCreateDevSecret());
+  }
+  for (const [index, secret] of secrets.entries()) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`INVOICE_TOKEN_SECRETS: secret #${index + 1} is shorter than ${MIN_SECRET_LENGTH} characters`);
+    }
+    if (mode === "production" && PLACEHOLDER_SECRET.test(secret)) {
+      throw new ConfigError(`INVOICE_TOKEN_SECRETS: secret #${index + 1} is a placeholder, not a real secret`);
+    }
+  }
+  const [first, ...rest] = secrets.map(toSigningKey);
+  return [first!, ...rest];
+}
+
+export function databaseProviderOf(url: string): DatabaseProvider {
+  return url.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  const mode = resolveMode(env);
+  return {
+    mode,
+    port: env.PORT,
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL) },
+    invoiceToken: {
+      issuer: env.INVOICE_TOKEN_ISSUER,
+      ttlSeconds: env.INVOICE_TOKEN_TTL_SECONDS,
+      keys: resolveSigningKeys(env.INVOICE_TOKEN_SECRETS, mode),
+    },
+    basketTtlHours: env.BASKET_TTL_HOURS,
+    paymentPendingRetryAfterSeconds: env.PAYMENT_PENDING_RETRY_AFTER_SECONDS,
+    rateLimit: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      ipPoints: env.RATE_LIMIT_IP_POINTS,
+      tokenPoints: env.RATE_LIMIT_TOKEN_POINTS,
+      failureCost: env.RATE_LIMIT_FAILURE_COST,
+    },
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,103 @@
+import "server-only";
+
+import { timingSafeEqual } from "node:crypto";
+
+import type { Db, Tx } from "@/lib/server/db";
+import type { ErrorCode } from "@/lib/server/errors";
+import { sha256Hex } from "@/lib/server/hash";
+import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
+
+/**
+ * The checks of SPEC §3.1, steps 1–6, in their order, reading only. The endpoint acts on the decision;
+ * the staff dry run reports it. Keeping both on this one function is what makes the dry run truthful.
+ */
+
+const basketSelect = {
+  id: true,
+  businessId: true,
+  guestFullName: true,
+  guestEmail: true,
+  guestCompany: true,
+  guestPhone: true,
+  completedAt: true,
+  expiresAt: true,
+  consumedAt: true,
+  consumedKeyHash: true,
+  invoice: { select: { id: true, number: true, paidAt: true, customerId: true } },
+} as const;
+
+export type EvaluatedBasket = NonNullable<Awaited<ReturnType<typeof findBasket>>>;
+export type EvaluatedInvoice = NonNullable<EvaluatedBasket["invoice"]>;
+
+export type RegistrationDecision =
+  | { kind: "refuse"; code: ErrorCode; basket: EvaluatedBasket | null }
+  | { kind: "replay"; basket: EvaluatedBasket; invoice: EvaluatedInvoice & { customerId: number } }
+  | { kind: "register"; basket: EvaluatedBasket; invoice: EvaluatedInvoice };
+
+export interface RegistrationRequest {
+  /** The `token` query parameter; null when absent or given more than once. */
+  token: string | null;
+  /** The `{invoiceId}` path segment, unparsed. */
+  invoiceId: string;
+  /** The Idempotency-Key header, already validated; null when absent. */
+  idempotencyKey: string | null;
+}
+
+function findBasket(db: Db | Tx, tokenHash: string) {
+  return db.basketSession.findUnique({ where: { tokenHash }, select: basketSelect });
+}
+
+/** The hash under which a basket token is stored, or null when the input is not a GUID. */
+export function basketTokenHash(token: string | null): string | null {
+  const parsed = BasketTokenSchema.safeParse(token);
+  return parsed.success ? sha256Hex(parsed.data) : null;
+}
+
+export function idempotencyKeyHash(key: string): string {
+  return sha256Hex(key);
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+export async function evaluateRegistration(
+  db: Db | Tx,
+  request: RegistrationRequest,
+  now: Date,
+): Promise<RegistrationDecision> {
+  // 1. token missing or not a GUID
+  const tokenHash = basketTokenHash(request.token);
+  if (!tokenHash) return { kind: "refuse", code: "basket_token_invalid", basket: null };
+
+  // 2. no basket session has that token
+  const basket = await findBasket(db, tokenHash);
+  if (!basket) return { kind: "refuse", code: "basket_token_invalid", basket: null };
+
+  // 3. invoice id malformed, unknown, or not the one this basket produced: one answer for all three
+  const invoiceId = InvoiceIdSchema.safeParse(request.invoiceId);
+  const invoice = basket.invoice;
+  if (!invoiceId.success || !invoice || invoice.id !== invoiceId.data) {
+    return { kind: "refuse", code: "invoice_not_found", basket };
+  }
+
+  // 4. already consumed, unless this is the retry of the request that consumed it
+  if (basket.consumedAt) {
+    const { customerId } = invoice;
+    const isReplay =
+      request.idempotencyKey !== null &&
+      basket.consumedKeyHash !== null &&
+      sameHash(basket.consumedKeyHash, idempotencyKeyHash(request.idempotencyKey)) &&
+      now < basket.expiresAt;
+    if (isReplay && customerId !== null) return { kind: "replay", basket, invoice: { ...invoice, customerId } };
+    return { kind: "refuse", code: "basket_token_used", basket };
+  }
+
+  // 5. expired
+  if (now >= basket.expiresAt) return { kind: "refuse", code: "basket_token_expired", basket };
+
+  // 6. payment not completed
+  if (!basket.completedAt || !invoice.paidAt) return { kind: "refuse", code: "payment_pending", basket };
+
+  return { kind: "register", basket, invoice };
+}

@@ -1,0 +1,121 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { logger } from "@/lib/server/logger";
+
+/** Stable machine codes of every error the API answers with, and their HTTP status. */
+export const errorStatus = {
+  bad_request: 400,
+  idempotency_key_invalid: 400,
+  basket_token_invalid: 401,
+  basket_token_used: 401,
+  basket_token_expired: 401,
+  invoice_token_invalid: 401,
+  invoice_token_expired: 401,
+  unauthorized: 401,
+  invoice_not_found: 404,
+  not_found: 404,
+  payment_pending: 409,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+const errorText: Record<ErrorCode, { title: string; detail: string }> = {
+  bad_request: { title: "Bad request", detail: "The request is not valid." },
+  idempotency_key_invalid: {
+    title: "Invalid Idempotency-Key",
+    detail: "The Idempotency-Key header must be 8 to 255 printable ASCII characters.",
+  },
+  basket_token_invalid: {
+    title: "Invalid checkout token",
+    detail: "The checkout token is missing or does not match any checkout.",
+  },
+  basket_token_used: {
+    title: "Checkout already completed",
+    detail: "This checkout has already been used to register. Sign in to the customer portal instead.",
+  },
+  basket_token_expired: {
+    title: "Checkout link expired",
+    detail: "This checkout link has expired. Your payment is safe; contact us to access your invoice.",
+  },
+  invoice_token_invalid: {
+    title: "Invalid invoice token",
+    detail: "The invoice token is missing, malformed or not valid for this service.",
+  },
+  invoice_token_expired: {
+    title: "Invoice token expired",
+    detail: "The invoice token has expired. Sign in to the customer portal to download the invoice.",
+  },
+  unauthorized: { title: "Not signed in", detail: "Sign in to continue." },
+  invoice_not_found: { title: "Invoice not found", detail: "No invoice matches this request." },
+  not_found: { title: "Not found", detail: "Nothing matches this request." },
+  payment_pending: {
+    title: "Payment not completed yet",
+    detail: "The payment for this checkout has not been confirmed yet. Try again shortly.",
+  },
+  rate_limited: { title: "Too many attempts", detail: "Too many attempts. Wait a moment and try again." },
+  internal_error: { title: "Internal server error", detail: "An unexpected error occurred." },
+  service_unavailable: { title: "Service unavailable", detail: "The service is temporarily unavailable." },
+};
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, options: { detail?: string; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(options.detail ?? errorText[code].detail, { cause: options.cause });
+    this.code = code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+}
+
+export function problemBody(code: ErrorCode, detail?: string): ProblemBody {
+  return {
+    type: `urn:problem:${code}`,
+    title: errorText[code].title,
+    status: errorStatus[code],
+    detail: detail ?? errorText[code].detail,
+    code,
+  };
+}
+
+function problemResponse(body: ProblemBody, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+/**
+ * Turns anything thrown into an RFC 9457 response. An AppError answers with its code; anything else is
+ * logged with a correlation id and answered with a generic 500 that reveals nothing of the cause.
+ */
+export function toProblemResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = {};
+    if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+    return problemResponse(problemBody(error.code, error.message), headers);
+  }
+  const correlationId = randomUUID();
+  logger.error("unhandled error", { correlationId, error });
+  return problemResponse(problemBody("internal_error", `An unexpected error occurred. Reference: ${correlationId}.`), {
+    "X-Correlation-Id": correlationId,
+  });
+}

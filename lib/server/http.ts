@@ -1,0 +1,30 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import { toProblemResponse } from "@/lib/server/errors";
+
+/** JSON with `Cache-Control: no-store`, as every API response (SPEC §3). */
+export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...init.headers },
+  });
+}
+
+/** Runs a route handler's work and turns whatever it throws into a problem response. */
+export async function handleRoute(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    return toProblemResponse(error);
+  }
+}
+
+/** The client address: the entry of X-Forwarded-For written by the nearest trusted hop. */
+export function clientIpOf(request: Request): string {
+  const forwarded = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return forwarded[forwarded.length - getConfig().trustProxyHops] ?? forwarded[0] ?? "unknown";
+}

@@ -1,0 +1,100 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
+
+import { getConfig, type SigningKey } from "@/lib/config";
+import { AppError } from "@/lib/server/errors";
+
+/**
+ * The invoice-scoped token of SPEC §3.4: an HS256 JWT that opens one invoice and nothing else.
+ * It carries ids only, never personal data.
+ */
+export const INVOICE_TOKEN_TYPE = "invoice-access+jwt";
+export const INVOICE_TOKEN_AUDIENCE = "invoice";
+export const INVOICE_TOKEN_SCOPES = ["invoice:read", "invoice:pdf"] as const;
+export type InvoiceTokenScope = (typeof INVOICE_TOKEN_SCOPES)[number];
+
+const ALGORITHM = "HS256";
+/** Small allowance for clocks of different instances. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface InvoiceTokenClaims {
+  invoiceId: number;
+  customerId: number;
+  tokenId: string;
+  expiresAt: Date;
+}
+
+export async function mintInvoiceToken(input: { invoiceId: number; customerId: number; now?: Date }): Promise<string> {
+  const { invoiceToken } = getConfig();
+  const [signingKey] = invoiceToken.keys;
+  const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({ cid: input.customerId, scope: INVOICE_TOKEN_SCOPES.join(" ") })
+    .setProtectedHeader({ alg: ALGORITHM, typ: INVOICE_TOKEN_TYPE, kid: signingKey.kid })
+    .setIssuer(invoiceToken.issuer)
+    .setAudience(INVOICE_TOKEN_AUDIENCE)
+    .setSubject(String(input.invoiceId))
+    .setIssuedAt(issuedAt)
+    .setNotBefore(issuedAt)
+    .setExpirationTime(issuedAt + invoiceToken.ttlSeconds)
+    .setJti(randomUUID())
+    .sign(signingKey.secret);
+}
+
+function findKey(token: string, keys: readonly SigningKey[]): SigningKey {
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw new AppError("invoice_token_invalid");
+  }
+  const key = keys.find((candidate) => candidate.kid === kid);
+  if (!key) throw new AppError("invoice_token_invalid");
+  return key;
+}
+
+/**
+ * Verifies a token for the invoice named by the request path. Pins the algorithm, `typ`, `iss` and `aud`.
+ * Throws invoice_token_invalid / invoice_token_expired (401), or invoice_not_found (404) when the token is
+ * valid but for another invoice.
+ */
+export async function verifyInvoiceToken(input: {
+  token: string | null | undefined;
+  invoiceId: number | null;
+  scope: InvoiceTokenScope;
+}): Promise<InvoiceTokenClaims> {
+  const { invoiceToken } = getConfig();
+  if (!input.token) throw new AppError("invoice_token_invalid");
+  const key = findKey(input.token, invoiceToken.keys);
+
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(input.token, key.secret, {
+      algorithms: [ALGORITHM],
+      typ: INVOICE_TOKEN_TYPE,
+      issuer: invoiceToken.issuer,
+      audience: INVOICE_TOKEN_AUDIENCE,
+      requiredClaims: ["sub", "exp", "iat", "nbf", "jti"],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new AppError("invoice_token_expired");
+    if (error instanceof errors.JOSEError) throw new AppError("invoice_token_invalid");
+    throw error;
+  }
+
+  const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
+  if (!scopes.includes(input.scope) || typeof payload.cid !== "number" || !/^[1-9][0-9]*$/.test(payload.sub ?? "")) {
+    throw new AppError("invoice_token_invalid");
+  }
+  if (input.invoiceId === null || payload.sub !== String(input.invoiceId)) throw new AppError("invoice_not_found");
+
+  return {
+    invoiceId: input.invoiceId,
+    customerId: payload.cid,
+    tokenId: String(payload.jti),
+    expiresAt: new Date((payload.exp ?? 0) * 1000),
+  };
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+import { GuestDetailsSchema } from "@/lib/validation/guest";
+
+export const BasketLineInputSchema = z.object({
+  productId: z.number().int().positive(),
+  quantity: z.number().int().min(1, "Choose at least one").max(100, "At most 100 of one product"),
+});
+
+export const GuestCheckoutInputSchema = z.object({
+  guest: GuestDetailsSchema,
+  lines: z
+    .array(BasketLineInputSchema)
+    .min(1, "Choose at least one product")
+    .max(50, "At most 50 different products")
+    .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, "Each product once"),
+});
+export type GuestCheckoutInput = z.input<typeof GuestCheckoutInputSchema>;

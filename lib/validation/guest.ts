@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((value) => (value ? value : undefined));
+
+/** The guest's details, as the checkout form and the server both validate them. */
+export const GuestDetailsSchema = z.object({
+  fullName: z.string().trim().min(1, "Enter your full name").max(200, "Your name must be at most 200 characters"),
+  email: z.string().trim().max(254, "The e-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
+  company: optionalText(200),
+  phone: optionalText(40),
+  billingLine1: optionalText(200),
+  billingLine2: optionalText(200),
+  billingCity: optionalText(100),
+  billingPostalCode: optionalText(20),
+  billingCountry: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, "Use a two-letter country code")
+    .transform((code) => code.toUpperCase())
+    .optional(),
+});
+export type GuestDetails = z.infer<typeof GuestDetailsSchema>;
+
+/** E-mails are stored trimmed and lower-cased, so one address is one customer per business. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
