@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { getDb } from "@/lib/server/db";
@@ -378,13 +378,24 @@ describe("POST /registerByToken – faults", () => {
     await db.$executeRawUnsafe(
       `CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'injected outbox fault'); END`,
     );
+    process.env.LOG_IN_TESTS = "1";
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const failed = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "fault-key-1" } });
       expectProblem(failed, 500, "internal_error");
       expect(JSON.stringify(failed.body)).not.toMatch(/injected|OutboxMessage|trigger|prisma|sqlite|at \w+ \(/i);
-      expect(failed.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
+      const correlationId = failed.headers.get("x-correlation-id");
+      expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(String(failed.body.detail)).toContain(correlationId);
+      // The operator sees the cause under the same id, and never the basket GUID.
+      const log = logged.mock.calls.map((call) => String(call[0])).join("\n");
+      expect(log).toContain(correlationId);
+      expect(log).toContain("outboxMessage.create");
+      expect(log).not.toContain(checkout.token);
       expect(await stateOf(checkout)).toEqual(before);
     } finally {
+      logged.mockRestore();
+      delete process.env.LOG_IN_TESTS;
       await db.$executeRawUnsafe(`DROP TRIGGER fail_outbox`);
     }
 

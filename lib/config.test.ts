@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { afterEach, describe, expect, it } from "vitest";
+
+import { ConfigError, parseConfig } from "@/lib/config";
+
+const realSecret = "k3Yq9vJt7Qm2Xw8Rz5Lp1Ns4Hd6Gf0Bc-aE_uViOyT";
+const cwd = process.cwd();
+
+afterEach(() => {
+  process.chdir(cwd);
+});
+
+describe("configuration", () => {
+  it("refuses to start in production without a signing secret", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: " , " })).toThrow(/INVOICE_TOKEN_SECRETS is required/);
+  });
+
+  it("refuses a short or placeholder secret in production", () => {
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "too-short" })).toThrow(/shorter than 32/);
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "change-me-change-me-change-me-change-me" })).toThrow(/placeholder/);
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret},short` })).toThrow(/secret #2/);
+  });
+
+  it("starts in production with real secrets, the first one signing", () => {
+    const older = realSecret.split("").reverse().join("");
+    const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}` });
+    expect(config.mode).toBe("production");
+    expect(config.invoiceToken.keys).toHaveLength(2);
+    expect(new TextDecoder().decode(config.invoiceToken.keys[0].secret)).toBe(realSecret);
+    expect(config.invoiceToken.keys[0].kid).not.toBe(config.invoiceToken.keys[1]?.kid);
+    expect(config.invoiceToken.keys[0].kid).not.toContain(realSecret.slice(0, 6));
+  });
+
+  it("lets an explicit development flag run a production build with a generated secret, kept under .data/", () => {
+    process.chdir(mkdtempSync(path.join(tmpdir(), "config-test-")));
+    const first = parseConfig({ NODE_ENV: "production", APP_ENV: "development" });
+    const second = parseConfig({ NODE_ENV: "production", APP_ENV: "development" });
+
+    expect(first.mode).toBe("development");
+    const file = path.join(".data", "invoice-token-secret");
+    expect(readFileSync(file, "utf8").trim().length).toBeGreaterThanOrEqual(32);
+    expect(statSync(file).mode & 0o077).toBe(0);
+    expect(second.invoiceToken.keys[0].kid).toBe(first.invoiceToken.keys[0].kid);
+  });
+
+  it("defaults to the embedded SQLite database and tells the providers apart by URL", () => {
+    const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret });
+    expect(config.database).toEqual({ url: "file:./.data/app.db", provider: "sqlite" });
+    expect(config.appUrl).toBe("http://localhost:3000");
+    const pg = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, DATABASE_URL: "postgresql://u:p@db:5432/app" });
+    expect(pg.database.provider).toBe("postgresql");
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, PORT: "eighty", DATABASE_URL: "mysql://x" })).toThrow(
+      /PORT.*DATABASE_URL|DATABASE_URL.*PORT/,
+    );
+  });
+});
