@@ -16,6 +16,7 @@ export const errorStatus = {
   unauthorized: 401,
   invoice_not_found: 404,
   not_found: 404,
+  method_not_allowed: 405,
   payment_pending: 409,
   rate_limited: 429,
   internal_error: 500,
@@ -53,6 +54,7 @@ const errorText: Record<ErrorCode, { title: string; detail: string }> = {
   unauthorized: { title: "Not signed in", detail: "Sign in to continue." },
   invoice_not_found: { title: "Invoice not found", detail: "No invoice matches this request." },
   not_found: { title: "Not found", detail: "Nothing matches this request." },
+  method_not_allowed: { title: "Method not allowed", detail: "This endpoint does not support this HTTP method." },
   payment_pending: {
     title: "Payment not completed yet",
     detail: "The payment for this checkout has not been confirmed yet. Try again shortly.",
@@ -96,7 +98,7 @@ export function problemBody(code: ErrorCode, detail?: string): ProblemBody {
   };
 }
 
-function problemResponse(body: ProblemBody, headers: Record<string, string> = {}): Response {
+export function problemResponse(body: ProblemBody, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status: body.status,
     headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...headers },

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { toProblemResponse } from "@/lib/server/errors";
+import { problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
 /** JSON with `Cache-Control: no-store`, as every API response (SPEC §3). */
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
@@ -27,4 +27,9 @@ export function clientIpOf(request: Request): string {
     .map((entry) => entry.trim())
     .filter(Boolean);
   return forwarded[forwarded.length - getConfig().trustProxyHops] ?? forwarded[0] ?? "unknown";
+}
+
+/** A handler for the methods a route does not support: 405 with `Allow`, as problem details. */
+export function methodNotAllowed(...allowed: string[]): () => Response {
+  return () => problemResponse(problemBody("method_not_allowed"), { Allow: allowed.join(", ") });
 }

@@ -404,3 +404,14 @@ describe("POST /registerByToken – faults", () => {
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
   });
 });
+
+describe("registerByToken – other methods", () => {
+  it.each(["GET", "PUT", "PATCH", "DELETE"] as const)("%s /registerByToken → 405 problem with Allow: POST", async (method) => {
+    const route = await import("@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route");
+    const response = route[method]();
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ status: 405, code: "method_not_allowed" });
+  });
+});

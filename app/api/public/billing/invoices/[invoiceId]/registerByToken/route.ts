@@ -1,6 +1,6 @@
 import { registerByToken } from "@/lib/server/billing/register-by-token";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
 import { IdempotencyKeySchema } from "@/lib/validation/registration";
 
 export const dynamic = "force-dynamic";
@@ -23,3 +23,8 @@ export async function POST(request: Request, context: { params: Promise<{ invoic
     return jsonResponse({ Token: token });
   });
 }
+
+export const GET = methodNotAllowed("POST");
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,83 @@
+import { execFileSync } from "node:child_process";
+
+import { expect, test } from "@playwright/test";
+
+import { E2E_DATABASE_URL } from "../playwright.config";
+
+interface DemoCheckout {
+  invoiceId: number;
+  basketSession: string;
+  completionUrl: string;
+}
+
+/** `npm run demo:checkout` against the served app's database, as support staff would run it. */
+function demoCheckout(...args: string[]): DemoCheckout {
+  const stdout = execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/demo-checkout.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL },
+    encoding: "utf8",
+  });
+  return JSON.parse(stdout) as DemoCheckout;
+}
+
+const registerUrl = (invoiceId: number | string, token: string) =>
+  `/api/public/billing/invoices/${invoiceId}/registerByToken?token=${encodeURIComponent(token)}`;
+
+test("the built app reports itself healthy", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ status: "ok" });
+});
+
+test("a paid demo checkout registers once over HTTP, and the second call is refused as used", async ({ request }) => {
+  const checkout = demoCheckout("--email", "e2e.guest@example.com");
+
+  const first = await request.post(registerUrl(checkout.invoiceId, checkout.basketSession), { data: {} });
+  expect(first.status()).toBe(200);
+  expect(first.headers()["cache-control"]).toBe("no-store");
+  const body = (await first.json()) as Record<string, unknown>;
+  expect(Object.keys(body)).toEqual(["Token"]);
+  expect(String(body.Token).split(".")).toHaveLength(3);
+
+  const second = await request.post(registerUrl(checkout.invoiceId, checkout.basketSession), { data: {} });
+  expect(second.status()).toBe(401);
+  expect(second.headers()["content-type"]).toBe("application/problem+json");
+  expect(await second.json()).toMatchObject({ status: 401, code: "basket_token_used" });
+});
+
+test("the served endpoint answers bad input with problem details, never a 500", async ({ request }) => {
+  const checkout = demoCheckout();
+  const cases: [string, number, string][] = [
+    [`/api/public/billing/invoices/${checkout.invoiceId}/registerByToken`, 401, "basket_token_invalid"],
+    [registerUrl(checkout.invoiceId, "not-a-guid"), 401, "basket_token_invalid"],
+    [registerUrl("abc", checkout.basketSession), 404, "invoice_not_found"],
+    [registerUrl("99999999999999999999", checkout.basketSession), 404, "invoice_not_found"],
+    [registerUrl(checkout.invoiceId, demoCheckout().basketSession), 404, "invoice_not_found"],
+    [registerUrl(demoCheckout("--unpaid").invoiceId, checkout.basketSession), 404, "invoice_not_found"],
+  ];
+  for (const [url, status, code] of cases) {
+    const response = await request.post(url, { data: "not json", headers: { "content-type": "text/plain" } });
+    expect({ url, status: response.status(), code: ((await response.json()) as { code?: string }).code }).toEqual({ url, status, code });
+  }
+
+  const unpaid = demoCheckout("--unpaid");
+  const pending = await request.post(registerUrl(unpaid.invoiceId, unpaid.basketSession), { data: {} });
+  expect(pending.status()).toBe(409);
+  expect(Number(pending.headers()["retry-after"])).toBeGreaterThanOrEqual(1);
+
+  const expired = demoCheckout("--expired");
+  const late = await request.post(registerUrl(expired.invoiceId, expired.basketSession), { data: {} });
+  expect(await late.json()).toMatchObject({ status: 401, code: "basket_token_expired" });
+});
+
+test("the home page renders in Chromium without errors", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Billing portal" })).toBeVisible();
+  await page.goto("/no-such-page");
+  await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+  expect(errors.filter((error) => !error.includes("404"))).toEqual([]);
+});
