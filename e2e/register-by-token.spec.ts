@@ -81,3 +81,11 @@ test("the home page renders in Chromium without errors", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
   expect(errors.filter((error) => !error.includes("404"))).toEqual([]);
 });
+
+test("an unknown API address answers 404 with problem details", async ({ request }) => {
+  for (const url of ["/api/nope", "/api/public/billing/invoices/1/registerByTokens", "/api/public/billing/invoices/%2e%2e/registerByToken"]) {
+    const response = await request.post(url, { data: {} });
+    expect(response.status(), url).toBe(404);
+    expect(response.headers()["content-type"], url).toBe("application/problem+json");
+  }
+});

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   say(`database: ${config.database.provider}`);
 
   const { seeded } = await prepareDatabase();
-  if (seeded) say("seeded the demo business");
+  say(seeded ? "migrations applied; seeded the demo business" : "migrations applied");
   await getDb().$disconnect();
 
   if (!dev) buildIfNeeded();

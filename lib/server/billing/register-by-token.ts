@@ -10,7 +10,7 @@ import {
   type EvaluatedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
-import { getDb, isUniqueViolation, type Db } from "@/lib/server/db";
+import { getDb, isUniqueViolation, type Tx } from "@/lib/server/db";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
@@ -20,8 +20,9 @@ import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
  * SPEC §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
- * a token for that one invoice. Races end with one winner: the basket is consumed by a conditional update
- * and the customer is unique per (business, e-mail), both inside one transaction.
+ * a token for that one invoice. The checks and the change share one transaction; races end with one
+ * winner because the basket is consumed by a conditional update and the customer is unique per
+ * (business, e-mail).
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -29,144 +30,145 @@ export interface RegisterByTokenInput extends RegistrationRequest {
   now?: Date;
 }
 
+type Outcome =
+  | { kind: "refused"; code: ErrorCode }
+  | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
+  | { kind: "replayed"; invoiceId: number; customerId: number };
+
 /** Thrown inside the transaction when another request consumed the basket first; rolls the attempt back. */
 class BasketConsumedConcurrently extends Error {}
 
-/** A unique-key race (two creates of one customer) is retried; this bounds the retries. */
-const MAX_ATTEMPTS = 4;
+/** Each retry follows a lost race; the next attempt sees the winner's commit, so two always suffice. */
+const MAX_ATTEMPTS = 3;
+/** Under a burst, transactions queue for SQLite's single connection or PostgreSQL's pool. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
 
 export async function registerByToken(input: RegisterByTokenInput): Promise<{ token: string }> {
   const limitKeys = { clientIp: input.clientIp, tokenHash: basketTokenHash(input.token) };
   await consumeRegistrationAttempt(limitKeys);
-  try {
-    return await registerOrReplay(getDb(), input);
-  } catch (error) {
-    if (error instanceof AppError && error.code !== "payment_pending") {
-      await penalizeRegistrationFailure(limitKeys);
-    }
-    throw error;
-  }
-}
 
-async function registerOrReplay(db: Db, input: RegisterByTokenInput): Promise<{ token: string }> {
   const now = input.now ?? new Date();
-  for (let attempt = 1; ; attempt++) {
-    const decision = await evaluateRegistration(db, input, now);
-
-    if (decision.kind === "refuse") throw await refusal(db, decision.code, decision.basket, input.clientIp);
-
-    if (decision.kind === "replay") {
-      await recordAuditEvent(db, {
-        type: "registration.replayed",
-        actor: "guest",
-        basketSessionId: decision.basket.id,
-        invoiceId: decision.invoice.id,
-        customerId: decision.invoice.customerId,
-        clientIp: input.clientIp,
-      });
-      return { token: await mintInvoiceToken({ invoiceId: decision.invoice.id, customerId: decision.invoice.customerId, now }) };
-    }
-
-    if (decision.kind === "register") {
-      try {
-        const { customerId, created } = await register(db, decision.basket, decision.invoice, input, now);
-        logger.info("registration succeeded", {
-          basketSessionId: decision.basket.id,
-          invoiceId: decision.invoice.id,
-          customerId,
-          customer: created ? "created" : "linked",
-        });
-        return { token: await mintInvoiceToken({ invoiceId: decision.invoice.id, customerId, now }) };
-      } catch (error) {
-        // Lost the race for the basket: evaluate again, which now answers "used" — or replays, when the
-        // winner was this client's own earlier request carrying the same Idempotency-Key.
-        if (error instanceof BasketConsumedConcurrently && attempt < MAX_ATTEMPTS) continue;
-        // Another basket created the same customer at the same moment: the retry links to it.
-        if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;
-        if (error instanceof BasketConsumedConcurrently) {
-          throw await refusal(db, "basket_token_used", decision.basket, input.clientIp);
-        }
-        throw error;
-      }
-    }
+  const outcome = await decideAndApply(input, now);
+  if (outcome.kind === "refused") {
+    if (outcome.code !== "payment_pending") await penalizeRegistrationFailure(limitKeys);
+    throw new AppError(
+      outcome.code,
+      outcome.code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {},
+    );
   }
-}
-
-/** The error to answer with; refusals of a real basket session are audited first. */
-async function refusal(db: Db, code: ErrorCode, basket: EvaluatedBasket | null, clientIp: string): Promise<AppError> {
-  // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
-  if (basket) {
-    await recordAuditEvent(db, {
-      type: "registration.refused",
-      actor: "guest",
-      reason: code,
-      basketSessionId: basket.id,
-      invoiceId: basket.invoice?.id,
-      clientIp,
+  if (outcome.kind === "registered") {
+    logger.info("registration succeeded", {
+      basketSessionId: outcome.basketSessionId,
+      invoiceId: outcome.invoiceId,
+      customerId: outcome.customerId,
+      customer: outcome.customer,
     });
   }
-  return new AppError(code, code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {});
+  return { token: await mintInvoiceToken({ invoiceId: outcome.invoiceId, customerId: outcome.customerId, now }) };
+}
+
+async function decideAndApply(input: RegisterByTokenInput, now: Date): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getDb().$transaction(async (tx): Promise<Outcome> => {
+        const decision = await evaluateRegistration(tx, input, now);
+        switch (decision.kind) {
+          case "refuse":
+            // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
+            if (decision.basket) await auditRefusal(tx, decision.code, decision.basket, input.clientIp);
+            return { kind: "refused", code: decision.code };
+          case "replay":
+            await recordAuditEvent(tx, {
+              type: "registration.replayed",
+              actor: "guest",
+              basketSessionId: decision.basket.id,
+              invoiceId: decision.invoice.id,
+              customerId: decision.invoice.customerId,
+              clientIp: input.clientIp,
+            });
+            return { kind: "replayed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
+          case "register":
+            return register(tx, decision.basket, decision.invoice, input, now);
+        }
+      }, TRANSACTION_OPTIONS);
+    } catch (error) {
+      // Lost the race for the basket (the next attempt answers "used", or replays when the winner carried
+      // this request's Idempotency-Key), or for creating the customer (the next attempt links to it).
+      const lostRace = error instanceof BasketConsumedConcurrently || isUniqueViolation(error);
+      if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function auditRefusal(tx: Tx, code: ErrorCode, basket: EvaluatedBasket, clientIp: string): Promise<void> {
+  await recordAuditEvent(tx, {
+    type: "registration.refused",
+    actor: "guest",
+    reason: code,
+    basketSessionId: basket.id,
+    invoiceId: basket.invoice?.id,
+    clientIp,
+  });
 }
 
 async function register(
-  db: Db,
+  tx: Tx,
   basket: EvaluatedBasket,
   invoice: EvaluatedInvoice,
   input: RegisterByTokenInput,
   now: Date,
-): Promise<{ customerId: number; created: boolean }> {
-  return db.$transaction(async (tx) => {
-    const consumed = await tx.basketSession.updateMany({
-      where: { id: basket.id, consumedAt: null },
-      data: {
-        consumedAt: now,
-        status: "registered",
-        consumedKeyHash: input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey),
-      },
-    });
-    if (consumed.count !== 1) throw new BasketConsumedConcurrently();
-
-    const email = normalizeEmail(basket.guestEmail);
-    const existing = await tx.customer.findUnique({
-      where: { businessId_email: { businessId: basket.businessId, email } },
-      select: { id: true },
-    });
-    // Linking never changes an existing customer's details: the guest only proved they paid, not who they are.
-    const customer =
-      existing ??
-      (await tx.customer.create({
-        data: {
-          businessId: basket.businessId,
-          email,
-          fullName: basket.guestFullName,
-          company: basket.guestCompany,
-          phone: basket.guestPhone,
-        },
-        select: { id: true },
-      }));
-    const created = existing === null;
-
-    await tx.invoice.update({ where: { id: invoice.id }, data: { customerId: customer.id }, select: { id: true } });
-    // An earlier grant stays as it was.
-    await tx.customer.updateMany({
-      where: { id: customer.id, portalAccessGrantedAt: null },
-      data: { portalAccessGrantedAt: now, portalAccessBasketSessionId: basket.id },
-    });
-
-    await recordAuditEvent(tx, {
-      type: "registration.succeeded",
-      actor: "guest",
-      basketSessionId: basket.id,
-      invoiceId: invoice.id,
-      customerId: customer.id,
-      clientIp: input.clientIp,
-      detail: { customer: created ? "created" : "linked", idempotencyKey: input.idempotencyKey !== null },
-    });
-    await enqueueMail(tx, {
-      kind: created ? "registration.new_customer" : "registration.existing_customer",
-      recipient: email,
-      payload: { businessId: basket.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
-    });
-    return { customerId: customer.id, created };
+): Promise<Outcome> {
+  const consumed = await tx.basketSession.updateMany({
+    where: { id: basket.id, consumedAt: null },
+    data: {
+      consumedAt: now,
+      status: "registered",
+      consumedKeyHash: input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey),
+    },
   });
+  if (consumed.count !== 1) throw new BasketConsumedConcurrently();
+
+  const email = normalizeEmail(basket.guestEmail);
+  const existing = await tx.customer.findUnique({
+    where: { businessId_email: { businessId: basket.businessId, email } },
+    select: { id: true },
+  });
+  // Linking never changes an existing customer's details: the guest only proved they paid, not who they are.
+  const customer =
+    existing ??
+    (await tx.customer.create({
+      data: {
+        businessId: basket.businessId,
+        email,
+        fullName: basket.guestFullName,
+        company: basket.guestCompany,
+        phone: basket.guestPhone,
+      },
+      select: { id: true },
+    }));
+  const created = existing === null;
+
+  await tx.invoice.update({ where: { id: invoice.id }, data: { customerId: customer.id }, select: { id: true } });
+  // An earlier grant stays as it was.
+  await tx.customer.updateMany({
+    where: { id: customer.id, portalAccessGrantedAt: null },
+    data: { portalAccessGrantedAt: now, portalAccessBasketSessionId: basket.id },
+  });
+
+  await recordAuditEvent(tx, {
+    type: "registration.succeeded",
+    actor: "guest",
+    basketSessionId: basket.id,
+    invoiceId: invoice.id,
+    customerId: customer.id,
+    clientIp: input.clientIp,
+    detail: { customer: created ? "created" : "linked", idempotencyKey: input.idempotencyKey !== null },
+  });
+  await enqueueMail(tx, {
+    kind: created ? "registration.new_customer" : "registration.existing_customer",
+    recipient: email,
+    payload: { businessId: basket.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
+  });
+
+  return { kind: "registered", invoiceId: invoice.id, customerId: customer.id, customer: created ? "created" : "linked", basketSessionId: basket.id };
 }
