@@ -2,6 +2,8 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // Query strings carry basket GUIDs and invoice tokens: the dev server must not print request URLs.
+  logging: { incomingRequests: false },
   async headers() {
     return [
       {

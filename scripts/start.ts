@@ -53,6 +53,8 @@ function buildIfNeeded(): void {
 
 async function main(): Promise<void> {
   loadDotEnv();
+  // Next.js telemetry would try to reach the internet on every start.
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   if (!dev && !process.env.NODE_ENV && !process.env.APP_ENV) {
     // Neither production nor development was asked for: this is a local installation.
     process.env.APP_ENV = "development";

@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 
 import { getConfig } from "@/lib/config";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
-import { Prisma, PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
+import { type Prisma, PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 
 /**
  * The Prisma client for DATABASE_URL: SQLite through better-sqlite3 for a `file:` URL, PostgreSQL through pg
@@ -36,4 +36,3 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === "P2002";
 }
 
-export { Prisma };
