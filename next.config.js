@@ -4,6 +4,10 @@ const nextConfig = {
   reactStrictMode: true,
   // Query strings carry basket GUIDs and invoice tokens: the dev server must not print request URLs.
   logging: { incomingRequests: false },
+  // The invoice PDF reads its fonts at run time; make sure traced outputs (standalone builds) carry them.
+  outputFileTracingIncludes: {
+    "/api/public/billing/invoices/\\[invoiceId\\]/pdfByToken": ["./node_modules/@expo-google-fonts/noto-sans/{400Regular,700Bold}/*.ttf"],
+  },
   async headers() {
     return [
       {

@@ -4,19 +4,21 @@ import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { getDb } from "@/lib/server/db";
 
+import { callRegister } from "./register-client";
+
 const HOUR_MS = 3_600_000;
 
 export function uniqueEmail(): string {
   return `guest-${randomBytes(6).toString("hex")}@example.com`;
 }
 
-export function randomIp(): string {
-  const bytes = randomBytes(3);
-  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
-}
-
-/** A business of its own with two products, so tests never share invoices or customers. */
-export async function createBusiness(): Promise<{ id: number; productIds: [number, number] }> {
+/** A business of its own, so tests never share invoices or customers; two products unless told otherwise. */
+export async function createBusiness(options: { extraProducts?: number } = {}): Promise<{ id: number; productIds: [number, number, ...number[]] }> {
+  const extra = Array.from({ length: options.extraProducts ?? 0 }, (_, index) => ({
+    name: `Extra item ${index + 1} with a description long enough to need some room`,
+    unitPriceMinor: 100 + index,
+    taxRateBp: index % 2 === 0 ? 2000 : 500,
+  }));
   const business = await getDb().business.create({
     data: {
       name: `Test Space ${randomBytes(3).toString("hex")}`,
@@ -30,13 +32,25 @@ export async function createBusiness(): Promise<{ id: number; productIds: [numbe
         create: [
           { name: "Day pass", unitPriceMinor: 2500, taxRateBp: 2000 },
           { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 },
+          ...extra,
         ],
       },
     },
     select: { id: true, products: { select: { id: true }, orderBy: { id: "asc" } } },
   });
-  const [first, second] = business.products;
-  return { id: business.id, productIds: [first!.id, second!.id] };
+  const [first, second, ...rest] = business.products.map((product) => product.id);
+  return { id: business.id, productIds: [first!, second!, ...rest] };
+}
+
+export interface CheckoutOptions {
+  businessId?: number;
+  email?: string;
+  name?: string;
+  company?: string;
+  unpaid?: boolean;
+  placedHoursAgo?: number;
+  /** Lines beyond the usual two (2 day passes, 1 meeting room), one of each extra product. */
+  extraLines?: number;
 }
 
 export interface TestCheckout {
@@ -48,20 +62,30 @@ export interface TestCheckout {
 }
 
 /** A guest checkout through the domain code: paid now unless told otherwise. */
-export async function createCheckout(
-  options: { businessId?: number; email?: string; name?: string; unpaid?: boolean; placedHoursAgo?: number } = {},
-): Promise<TestCheckout> {
-  const business = options.businessId ? { id: options.businessId, productIds: await productIdsOf(options.businessId) } : await createBusiness();
+export async function createCheckout(options: CheckoutOptions = {}): Promise<TestCheckout> {
+  const business = options.businessId
+    ? { id: options.businessId, productIds: await productIdsOf(options.businessId) }
+    : await createBusiness({ extraProducts: options.extraLines });
+  const [dayPass, meetingRoom, ...extras] = business.productIds;
   const email = options.email ?? uniqueEmail();
   const now = new Date(Date.now() - (options.placedHoursAgo ?? 0) * HOUR_MS);
   const payment = { provider: "test", reference: `pay_${randomBytes(8).toString("hex")}` };
   const checkout = await createGuestCheckout({
     businessId: business.id,
     order: {
-      guest: { fullName: options.name ?? "Ada Guest", email, company: "Analytical Ltd", billingCountry: "GB" },
+      guest: {
+        fullName: options.name ?? "Ada Guest",
+        email,
+        company: options.company ?? "Analytical Ltd",
+        billingLine1: "2 Engine Row",
+        billingCity: "London",
+        billingPostalCode: "N1 9GU",
+        billingCountry: "GB",
+      },
       lines: [
-        { productId: business.productIds[0], quantity: 2 },
-        { productId: business.productIds[1], quantity: 1 },
+        { productId: dayPass, quantity: 2 },
+        { productId: meetingRoom, quantity: 1 },
+        ...extras.slice(0, options.extraLines ?? 0).map((productId) => ({ productId, quantity: 3 })),
       ],
     },
     payment,
@@ -77,7 +101,16 @@ export async function createCheckout(
   };
 }
 
-async function productIdsOf(businessId: number): Promise<[number, number]> {
+async function productIdsOf(businessId: number): Promise<[number, number, ...number[]]> {
   const products = await getDb().product.findMany({ where: { businessId }, select: { id: true }, orderBy: { id: "asc" } });
-  return [products[0]!.id, products[1]!.id];
+  const [first, second, ...rest] = products.map((product) => product.id);
+  return [first!, second!, ...rest];
+}
+
+/** A checkout registered through the endpoint, with the invoice token it answered. */
+export async function createRegisteredCheckout(options: CheckoutOptions = {}): Promise<TestCheckout & { invoiceToken: string }> {
+  const checkout = await createCheckout(options);
+  const result = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
+  if (result.status !== 200) throw new Error(`registration failed: ${JSON.stringify(result.body)}`);
+  return { ...checkout, invoiceToken: String(result.body.Token) };
 }

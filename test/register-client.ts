@@ -1,6 +1,11 @@
+import { randomBytes } from "node:crypto";
+
 import { POST } from "@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route";
 
-import { randomIp } from "./factories";
+export function randomIp(): string {
+  const bytes = randomBytes(3);
+  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
+}
 
 export interface RegisterCall {
   invoiceId: string | number;

@@ -7,11 +7,12 @@ export type AuditEventType =
   | "registration.replayed"
   | "registration.refused"
   | "checkout.created"
-  | "checkout.paid";
+  | "checkout.paid"
+  | "invoice.pdf_downloaded";
 
 export interface AuditEventInput {
   type: AuditEventType;
-  actor: "guest" | "system" | `staff:${number}`;
+  actor: "guest" | "system" | `customer:${number}` | `staff:${number}`;
   reason?: string;
   basketSessionId?: number;
   invoiceId?: number;

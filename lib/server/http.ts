@@ -20,6 +20,14 @@ export async function handleRoute(work: () => Promise<Response>): Promise<Respon
   }
 }
 
+/** The invoice token of a token-gated read: `Authorization: Bearer …`, or else a single `?token=`. */
+export function invoiceTokenOf(request: Request): string | null {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) return /^Bearer +([^\s]+) *$/i.exec(authorization)?.[1] ?? null;
+  const tokens = new URL(request.url).searchParams.getAll("token");
+  return tokens.length === 1 ? (tokens[0] ?? null) : null;
+}
+
 /** The client address: the entry of X-Forwarded-For written by the nearest trusted hop. */
 export function clientIpOf(request: Request): string {
   const forwarded = (request.headers.get("x-forwarded-for") ?? "")

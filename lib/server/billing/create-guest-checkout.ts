@@ -65,10 +65,16 @@ export async function createGuestCheckout(input: {
     const business = await tx.business.update({
       where: { id: input.businessId },
       data: { nextInvoiceSeq: { increment: 1 } },
-      select: { nextInvoiceSeq: true, invoicePrefix: true, timeZone: true, currency: true },
+      select: { nextInvoiceSeq: true, invoicePrefix: true, timeZone: true, currency: true, locale: true },
     });
     const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
-    const billedToAddress = [guest.billingLine1, guest.billingLine2, [guest.billingPostalCode, guest.billingCity].filter(Boolean).join(" "), guest.billingCountry]
+    const country = guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
+    const billedToAddress = [
+      guest.billingLine1,
+      guest.billingLine2,
+      [guest.billingPostalCode, guest.billingCity].filter(Boolean).join(" "),
+      country,
+    ]
       .filter(Boolean)
       .join("\n");
 

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/server/db";
-import { createCheckout, randomIp } from "@/test/factories";
-import { callRegister } from "@/test/register-client";
+import { createCheckout } from "@/test/factories";
+import { callRegister, randomIp } from "@/test/register-client";
 
 // Small limits for this file only (the configuration is read on first use, after this runs).
 process.env.RATE_LIMIT_IP_POINTS = "10";

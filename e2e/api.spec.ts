@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
 import { E2E_DATABASE_URL } from "../playwright.config";
+import { readPdf } from "../test/pdf-text";
 
 interface DemoCheckout {
   invoiceId: number;
@@ -88,4 +89,30 @@ test("an unknown API address answers 404 with problem details", async ({ request
     expect(response.status(), url).toBe(404);
     expect(response.headers()["content-type"], url).toBe("application/problem+json");
   }
+});
+
+test("the registered token downloads the invoice PDF and its summary from the built app", async ({ request }) => {
+  const checkout = demoCheckout("--name", "Zoë Łukasiewicz", "--email", "zoe.e2e@example.com");
+  const { Token: token } = (await (await request.post(registerUrl(checkout.invoiceId, checkout.basketSession), { data: {} })).json()) as {
+    Token: string;
+  };
+
+  const pdf = await request.get(`/api/public/billing/invoices/${checkout.invoiceId}/pdfByToken?token=${token}`);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect(pdf.headers()["content-disposition"]).toMatch(/^attachment; filename="INV-\d{4}-\d{6}\.pdf"$/);
+  const { text } = readPdf(await pdf.body());
+  expect(text).toContain("Zoë Łukasiewicz");
+  expect(text).toContain("Hive & Desk Coworking");
+  expect(text).toMatch(/Total paid\s+£30\.00/);
+
+  const summary = await request.get(`/api/public/billing/invoices/${checkout.invoiceId}/summaryByToken`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(await summary.json()).toMatchObject({ invoiceId: checkout.invoiceId, totalMinor: 3000, customerEmailMasked: "z***@example.com" });
+
+  const other = await request.get(`/api/public/billing/invoices/${checkout.invoiceId + 1}/pdfByToken?token=${token}`);
+  expect(other.status()).toBe(404);
+  const none = await request.get(`/api/public/billing/invoices/${checkout.invoiceId}/pdfByToken`);
+  expect(await none.json()).toMatchObject({ status: 401, code: "invoice_token_invalid" });
 });

@@ -1,0 +1,37 @@
+/**
+ * Display formatting shared by the invoice PDF (server) and the pages (browser): money in the invoice's
+ * currency and the business's locale, dates in the business's time zone. Amounts are integer minor units.
+ */
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  const format = moneyFormat(currency, locale);
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+export function formatTaxRate(basisPoints: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(basisPoints / 10_000);
+}
+
+export function formatDate(instant: Date | string, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(new Date(instant));
+}
+
+/** `jane@example.com` → `j***@example.com`: enough to recognise one's address, not to learn someone's. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email[0]}***${email.slice(at)}`;
+}

@@ -1,0 +1,215 @@
+import "server-only";
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import PDFDocument from "pdfkit";
+
+import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
+import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
+
+/**
+ * The invoice PDF (SPEC §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
+ * whatever its script (Latin, Greek, Cyrillic) and the text stays selectable. Long invoices flow onto
+ * further pages with the table header repeated; every page carries the invoice number and its page count.
+ */
+
+const FONT_DIR = path.join(process.cwd(), "node_modules", "@expo-google-fonts", "noto-sans");
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
+
+function loadFonts(): { regular: Buffer; bold: Buffer } {
+  fonts ??= {
+    regular: readFileSync(path.join(FONT_DIR, "400Regular", "NotoSans_400Regular.ttf")),
+    bold: readFileSync(path.join(FONT_DIR, "700Bold", "NotoSans_700Bold.ttf")),
+  };
+  return fonts;
+}
+
+const PAGE = { width: 595.28, height: 841.89 }; // A4 in points
+const MARGIN = 50;
+const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+const FOOTER_Y = PAGE.height - 36;
+const BODY_BOTTOM = PAGE.height - MARGIN - 16;
+const CELL_PADDING = 6;
+
+const COLOR = { text: "#1f2328", muted: "#57606a", rule: "#d8d6cf", band: "#f1f0eb", paid: "#1f6f5c" };
+
+interface Column {
+  title: string;
+  width: number;
+  align: "left" | "right";
+}
+
+const COLUMNS = {
+  description: { title: "Description", width: 225, align: "left" },
+  quantity: { title: "Qty", width: 45, align: "right" },
+  unitPrice: { title: "Unit price", width: 80, align: "right" },
+  taxRate: { title: "Tax", width: 55, align: "right" },
+  amount: { title: "Amount", width: CONTENT_WIDTH - 225 - 45 - 80 - 55, align: "right" },
+} satisfies Record<string, Column>;
+
+type ColumnKey = keyof typeof COLUMNS;
+const COLUMN_ORDER: ColumnKey[] = ["description", "quantity", "unitPrice", "taxRate", "amount"];
+
+function columnX(key: ColumnKey): number {
+  let x = MARGIN;
+  for (const other of COLUMN_ORDER) {
+    if (other === key) return x;
+    x += COLUMNS[other].width;
+  }
+  return x;
+}
+
+export async function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
+  const { locale, timeZone } = invoice.business;
+  const money = (minor: number) => formatMoney(minor, invoice.currency, locale);
+  const date = (instant: Date) => formatDate(instant, timeZone, locale);
+
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    lang: locale,
+    displayTitle: true,
+    info: { Title: `Invoice ${invoice.number}`, Author: invoice.business.name, CreationDate: invoice.issuedAt },
+  });
+  const { regular, bold } = loadFonts();
+  doc.registerFont("body", regular);
+  doc.registerFont("bold", bold);
+
+  const chunks: Buffer[] = [];
+  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  // Header: the business on the left, the invoice's identity on the right.
+  doc.font("bold").fontSize(16).fillColor(COLOR.text).text(invoice.business.name, MARGIN, MARGIN, { width: 290 });
+  doc.font("body").fontSize(9).fillColor(COLOR.muted);
+  for (const line of invoice.business.address.split("\n")) doc.text(line, { width: 290 });
+  doc.text(`Tax ID: ${invoice.business.taxId}`, { width: 290 });
+  const leftBottom = doc.y;
+
+  const rightX = MARGIN + 300;
+  const rightWidth = CONTENT_WIDTH - 300;
+  doc.font("bold").fontSize(22).fillColor(COLOR.text).text("Invoice", rightX, MARGIN - 4, { width: rightWidth, align: "right" });
+  doc.moveDown(0.3);
+  const facts: [string, string][] = [
+    ["Invoice number", invoice.number],
+    ["Issue date", date(invoice.issuedAt)],
+    ["Payment date", invoice.paidAt ? date(invoice.paidAt) : "Not paid yet"],
+  ];
+  for (const [label, value] of facts) {
+    const y = doc.y;
+    doc.font("body").fontSize(9).fillColor(COLOR.muted).text(label, rightX, y, { width: 90 });
+    doc.font("bold").fontSize(9).fillColor(COLOR.text).text(value, rightX + 90, y, { width: rightWidth - 90, align: "right" });
+    doc.moveDown(0.25);
+  }
+  let y = Math.max(leftBottom, doc.y) + 28;
+
+  // Billed to, and the PAID mark beside it.
+  const billedTo = [invoice.billedToCompany, ...(invoice.billedToAddress?.split("\n") ?? []), invoice.billedToEmail].filter(
+    (line): line is string => Boolean(line),
+  );
+  doc.font("bold").fontSize(8).fillColor(COLOR.muted).text("BILLED TO", MARGIN, y, { width: 280 });
+  doc.font("bold").fontSize(11).fillColor(COLOR.text).text(invoice.billedToName, { width: 280 });
+  doc.font("body").fontSize(9.5).fillColor(COLOR.text);
+  for (const line of billedTo) doc.text(line, { width: 280 });
+  const billedBottom = doc.y;
+
+  const stampX = MARGIN + 320;
+  const stampWidth = CONTENT_WIDTH - 320;
+  if (invoice.paidAt) {
+    doc.roundedRect(stampX, y, stampWidth, 62, 6).lineWidth(1.5).strokeColor(COLOR.paid).stroke();
+    doc.font("bold").fontSize(20).fillColor(COLOR.paid).text("PAID", stampX, y + 8, { width: stampWidth, align: "center" });
+    doc.font("body").fontSize(8).fillColor(COLOR.muted).text("Payment reference", stampX, y + 34, { width: stampWidth, align: "center" });
+    doc.font("bold").fontSize(8.5).fillColor(COLOR.text).text(invoice.paymentReference ?? "—", stampX + 6, y + 45, {
+      width: stampWidth - 12,
+      align: "center",
+      lineBreak: false,
+      ellipsis: true,
+    });
+  }
+  y = Math.max(billedBottom, y + 62) + 28;
+
+  // The lines, page by page.
+  const drawTableHeader = () => {
+    doc.rect(MARGIN, y, CONTENT_WIDTH, 20).fillColor(COLOR.band).fill();
+    doc.font("bold").fontSize(8.5).fillColor(COLOR.muted);
+    for (const key of COLUMN_ORDER) {
+      const column = COLUMNS[key];
+      doc.text(column.title, columnX(key) + CELL_PADDING, y + 6, { width: column.width - 2 * CELL_PADDING, align: column.align, lineBreak: false });
+    }
+    y += 20;
+  };
+  const newPage = () => {
+    doc.addPage();
+    y = MARGIN;
+    doc.font("body").fontSize(9).fillColor(COLOR.muted).text(`Invoice ${invoice.number} (continued)`, MARGIN, y, { width: CONTENT_WIDTH });
+    y += 22;
+  };
+
+  drawTableHeader();
+  for (const line of invoice.lines) {
+    doc.font("body").fontSize(9.5);
+    const descriptionWidth = COLUMNS.description.width - 2 * CELL_PADDING;
+    const rowHeight = Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), 12) + 2 * CELL_PADDING;
+    if (y + rowHeight > BODY_BOTTOM) {
+      newPage();
+      drawTableHeader();
+    }
+    const cells: Record<ColumnKey, string> = {
+      description: line.description,
+      quantity: String(line.quantity),
+      unitPrice: money(line.unitPriceMinor),
+      taxRate: formatTaxRate(line.taxRateBp, locale),
+      amount: money(line.amountMinor),
+    };
+    doc.font("body").fontSize(9.5).fillColor(COLOR.text);
+    for (const key of COLUMN_ORDER) {
+      const column = COLUMNS[key];
+      doc.text(cells[key], columnX(key) + CELL_PADDING, y + CELL_PADDING, {
+        width: column.width - 2 * CELL_PADDING,
+        align: column.align,
+        lineBreak: key === "description",
+      });
+    }
+    y += rowHeight;
+    doc.moveTo(MARGIN, y).lineTo(MARGIN + CONTENT_WIDTH, y).lineWidth(0.5).strokeColor(COLOR.rule).stroke();
+  }
+
+  // Totals, kept together.
+  const totals: [string, string, boolean][] = [
+    ["Subtotal", money(invoice.subtotalMinor), false],
+    ["Tax", money(invoice.taxMinor), false],
+    [invoice.paidAt ? "Total paid" : "Total due", money(invoice.totalMinor), true],
+  ];
+  if (y + 12 + totals.length * 20 > BODY_BOTTOM) newPage();
+  y += 12;
+  const labelX = columnX("unitPrice");
+  const labelWidth = COLUMNS.unitPrice.width + COLUMNS.taxRate.width;
+  for (const [label, value, emphasised] of totals) {
+    doc.font(emphasised ? "bold" : "body").fontSize(emphasised ? 11 : 9.5).fillColor(COLOR.text);
+    doc.text(label, labelX + CELL_PADDING, y, { width: labelWidth - 2 * CELL_PADDING, align: "right", lineBreak: false });
+    doc.text(value, columnX("amount") + CELL_PADDING, y, { width: COLUMNS.amount.width - 2 * CELL_PADDING, align: "right", lineBreak: false });
+    y += 20;
+  }
+
+  // Footers, written once the page count is known. Lifting the bottom margin keeps pdfkit from
+  // starting a new page for text placed below it.
+  const pages = doc.bufferedPageRange();
+  for (let index = 0; index < pages.count; index++) {
+    doc.switchToPage(pages.start + index);
+    doc.page.margins.bottom = 0;
+    doc.font("body").fontSize(8).fillColor(COLOR.muted);
+    doc.text(`${invoice.business.name} · Invoice ${invoice.number} · Page ${index + 1} of ${pages.count}`, MARGIN, FOOTER_Y, {
+      width: CONTENT_WIDTH,
+      align: "center",
+      lineBreak: false,
+    });
+  }
+
+  doc.end();
+  return finished;
+}
