@@ -4,6 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = 3210;
 export const E2E_DATABASE_URL = "file:./.data/e2e/app.db";
+export const E2E_MAIL_OUTBOX = ".data/e2e/mail-outbox";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
@@ -47,7 +48,14 @@ export default defineConfig({
     // The same start script as `npm start`: migrate, seed, build when the sources changed, serve.
     command: "rm -rf .data/e2e && node_modules/.bin/tsx --conditions=react-server scripts/start.ts",
     url: `http://127.0.0.1:${PORT}/api/health`,
-    env: { PORT: String(PORT), DATABASE_URL: E2E_DATABASE_URL, APP_URL: `http://127.0.0.1:${PORT}`, APP_ENV: "development" },
+    env: {
+      PORT: String(PORT),
+      DATABASE_URL: E2E_DATABASE_URL,
+      APP_URL: `http://127.0.0.1:${PORT}`,
+      APP_ENV: "development",
+      MAIL_OUTBOX_DIR: E2E_MAIL_OUTBOX,
+      MAIL_WORKER_INTERVAL_MS: "500",
+    },
     reuseExistingServer: false,
     timeout: 240_000,
     stdout: "ignore",

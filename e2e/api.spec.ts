@@ -1,24 +1,7 @@
-import { execFileSync } from "node:child_process";
-
 import { expect, test } from "@playwright/test";
 
-import { E2E_DATABASE_URL } from "../playwright.config";
 import { readPdf } from "../test/pdf-text";
-
-interface DemoCheckout {
-  invoiceId: number;
-  basketSession: string;
-  completionUrl: string;
-}
-
-/** `npm run demo:checkout` against the served app's database, as support staff would run it. */
-function demoCheckout(...args: string[]): DemoCheckout {
-  const stdout = execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/demo-checkout.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL },
-    encoding: "utf8",
-  });
-  return JSON.parse(stdout) as DemoCheckout;
-}
+import { demoCheckout } from "./support";
 
 const registerUrl = (invoiceId: number | string, token: string) =>
   `/api/public/billing/invoices/${invoiceId}/registerByToken?token=${encodeURIComponent(token)}`;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/config";
 
 const realSecret = "k3Yq9vJt7Qm2Xw8Rz5Lp1Ns4Hd6Gf0Bc-aE_uViOyT";
+const authSecret = "Pq8sT1vX4yZ7bC0eF3hJ6kM9nQ2rU5wA-dG_iLoRtY";
 const cwd = process.cwd();
 
 afterEach(() => {
@@ -19,6 +20,11 @@ describe("configuration", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: " , " })).toThrow(/INVOICE_TOKEN_SECRETS is required/);
   });
 
+  it("refuses to start in production without the sign-in secret", () => {
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret })).toThrow(/NEXTAUTH_SECRET is required/);
+    expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET/);
+  });
+
   it("refuses a short or placeholder secret in production", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "too-short" })).toThrow(/shorter than 32/);
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "change-me-change-me-change-me-change-me" })).toThrow(/placeholder/);
@@ -27,7 +33,7 @@ describe("configuration", () => {
 
   it("starts in production with real secrets, the first one signing", () => {
     const older = realSecret.split("").reverse().join("");
-    const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}` });
+    const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}`, NEXTAUTH_SECRET: authSecret });
     expect(config.mode).toBe("production");
     expect(config.invoiceToken.keys).toHaveLength(2);
     expect(new TextDecoder().decode(config.invoiceToken.keys[0].secret)).toBe(realSecret);
@@ -41,22 +47,26 @@ describe("configuration", () => {
     const second = parseConfig({ NODE_ENV: "production", APP_ENV: "development" });
 
     expect(first.mode).toBe("development");
-    const file = path.join(".data", "invoice-token-secret");
-    expect(readFileSync(file, "utf8").trim().length).toBeGreaterThanOrEqual(32);
-    expect(statSync(file).mode & 0o077).toBe(0);
+    for (const name of ["invoice-token-secret", "auth-secret"]) {
+      const file = path.join(".data", name);
+      expect(readFileSync(file, "utf8").trim().length).toBeGreaterThanOrEqual(32);
+      expect(statSync(file).mode & 0o077).toBe(0);
+    }
     expect(second.invoiceToken.keys[0].kid).toBe(first.invoiceToken.keys[0].kid);
+    expect(second.auth.secret).toBe(first.auth.secret);
+    expect(first.auth.secret).not.toBe(new TextDecoder().decode(first.invoiceToken.keys[0].secret));
   });
 
   it("defaults to the embedded SQLite database and tells the providers apart by URL", () => {
-    const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret });
+    const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret });
     expect(config.database).toEqual({ url: "file:./.data/app.db", provider: "sqlite" });
     expect(config.appUrl).toBe("http://localhost:3000");
-    const pg = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, DATABASE_URL: "postgresql://u:p@db:5432/app" });
+    const pg = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, DATABASE_URL: "postgresql://u:p@db:5432/app" });
     expect(pg.database.provider).toBe("postgresql");
   });
 
   it("names every invalid variable", () => {
-    expect(() => parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, PORT: "eighty", DATABASE_URL: "mysql://x" })).toThrow(
+    expect(() => parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PORT: "eighty", DATABASE_URL: "mysql://x" })).toThrow(
       /PORT.*DATABASE_URL|DATABASE_URL.*PORT/,
     );
   });

@@ -12,7 +12,7 @@ import { z } from "zod";
 
 const DEFAULT_DATABASE_URL = "file:./.data/app.db";
 const DATA_DIR = ".data";
-const DEV_SECRET_FILE = path.join(DATA_DIR, "invoice-token-secret");
+const DEV_SECRET_FILES = { invoiceToken: "invoice-token-secret", auth: "auth-secret" } as const;
 /** 256 bits, written as at least 32 characters. */
 const MIN_SECRET_LENGTH = 32;
 /** Values that appear in documentation and must never sign anything real. */
@@ -44,6 +44,15 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_POINTS: positiveInt(600),
   RATE_LIMIT_TOKEN_POINTS: positiveInt(60),
   RATE_LIMIT_FAILURE_COST: z.coerce.number().int().min(0).default(4),
+  // next-auth's secret (session JWTs, sign-in link hashes); required in production, generated in development.
+  NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SIGN_IN_LINK_TTL_MINUTES: positiveInt(30),
+  // Mail: SMTP when SMTP_URL is set (smtp://user:pass@host:587), otherwise .eml files in MAIL_OUTBOX_DIR.
+  SMTP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  MAIL_FROM: z.string().min(3).default("Hive & Desk Coworking <billing@localhost>"),
+  MAIL_OUTBOX_DIR: z.string().min(1).default(path.join(DATA_DIR, "mail-outbox")),
+  MAIL_WORKER_INTERVAL_MS: positiveInt(5000),
+  MAIL_MAX_ATTEMPTS: positiveInt(8),
   // Reverse proxies in front of the app that append to X-Forwarded-For; the client is the Nth entry from the
   // right. Without a proxy, Next.js itself writes the peer address there, so 1 fits both.
   TRUST_PROXY_HOPS: positiveInt(1),
@@ -67,6 +76,8 @@ export interface AppConfig {
   paymentPendingRetryAfterSeconds: number;
   rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number };
   trustProxyHops: number;
+  auth: { secret: string; signInLinkTtlMinutes: number };
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerIntervalMs: number; maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -83,22 +94,43 @@ function toSigningKey(secret: string): SigningKey {
   return { kid, secret: new TextEncoder().encode(secret) };
 }
 
-function readOrCreateDevSecret(): string {
+function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES): string {
+  const file = path.join(DATA_DIR, DEV_SECRET_FILES[name]);
   mkdirSync(DATA_DIR, { recursive: true });
   try {
-    return readFileSync(DEV_SECRET_FILE, "utf8").trim();
+    return readFileSync(file, "utf8").trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const secret = randomBytes(32).toString("base64url");
   try {
     // "wx": when two processes start at once, the first write wins and both use it.
-    writeFileSync(DEV_SECRET_FILE, secret + "\n", { flag: "wx", mode: 0o600 });
+    writeFileSync(file, secret + "\n", { flag: "wx", mode: 0o600 });
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return readFileSync(DEV_SECRET_FILE, "utf8").trim();
+    return readFileSync(file, "utf8").trim();
   }
+}
+
+function checkSecret(variable: string, secret: string, mode: AppConfig["mode"]): void {
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`${variable}: ${secret === "" ? "empty" : `shorter than ${MIN_SECRET_LENGTH} characters`}`);
+  }
+  if (mode === "production" && PLACEHOLDER_SECRET.test(secret)) {
+    throw new ConfigError(`${variable}: a placeholder, not a real secret`);
+  }
+}
+
+function resolveAuthSecret(raw: string | undefined, mode: AppConfig["mode"]): string {
+  if (raw === undefined) {
+    if (mode === "production") {
+      throw new ConfigError("NEXTAUTH_SECRET is required in production: a random secret of at least 32 characters.");
+    }
+    return readOrCreateDevSecret("auth");
+  }
+  checkSecret("NEXTAUTH_SECRET", raw, mode);
+  return raw;
 }
 
 function resolveSigningKeys(raw: string | undefined, mode: AppConfig["mode"]): [SigningKey, ...SigningKey[]] {
@@ -114,16 +146,9 @@ function resolveSigningKeys(raw: string | undefined, mode: AppConfig["mode"]): [
           "For a local run set APP_ENV=development and a secret is generated under .data/.",
       );
     }
-    secrets.push(readOrCreateDevSecret());
+    secrets.push(readOrCreateDevSecret("invoiceToken"));
   }
-  for (const [index, secret] of secrets.entries()) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError(`INVOICE_TOKEN_SECRETS: secret #${index + 1} is shorter than ${MIN_SECRET_LENGTH} characters`);
-    }
-    if (mode === "production" && PLACEHOLDER_SECRET.test(secret)) {
-      throw new ConfigError(`INVOICE_TOKEN_SECRETS: secret #${index + 1} is a placeholder, not a real secret`);
-    }
-  }
+  for (const [index, secret] of secrets.entries()) checkSecret(`INVOICE_TOKEN_SECRETS: secret #${index + 1}`, secret, mode);
   const [first, ...rest] = secrets.map(toSigningKey);
   return [first!, ...rest];
 }
@@ -159,6 +184,14 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       failureCost: env.RATE_LIMIT_FAILURE_COST,
     },
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    auth: { secret: resolveAuthSecret(env.NEXTAUTH_SECRET, mode), signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      outboxDir: env.MAIL_OUTBOX_DIR,
+      workerIntervalMs: env.MAIL_WORKER_INTERVAL_MS,
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+    },
   };
 }
 

@@ -13,6 +13,8 @@ copyFileSync(TEMPLATE_DB, databaseFile);
 
 process.env.DATABASE_URL = `file:${databaseFile}`;
 process.env.INVOICE_TOKEN_SECRETS ??= randomBytes(32).toString("base64url");
+process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.MAIL_OUTBOX_DIR = path.join(TEST_DATA_DIR, `${path.basename(databaseFile, ".db")}-mail`);
 // Tests exercise the limiter on purpose in their own files; elsewhere it must not interfere.
 process.env.RATE_LIMIT_IP_POINTS ??= "1000000";
 process.env.RATE_LIMIT_TOKEN_POINTS ??= "1000000";

@@ -36,3 +36,4 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === "P2002";
 }
 
+export type { Prisma };

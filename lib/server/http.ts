@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
+import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
 /** JSON with `Cache-Control: no-store`, as every API response (SPEC §3). */
@@ -40,4 +41,17 @@ export function clientIpOf(request: Request): string {
 /** A handler for the methods a route does not support: 405 with `Allow`, as problem details. */
 export function methodNotAllowed(...allowed: string[]): () => Response {
   return () => problemResponse(problemBody("method_not_allowed"), { Allow: allowed.join(", ") });
+}
+
+/** An invoice PDF as a download that no cache keeps. */
+export function pdfResponse({ fileName, pdf }: InvoicePdf): Response {
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="${fileName}"`,
+      "Content-Length": String(pdf.length),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }

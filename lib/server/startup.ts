@@ -1,6 +1,7 @@
 import "server-only";
 
 import { ConfigError, getConfig } from "@/lib/config";
+import { startMailWorker } from "@/lib/server/mail/worker";
 
 /** A production instance without a real signing secret refuses to start instead of failing later. */
 export function assertConfigOrExit(): void {
@@ -11,4 +12,10 @@ export function assertConfigOrExit(): void {
     console.error(`Refusing to start: ${error.message}`);
     process.exit(1);
   }
+}
+
+/** Background work of a serving instance: the mail worker (never during `next build`). */
+export function startBackgroundWork(): void {
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  startMailWorker();
 }

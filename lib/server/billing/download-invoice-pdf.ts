@@ -1,25 +1,47 @@
 import "server-only";
 
-import { recordAuditEvent } from "@/lib/server/audit";
+import type { Viewer } from "@/lib/server/auth/viewer";
+import { recordAuditEvent, type AuditEventInput } from "@/lib/server/audit";
+import { invoiceScopeOf } from "@/lib/server/billing/get-invoice-for-viewer";
+import { findInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { getDb } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { InvoiceIdSchema } from "@/lib/validation/registration";
 
-/** pdfByToken (SPEC §3.2): the invoice the token opens, as a PDF; every download is audited. */
-export async function downloadInvoicePdf(input: {
-  token: string | null;
-  invoiceId: string;
-  clientIp: string;
-}): Promise<{ fileName: string; pdf: Buffer }> {
-  const { invoice, claims } = await openInvoiceByToken({ token: input.token, invoiceId: input.invoiceId, scope: "invoice:pdf" });
+/** The invoice PDF, by invoice token (pdfByToken, SPEC §3.2) or for a signed-in viewer (the portal). */
+export interface InvoicePdf {
+  fileName: string;
+  pdf: Buffer;
+}
+
+async function serve(invoice: InvoiceDocument, audit: Pick<AuditEventInput, "actor" | "customerId" | "clientIp" | "detail">): Promise<InvoicePdf> {
   const pdf = await renderInvoicePdf(invoice);
-  await recordAuditEvent(getDb(), {
-    type: "invoice.pdf_downloaded",
+  await recordAuditEvent(getDb(), { type: "invoice.pdf_downloaded", invoiceId: invoice.id, ...audit });
+  return { fileName: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, pdf };
+}
+
+export async function downloadInvoicePdfByToken(input: { token: string | null; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
+  const { invoice, claims } = await openInvoiceByToken({ token: input.token, invoiceId: input.invoiceId, scope: "invoice:pdf" });
+  return serve(invoice, {
     actor: `customer:${claims.customerId}`,
-    invoiceId: invoice.id,
     customerId: claims.customerId,
     clientIp: input.clientIp,
     detail: { via: "invoice-token", tokenId: claims.tokenId },
   });
-  return { fileName: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, pdf };
+}
+
+export async function downloadInvoicePdfForViewer(input: { viewer: Viewer; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
+  const scope = invoiceScopeOf(input.viewer);
+  const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
+  const allowed = invoiceId.success && (await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: { id: true } }));
+  const invoice = allowed ? await findInvoiceDocument(getDb(), allowed.id) : null;
+  if (!invoice) throw new AppError("invoice_not_found");
+  return serve(invoice, {
+    actor: input.viewer.kind === "staff" ? `staff:${input.viewer.staffUserId}` : `customer:${invoice.customerId ?? 0}`,
+    customerId: invoice.customerId ?? undefined,
+    clientIp: input.clientIp,
+    detail: { via: "session" },
+  });
 }

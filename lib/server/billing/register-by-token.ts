@@ -14,6 +14,7 @@ import { getDb, isUniqueViolation, type Tx } from "@/lib/server/db";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
+import { kickMailWorker } from "@/lib/server/mail/worker";
 import { consumeRegistrationAttempt, penalizeRegistrationFailure } from "@/lib/server/rate-limit";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
@@ -57,6 +58,7 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
     );
   }
   if (outcome.kind === "registered") {
+    kickMailWorker();
     logger.info("registration succeeded", {
       basketSessionId: outcome.basketSessionId,
       invoiceId: outcome.invoiceId,

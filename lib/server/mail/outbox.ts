@@ -1,9 +1,9 @@
 import "server-only";
 
-import type { Tx } from "@/lib/server/db";
+import type { Db, Tx } from "@/lib/server/db";
 
-/** The registration e-mails of SPEC §3.5. */
-export type OutboxKind = "registration.new_customer" | "registration.existing_customer";
+/** The e-mails the app sends: the two registration e-mails of SPEC §3.5 and the portal's sign-in link. */
+export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
 
 export interface RegistrationMailPayload {
   businessId: number;
@@ -12,15 +12,21 @@ export interface RegistrationMailPayload {
   invoiceNumber: string;
 }
 
+export interface SignInLinkPayload {
+  url: string;
+  expiresAt: string;
+}
+
+export type OutboxMessageInput =
+  | { kind: "registration.new_customer" | "registration.existing_customer"; recipient: string; payload: RegistrationMailPayload }
+  | { kind: "auth.sign_in_link"; recipient: string; payload: SignInLinkPayload };
+
 /**
- * Queues an e-mail in the transactional outbox. Always called inside the transaction of the change it
- * announces, so the mail is sent if and only if the change committed.
+ * Queues an e-mail in the transactional outbox. Inside the transaction of the change it announces, the mail
+ * is sent if and only if the change committed. The mail worker delivers it.
  */
-export async function enqueueMail(
-  tx: Tx,
-  message: { kind: OutboxKind; recipient: string; payload: RegistrationMailPayload },
-): Promise<void> {
-  await tx.outboxMessage.create({
+export async function enqueueMail(db: Db | Tx, message: OutboxMessageInput): Promise<void> {
+  await db.outboxMessage.create({
     data: { kind: message.kind, recipient: message.recipient, payload: JSON.stringify(message.payload) },
     select: { id: true },
   });

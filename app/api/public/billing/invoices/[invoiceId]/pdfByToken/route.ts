@@ -1,5 +1,5 @@
-import { downloadInvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
-import { clientIpOf, handleRoute, invoiceTokenOf, methodNotAllowed } from "@/lib/server/http";
+import { downloadInvoicePdfByToken } from "@/lib/server/billing/download-invoice-pdf";
+import { clientIpOf, handleRoute, invoiceTokenOf, methodNotAllowed, pdfResponse } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
@@ -7,16 +7,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;
-    const { fileName, pdf } = await downloadInvoicePdf({ token: invoiceTokenOf(request), invoiceId, clientIp: clientIpOf(request) });
-    return new Response(new Uint8Array(pdf), {
-      headers: {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": `attachment; filename="${fileName}"`,
-        "Content-Length": String(pdf.length),
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return pdfResponse(await downloadInvoicePdfByToken({ token: invoiceTokenOf(request), invoiceId, clientIp: clientIpOf(request) }));
   });
 }
 

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { PageShell } from "@/components/ui/page-shell";
+
+export const metadata: Metadata = { title: "Check your e-mail", robots: { index: false } };
+
+export default function CheckEmailPage() {
+  return (
+    <PageShell title="Check your e-mail">
+      <p role="status">
+        If that address belongs to an account, a sign-in link is on its way. It works once and expires in 30 minutes.
+      </p>
+      <p>Nothing after a few minutes? Look in your spam folder, or make sure you used the address you gave at checkout.</p>
+      <p>
+        <Link href="/portal/sign-in">Ask for another link</Link>
+      </p>
+    </PageShell>
+  );
+}

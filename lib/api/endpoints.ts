@@ -1,0 +1,30 @@
+/**
+ * The typed endpoint registry (SPEC §5), in the shape of the published API reference: each entry gives the
+ * URL and, as a type-only marker, what the endpoint answers. Pages and clients never build these URLs by hand.
+ */
+import type { InvoiceDetail } from "@/lib/validation/invoice-detail";
+import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
+
+const invoiceBase = (invoiceId: number) => `/api/public/billing/invoices/${encodeURIComponent(String(invoiceId))}`;
+const withToken = (url: string, token: string) => `${url}?token=${encodeURIComponent(token)}`;
+
+export const endpoints = {
+  billing: {
+    invoices: {
+      registerByToken: (invoiceId: number, basketSessionToken: string) => ({
+        url: withToken(`${invoiceBase(invoiceId)}/registerByToken`, basketSessionToken),
+        type: null as unknown as { Token: string },
+      }),
+      pdfByToken: (invoiceId: number, invoiceToken: string) => ({
+        url: withToken(`${invoiceBase(invoiceId)}/pdfByToken`, invoiceToken),
+        type: null as unknown as Blob,
+      }),
+      summaryByToken: (invoiceId: number, invoiceToken: string) => ({
+        url: withToken(`${invoiceBase(invoiceId)}/summaryByToken`, invoiceToken),
+        type: null as unknown as InvoiceSummary,
+      }),
+      get: (invoiceId: number) => ({ url: invoiceBase(invoiceId), type: null as unknown as InvoiceDetail }),
+      pdf: (invoiceId: number) => ({ url: `${invoiceBase(invoiceId)}/pdf`, type: null as unknown as Blob }),
+    },
+  },
+} as const;

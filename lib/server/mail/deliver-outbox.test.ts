@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/server/db";
+import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { enqueueMail } from "@/lib/server/mail/outbox";
+import type { MailTransport, OutgoingMail } from "@/lib/server/mail/transport";
+import { createRegisteredCheckout, uniqueEmail } from "@/test/factories";
+import { readOutbox } from "@/test/mail-outbox";
+
+const db = getDb();
+
+/** A transport that records what it was given, failing the first `failures` calls. */
+function recordingTransport(failures = 0): MailTransport & { sent: OutgoingMail[] } {
+  let calls = 0;
+  const sent: OutgoingMail[] = [];
+  return {
+    name: "recording",
+    sent,
+    async send(mail) {
+      calls++;
+      if (calls <= failures) throw new Error("SMTP 421 try again later");
+      sent.push(mail);
+    },
+  };
+}
+
+async function outboxRowFor(email: string) {
+  return db.outboxMessage.findFirstOrThrow({ where: { recipient: email }, orderBy: { id: "desc" } });
+}
+
+async function deliverOnly(recipient: string, options: Parameters<typeof deliverOutbox>[0] = {}) {
+  // Other tests of this file queue mail too; leave theirs untouched by delivering this one's rows only.
+  await db.outboxMessage.updateMany({ where: { recipient: { not: recipient }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+  return deliverOutbox(options);
+}
+
+describe("mail outbox worker", () => {
+  it("delivers the registration e-mail as an .eml file in the outbox folder, in text and HTML", async () => {
+    const checkout = await createRegisteredCheckout({ email: uniqueEmail(), name: "Grace Hopper" });
+
+    const report = await deliverOnly(checkout.email);
+
+    expect(report).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    const row = await outboxRowFor(checkout.email);
+    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null, claimedUntil: null, sentAt: expect.any(Date) });
+    const mail = (await readOutbox(getConfig().mail.outboxDir)).find((candidate) => candidate.to === checkout.email);
+    expect(mail?.subject).toMatch(/account is ready — sign in/);
+    expect(mail?.text).toContain("Hello Grace Hopper,");
+    expect(mail?.text).toMatch(/Invoice TST-\d{4}-\d{6} is paid/);
+    expect(mail?.text).toContain(`/portal/sign-in?email=${encodeURIComponent(checkout.email)}`);
+    expect(mail?.html).toContain("<h1");
+    expect(mail?.html).toContain("Sign in to your account");
+  });
+
+  it("sends an existing customer the 'purchase added' e-mail", async () => {
+    const email = uniqueEmail();
+    const first = await createRegisteredCheckout({ email });
+    await createRegisteredCheckout({ email, businessId: first.businessId });
+    const transport = recordingTransport();
+
+    await deliverOnly(email, { transport });
+
+    expect(transport.sent.map((mail) => mail.subject)).toEqual([
+      expect.stringMatching(/account is ready/),
+      expect.stringMatching(/^A purchase was added to your .* account$/),
+    ]);
+  });
+
+  it("retries after a failing transport, with backoff, and then delivers once", async () => {
+    const checkout = await createRegisteredCheckout();
+    const start = new Date();
+    const transport = recordingTransport(1);
+
+    expect(await deliverOnly(checkout.email, { transport, now: start })).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    const failed = await outboxRowFor(checkout.email);
+    expect(failed).toMatchObject({ status: "pending", attempts: 1, lastError: "SMTP 421 try again later", claimedUntil: null });
+    expect(failed.nextAttemptAt.getTime() - start.getTime()).toBe(30_000);
+
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 10_000) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 31_000) })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(transport.sent).toHaveLength(1);
+    expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 3_600_000) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it("gives up after MAIL_MAX_ATTEMPTS and marks the row failed", async () => {
+    const checkout = await createRegisteredCheckout();
+    const transport = recordingTransport(Number.POSITIVE_INFINITY);
+    let now = Date.now();
+    for (let attempt = 1; attempt <= getConfig().mail.maxAttempts; attempt++) {
+      await deliverOnly(checkout.email, { transport, now: new Date(now) });
+      now += 2 * 3_600_000;
+    }
+    expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "failed", attempts: getConfig().mail.maxAttempts });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(now) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+  });
+
+  it("never sends a row twice when two workers run at once", async () => {
+    const emails = Array.from({ length: 5 }, () => uniqueEmail());
+    for (const email of emails) await createRegisteredCheckout({ email });
+    await db.outboxMessage.updateMany({ where: { recipient: { notIn: emails }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+    const transport = recordingTransport();
+
+    const reports = await Promise.all([deliverOutbox({ transport }), deliverOutbox({ transport }), deliverOutbox({ transport })]);
+
+    expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBe(5);
+    expect(transport.sent.map((mail) => mail.to).sort()).toEqual([...emails].sort());
+  });
+
+  it("after a restart, retries a row whose worker died mid-delivery once its lease has run out", async () => {
+    const checkout = await createRegisteredCheckout();
+    const row = await outboxRowFor(checkout.email);
+    // What a worker killed between claiming and sending leaves behind.
+    const leaseEnd = new Date(Date.now() + 60_000);
+    await db.outboxMessage.update({ where: { id: row.id }, data: { status: "sending", claimedUntil: leaseEnd } });
+    const transport = recordingTransport();
+
+    expect((await deliverOnly(checkout.email, { transport })).sent).toBe(0);
+    expect((await deliverOnly(checkout.email, { transport, now: new Date(leaseEnd.getTime() + 1) })).sent).toBe(1);
+    expect(transport.sent).toHaveLength(1);
+    expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "sent" });
+  });
+
+  it("does not keep a delivered sign-in link in the database", async () => {
+    const email = uniqueEmail();
+    await enqueueMail(db, { kind: "auth.sign_in_link", recipient: email, payload: { url: "http://localhost/api/auth/callback/email?token=secret", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });
+    const transport = recordingTransport();
+
+    await deliverOnly(email, { transport });
+
+    expect(transport.sent[0]?.text).toContain("http://localhost/api/auth/callback/email?token=secret");
+    expect(transport.sent[0]?.text).toMatch(/expires in 30 minutes/);
+    const row = await outboxRowFor(email);
+    expect(row.payload).not.toContain("secret");
+  });
+});

@@ -1,0 +1,111 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import type { Db } from "@/lib/server/db";
+import type { OutboxKind, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** One layout for every e-mail: a short message, one button, the same words as plain text. */
+function layout(input: { brand: string; heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): RenderedMail["html"] {
+  const paragraphs = input.paragraphs.map((text) => `<p style="margin:0 0 16px">${escapeHtml(text)}</p>`).join("");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.heading)}</title></head>
+<body style="margin:0;background:#f6f5f1;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;line-height:1.5">
+<div style="max-width:560px;margin:0 auto;padding:32px 16px">
+<p style="margin:0 0 16px;font-weight:600;color:#1f6f5c">${escapeHtml(input.brand)}</p>
+<div style="background:#fff;border:1px solid #d8d6cf;border-radius:12px;padding:24px">
+<h1 style="margin:0 0 16px;font-size:20px">${escapeHtml(input.heading)}</h1>
+${paragraphs}
+<p style="margin:24px 0"><a href="${escapeHtml(input.action.url)}" style="display:inline-block;background:#1f6f5c;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">${escapeHtml(input.action.label)}</a></p>
+<p style="margin:0;font-size:13px;color:#57606a">${escapeHtml(input.footer)}</p>
+</div></div></body></html>`;
+}
+
+function plainText(input: { heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): string {
+  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
+}
+
+function compose(input: { brand: string; subject: string; heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): RenderedMail {
+  return { subject: input.subject, text: plainText(input), html: layout(input) };
+}
+
+async function renderRegistration(db: Db, kind: "registration.new_customer" | "registration.existing_customer", payload: RegistrationMailPayload, recipient: string): Promise<RenderedMail> {
+  const [business, customer] = await Promise.all([
+    db.business.findUniqueOrThrow({ where: { id: payload.businessId }, select: { name: true } }),
+    db.customer.findUniqueOrThrow({ where: { id: payload.customerId }, select: { fullName: true } }),
+  ]);
+  const signIn = new URL("/portal/sign-in", getConfig().appUrl);
+  signIn.searchParams.set("email", recipient);
+  const greeting = `Hello ${customer.fullName},`;
+  const footer = `You receive this e-mail because you bought from ${business.name}. Sign-in links are sent only to this address.`;
+  if (kind === "registration.new_customer") {
+    return compose({
+      brand: business.name,
+      subject: `Your ${business.name} account is ready — sign in`,
+      heading: "Your account is ready",
+      paragraphs: [
+        greeting,
+        `Thank you for your purchase. Invoice ${payload.invoiceNumber} is paid, and we have created your customer account so you can find it again at any time.`,
+        "To sign in, ask for a one-time link on the sign-in page; we send it to this address. No password needed.",
+      ],
+      action: { label: "Sign in to your account", url: signIn.href },
+      footer,
+    });
+  }
+  return compose({
+    brand: business.name,
+    subject: `A purchase was added to your ${business.name} account`,
+    heading: "A purchase was added to your account",
+    paragraphs: [
+      greeting,
+      `Invoice ${payload.invoiceNumber} is paid and now appears in your account, with your earlier invoices.`,
+      "If you did not make this purchase, reply to this e-mail and we will look into it.",
+    ],
+    action: { label: "See your invoices", url: signIn.href },
+    footer,
+  });
+}
+
+/** The sender's display name, e.g. "Hive & Desk Coworking" of "Hive & Desk Coworking <billing@…>". */
+function senderName(): string {
+  const from = getConfig().mail.from;
+  return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1] ?? from;
+}
+
+function renderSignInLink(payload: SignInLinkPayload): RenderedMail {
+  const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
+  return compose({
+    brand: senderName(),
+    subject: "Your sign-in link",
+    heading: "Sign in to your account",
+    paragraphs: [
+      "Use the button below to sign in to the customer portal, where your invoices are.",
+      `The link works once and expires in ${minutes} minutes.`,
+    ],
+    action: { label: "Sign in", url: payload.url },
+    footer: "If you did not ask to sign in, ignore this e-mail: nobody can sign in without the link.",
+  });
+}
+
+/** Renders an outbox row at delivery time, from ids and the current names. */
+export async function renderMail(db: Db, message: { kind: string; recipient: string; payload: string }): Promise<RenderedMail> {
+  const kind = message.kind as OutboxKind;
+  switch (kind) {
+    case "registration.new_customer":
+    case "registration.existing_customer":
+      return renderRegistration(db, kind, JSON.parse(message.payload) as RegistrationMailPayload, message.recipient);
+    case "auth.sign_in_link":
+      return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
+    default:
+      throw new Error(`unknown mail kind ${String(kind)}`);
+  }
+}

@@ -1,0 +1,52 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import { logger } from "@/lib/server/logger";
+import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+
+/**
+ * The in-process mail worker: every instance polls the outbox (claims keep them from sending a row twice),
+ * and is kicked right after something is queued so e-mails go out without waiting for the next poll.
+ */
+interface WorkerState {
+  started: boolean;
+  running: Promise<void> | null;
+  again: boolean;
+}
+
+// On globalThis: Next.js bundles instrumentation and route handlers separately, and both must see one worker.
+const globalForWorker = globalThis as unknown as { mailWorker?: WorkerState };
+const state = (globalForWorker.mailWorker ??= { started: false, running: null, again: false });
+
+async function runUntilIdle(): Promise<void> {
+  do {
+    state.again = false;
+    try {
+      await deliverOutbox();
+    } catch (error) {
+      logger.error("mail worker run failed", { error });
+    }
+  } while (state.again);
+}
+
+function run(): void {
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = runUntilIdle().finally(() => {
+    state.running = null;
+  });
+}
+
+export function startMailWorker(): void {
+  if (state.started) return;
+  state.started = true;
+  setInterval(run, getConfig().mail.workerIntervalMs).unref();
+  run();
+}
+
+/** Asks a started worker to deliver now; does nothing where no worker runs (tests, scripts). */
+export function kickMailWorker(): void {
+  if (state.started) run();
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** The full invoice of SPEC §3.3, as the authenticated read returns it: only these fields, ever. */
+export const InvoiceDetailSchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  status: z.enum(["paid", "unpaid"]),
+  issuedAt: z.iso.datetime(),
+  paidAt: z.iso.datetime().nullable(),
+  currency: z.string().length(3),
+  business: z.object({ name: z.string(), address: z.string(), taxId: z.string(), locale: z.string(), timeZone: z.string() }),
+  customer: z.object({ id: z.number().int(), fullName: z.string(), email: z.string(), company: z.string().nullable() }).nullable(),
+  billedTo: z.object({ name: z.string(), email: z.string(), company: z.string().nullable(), address: z.string().nullable() }),
+  lines: z.array(
+    z.object({
+      position: z.number().int(),
+      description: z.string(),
+      quantity: z.number().int(),
+      unitPriceMinor: z.number().int(),
+      taxRateBp: z.number().int(),
+      amountMinor: z.number().int(),
+      taxMinor: z.number().int(),
+    }),
+  ),
+  subtotalMinor: z.number().int(),
+  taxMinor: z.number().int(),
+  totalMinor: z.number().int(),
+  payments: z.array(
+    z.object({
+      provider: z.string(),
+      reference: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      status: z.string(),
+      createdAt: z.iso.datetime(),
+      completedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+});
+export type InvoiceDetail = z.infer<typeof InvoiceDetailSchema>;
