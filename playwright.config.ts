@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = 3210;
+export const E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
 export const E2E_DATABASE_URL = "file:./.data/e2e/app.db";
 export const E2E_MAIL_OUTBOX = ".data/e2e/mail-outbox";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -19,7 +20,7 @@ export default defineConfig({
   reporter: [["list"]],
   outputDir: "test-results",
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: E2E_BASE_URL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     video: "off",
@@ -51,7 +52,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       DATABASE_URL: E2E_DATABASE_URL,
-      APP_URL: `http://127.0.0.1:${PORT}`,
+      APP_URL: E2E_BASE_URL,
       APP_ENV: "development",
       MAIL_OUTBOX_DIR: E2E_MAIL_OUTBOX,
       MAIL_WORKER_INTERVAL_MS: "500",

@@ -1,11 +1,19 @@
+import Link from "next/link";
+
 import { PageShell } from "@/components/ui/page-shell";
+import styles from "@/components/ui/form.module.css";
 
 export default function HomePage() {
   return (
     <PageShell title="Billing portal">
-      <p>
-        This is where guests of Hive &amp; Desk Coworking complete their checkout and download their invoices. If you
-        have just paid, follow the link from your checkout confirmation.
+      <p>Book a desk or a room as a guest, pay, and download your invoice. Customers find all their invoices in their account.</p>
+      <p style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap" }}>
+        <Link className={styles.button} href="/checkout">
+          Book your space
+        </Link>
+        <Link className={`${styles.button} ${styles.secondary}`} href="/portal">
+          Your invoices
+        </Link>
       </p>
     </PageShell>
   );

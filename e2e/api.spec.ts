@@ -61,6 +61,7 @@ test("the home page renders in Chromium without errors", async ({ page }) => {
   });
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Billing portal" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Book your space" })).toHaveAttribute("href", "/checkout");
   await page.goto("/no-such-page");
   await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
   expect(errors.filter((error) => !error.includes("404"))).toEqual([]);

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import type { APIRequestContext } from "@playwright/test";
 
 import { endpoints } from "../lib/api/endpoints";
-import { E2E_DATABASE_URL } from "../playwright.config";
+import { E2E_BASE_URL, E2E_DATABASE_URL } from "../playwright.config";
 
 export interface DemoCheckout {
   invoiceId: number;
@@ -14,7 +14,7 @@ export interface DemoCheckout {
 /** `npm run demo:checkout` against the served app's database, as support staff would run it. */
 export function demoCheckout(...args: string[]): DemoCheckout {
   const stdout = execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/demo-checkout.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL },
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, APP_URL: E2E_BASE_URL },
     encoding: "utf8",
   });
   return JSON.parse(stdout) as DemoCheckout;

@@ -7,6 +7,7 @@ import { getConfig } from "@/lib/config";
 import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { getDb } from "@/lib/server/db";
+import { checkoutCompletionPath } from "@/lib/urls";
 import { seedIfEmpty } from "@/prisma/seed";
 
 const HOUR_MS = 3_600_000;
@@ -64,9 +65,7 @@ async function main(): Promise<void> {
     });
     if (!values.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now: placedAt });
 
-    const completionUrl = new URL("/checkout/complete", config.appUrl);
-    completionUrl.searchParams.set("invoiceId", String(checkout.invoiceId));
-    completionUrl.searchParams.set("basketSession", checkout.basketToken);
+    const completionUrl = new URL(checkoutCompletionPath(checkout.invoiceId, checkout.basketToken), config.appUrl);
     process.stdout.write(
       JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketToken, completionUrl: completionUrl.href }) + "\n",
     );

@@ -2,6 +2,7 @@
  * The typed endpoint registry (SPEC §5), in the shape of the published API reference: each entry gives the
  * URL and, as a type-only marker, what the endpoint answers. Pages and clients never build these URLs by hand.
  */
+import type { PlacedCheckoutResponse } from "@/lib/validation/checkout";
 import type { InvoiceDetail } from "@/lib/validation/invoice-detail";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
 
@@ -9,6 +10,9 @@ const invoiceBase = (invoiceId: number) => `/api/public/billing/invoices/${encod
 const withToken = (url: string, token: string) => `${url}?token=${encodeURIComponent(token)}`;
 
 export const endpoints = {
+  checkout: {
+    place: () => ({ url: "/api/checkout", type: null as unknown as PlacedCheckoutResponse }),
+  },
   billing: {
     invoices: {
       registerByToken: (invoiceId: number, basketSessionToken: string) => ({

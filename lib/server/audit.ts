@@ -8,6 +8,7 @@ export type AuditEventType =
   | "registration.refused"
   | "checkout.created"
   | "checkout.paid"
+  | "checkout.declined"
   | "invoice.pdf_downloaded";
 
 export interface AuditEventInput {

@@ -8,46 +8,39 @@ import { AppError } from "@/lib/server/errors";
 
 /**
  * Rate limits kept in the database (rate-limiter-flexible's Prisma store), so every instance shares them.
- * Each attempt costs one point up front; a refused attempt is charged more afterwards, so honest retries
+ * Each attempt costs one point up front; a refused one is charged more afterwards, so honest retries
  * (a reload, a payment still pending) stay far from the limit while guessing runs into it quickly.
  */
-export interface RateLimitKeys {
-  clientIp: string;
-  /** SHA-256 of the basket token, when the request carried a well-formed one. */
-  tokenHash: string | null;
+interface LimitRule {
+  prefix: string;
+  points: number;
+  windowSeconds: number;
 }
 
-interface Limiters {
-  ip: RateLimiterPrisma;
-  token: RateLimiterPrisma;
-}
+type Charge = [rule: LimitRule, key: string];
 
-let limiters: Limiters | undefined;
+const limiters = new Map<string, RateLimiterPrisma>();
 
-function getLimiters(): Limiters {
-  if (!limiters) {
-    const { rateLimit } = getConfig();
-    const common = { storeClient: getDb(), tableName: "rateLimiterFlexible", duration: rateLimit.windowSeconds };
-    limiters = {
-      ip: new RateLimiterPrisma({ ...common, keyPrefix: "register-ip", points: rateLimit.ipPoints }),
-      token: new RateLimiterPrisma({ ...common, keyPrefix: "register-token", points: rateLimit.tokenPoints }),
-    };
+function limiterFor(rule: LimitRule): RateLimiterPrisma {
+  let limiter = limiters.get(rule.prefix);
+  if (!limiter) {
+    limiter = new RateLimiterPrisma({
+      storeClient: getDb(),
+      tableName: "rateLimiterFlexible",
+      keyPrefix: rule.prefix,
+      points: rule.points,
+      duration: rule.windowSeconds,
+    });
+    limiters.set(rule.prefix, limiter);
   }
-  return limiters;
+  return limiter;
 }
 
-function* entries(keys: RateLimitKeys): Generator<[RateLimiterPrisma, string]> {
-  const { ip, token } = getLimiters();
-  yield [ip, keys.clientIp];
-  if (keys.tokenHash) yield [token, keys.tokenHash];
-}
-
-/** Charges one attempt to every key; throws rate_limited (429, with Retry-After) when any is over its limit. */
-export async function consumeRegistrationAttempt(keys: RateLimitKeys): Promise<void> {
+async function consume(charges: Charge[]): Promise<void> {
   let retryAfterMs = 0;
-  for (const [limiter, key] of entries(keys)) {
+  for (const [rule, key] of charges) {
     try {
-      await limiter.consume(key, 1);
+      await limiterFor(rule).consume(key, 1);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       retryAfterMs = Math.max(retryAfterMs, rejection.msBeforeNext);
@@ -56,9 +49,43 @@ export async function consumeRegistrationAttempt(keys: RateLimitKeys): Promise<v
   if (retryAfterMs > 0) throw new AppError("rate_limited", { retryAfterSeconds: retryAfterMs / 1000 });
 }
 
-/** Charges the extra cost of a refused attempt. */
-export async function penalizeRegistrationFailure(keys: RateLimitKeys): Promise<void> {
-  const { failureCost } = getConfig().rateLimit;
-  if (failureCost === 0) return;
-  for (const [limiter, key] of entries(keys)) await limiter.penalty(key, failureCost);
+async function penalize(charges: Charge[], points: number): Promise<void> {
+  if (points === 0) return;
+  for (const [rule, key] of charges) await limiterFor(rule).penalty(key, points);
+}
+
+export interface RateLimitKeys {
+  clientIp: string;
+  /** SHA-256 of the basket token, when the request carried a well-formed one. */
+  tokenHash: string | null;
+}
+
+function registrationCharges(keys: RateLimitKeys): Charge[] {
+  const { rateLimit } = getConfig();
+  const window = rateLimit.windowSeconds;
+  const charges: Charge[] = [[{ prefix: "register-ip", points: rateLimit.ipPoints, windowSeconds: window }, keys.clientIp]];
+  if (keys.tokenHash) charges.push([{ prefix: "register-token", points: rateLimit.tokenPoints, windowSeconds: window }, keys.tokenHash]);
+  return charges;
+}
+
+/** registerByToken: charges one attempt per client address and per token; 429 rate_limited when over. */
+export function consumeRegistrationAttempt(keys: RateLimitKeys): Promise<void> {
+  return consume(registrationCharges(keys));
+}
+
+/** registerByToken: the extra cost of a refused attempt. */
+export function penalizeRegistrationFailure(keys: RateLimitKeys): Promise<void> {
+  return penalize(registrationCharges(keys), getConfig().rateLimit.failureCost);
+}
+
+/** Card testing is the abuse of a checkout: 30 points per address per 10 minutes, a decline costing 5. */
+const CHECKOUT_RULE: LimitRule = { prefix: "checkout-ip", points: 30, windowSeconds: 600 };
+const DECLINE_COST = 4;
+
+export function consumeCheckoutAttempt(clientIp: string): Promise<void> {
+  return consume([[CHECKOUT_RULE, clientIp]]);
+}
+
+export function penalizeCheckoutDecline(clientIp: string): Promise<void> {
+  return penalize([[CHECKOUT_RULE, clientIp]], DECLINE_COST);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { GuestDetailsSchema } from "@/lib/validation/guest";
+import { CardSchema } from "@/lib/validation/payment";
 
 export const BasketLineInputSchema = z.object({
   productId: z.number().int().positive(),
@@ -16,3 +17,17 @@ export const GuestCheckoutInputSchema = z.object({
     .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, "Each product once"),
 });
 export type GuestCheckoutInput = z.input<typeof GuestCheckoutInputSchema>;
+
+/** What the checkout page submits: the order, the card, and the key that makes a resubmission safe. */
+export const PlaceCheckoutSchema = GuestCheckoutInputSchema.extend({
+  orderKey: z.uuid(),
+  card: CardSchema,
+});
+export type PlaceCheckoutInput = z.input<typeof PlaceCheckoutSchema>;
+
+/** The checkout endpoint's answer; a decline is a 402 problem. */
+export interface PlacedCheckoutResponse {
+  status: "paid" | "pending";
+  invoiceId: number;
+  completionUrl: string;
+}

@@ -10,8 +10,17 @@ const optionalText = (max: number) =>
 
 /** The guest's details, as the checkout form and the server both validate them. */
 export const GuestDetailsSchema = z.object({
-  fullName: z.string().trim().min(1, "Enter your full name").max(200, "Your name must be at most 200 characters"),
-  email: z.string().trim().max(254, "The e-mail address is too long").pipe(z.email("Enter a valid e-mail address")),
+  fullName: z
+    .string({ error: "Enter your full name" })
+    .trim()
+    .min(1, "Enter your full name")
+    .max(200, "Your name must be at most 200 characters"),
+  email: z
+    .string({ error: "Enter your e-mail address" })
+    .trim()
+    .min(1, "Enter your e-mail address")
+    .max(254, "The e-mail address is too long")
+    .pipe(z.email("Enter a valid e-mail address")),
   company: optionalText(200),
   phone: optionalText(40),
   billingLine1: optionalText(200),

@@ -19,7 +19,7 @@ export async function completeCheckoutPayment(input: {
   const now = input.now ?? new Date();
   await getDb().$transaction(async (tx) => {
     const payment = await tx.payment.updateMany({
-      where: { invoiceId: input.invoiceId, provider: input.provider, reference: input.reference, status: "pending" },
+      where: { invoiceId: input.invoiceId, provider: input.provider, reference: input.reference, status: { in: ["pending", "processing"] } },
       data: { status: "succeeded", completedAt: now },
     });
     if (payment.count === 0) {

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { recordAuditEvent } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
-import { priceLine, sumLines } from "@/lib/server/billing/money";
+import { priceLine, sumLines } from "@/lib/money";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
@@ -33,6 +33,8 @@ export async function createGuestCheckout(input: {
   businessId: number;
   order: GuestCheckoutInput;
   payment: { provider: string; reference: string };
+  /** The checkout form's key for this order, when it came from the form. */
+  orderKey?: string;
   now?: Date;
 }): Promise<CreatedGuestCheckout> {
   const parsed = GuestCheckoutInputSchema.safeParse(input.order);
@@ -108,6 +110,7 @@ export async function createGuestCheckout(input: {
     const basket = await tx.basketSession.create({
       data: {
         tokenHash: sha256Hex(basketToken),
+        orderKey: input.orderKey ?? null,
         businessId: input.businessId,
         status: "pending_payment",
         guestFullName: guest.fullName,

@@ -1,5 +1,3 @@
-import "server-only";
-
 /** Net amount and tax of one line, in minor units; tax rounded half up per line. */
 export function priceLine(line: { quantity: number; unitPriceMinor: number; taxRateBp: number }): {
   amountMinor: number;

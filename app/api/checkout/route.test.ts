@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+
+import { describe, expect, it, vi } from "vitest";
+
+import { POST } from "@/app/api/checkout/route";
+import { getDb } from "@/lib/server/db";
+import { testPaymentProvider } from "@/lib/server/payments/test-provider";
+import { seedIfEmpty } from "@/prisma/seed";
+import { uniqueEmail } from "@/test/factories";
+import { callRegister, randomIp } from "@/test/register-client";
+
+const db = getDb();
+await seedIfEmpty(db);
+const storefront = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true, products: { select: { id: true } } } });
+const [dayPass] = storefront.products;
+
+function order(overrides: { orderKey?: string; card?: string; email?: string; quantity?: number } = {}) {
+  return {
+    orderKey: overrides.orderKey ?? randomUUID(),
+    guest: { fullName: "Chris Checkout", email: overrides.email ?? uniqueEmail(), billingCountry: "GB" },
+    lines: [{ productId: dayPass!.id, quantity: overrides.quantity ?? 2 }],
+    card: { number: overrides.card ?? "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
+  };
+}
+
+async function checkout(body: unknown, ip = randomIp()) {
+  const response = await POST(
+    new Request("http://localhost/api/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function basketOf(completionUrl: unknown): { invoiceId: number; basketSession: string } {
+  const url = new URL(String(completionUrl), "http://localhost");
+  return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession") ?? "" };
+}
+
+async function paymentsOf(orderKey: string) {
+  const basket = await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { invoice: { select: { paidAt: true, payments: { select: { status: true }, orderBy: { id: "asc" } } } } } });
+  return { paid: basket.invoice?.paidAt !== null, payments: basket.invoice?.payments.map((payment) => payment.status) };
+}
+
+describe("POST /api/checkout", () => {
+  it("POST /api/checkout – the test card pays: a paid invoice and a completion link that registers", async () => {
+    const body = order();
+    const result = await checkout(body);
+
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ status: "paid", invoiceId: expect.any(Number), completionUrl: expect.stringMatching(/^\/checkout\/complete\?invoiceId=\d+&basketSession=[0-9a-f-]{36}$/) });
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
+    const { invoiceId, basketSession } = basketOf(result.body.completionUrl);
+    expect((await callRegister({ invoiceId, token: basketSession })).status).toBe(200);
+  });
+
+  it("POST /api/checkout – a declined card → 402 payment_declined, nothing paid; the next card pays the same order once", async () => {
+    const body = order({ card: "4000 0000 0000 0002" });
+    const declined = await checkout(body);
+    expect(declined.status).toBe(402);
+    expect(declined.body).toMatchObject({ code: "payment_declined", detail: "Your card was declined. No money was taken. Try another card." });
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: false, payments: ["declined"] });
+
+    const paid = await checkout({ ...body, card: { ...body.card, number: "4242424242424242" } });
+    expect(paid.body.status).toBe("paid");
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["declined", "succeeded"] });
+    expect(await db.basketSession.count({ where: { orderKey: body.orderKey } })).toBe(1);
+  });
+
+  it("POST /api/checkout – the same order submitted again after it was paid charges nothing and answers a working link", async () => {
+    const body = order();
+    const first = await checkout(body);
+    const second = await checkout(body);
+
+    expect(second.body).toMatchObject({ status: "paid", invoiceId: first.body.invoiceId });
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
+    const older = basketOf(first.body.completionUrl);
+    const newer = basketOf(second.body.completionUrl);
+    expect((await callRegister({ invoiceId: older.invoiceId, token: older.basketSession })).body.code).toBe("basket_token_invalid");
+    expect((await callRegister({ invoiceId: newer.invoiceId, token: newer.basketSession })).status).toBe(200);
+
+    const afterRegistration = await checkout(body);
+    expect(afterRegistration).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
+  });
+
+  it("POST /api/checkout – a double submission at once places and charges the order once", async () => {
+    const body = order();
+    const results = await Promise.all([checkout(body), checkout(body), checkout(body)]);
+
+    expect(results.filter((result) => result.status === 200).length).toBeGreaterThanOrEqual(1);
+    for (const result of results.filter((result) => result.status !== 200)) expect(result.body.code).toBe("checkout_in_progress");
+    expect(await db.basketSession.count({ where: { orderKey: body.orderKey } })).toBe(1);
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
+  });
+
+  it.each([
+    ["not JSON", "{"],
+    ["an empty object", {}],
+    ["no products", { ...order(), lines: [] }],
+    ["an unknown product", { ...order(), lines: [{ productId: 999_999, quantity: 1 }] }],
+    ["a negative quantity", order({ quantity: -1 })],
+    ["a bad e-mail", order({ email: "not-an-email" })],
+    ["a card number failing the Luhn check", order({ card: "4242 4242 4242 4241" })],
+    ["an expired card", { ...order(), card: { number: "4242424242424242", expiry: "01/20", cvc: "123" } }],
+    ["an order key that is not a UUID", order({ orderKey: "abc" })],
+  ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
+    const before = await db.basketSession.count();
+    const result = await checkout(body);
+    expect(result.status).toBe(400);
+    expect(result.body.code).toBe("bad_request");
+    expect(await db.basketSession.count()).toBe(before);
+  });
+
+  it("POST /api/checkout – card testing from one address is rate limited", async () => {
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 8; attempt++) statuses.push((await checkout(order({ card: "4000 0000 0000 0002" }), ip)).status);
+    expect(statuses.slice(0, 6)).toEqual([402, 402, 402, 402, 402, 402]);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+  });
+});
+
+describe("test payment provider", () => {
+  it("settles the authentication card later, and only then", async () => {
+    vi.useFakeTimers();
+    try {
+      const settled = vi.fn(async () => undefined);
+      const card = { number: "4000000000003220", expiry: "12/34", cvc: "123" };
+      const result = await testPaymentProvider.charge({ reference: "pay_x", amountMinor: 100, currency: "GBP", card, description: "x" }, settled);
+      expect(result).toEqual({ status: "pending" });
+      expect(settled).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(settled).toHaveBeenCalledWith("succeeded");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

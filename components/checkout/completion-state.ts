@@ -1,0 +1,19 @@
+import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
+
+/**
+ * Every state of the checkout completion page (SPEC §4.2). The view renders from this value alone, so the
+ * guest's page and the staff preview show exactly the same thing.
+ */
+export type CompletionState =
+  | { kind: "loading" }
+  | { kind: "success"; invoiceId: number; pdfUrl: string; summary: InvoiceSummary | null }
+  | { kind: "used" }
+  | { kind: "expired" }
+  | { kind: "not_found" }
+  /** `retryInSeconds` is null once the automatic retries are used up: the guest retries by hand. */
+  | { kind: "pending"; retryInSeconds: number | null }
+  | { kind: "network_error" }
+  | { kind: "rate_limited"; retryAfterSeconds: number }
+  | { kind: "missing_parameters" };
+
+export type CompletionKind = CompletionState["kind"];

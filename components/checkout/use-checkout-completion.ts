@@ -1,0 +1,152 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { endpoints } from "@/lib/api/endpoints";
+import { ApiError, httpClient } from "@/lib/api/http-client";
+import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
+import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
+
+import { idempotencyKeyFor, readInvoiceToken, storeInvoiceToken } from "./completion-storage";
+import type { CompletionState } from "./completion-state";
+
+/** Automatic retries while the payment is pending, in seconds; then the guest retries by hand. */
+const PENDING_BACKOFF_SECONDS = [2, 4, 8, 16];
+
+type Registration = { ok: true; token: string } | { ok: false; error: unknown };
+
+/**
+ * One registerByToken call per basket per page view: React Strict Mode runs effects twice in development,
+ * and both runs share this promise. A retry asked for by the guest starts a new call (same Idempotency-Key).
+ */
+const registrations = new Map<string, Promise<Registration>>();
+
+function register(invoiceId: number, basketSession: string, fresh: boolean): Promise<Registration> {
+  const key = `${invoiceId}:${basketSession}`;
+  if (fresh) registrations.delete(key);
+  let registration = registrations.get(key);
+  if (!registration) {
+    const endpoint = endpoints.billing.invoices.registerByToken(invoiceId, basketSession);
+    registration = httpClient
+      .post<typeof endpoint.type>(endpoint.url, {}, { headers: { "Idempotency-Key": idempotencyKeyFor(basketSession) } })
+      .then(({ data }): Registration => ({ ok: true, token: data.Token }))
+      .catch((error: unknown): Registration => ({ ok: false, error }));
+    registrations.set(key, registration);
+  }
+  return registration;
+}
+
+function stateOfError(error: unknown): CompletionState {
+  if (error instanceof ApiError) {
+    switch (error.code) {
+      case "basket_token_used":
+        return { kind: "used" };
+      case "basket_token_expired":
+        return { kind: "expired" };
+      case "basket_token_invalid":
+      case "invoice_not_found":
+        return { kind: "not_found" };
+      case "rate_limited":
+        return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30)) };
+    }
+  }
+  return { kind: "network_error" };
+}
+
+async function fetchSummary(invoiceId: number, token: string): Promise<InvoiceSummary | null> {
+  const endpoint = endpoints.billing.invoices.summaryByToken(invoiceId, token);
+  try {
+    return (await httpClient.get<typeof endpoint.type>(endpoint.url)).data;
+  } catch {
+    return null; // the receipt is a courtesy: the PDF link works without it
+  }
+}
+
+/** Drops the basket GUID from the address bar (and so from history) once it has done its job. */
+function forgetBasketInAddressBar(invoiceId: number): void {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has("basketSession")) return;
+  url.search = new URLSearchParams({ invoiceId: String(invoiceId) }).toString();
+  window.history.replaceState(window.history.state, "", url);
+}
+
+function readParameters(): { invoiceId: number | null; basketSession: string | null } {
+  const params = new URLSearchParams(window.location.search);
+  const invoiceId = InvoiceIdSchema.safeParse(params.get("invoiceId") ?? "");
+  const basketSession = BasketTokenSchema.safeParse(params.get("basketSession") ?? "");
+  return { invoiceId: invoiceId.success ? invoiceId.data : null, basketSession: basketSession.success ? basketSession.data : null };
+}
+
+interface Controller {
+  setState: (state: CompletionState) => void;
+  pendingAttempts: { current: number };
+  timer: { current: ReturnType<typeof setTimeout> | undefined };
+  /** Each run (and each unmount) bumps the generation; a run whose generation has passed stops quietly. */
+  generation: { current: number };
+}
+
+async function runCompletion(controller: Controller, fresh: boolean): Promise<void> {
+  const { setState, pendingAttempts, timer, generation } = controller;
+  clearTimeout(timer.current);
+  const mine = ++generation.current;
+  const current = () => mine === generation.current;
+  const showSuccess = async (invoiceId: number, token: string) => {
+    const summary = await fetchSummary(invoiceId, token);
+    if (current()) setState({ kind: "success", invoiceId, pdfUrl: endpoints.billing.invoices.pdfByToken(invoiceId, token).url, summary });
+  };
+
+  const { invoiceId, basketSession } = readParameters();
+  if (invoiceId === null) return setState({ kind: "missing_parameters" });
+
+  const stored = readInvoiceToken(invoiceId);
+  if (stored) {
+    forgetBasketInAddressBar(invoiceId);
+    return showSuccess(invoiceId, stored);
+  }
+  if (basketSession === null) return setState({ kind: "missing_parameters" });
+
+  if (fresh) setState({ kind: "loading" });
+  const result = await register(invoiceId, basketSession, fresh);
+  if (!current()) return;
+  if (result.ok) {
+    storeInvoiceToken(invoiceId, result.token);
+    forgetBasketInAddressBar(invoiceId);
+    pendingAttempts.current = 0;
+    return showSuccess(invoiceId, result.token);
+  }
+
+  if (result.error instanceof ApiError && result.error.code === "payment_pending") {
+    const delay = PENDING_BACKOFF_SECONDS[pendingAttempts.current++];
+    if (delay === undefined) return setState({ kind: "pending", retryInSeconds: null });
+    const wait = Math.max(delay, result.error.retryAfterSeconds ?? 0);
+    setState({ kind: "pending", retryInSeconds: wait });
+    timer.current = setTimeout(() => void runCompletion(controller, true), wait * 1000);
+    return;
+  }
+  setState(stateOfError(result.error));
+}
+
+/** The completion page's behaviour (SPEC §4.2 points 1–7), as a state for CompletionView. */
+export function useCheckoutCompletion(): { state: CompletionState; retry: () => void } {
+  const [state, setState] = useState<CompletionState>({ kind: "loading" });
+  const controllerRef = useRef<Controller | null>(null);
+
+  useEffect(() => {
+    const controller: Controller = { setState, pendingAttempts: { current: 0 }, timer: { current: undefined }, generation: { current: 0 } };
+    controllerRef.current = controller;
+    void runCompletion(controller, false);
+    return () => {
+      controller.generation.current++;
+      clearTimeout(controller.timer.current);
+    };
+  }, []);
+
+  const retry = useCallback(() => {
+    const controller = controllerRef.current;
+    if (!controller) return;
+    controller.pendingAttempts.current = 0;
+    void runCompletion(controller, true);
+  }, []);
+
+  return { state, retry };
+}

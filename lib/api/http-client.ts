@@ -1,0 +1,90 @@
+/**
+ * A small HTTP client for the endpoint registry: JSON in and out, RFC 9457 problems turned into typed
+ * errors, and a network failure told apart from an answer.
+ */
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+}
+
+/** The server answered with an error (problem+json, or anything else that was not 2xx). */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly status: number;
+  readonly code: string;
+  /** Seconds from a Retry-After header (409 payment_pending, 429 rate_limited), when given. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(problem: Problem, retryAfterSeconds: number | null) {
+    super(problem.detail || problem.title);
+    this.status = problem.status;
+    this.code = problem.code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** No answer arrived: offline, connection dropped, or the response could not be read. */
+export class NetworkError extends Error {
+  override name = "NetworkError";
+}
+
+export interface HttpResult<T> {
+  data: T;
+  status: number;
+}
+
+function retryAfterOf(headers: Headers): number | null {
+  const value = headers.get("retry-after");
+  if (!value) return null;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+async function problemOf(response: Response): Promise<Problem> {
+  const fallback: Problem = { type: "about:blank", title: response.statusText, status: response.status, detail: "", code: `http_${response.status}` };
+  if (!(response.headers.get("content-type") ?? "").includes("json")) return fallback;
+  try {
+    const body = (await response.json()) as Partial<Problem>;
+    return { ...fallback, ...body, status: response.status };
+  } catch {
+    return fallback;
+  }
+}
+
+async function request<T>(method: string, url: string, init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { Accept: "application/json", ...(init.body === undefined ? {} : { "Content-Type": "application/json" }), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new NetworkError("The request did not reach the server.", { cause: error });
+  }
+  if (!response.ok) {
+    if (response.status >= 500 && response.status !== 503) {
+      // An unexpected server fault reads, to a guest, like a dropped connection: retrying is the answer.
+      throw new NetworkError(`The server answered ${response.status}.`);
+    }
+    throw new ApiError(await problemOf(response), retryAfterOf(response.headers));
+  }
+  try {
+    return { data: (await response.json()) as T, status: response.status };
+  } catch (error) {
+    throw new NetworkError("The response could not be read.", { cause: error });
+  }
+}
+
+export const httpClient = {
+  get: <T>(url: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => request<T>("GET", url, init),
+  post: <T>(url: string, body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => request<T>("POST", url, { ...init, body }),
+};

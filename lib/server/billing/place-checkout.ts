@@ -1,0 +1,131 @@
+import "server-only";
+
+import { randomBytes, randomUUID } from "node:crypto";
+
+import { recordAuditEvent } from "@/lib/server/audit";
+import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
+import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
+import { getDb, isUniqueViolation } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { sha256Hex } from "@/lib/server/hash";
+import { logger } from "@/lib/server/logger";
+import type { PaymentProvider } from "@/lib/server/payments/provider";
+import { checkoutCompletionPath } from "@/lib/urls";
+import { PlaceCheckoutSchema, type PlaceCheckoutInput, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
+
+/**
+ * The checkout page's submission (SPEC §4.1): place the order once per `orderKey`, charge it once per
+ * payment attempt, and answer with the completion page's address. A resubmission of the same order (a
+ * double click, a retry after a lost response) finds the order and its payment instead of charging again;
+ * after a decline, the next submission is a new attempt on the same order.
+ */
+
+function newPaymentReference(): string {
+  return `pay_${randomBytes(12).toString("hex")}`;
+}
+
+async function findOrder(orderKey: string) {
+  return getDb().basketSession.findUnique({
+    where: { orderKey },
+    select: {
+      id: true,
+      consumedAt: true,
+      invoice: {
+        select: {
+          id: true,
+          number: true,
+          paidAt: true,
+          totalMinor: true,
+          currency: true,
+          payments: { select: { id: true, provider: true, reference: true, status: true }, orderBy: { id: "desc" }, take: 1 },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Only this response ever holds the basket GUID (just its hash is stored), so the order is handed a new one
+ * each time it is answered: whichever response reaches the browser, its GUID works.
+ */
+async function issueCompletionUrl(basketSessionId: number, invoiceId: number): Promise<string> {
+  const token = randomUUID();
+  const issued = await getDb().basketSession.updateMany({
+    where: { id: basketSessionId, consumedAt: null },
+    data: { tokenHash: sha256Hex(token) },
+  });
+  if (issued.count !== 1) throw new AppError("order_already_completed");
+  return checkoutCompletionPath(invoiceId, token);
+}
+
+export async function placeCheckout(input: {
+  businessId: number;
+  order: PlaceCheckoutInput;
+  provider: PaymentProvider;
+  clientIp: string;
+}): Promise<PlacedCheckoutResponse> {
+  const parsed = PlaceCheckoutSchema.safeParse(input.order);
+  if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
+  const { orderKey, card, guest, lines } = parsed.data;
+  const db = getDb();
+
+  let order = await findOrder(orderKey);
+  if (!order) {
+    try {
+      await createGuestCheckout({
+        businessId: input.businessId,
+        order: { guest, lines },
+        orderKey,
+        payment: { provider: input.provider.name, reference: newPaymentReference() },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // the same order, submitted twice at once: use the first
+    }
+    order = await findOrder(orderKey);
+  }
+  const invoice = order?.invoice;
+  if (!order || !invoice) throw new Error(`order ${orderKey} has no invoice`);
+  if (order.consumedAt) throw new AppError("order_already_completed");
+  if (invoice.paidAt) return { status: "paid", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+
+  let payment = invoice.payments[0];
+  if (payment?.status === "processing") {
+    return { status: "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+  }
+  if (!payment || payment.status === "declined") {
+    payment = await db.payment.create({
+      data: { invoiceId: invoice.id, provider: input.provider.name, reference: newPaymentReference(), amountMinor: invoice.totalMinor, currency: invoice.currency, status: "pending" },
+      select: { id: true, provider: true, reference: true, status: true },
+    });
+  }
+
+  // Claim the attempt: of two submissions racing here, one charges and the other is told to wait.
+  const claimed = await db.payment.updateMany({ where: { id: payment.id, status: "pending" }, data: { status: "processing" } });
+  if (claimed.count !== 1) throw new AppError("checkout_in_progress");
+
+  const reference = payment.reference;
+  const settle = async (outcome: "succeeded" | "declined") => {
+    if (outcome === "succeeded") await completeCheckoutPayment({ invoiceId: invoice.id, provider: input.provider.name, reference });
+    else await db.payment.updateMany({ where: { id: payment.id, status: "processing" }, data: { status: "declined" } });
+  };
+  let result;
+  try {
+    result = await input.provider.charge(
+      { reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Invoice ${invoice.number}` },
+      settle,
+    );
+  } catch (error) {
+    // Whether the provider charged is unknown: keep the attempt "processing" so it is never charged again
+    // blindly; the provider's own report (or staff) settles it.
+    logger.error("payment provider failed", { invoiceId: invoice.id, paymentId: payment.id, error });
+    throw error;
+  }
+
+  if (result.status === "declined") {
+    await settle("declined");
+    await recordAuditEvent(db, { type: "checkout.declined", actor: "guest", basketSessionId: order.id, invoiceId: invoice.id, clientIp: input.clientIp });
+    throw new AppError("payment_declined", { detail: result.message });
+  }
+  if (result.status === "succeeded") await settle("succeeded");
+  return { status: result.status === "succeeded" ? "paid" : "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+}
