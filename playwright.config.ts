@@ -56,6 +56,8 @@ export default defineConfig({
       APP_ENV: "development",
       MAIL_OUTBOX_DIR: E2E_MAIL_OUTBOX,
       MAIL_WORKER_INTERVAL_MS: "500",
+      // Every browser test pays from 127.0.0.1; the card-testing brake is covered by the integration tests.
+      RATE_LIMIT_CHECKOUT_POINTS: "10000",
     },
     reuseExistingServer: false,
     timeout: 240_000,

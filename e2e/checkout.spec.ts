@@ -27,18 +27,11 @@ async function fillCheckout(page: Page, options: { email: string; card: string; 
 
 /** Pays and returns the completion URL the checkout answered with (it still carries the basket GUID). */
 async function pay(page: Page): Promise<string> {
-  let completionUrl = "";
-  // Read the answer on its way to the page: the page navigates away as soon as it has it.
-  await page.route("**/api/checkout", async (route) => {
-    const response = await route.fetch();
-    const body = await response.text();
-    if (response.status() === 200) completionUrl = (JSON.parse(body) as { completionUrl: string }).completionUrl;
-    await route.fulfill({ response, body });
-  });
+  // The page's request for the completion page carries the address as the checkout answered it, before the
+  // page drops the GUID from the address bar.
+  const navigation = page.waitForRequest((request) => request.isNavigationRequest() && request.url().includes("/checkout/complete?"));
   await page.getByRole("button", { name: /^Pay / }).click();
-  await page.waitForURL(/\/checkout\/complete/);
-  await page.unroute("**/api/checkout");
-  return completionUrl;
+  return (await navigation).url();
 }
 
 async function expectNoSeriousA11yViolations(page: Page): Promise<void> {

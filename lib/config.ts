@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_IP_POINTS: positiveInt(600),
   RATE_LIMIT_TOKEN_POINTS: positiveInt(60),
   RATE_LIMIT_FAILURE_COST: z.coerce.number().int().min(0).default(4),
+  // Checkout attempts per client address per 10 minutes (a declined card costs 5): the brake on card testing.
+  RATE_LIMIT_CHECKOUT_POINTS: positiveInt(30),
   // next-auth's secret (session JWTs, sign-in link hashes); required in production, generated in development.
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   SIGN_IN_LINK_TTL_MINUTES: positiveInt(30),
@@ -74,7 +76,7 @@ export interface AppConfig {
   invoiceToken: { issuer: string; ttlSeconds: number; keys: [SigningKey, ...SigningKey[]] };
   basketTtlHours: number;
   paymentPendingRetryAfterSeconds: number;
-  rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number };
+  rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number; checkoutPoints: number };
   trustProxyHops: number;
   auth: { secret: string; signInLinkTtlMinutes: number };
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerIntervalMs: number; maxAttempts: number };
@@ -182,6 +184,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       ipPoints: env.RATE_LIMIT_IP_POINTS,
       tokenPoints: env.RATE_LIMIT_TOKEN_POINTS,
       failureCost: env.RATE_LIMIT_FAILURE_COST,
+      checkoutPoints: env.RATE_LIMIT_CHECKOUT_POINTS,
     },
     trustProxyHops: env.TRUST_PROXY_HOPS,
     auth: { secret: resolveAuthSecret(env.NEXTAUTH_SECRET, mode), signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES },

@@ -78,14 +78,19 @@ export function penalizeRegistrationFailure(keys: RateLimitKeys): Promise<void> 
   return penalize(registrationCharges(keys), getConfig().rateLimit.failureCost);
 }
 
-/** Card testing is the abuse of a checkout: 30 points per address per 10 minutes, a decline costing 5. */
-const CHECKOUT_RULE: LimitRule = { prefix: "checkout-ip", points: 30, windowSeconds: 600 };
+/** Card testing is the abuse of a checkout: RATE_LIMIT_CHECKOUT_POINTS per address per 10 minutes. */
+const CHECKOUT_WINDOW_SECONDS = 600;
+/** A declined card costs 1 + 4 points. */
 const DECLINE_COST = 4;
 
+function checkoutCharges(clientIp: string): Charge[] {
+  return [[{ prefix: "checkout-ip", points: getConfig().rateLimit.checkoutPoints, windowSeconds: CHECKOUT_WINDOW_SECONDS }, clientIp]];
+}
+
 export function consumeCheckoutAttempt(clientIp: string): Promise<void> {
-  return consume([[CHECKOUT_RULE, clientIp]]);
+  return consume(checkoutCharges(clientIp));
 }
 
 export function penalizeCheckoutDecline(clientIp: string): Promise<void> {
-  return penalize([[CHECKOUT_RULE, clientIp]], DECLINE_COST);
+  return penalize(checkoutCharges(clientIp), DECLINE_COST);
 }
