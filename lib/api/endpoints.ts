@@ -3,6 +3,7 @@
  * URL and, as a type-only marker, what the endpoint answers. Pages and clients never build these URLs by hand.
  */
 import type { PlacedCheckoutResponse } from "@/lib/validation/checkout";
+import type { DryRunResponse } from "@/lib/validation/staff";
 import type { InvoiceDetail } from "@/lib/validation/invoice-detail";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
 
@@ -30,5 +31,13 @@ export const endpoints = {
       get: (invoiceId: number) => ({ url: invoiceBase(invoiceId), type: null as unknown as InvoiceDetail }),
       pdf: (invoiceId: number) => ({ url: `${invoiceBase(invoiceId)}/pdf`, type: null as unknown as Blob }),
     },
+  },
+  staff: {
+    createDemoCheckout: () => ({ url: "/api/staff/demo-checkouts", type: null as unknown as { invoiceId: number; completionPath: string } }),
+    dryRun: () => ({ url: "/api/staff/dry-run", type: null as unknown as DryRunResponse }),
+    resendRegistrationEmail: (basketSessionId: number) => ({
+      url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/resend-registration-email`,
+      type: null as unknown as { recipient: string },
+    }),
   },
 } as const;

@@ -9,7 +9,10 @@ export type AuditEventType =
   | "checkout.created"
   | "checkout.paid"
   | "checkout.declined"
-  | "invoice.pdf_downloaded";
+  | "checkout.demo_created"
+  | "invoice.pdf_downloaded"
+  | "registration.previewed"
+  | "registration.email_resent";
 
 export interface AuditEventInput {
   type: AuditEventType;

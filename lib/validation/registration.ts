@@ -9,7 +9,7 @@ export const BasketTokenSchema = z
 const MAX_INT32 = 2_147_483_647;
 
 /** A path segment holding a positive integer id, written canonically (no sign, no leading zero). */
-export const InvoiceIdSchema = z
+export const PositiveIdSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer")
   .transform(Number)
@@ -17,3 +17,5 @@ export const InvoiceIdSchema = z
 
 /** 8–255 printable ASCII characters (RFC 9110 field value without control characters). */
 export const IdempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{8,255}$/, "must be 8–255 printable characters");
+
+export const InvoiceIdSchema = PositiveIdSchema;

@@ -27,7 +27,12 @@ export type OutboxMessageInput =
  */
 export async function enqueueMail(db: Db | Tx, message: OutboxMessageInput): Promise<void> {
   await db.outboxMessage.create({
-    data: { kind: message.kind, recipient: message.recipient, payload: JSON.stringify(message.payload) },
+    data: {
+      kind: message.kind,
+      recipient: message.recipient,
+      businessId: message.kind === "auth.sign_in_link" ? null : message.payload.businessId,
+      payload: JSON.stringify(message.payload),
+    },
     select: { id: true },
   });
 }

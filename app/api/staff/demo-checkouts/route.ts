@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+import { recordAuditEvent } from "@/lib/server/audit";
+import { requireStaffRequest } from "@/lib/server/auth/staff-request";
+import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
+import { getDb } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
+
+export const dynamic = "force-dynamic";
+
+const DemoCheckoutRequestSchema = z.object({
+  email: z.email().max(254).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  unpaid: z.boolean().default(false),
+  expired: z.boolean().default(false),
+});
+
+/** Staff: a demo guest checkout of their business, to preview the completion page with (same code as the CLI). */
+export async function POST(request: Request): Promise<Response> {
+  return handleRoute(async () => {
+    const staff = await requireStaffRequest(request);
+    const parsed = DemoCheckoutRequestSchema.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
+    const checkout = await createDemoCheckout({ businessId: staff.businessId, ...parsed.data });
+    await recordAuditEvent(getDb(), {
+      type: "checkout.demo_created",
+      actor: `staff:${staff.staffUserId}`,
+      invoiceId: checkout.invoiceId,
+      clientIp: clientIpOf(request),
+      detail: { unpaid: parsed.data.unpaid, expired: parsed.data.expired },
+    });
+    return jsonResponse({ invoiceId: checkout.invoiceId, completionPath: checkout.completionPath }, { status: 201 });
+  });
+}
+
+export const GET = methodNotAllowed("POST");

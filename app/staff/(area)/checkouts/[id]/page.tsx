@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { ResendEmailButton } from "@/components/staff/resend-email-button";
+import { StaffFrame } from "@/components/staff/staff-frame";
+import styles from "@/components/staff/staff.module.css";
+import { StatusBadge } from "@/components/staff/status-badge";
+import { formatDateTime, formatMoney } from "@/lib/format";
+import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { AppError } from "@/lib/server/errors";
+import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
+import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
+import { PositiveIdSchema } from "@/lib/validation/registration";
+
+export const metadata: Metadata = { title: "Guest checkout · Staff", robots: { index: false, follow: false } };
+
+async function loadOrNotFound(businessId: number, id: string) {
+  const basketSessionId = PositiveIdSchema.safeParse(id);
+  if (!basketSessionId.success) notFound();
+  try {
+    return await getGuestCheckoutOrThrow({ businessId, basketSessionId: basketSessionId.data });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export default async function StaffCheckoutPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaffPage();
+  const [business, checkout] = await Promise.all([getStaffBusiness(staff), loadOrNotFound(staff.businessId, (await params).id)]);
+  const when = (instant: Date | null) => (instant ? formatDateTime(instant, business.timeZone, business.locale) : "—");
+
+  return (
+    <StaffFrame email={staff.email} businessName={business.name} current="/staff">
+      <p>
+        <Link href="/staff">← All guest checkouts</Link>
+      </p>
+      <h1 className={styles.title}>
+        Checkout #{checkout.id} <StatusBadge status={checkout.status} />
+      </h1>
+      <section className={styles.panel} aria-labelledby="guest-heading">
+        <h2 id="guest-heading">Guest and invoice</h2>
+        <dl className={styles.facts}>
+          <dt>Guest</dt>
+          <dd>
+            {checkout.guestFullName} · {checkout.guestEmail}
+            {checkout.guestCompany ? ` · ${checkout.guestCompany}` : ""}
+          </dd>
+          <dt>Placed</dt>
+          <dd>{when(checkout.createdAt)}</dd>
+          <dt>Paid</dt>
+          <dd>{when(checkout.completedAt)}</dd>
+          <dt>Link expires</dt>
+          <dd>{when(checkout.expiresAt)}</dd>
+          <dt>Registered</dt>
+          <dd>{when(checkout.consumedAt)}</dd>
+          <dt>Invoice</dt>
+          <dd>
+            {checkout.invoice
+              ? `${checkout.invoice.number} · ${formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}${checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}`
+              : "—"}
+          </dd>
+          <dt>Customer</dt>
+          <dd>
+            {checkout.invoice?.customer
+              ? `#${checkout.invoice.customer.id} ${checkout.invoice.customer.fullName} (${checkout.invoice.customer.email}) — ${checkout.customerOutcome === "linked" ? "linked to an existing customer" : "created by this checkout"}`
+              : "None yet"}
+          </dd>
+        </dl>
+        {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
+      </section>
+      <section className={styles.panel} aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Audit trail</h2>
+        {checkout.auditEvents.length === 0 ? (
+          <p>No events.</p>
+        ) : (
+          <div className={styles.scroll}>
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Why</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Address</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {checkout.auditEvents.map((event) => (
+                  <tr key={event.id}>
+                    <td>{when(event.createdAt)}</td>
+                    <td>{event.type}</td>
+                    <td>{event.reason ?? ""}</td>
+                    <td>{event.actor}</td>
+                    <td>{event.clientIp ?? ""}</td>
+                    <td>
+                      <code>{event.detail ?? ""}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </StaffFrame>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { StaffFrame } from "@/components/staff/staff-frame";
+import styles from "@/components/staff/staff.module.css";
+import { formatDateTime } from "@/lib/format";
+import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { AppError } from "@/lib/server/errors";
+import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
+import { readOutboxMessageOrThrow } from "@/lib/server/staff/outbox";
+import { PositiveIdSchema } from "@/lib/validation/registration";
+
+export const metadata: Metadata = { title: "Message · Staff", robots: { index: false, follow: false } };
+
+async function loadOrNotFound(businessId: number, id: string) {
+  const messageId = PositiveIdSchema.safeParse(id);
+  if (!messageId.success) notFound();
+  try {
+    return await readOutboxMessageOrThrow({ businessId, messageId: messageId.data });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export default async function StaffOutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaffPage();
+  const [business, message] = await Promise.all([getStaffBusiness(staff), loadOrNotFound(staff.businessId, (await params).id)]);
+
+  return (
+    <StaffFrame email={staff.email} businessName={business.name} current="/staff/outbox">
+      <p>
+        <Link href="/staff/outbox">← Mail outbox</Link>
+      </p>
+      <h1 className={styles.title}>{message.rendered.subject}</h1>
+      <section className={styles.panel} aria-label="Envelope">
+        <dl className={styles.facts}>
+          <dt>To</dt>
+          <dd>{message.recipient}</dd>
+          <dt>Queued</dt>
+          <dd>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</dd>
+          <dt>Status</dt>
+          <dd>
+            {message.status}
+            {message.sentAt ? ` on ${formatDateTime(message.sentAt, business.timeZone, business.locale)}` : ""}
+            {message.lastError ? ` — last error: ${message.lastError}` : ""}
+          </dd>
+        </dl>
+      </section>
+      <section className={styles.panel} aria-labelledby="html-heading">
+        <h2 id="html-heading">As the customer sees it</h2>
+        {/* Rendered in a sandbox: no scripts, no navigation out of the staff page. */}
+        <iframe className={styles.mailFrame} title={`Message ${message.id} as HTML`} sandbox="" srcDoc={message.rendered.html} />
+      </section>
+      <section className={styles.panel} aria-labelledby="text-heading">
+        <h2 id="text-heading">Plain text</h2>
+        <pre className={styles.pre}>{message.rendered.text}</pre>
+      </section>
+    </StaffFrame>
+  );
+}

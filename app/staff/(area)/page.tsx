@@ -1,0 +1,101 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { StaffFrame } from "@/components/staff/staff-frame";
+import styles from "@/components/staff/staff.module.css";
+import { STATUS_LABELS, StatusBadge } from "@/components/staff/status-badge";
+import { formatDateTime, formatMoney } from "@/lib/format";
+import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { CHECKOUT_STATUSES, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
+import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
+import { listGuestCheckouts } from "@/lib/server/staff/list-guest-checkouts";
+
+export const metadata: Metadata = { title: "Guest checkouts · Staff", robots: { index: false, follow: false } };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function hrefFor(status: CheckoutStatus | undefined, page: number): string {
+  const query = new URLSearchParams();
+  if (status) query.set("status", status);
+  if (page > 1) query.set("page", String(page));
+  const text = query.toString();
+  return text ? `/staff?${text}` : "/staff";
+}
+
+export default async function StaffCheckoutsPage({ searchParams }: { searchParams: SearchParams }) {
+  const staff = await requireStaffPage();
+  const params = await searchParams;
+  const status = CHECKOUT_STATUSES.find((candidate) => candidate === params.status);
+  const requestedPage = Number(typeof params.page === "string" ? params.page : "1");
+  const page = Number.isInteger(requestedPage) && requestedPage > 0 ? requestedPage : 1;
+  const [business, checkouts] = await Promise.all([getStaffBusiness(staff), listGuestCheckouts({ businessId: staff.businessId, status, page })]);
+
+  return (
+    <StaffFrame email={staff.email} businessName={business.name} current="/staff">
+      <h1 className={styles.title}>Guest checkouts</h1>
+      <ul className={styles.filters} aria-label="Filter by status">
+        <li>
+          <Link href={hrefFor(undefined, 1)} aria-current={status === undefined ? "true" : undefined}>
+            All
+          </Link>
+        </li>
+        {CHECKOUT_STATUSES.map((candidate) => (
+          <li key={candidate}>
+            <Link href={hrefFor(candidate, 1)} aria-current={status === candidate ? "true" : undefined}>
+              {STATUS_LABELS[candidate]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <section className={styles.panel} aria-label="Checkouts">
+        {checkouts.rows.length === 0 ? (
+          <p>No guest checkouts{status ? ` with the status “${STATUS_LABELS[status]}”` : ""} yet.</p>
+        ) : (
+          <div className={styles.scroll}>
+            <table className={styles.table}>
+              <thead>
+                <tr>
+                  <th scope="col">Checkout</th>
+                  <th scope="col">Placed</th>
+                  <th scope="col">Guest</th>
+                  <th scope="col">Invoice</th>
+                  <th scope="col">Total</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Customer</th>
+                </tr>
+              </thead>
+              <tbody>
+                {checkouts.rows.map((row) => (
+                  <tr key={row.id}>
+                    <th scope="row">
+                      <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
+                    </th>
+                    <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
+                    <td>
+                      {row.guestFullName}
+                      <br />
+                      <small>{row.guestEmail}</small>
+                    </td>
+                    <td>{row.invoice?.number ?? "—"}</td>
+                    <td>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
+                    <td>
+                      <StatusBadge status={row.status} />
+                    </td>
+                    <td>{row.invoice?.customer ? `#${row.invoice.customer.id} ${row.invoice.customer.fullName}` : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav className={styles.pager} aria-label="Pages">
+          {checkouts.page > 1 ? <Link href={hrefFor(status, checkouts.page - 1)}>← Newer</Link> : <span />}
+          <span>
+            Page {checkouts.page} of {checkouts.pageCount} · {checkouts.total} checkouts
+          </span>
+          {checkouts.page < checkouts.pageCount ? <Link href={hrefFor(status, checkouts.page + 1)}>Older →</Link> : <span />}
+        </nav>
+      </section>
+    </StaffFrame>
+  );
+}

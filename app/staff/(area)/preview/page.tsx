@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { PREVIEW_STATES } from "@/components/checkout/preview-states";
+import { CompletionPreview } from "@/components/staff/completion-preview";
+import { DemoCheckoutForm } from "@/components/staff/demo-checkout-form";
+import { DryRunForm } from "@/components/staff/dry-run-form";
+import { StaffFrame } from "@/components/staff/staff-frame";
+import styles from "@/components/staff/staff.module.css";
+import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
+
+export const metadata: Metadata = { title: "Completion preview · Staff", robots: { index: false, follow: false } };
+
+export default async function StaffPreviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const staff = await requireStaffPage();
+  const business = await getStaffBusiness(staff);
+  const requested = (await searchParams).state;
+  const current = PREVIEW_STATES.find((preview) => preview.kind === requested) ?? PREVIEW_STATES[0]!;
+
+  return (
+    <StaffFrame email={staff.email} businessName={business.name} current="/staff/preview">
+      <div className={styles.previewLayout}>
+        <nav aria-label="Completion page states">
+          <p className={styles.stateHeading}>States of the completion page</p>
+          <ul className={styles.stateList}>
+            {PREVIEW_STATES.map((preview) => (
+              <li key={preview.kind}>
+                <Link href={`/staff/preview?state=${preview.kind}`} aria-current={preview.kind === current.kind ? "page" : undefined}>
+                  {preview.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div>
+          <p className={styles.banner} role="note">
+            Preview — nothing is saved. This is the guest&apos;s page in the “{current.label}” state, with sample data.
+          </p>
+          <CompletionPreview key={current.kind} state={current.state} />
+        </div>
+      </div>
+
+      <section className={styles.panel} aria-labelledby="dry-run-heading" style={{ marginTop: "2rem" }}>
+        <h2 id="dry-run-heading">Dry run for a real checkout</h2>
+        <p>
+          Runs every check of the registration, in order, for a guest&apos;s invoice and basket session, and says what would happen. Nothing is
+          consumed and no token is issued; only an audit event of the preview is recorded.
+        </p>
+        <DryRunForm />
+      </section>
+
+      <section className={styles.panel} aria-labelledby="demo-heading">
+        <h2 id="demo-heading">Demo checkout</h2>
+        <p>Creates a guest checkout of one day pass for a made-up guest, through the real checkout code, to try the page with.</p>
+        <DemoCheckoutForm />
+      </section>
+    </StaffFrame>
+  );
+}

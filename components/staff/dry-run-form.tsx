@@ -1,0 +1,73 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+import styles from "@/components/ui/form.module.css";
+import { endpoints } from "@/lib/api/endpoints";
+import { ApiError, httpClient } from "@/lib/api/http-client";
+import type { DryRunResponse } from "@/lib/validation/staff";
+
+const REFUSALS: Record<string, string> = {
+  basket_token_invalid: "No checkout of your business has this basket session (401 basket_token_invalid).",
+  invoice_not_found: "The basket session did not produce this invoice (404 invoice_not_found).",
+  basket_token_used: "Already registered: the guest would be told to sign in (401 basket_token_used).",
+  basket_token_expired: "The link has expired (401 basket_token_expired).",
+  payment_pending: "The payment is not complete yet; the page would keep retrying (409 payment_pending).",
+};
+
+function describe(outcome: DryRunResponse): string {
+  switch (outcome.kind) {
+    case "would_create_customer":
+      return "All checks pass: registering would create a new customer and send the “account ready” e-mail.";
+    case "would_link_customer":
+      return `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.`;
+    case "refused":
+      return REFUSALS[outcome.code] ?? `Refused: ${outcome.status} ${outcome.code}.`;
+  }
+}
+
+/** Runs every check of registerByToken for a real basket session, consuming nothing. */
+export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketSession: string } }) {
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    try {
+      const endpoint = endpoints.staff.dryRun();
+      const { data } = await httpClient.post<typeof endpoint.type>(endpoint.url, {
+        invoiceId: String(form.get("invoiceId") ?? ""),
+        basketSession: String(form.get("basketSession") ?? ""),
+      });
+      setResult(describe(data));
+    } catch (error) {
+      setResult(error instanceof ApiError ? error.message : "The server could not be reached. Try again.");
+    }
+    setBusy(false);
+  }
+
+  return (
+    <form className={styles.form} onSubmit={submit}>
+      <div className={styles.field}>
+        <label className={styles.label} htmlFor="dry-run-invoice">
+          Invoice id
+        </label>
+        <input className={styles.input} id="dry-run-invoice" name="invoiceId" inputMode="numeric" defaultValue={initial?.invoiceId} required />
+      </div>
+      <div className={styles.field}>
+        <label className={styles.label} htmlFor="dry-run-basket">
+          Basket session (the GUID in the guest&apos;s link)
+        </label>
+        <input className={styles.input} id="dry-run-basket" name="basketSession" defaultValue={initial?.basketSession} required />
+      </div>
+      <button className={styles.button} type="submit" disabled={busy}>
+        {busy ? "Checking…" : "Dry-run the registration"}
+      </button>
+      <p role="status" aria-live="polite" className={styles.notice} hidden={result === null}>
+        {result}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,24 @@
+import "server-only";
+
+import { getConfig } from "@/lib/config";
+import { getRequestViewer, type Viewer } from "@/lib/server/auth/viewer";
+import { AppError } from "@/lib/server/errors";
+
+export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
+
+/**
+ * A staff action's request: from the portal's own pages (Origin, or Sec-Fetch-Site where a browser sends no
+ * Origin) and by a signed-in staff member. Not signed in is 401; a customer's session finds nothing (404).
+ */
+export async function requireStaffRequest(request: Request): Promise<StaffViewer> {
+  const origin = request.headers.get("origin");
+  const fetchSite = request.headers.get("sec-fetch-site");
+  const allowed = new Set([new URL(getConfig().appUrl).origin, new URL(request.url).origin]);
+  const sameOrigin = origin !== null ? allowed.has(origin) : fetchSite === "same-origin";
+  if (!sameOrigin) throw new AppError("cross_site_request");
+
+  const viewer = await getRequestViewer(request);
+  if (viewer.kind === "anonymous") throw new AppError("unauthorized");
+  if (viewer.kind !== "staff") throw new AppError("not_found");
+  return viewer;
+}

@@ -1,0 +1,63 @@
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+
+import { getConfig } from "@/lib/config";
+import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
+import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
+import { getDb } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { checkoutCompletionPath } from "@/lib/urls";
+
+const HOUR_MS = 3_600_000;
+
+export interface DemoCheckoutOptions {
+  /** Default: the first business. */
+  businessId?: number;
+  email?: string;
+  name?: string;
+  /** Leave the payment pending. */
+  unpaid?: boolean;
+  /** Place (and pay) it so long ago that the registration window has closed. */
+  expired?: boolean;
+}
+
+/**
+ * A guest checkout of one day pass through the checkout's own domain code, for demos, support and tests
+ * (`npm run demo:checkout` and the staff area's "create a demo checkout").
+ */
+export async function createDemoCheckout(options: DemoCheckoutOptions = {}): Promise<{ invoiceId: number; basketSession: string; completionPath: string }> {
+  const db = getDb();
+  const business = await db.business.findFirst({
+    where: options.businessId === undefined ? {} : { id: options.businessId },
+    orderBy: { id: "asc" },
+    select: { id: true, products: { where: { active: true }, orderBy: { id: "asc" }, take: 1, select: { id: true } } },
+  });
+  const product = business?.products[0];
+  if (!business || !product) throw new AppError("not_found", { detail: "There is no business with a product to sell yet." });
+
+  const placedAt = options.expired ? new Date(Date.now() - (getConfig().basketTtlHours + 1) * HOUR_MS) : new Date();
+  const payment = { provider: "test", reference: `pay_demo_${randomBytes(8).toString("hex")}` };
+  const checkout = await createGuestCheckout({
+    businessId: business.id,
+    order: {
+      guest: {
+        fullName: options.name ?? "Demo Guest",
+        email: options.email ?? `guest+${randomBytes(4).toString("hex")}@example.com`,
+        billingLine1: "1 Demo Street",
+        billingCity: "London",
+        billingPostalCode: "E1 6AN",
+        billingCountry: "GB",
+      },
+      lines: [{ productId: product.id, quantity: 1 }],
+    },
+    payment,
+    now: placedAt,
+  });
+  if (!options.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now: placedAt });
+  return {
+    invoiceId: checkout.invoiceId,
+    basketSession: checkout.basketToken,
+    completionPath: checkoutCompletionPath(checkout.invoiceId, checkout.basketToken),
+  };
+}

@@ -1,0 +1,53 @@
+import "server-only";
+
+import { recordAuditEvent } from "@/lib/server/audit";
+import { evaluateRegistration } from "@/lib/server/billing/evaluate-registration";
+import { getDb } from "@/lib/server/db";
+import { errorStatus } from "@/lib/server/errors";
+import { normalizeEmail } from "@/lib/validation/guest";
+import type { DryRunResponse } from "@/lib/validation/staff";
+
+/**
+ * The staff dry run of registerByToken (SPEC §4.3): the real endpoint's checks (the same function), reported
+ * instead of acted on. Nothing is consumed, no token is minted; the only write is the audit event of the
+ * preview. A basket of another business reads as unknown, as it would to a guest.
+ */
+export type DryRunOutcome = DryRunResponse;
+
+export async function dryRunRegistration(input: {
+  staffUserId: number;
+  businessId: number;
+  invoiceId: string;
+  basketSession: string;
+  clientIp: string;
+  now?: Date;
+}): Promise<DryRunOutcome> {
+  const db = getDb();
+  const decision = await evaluateRegistration(db, { token: input.basketSession, invoiceId: input.invoiceId, idempotencyKey: null }, input.now ?? new Date());
+  const ofOtherBusiness = decision.basket !== null && decision.basket.businessId !== input.businessId;
+
+  let outcome: DryRunOutcome;
+  if (ofOtherBusiness) {
+    outcome = { kind: "refused", code: "basket_token_invalid", status: 401 };
+  } else if (decision.kind === "refuse") {
+    outcome = { kind: "refused", code: decision.code, status: errorStatus[decision.code] };
+  } else {
+    // Without an Idempotency-Key there is no replay: "register" is the only other decision.
+    const existing = await db.customer.findUnique({
+      where: { businessId_email: { businessId: decision.basket.businessId, email: normalizeEmail(decision.basket.guestEmail) } },
+      select: { id: true, fullName: true },
+    });
+    outcome = existing ? { kind: "would_link_customer", customerId: existing.id, customerName: existing.fullName } : { kind: "would_create_customer" };
+  }
+
+  await recordAuditEvent(db, {
+    type: "registration.previewed",
+    actor: `staff:${input.staffUserId}`,
+    reason: outcome.kind === "refused" ? outcome.code : undefined,
+    basketSessionId: ofOtherBusiness ? undefined : decision.basket?.id,
+    invoiceId: ofOtherBusiness ? undefined : decision.basket?.invoice?.id,
+    clientIp: input.clientIp,
+    detail: { outcome: outcome.kind },
+  });
+  return outcome;
+}

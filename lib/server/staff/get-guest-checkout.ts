@@ -1,0 +1,41 @@
+import "server-only";
+
+import { getDb } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { checkoutStatusOf } from "@/lib/server/staff/checkout-status";
+
+/** One guest checkout of the staff member's business, with its invoice, customer and audit trail. */
+export async function getGuestCheckoutOrThrow(input: { businessId: number; basketSessionId: number; now?: Date }) {
+  const basket = await getDb().basketSession.findFirst({
+    where: { id: input.basketSessionId, businessId: input.businessId },
+    select: {
+      id: true,
+      createdAt: true,
+      guestFullName: true,
+      guestEmail: true,
+      guestCompany: true,
+      completedAt: true,
+      consumedAt: true,
+      expiresAt: true,
+      invoice: {
+        select: {
+          id: true,
+          number: true,
+          totalMinor: true,
+          currency: true,
+          paidAt: true,
+          paymentReference: true,
+          customer: { select: { id: true, fullName: true, email: true, createdAt: true } },
+        },
+      },
+      auditEvents: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, type: true, reason: true, actor: true, clientIp: true, detail: true, createdAt: true, customerId: true },
+      },
+    },
+  });
+  if (!basket) throw new AppError("not_found", { detail: "No guest checkout of your business has this number." });
+  const registration = basket.auditEvents.find((event) => event.type === "registration.succeeded");
+  const customerOutcome = registration?.detail ? ((JSON.parse(registration.detail) as { customer?: "created" | "linked" }).customer ?? null) : null;
+  return { ...basket, status: checkoutStatusOf(basket, input.now ?? new Date()), customerOutcome };
+}

@@ -1,0 +1,5 @@
+/** What the staff dry run answers (SPEC §4.3). */
+export type DryRunResponse =
+  | { kind: "refused"; code: string; status: number }
+  | { kind: "would_create_customer" }
+  | { kind: "would_link_customer"; customerId: number; customerName: string };
