@@ -2,8 +2,15 @@ import path from "node:path";
 
 import { defineConfig } from "vitest/config";
 
-const root = import.meta.dirname;
+import { testPostgresUrl } from "./test/paths.ts";
 
+const root = import.meta.dirname;
+const postgresUrl = testPostgresUrl();
+
+/**
+ * The integration suite runs on SQLite always, and on PostgreSQL too when a server answers (TEST_POSTGRES_URL,
+ * or the local one): the same tests, each file on a fresh copy of a migrated template database.
+ */
 export default defineConfig({
   resolve: {
     alias: {
@@ -16,9 +23,23 @@ export default defineConfig({
     environment: "node",
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", "e2e/**"],
-    globalSetup: [path.join(root, "test/global-setup.ts")],
     setupFiles: [path.join(root, "test/setup-database.ts")],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true as const, test: { name: "sqlite", globalSetup: [path.join(root, "test/global-setup.ts")], env: { TEST_DATABASE_PROVIDER: "sqlite" } } },
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "postgres",
+                globalSetup: [path.join(root, "test/global-setup-postgres.ts")],
+                env: { TEST_DATABASE_PROVIDER: "postgresql", TEST_POSTGRES_URL: postgresUrl },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

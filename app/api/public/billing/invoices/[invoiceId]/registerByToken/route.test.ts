@@ -7,6 +7,7 @@ import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-
 import { getDb } from "@/lib/server/db";
 import { verifyInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { createBusiness, createCheckout, uniqueEmail, type TestCheckout } from "@/test/factories";
+import { injectOutboxFault } from "@/test/faults";
 import { callRegister, type RegisterResult } from "@/test/register-client";
 
 const db = getDb();
@@ -21,7 +22,7 @@ async function stateOf(checkout: TestCheckout) {
     db.invoice.findUniqueOrThrow({ where: { id: checkout.invoiceId }, select: { customerId: true, paidAt: true } }),
     db.customer.count({ where: { businessId: checkout.businessId } }),
     db.outboxMessage.count({ where: { recipient: checkout.email.trim().toLowerCase() } }),
-    db.auditEvent.findMany({ where: { basketSessionId: checkout.basketSessionId }, select: { type: true, reason: true } }),
+    db.auditEvent.findMany({ where: { basketSessionId: checkout.basketSessionId }, orderBy: { id: "asc" }, select: { type: true, reason: true } }),
   ]);
   return { basket, invoice, customers, outbox, events };
 }
@@ -375,9 +376,7 @@ describe("POST /registerByToken – faults", () => {
     const checkout = await createCheckout();
     const before = await stateOf(checkout);
     // A real failure of the database, injected where the outbox row is written: the last step of the transaction.
-    await db.$executeRawUnsafe(
-      `CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'injected outbox fault'); END`,
-    );
+    const removeFault = await injectOutboxFault(db);
     process.env.LOG_IN_TESTS = "1";
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
@@ -390,13 +389,13 @@ describe("POST /registerByToken – faults", () => {
       // The operator sees the cause under the same id, and never the basket GUID.
       const log = logged.mock.calls.map((call) => String(call[0])).join("\n");
       expect(log).toContain(correlationId);
-      expect(log).toContain("outboxMessage.create");
+      expect(log).toMatch(/outboxMessage\.create|injected outbox fault/);
       expect(log).not.toContain(checkout.token);
       expect(await stateOf(checkout)).toEqual(before);
     } finally {
       logged.mockRestore();
       delete process.env.LOG_IN_TESTS;
-      await db.$executeRawUnsafe(`DROP TRIGGER fail_outbox`);
+      await removeFault();
     }
 
     const retry = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "fault-key-1" } });
