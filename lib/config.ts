@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Hive & Desk Coworking <billing@localhost>"),
   MAIL_OUTBOX_DIR: z.string().min(1).default(path.join(DATA_DIR, "mail-outbox")),
   MAIL_WORKER_INTERVAL_MS: positiveInt(5000),
+  // "false" on instances that should not deliver mail (another instance or a dedicated process does).
+  MAIL_WORKER_ENABLED: z.enum(["true", "false"]).default("true"),
   MAIL_MAX_ATTEMPTS: positiveInt(8),
   // Reverse proxies in front of the app that append to X-Forwarded-For; the client is the Nth entry from the
   // right. Without a proxy, Next.js itself writes the peer address there, so 1 fits both.
@@ -79,7 +81,7 @@ export interface AppConfig {
   rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number; checkoutPoints: number };
   trustProxyHops: number;
   auth: { secret: string; signInLinkTtlMinutes: number };
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerIntervalMs: number; maxAttempts: number };
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerEnabled: boolean; workerIntervalMs: number; maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -192,6 +194,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM,
       outboxDir: env.MAIL_OUTBOX_DIR,
+      workerEnabled: env.MAIL_WORKER_ENABLED === "true",
       workerIntervalMs: env.MAIL_WORKER_INTERVAL_MS,
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
     },

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/server/db";
+import { childServerEnv } from "@/scripts/lib/child-env";
 
 import { createBusiness, createCheckout, uniqueEmail } from "./factories";
 
@@ -36,20 +37,17 @@ async function waitUntilHealthy(port: number, child: ChildProcess, timeoutMs: nu
 }
 
 function startInstance(port: number): ChildProcess {
-  // Without NODE_ENV (vitest's "test"): next start sets its own.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "NODE_ENV"));
-  const env: Record<string, string | undefined> = {
-    ...inherited,
+  const env = childServerEnv({
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
     APP_ENV: "development",
     MAIL_OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "multi-instance-mail-")),
     RATE_LIMIT_IP_POINTS: "20",
     RATE_LIMIT_FAILURE_COST: "4",
-  };
+  });
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/start.ts"], {
     cwd: root,
-    env: env as NodeJS.ProcessEnv,
+    env,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

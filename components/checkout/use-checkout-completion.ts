@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { endpoints } from "@/lib/api/endpoints";
 import { ApiError, httpClient } from "@/lib/api/http-client";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
-import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
+import { parseGuid, parsePositiveId } from "@/lib/validation/patterns";
 
 import { idempotencyKeyFor, readInvoiceToken, storeInvoiceToken } from "./completion-storage";
 import type { CompletionState } from "./completion-state";
@@ -72,9 +72,7 @@ function forgetBasketInAddressBar(invoiceId: number): void {
 
 function readParameters(): { invoiceId: number | null; basketSession: string | null } {
   const params = new URLSearchParams(window.location.search);
-  const invoiceId = InvoiceIdSchema.safeParse(params.get("invoiceId") ?? "");
-  const basketSession = BasketTokenSchema.safeParse(params.get("basketSession") ?? "");
-  return { invoiceId: invoiceId.success ? invoiceId.data : null, basketSession: basketSession.success ? basketSession.data : null };
+  return { invoiceId: parsePositiveId(params.get("invoiceId")), basketSession: parseGuid(params.get("basketSession")) };
 }
 
 interface Controller {

@@ -5,6 +5,7 @@ import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
+import { rateLimitStore } from "@/lib/server/rate-limit-store";
 
 /**
  * Rate limits kept in the database (rate-limiter-flexible's Prisma store), so every instance shares them.
@@ -25,7 +26,7 @@ function limiterFor(rule: LimitRule): RateLimiterPrisma {
   let limiter = limiters.get(rule.prefix);
   if (!limiter) {
     limiter = new RateLimiterPrisma({
-      storeClient: getDb(),
+      storeClient: rateLimitStore(getDb()),
       tableName: "rateLimiterFlexible",
       keyPrefix: rule.prefix,
       points: rule.points,

@@ -17,5 +17,5 @@ export function assertConfigOrExit(): void {
 /** Background work of a serving instance: the mail worker (never during `next build`). */
 export function startBackgroundWork(): void {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  startMailWorker();
+  if (getConfig().mail.workerEnabled) startMailWorker();
 }

@@ -4,6 +4,7 @@ import bcrypt from "bcryptjs";
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getDb } from "@/lib/server/db";
+import { rateLimitStore } from "@/lib/server/rate-limit-store";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 const BCRYPT_ROUNDS = 12;
@@ -17,7 +18,7 @@ let dummyHash: Promise<string> | undefined;
 let limiter: RateLimiterPrisma | undefined;
 function failureLimiter(): RateLimiterPrisma {
   limiter ??= new RateLimiterPrisma({
-    storeClient: getDb(),
+    storeClient: rateLimitStore(getDb()),
     tableName: "rateLimiterFlexible",
     keyPrefix: "staff-sign-in",
     points: FAILURES_ALLOWED,

@@ -12,11 +12,15 @@ interface WorkerState {
   started: boolean;
   running: Promise<void> | null;
   again: boolean;
+  kick: NodeJS.Timeout | null;
 }
+
+/** Kicks within this window are delivered together, so a burst of registrations is one delivery run. */
+const KICK_DELAY_MS = 200;
 
 // On globalThis: Next.js bundles instrumentation and route handlers separately, and both must see one worker.
 const globalForWorker = globalThis as unknown as { mailWorker?: WorkerState };
-const state = (globalForWorker.mailWorker ??= { started: false, running: null, again: false });
+const state = (globalForWorker.mailWorker ??= { started: false, running: null, again: false, kick: null });
 
 async function runUntilIdle(): Promise<void> {
   do {
@@ -48,5 +52,9 @@ export function startMailWorker(): void {
 
 /** Asks a started worker to deliver now; does nothing where no worker runs (tests, scripts). */
 export function kickMailWorker(): void {
-  if (state.started) run();
+  if (!state.started || state.kick) return;
+  state.kick = setTimeout(() => {
+    state.kick = null;
+    run();
+  }, KICK_DELAY_MS);
 }

@@ -1,0 +1,246 @@
+// `npm run bench`: how close the endpoints come to what the framework itself can do on this machine.
+// Builds if needed, prepares a fresh SQLite database with paid checkouts in bulk, starts `next start`, and
+// measures each endpoint with autocannon at 1, 10 and 50 connections. Prints a table, writes JSON under
+// bench-results/ (not committed).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+
+import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
+import { getDb } from "@/lib/server/db";
+import { sha256Hex } from "@/lib/server/hash";
+import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
+import { buildIfNeeded } from "@/scripts/lib/build";
+import { childServerEnv } from "@/scripts/lib/child-env";
+import { prepareDatabase } from "@/scripts/lib/prepare-database";
+
+const DATA_DIR = path.join(".data", "bench");
+const PORT = Number(process.env.BENCH_PORT ?? 3450);
+const BASE = `http://127.0.0.1:${PORT}`;
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = [1, 10, 50] as const;
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 40_000);
+const FLOOR_REGISTRATIONS = 5_000;
+/** BENCH_ONLY=registerByToken,pdfByToken measures just those (with the no-op route for the ratios). */
+const ONLY = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+/** BENCH_PROFILE=1 writes a CPU profile of the server to bench-results/profiles/ (open it in Chrome DevTools). */
+const PROFILE = process.env.BENCH_PROFILE === "1";
+
+// The bench process and the server share the database and the signing key.
+process.env.DATABASE_URL = `file:./${DATA_DIR}/app.db`;
+process.env.INVOICE_TOKEN_SECRETS = randomBytes(32).toString("base64url");
+process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
+process.env.APP_ENV = "development";
+
+function say(message: string): void {
+  console.error(`[bench] ${message}`);
+}
+
+interface Measurement {
+  endpoint: string;
+  connections: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+  requests: number;
+}
+
+async function measure(endpoint: string, connections: number, options: Partial<autocannon.Options>, seconds = DURATION_SECONDS): Promise<Measurement> {
+  const result = await autocannon({ url: BASE, connections, duration: seconds, pipelining: 1, ...options });
+  return {
+    endpoint,
+    connections,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+/** The same registration, in raw SQL on better-sqlite3: what the database alone costs. */
+function measureDatabaseFloor(file: string, checkouts: BenchCheckout[]): { registrationsPerSecond: number; count: number } {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  const findBasket = db.prepare(
+    `SELECT b.id, b.businessId, b.guestEmail, b.guestFullName, b.consumedAt, b.expiresAt, b.completedAt, b.invoiceId, i.paidAt, i.number
+     FROM "BasketSession" b JOIN "Invoice" i ON i.id = b.invoiceId WHERE b.tokenHash = ?`,
+  );
+  const consume = db.prepare(`UPDATE "BasketSession" SET consumedAt = ?, status = 'registered' WHERE id = ? AND consumedAt IS NULL`);
+  const findCustomer = db.prepare(`SELECT id FROM "Customer" WHERE businessId = ? AND email = ?`);
+  const createCustomer = db.prepare(`INSERT INTO "Customer" (businessId, fullName, email, createdAt) VALUES (?, ?, ?, ?)`);
+  const linkInvoice = db.prepare(`UPDATE "Invoice" SET customerId = ? WHERE id = ?`);
+  const grant = db.prepare(`UPDATE "Customer" SET portalAccessGrantedAt = ?, portalAccessBasketSessionId = ? WHERE id = ? AND portalAccessGrantedAt IS NULL`);
+  const audit = db.prepare(`INSERT INTO "AuditEvent" (type, actor, basketSessionId, invoiceId, customerId, clientIp, createdAt) VALUES ('registration.succeeded', 'guest', ?, ?, ?, '127.0.0.1', ?)`);
+  const outbox = db.prepare(`INSERT INTO "OutboxMessage" (kind, recipient, businessId, payload, status, attempts, nextAttemptAt, createdAt) VALUES ('registration.new_customer', ?, ?, ?, 'pending', 0, ?, ?)`);
+  type Basket = { id: number; businessId: number; guestEmail: string; guestFullName: string; invoiceId: number; number: string };
+  const register = db.transaction((tokenHash: string, now: string) => {
+    const basket = findBasket.get(tokenHash) as Basket | undefined;
+    if (!basket || consume.run(now, basket.id).changes !== 1) throw new Error("floor: basket not registrable");
+    const email = basket.guestEmail.toLowerCase();
+    const existing = findCustomer.get(basket.businessId, email) as { id: number } | undefined;
+    const customerId = existing?.id ?? Number(createCustomer.run(basket.businessId, basket.guestFullName, email, now).lastInsertRowid);
+    linkInvoice.run(customerId, basket.invoiceId);
+    grant.run(now, basket.id, customerId);
+    audit.run(basket.id, basket.invoiceId, customerId, now);
+    outbox.run(email, basket.businessId, JSON.stringify({ invoiceId: basket.invoiceId, customerId }), now, now);
+  });
+  const started = process.hrtime.bigint();
+  for (const checkout of checkouts) register(sha256Hex(checkout.token), new Date().toISOString());
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  db.close();
+  return { registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
+}
+
+/** Gzipped size of the JavaScript a first visit to a page downloads (its <script src> chunks). */
+async function firstLoadJs(pagePath: string): Promise<{ bytes: number; chunks: number }> {
+  const html = await (await fetch(`${BASE}${pagePath}`)).text();
+  const sources = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)].filter((match) => !/\bnoModule\b/i.test(match[0])).map((match) => match[1]!);
+  let bytes = 0;
+  for (const source of new Set(sources)) bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, BASE))).arrayBuffer())).length;
+  return { bytes, chunks: new Set(sources).size };
+}
+
+async function startServer(): Promise<ChildProcess> {
+  if (PROFILE) mkdirSync(path.join("bench-results", "profiles"), { recursive: true });
+  // The database is prepared and the build is current: serve it directly, so a profiler can be attached.
+  const profile = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench-results", "profiles")}`] : [];
+  const server = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "--port", String(PORT)], {
+    env: childServerEnv({
+      PORT: String(PORT),
+      APP_URL: BASE,
+      ENABLE_BENCH_ROUTES: "1",
+      // The limiter still counts every request in the database; it just never refuses this one client.
+      RATE_LIMIT_IP_POINTS: "1000000000",
+      RATE_LIMIT_TOKEN_POINTS: "1000000000",
+      MAIL_OUTBOX_DIR: path.join(DATA_DIR, "mail-outbox"),
+      MAIL_WORKER_ENABLED: process.env.BENCH_MAIL_WORKER ?? "true",
+      NEXT_TELEMETRY_DISABLED: "1",
+    }),
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  for (let attempt = 0; attempt < 240; attempt++) {
+    try {
+      if ((await fetch(`${BASE}/api/health`)).ok) return server;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the server did not start");
+}
+
+function table(rows: Measurement[]): string {
+  const header = "endpoint            conns      req/s    p50 ms    p99 ms   errors";
+  const lines = rows.map((row) =>
+    [
+      row.endpoint.padEnd(18),
+      String(row.connections).padStart(6),
+      String(row.requestsPerSecond).padStart(10),
+      String(row.latencyP50Ms).padStart(9),
+      String(row.latencyP99Ms).padStart(9),
+      String(row.errors).padStart(8),
+    ].join(" "),
+  );
+  return [header, ...lines].join("\n");
+}
+
+async function main(): Promise<void> {
+  buildIfNeeded(say);
+
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  mkdirSync(DATA_DIR, { recursive: true });
+  await prepareDatabase();
+  const db = getDb();
+  const business = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } });
+  say(`creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and 500 registered invoices in bulk…`);
+  const seeding = Date.now();
+  const fresh = await seedBenchCheckouts(db, { businessId: business.id, count: REGISTRATIONS, label: "http" });
+  const floorCheckouts = await seedBenchCheckouts(db, { businessId: business.id, count: FLOOR_REGISTRATIONS, label: "floor" });
+  const registered = await seedBenchCheckouts(db, { businessId: business.id, count: 500, registered: true, label: "reads" });
+  const invoiceTokens = await Promise.all(
+    registered.map(async ({ invoiceId }) => {
+      const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { customerId: true } });
+      return { invoiceId, token: await mintInvoiceToken({ invoiceId, customerId: invoice.customerId! }) };
+    }),
+  );
+  await db.$disconnect();
+  say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
+
+  const floorFile = path.join(DATA_DIR, "floor.db");
+  copyFileSync(path.join(DATA_DIR, "app.db"), floorFile);
+  const floor = measureDatabaseFloor(floorFile, floorCheckouts);
+  say(`database floor (raw SQL, better-sqlite3): ${floor.registrationsPerSecond} registrations/s`);
+
+  const server = await startServer();
+  try {
+    const measurements: Measurement[] = [];
+    let next = 0;
+    const nextRegistration = () => {
+      const checkout = fresh[next++];
+      if (!checkout) throw new Error("out of fresh basket sessions: raise BENCH_REGISTRATIONS");
+      return `/api/public/billing/invoices/${checkout.invoiceId}/registerByToken?token=${checkout.token}`;
+    };
+    let read = 0;
+    const nextRead = (kind: "pdfByToken" | "summaryByToken") => {
+      const { invoiceId, token } = invoiceTokens[read++ % invoiceTokens.length]!;
+      return `/api/public/billing/invoices/${invoiceId}/${kind}?token=${token}`;
+    };
+
+    const endpoints: [string, Partial<autocannon.Options>][] = [
+      ["no-op route", { method: "POST", url: `${BASE}/api/bench/noop`, body: "{}" }],
+      ["GET /api/health", { url: `${BASE}/api/health` }],
+      ["registerByToken", { requests: [{ method: "POST", body: "{}", setupRequest: (request) => ({ ...request, path: nextRegistration() }) }] }],
+      ["pdfByToken", { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("pdfByToken") }) }] }],
+      ["summaryByToken", { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("summaryByToken") }) }] }],
+    ];
+    for (const [name, options] of endpoints) {
+      if (ONLY && name !== "no-op route" && !ONLY.some((only) => name.includes(only))) continue;
+      await measure(name, 10, options, 1); // warm-up, not counted
+      for (const connections of CONNECTIONS) {
+        const measurement = await measure(name, connections, options);
+        measurements.push(measurement);
+        say(`${name} @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors`);
+      }
+    }
+
+    const at50 = (name: string) => measurements.find((row) => row.endpoint === name && row.connections === 50);
+    const ratioToNoop = (name: string) => {
+      const row = at50(name);
+      return row ? +(row.requestsPerSecond / at50("no-op route")!.requestsPerSecond).toFixed(3) : null;
+    };
+    const ratios = { registerByTokenToNoop: ratioToNoop("registerByToken"), pdfByTokenToNoop: ratioToNoop("pdfByToken") };
+    const completion = await firstLoadJs(`/checkout/complete?invoiceId=${fresh[0]!.invoiceId}&basketSession=${fresh[0]!.token}`);
+    const blank = await firstLoadJs("/bench/blank");
+    const firstLoad = { completionPageBytes: completion.bytes, blankPageBytes: blank.bytes, ratio: +(completion.bytes / blank.bytes).toFixed(3) };
+
+    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+    console.log(`\n${table(measurements)}\n`);
+    console.log(`registerByToken / no-op at 50 connections: ${ratios.registerByTokenToNoop} (target ≥ 0.5, p99 ≤ 50 ms: ${at50("registerByToken")?.latencyP99Ms} ms)`);
+    console.log(`pdfByToken / no-op at 50 connections:      ${ratios.pdfByTokenToNoop} (target ≥ 0.3)`);
+    console.log(`first-load JS, gzipped: completion page ${completion.bytes} B, blank page ${blank.bytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`);
+    console.log(`database floor (raw SQL registration, one connection): ${floor.registrationsPerSecond}/s`);
+    console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+    mkdirSync("bench-results", { recursive: true });
+    const file = path.join("bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, durationSeconds: DURATION_SECONDS, measurements, ratios, firstLoad, databaseFloor: floor }, null, 2));
+    console.log(`figures written to ${file}`);
+  } finally {
+    if (server.pid) process.kill(-server.pid, "SIGTERM");
+    if (PROFILE) await new Promise((resolve) => server.once("exit", resolve));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
