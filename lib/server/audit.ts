@@ -27,17 +27,9 @@ export interface AuditEventInput {
 
 /** Records an audit event; pass the transaction when the event must stand or fall with a change. */
 export async function recordAuditEvent(db: Db | Tx, event: AuditEventInput): Promise<void> {
-  await db.auditEvent.create({
-    data: {
-      type: event.type,
-      actor: event.actor,
-      reason: event.reason ?? null,
-      basketSessionId: event.basketSessionId ?? null,
-      invoiceId: event.invoiceId ?? null,
-      customerId: event.customerId ?? null,
-      clientIp: event.clientIp ?? null,
-      detail: event.detail ? JSON.stringify(event.detail) : null,
-    },
-    select: { id: true },
-  });
+  // One plain INSERT (both databases): audit rows are written on every registration and download.
+  await db.$executeRaw`
+    INSERT INTO "AuditEvent" ("type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt")
+    VALUES (${event.type}, ${event.reason ?? null}, ${event.actor}, ${event.basketSessionId ?? null}, ${event.invoiceId ?? null},
+            ${event.customerId ?? null}, ${event.clientIp ?? null}, ${event.detail ? JSON.stringify(event.detail) : null}, ${new Date()})`;
 }

@@ -26,13 +26,9 @@ export type OutboxMessageInput =
  * is sent if and only if the change committed. The mail worker delivers it.
  */
 export async function enqueueMail(db: Db | Tx, message: OutboxMessageInput): Promise<void> {
-  await db.outboxMessage.create({
-    data: {
-      kind: message.kind,
-      recipient: message.recipient,
-      businessId: message.kind === "auth.sign_in_link" ? null : message.payload.businessId,
-      payload: JSON.stringify(message.payload),
-    },
-    select: { id: true },
-  });
+  const businessId = message.kind === "auth.sign_in_link" ? null : message.payload.businessId;
+  const now = new Date();
+  await db.$executeRaw`
+    INSERT INTO "OutboxMessage" ("kind", "recipient", "businessId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${message.kind}, ${message.recipient}, ${businessId}, ${JSON.stringify(message.payload)}, 'pending', 0, ${now}, ${now})`;
 }
