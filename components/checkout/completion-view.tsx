@@ -60,8 +60,8 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
         </div>
       </dl>
       <table className={styles.lines}>
-        <caption className={styles.visuallyHidden}>What you bought</caption>
-        <thead className={styles.visuallyHidden}>
+        <caption className="visually-hidden">What you bought</caption>
+        <thead className="visually-hidden">
           <tr>
             <th scope="col">Item</th>
             <th scope="col">Amount</th>
@@ -238,7 +238,7 @@ export function CompletionView({ state, onRetry }: { state: CompletionState; onR
 
   return (
     <section className={styles.card} aria-labelledby="completion-heading" aria-busy={state.kind === "loading"} data-state={state.kind}>
-      <p className={styles.visuallyHidden} role="status" aria-live="polite">
+      <p className="visually-hidden" role="status" aria-live="polite">
         {copy.announcement}
       </p>
       <h1 id="completion-heading" ref={heading} tabIndex={-1} className={styles.heading}>

@@ -30,7 +30,7 @@ export function InvoiceTable({ invoices }: { invoices: InvoiceRow[] }) {
           </th>
           <th scope="col">Status</th>
           <th scope="col">
-            <span className={styles.visuallyHidden}>Download</span>
+            <span className="visually-hidden">Download</span>
           </th>
         </tr>
       </thead>
@@ -49,7 +49,7 @@ export function InvoiceTable({ invoices }: { invoices: InvoiceRow[] }) {
             </td>
             <td>
               <a className={styles.download} href={endpoints.billing.invoices.pdf(invoice.id).url} download>
-                Download PDF<span className={styles.visuallyHidden}> of invoice {invoice.number}</span>
+                Download PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
               </a>
             </td>
           </tr>

@@ -2,13 +2,12 @@ import "server-only";
 
 import type { Viewer } from "@/lib/server/auth/viewer";
 import { recordAuditEvent, type AuditEventInput } from "@/lib/server/audit";
-import { invoiceScopeOf } from "@/lib/server/billing/get-invoice-for-viewer";
+import { getReadableInvoiceIdOrThrow } from "@/lib/server/billing/get-invoice-for-viewer";
 import { findInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { InvoiceIdSchema } from "@/lib/validation/registration";
 
 /** The invoice PDF, by invoice token (pdfByToken, SPEC §3.2) or for a signed-in viewer (the portal). */
 export interface InvoicePdf {
@@ -33,10 +32,8 @@ export async function downloadInvoicePdfByToken(input: { token: string | null; i
 }
 
 export async function downloadInvoicePdfForViewer(input: { viewer: Viewer; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
-  const scope = invoiceScopeOf(input.viewer);
-  const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
-  const allowed = invoiceId.success && (await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: { id: true } }));
-  const invoice = allowed ? await findInvoiceDocument(getDb(), allowed.id) : null;
+  const invoiceId = await getReadableInvoiceIdOrThrow({ viewer: input.viewer, invoiceId: input.invoiceId });
+  const invoice = await findInvoiceDocument(getDb(), invoiceId);
   if (!invoice) throw new AppError("invoice_not_found");
   return serve(invoice, {
     actor: input.viewer.kind === "staff" ? `staff:${input.viewer.staffUserId}` : `customer:${invoice.customerId ?? 0}`,

@@ -46,11 +46,16 @@ export const invoiceDetailSelect = {
   },
 } as const satisfies Prisma.InvoiceSelect;
 
-export async function getInvoiceForViewerOrThrow(input: { viewer: Viewer; invoiceId: string }) {
+/** The id of an invoice the viewer may read: 401 for nobody signed in, 404 for any other invoice. */
+export async function getReadableInvoiceIdOrThrow(input: { viewer: Viewer; invoiceId: string }): Promise<number> {
   const scope = invoiceScopeOf(input.viewer);
   const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
-  if (!invoiceId.success) throw new AppError("invoice_not_found");
-  const invoice = await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: invoiceDetailSelect });
+  const invoice = invoiceId.success ? await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: { id: true } }) : null;
   if (!invoice) throw new AppError("invoice_not_found");
-  return invoice;
+  return invoice.id;
+}
+
+export async function getInvoiceForViewerOrThrow(input: { viewer: Viewer; invoiceId: string }) {
+  const id = await getReadableInvoiceIdOrThrow(input);
+  return getDb().invoice.findUniqueOrThrow({ where: { id }, select: invoiceDetailSelect });
 }

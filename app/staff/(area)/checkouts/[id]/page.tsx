@@ -1,34 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 
 import { ResendEmailButton } from "@/components/staff/resend-email-button";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
 import { StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
-import { requireStaffPage } from "@/lib/server/auth/staff-page";
-import { AppError } from "@/lib/server/errors";
+import { loadOrNotFound, requireStaffPage } from "@/lib/server/auth/staff-page";
 import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
-import { PositiveIdSchema } from "@/lib/validation/registration";
 
 export const metadata: Metadata = { title: "Guest checkout · Staff", robots: { index: false, follow: false } };
 
-async function loadOrNotFound(businessId: number, id: string) {
-  const basketSessionId = PositiveIdSchema.safeParse(id);
-  if (!basketSessionId.success) notFound();
-  try {
-    return await getGuestCheckoutOrThrow({ businessId, basketSessionId: basketSessionId.data });
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
-}
-
 export default async function StaffCheckoutPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();
-  const [business, checkout] = await Promise.all([getStaffBusiness(staff), loadOrNotFound(staff.businessId, (await params).id)]);
+  const [business, checkout] = await Promise.all([getStaffBusiness(staff), loadOrNotFound((await params).id, (basketSessionId) => getGuestCheckoutOrThrow({ businessId: staff.businessId, basketSessionId }))]);
   const when = (instant: Date | null) => (instant ? formatDateTime(instant, business.timeZone, business.locale) : "—");
 
   return (

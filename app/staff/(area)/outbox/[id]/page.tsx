@@ -1,32 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 
 import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
-import { requireStaffPage } from "@/lib/server/auth/staff-page";
-import { AppError } from "@/lib/server/errors";
+import { loadOrNotFound, requireStaffPage } from "@/lib/server/auth/staff-page";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 import { readOutboxMessageOrThrow } from "@/lib/server/staff/outbox";
-import { PositiveIdSchema } from "@/lib/validation/registration";
 
 export const metadata: Metadata = { title: "Message · Staff", robots: { index: false, follow: false } };
 
-async function loadOrNotFound(businessId: number, id: string) {
-  const messageId = PositiveIdSchema.safeParse(id);
-  if (!messageId.success) notFound();
-  try {
-    return await readOutboxMessageOrThrow({ businessId, messageId: messageId.data });
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  }
-}
-
 export default async function StaffOutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();
-  const [business, message] = await Promise.all([getStaffBusiness(staff), loadOrNotFound(staff.businessId, (await params).id)]);
+  const [business, message] = await Promise.all([getStaffBusiness(staff), loadOrNotFound((await params).id, (messageId) => readOutboxMessageOrThrow({ businessId: staff.businessId, messageId }))]);
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff/outbox">
