@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { Viewer } from "@/lib/server/auth/viewer";
+import { invoiceBusinessSelect, invoiceLinesSelect } from "@/lib/server/billing/invoice-document";
 import { getDb, type Prisma } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { InvoiceIdSchema } from "@/lib/validation/registration";
@@ -34,12 +35,9 @@ export const invoiceDetailSelect = {
   subtotalMinor: true,
   taxMinor: true,
   totalMinor: true,
-  business: { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } },
+  business: invoiceBusinessSelect,
   customer: { select: { id: true, fullName: true, email: true, company: true } },
-  lines: {
-    select: { position: true, description: true, quantity: true, unitPriceMinor: true, taxRateBp: true, amountMinor: true, taxMinor: true },
-    orderBy: { position: "asc" },
-  },
+  lines: invoiceLinesSelect,
   payments: {
     select: { provider: true, reference: true, amountMinor: true, currency: true, status: true, createdAt: true, completedAt: true },
     orderBy: { id: "asc" },

@@ -2,6 +2,13 @@ import "server-only";
 
 import type { Db, Tx } from "@/lib/server/db";
 
+/** The invoice's business and lines, as every view of an invoice shows them. */
+export const invoiceBusinessSelect = { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } } as const;
+export const invoiceLinesSelect = {
+  select: { position: true, description: true, quantity: true, unitPriceMinor: true, taxRateBp: true, amountMinor: true, taxMinor: true },
+  orderBy: { position: "asc" },
+} as const;
+
 /** Everything an invoice document (PDF or summary) shows, loaded in one query. */
 const invoiceDocumentSelect = {
   id: true,
@@ -18,12 +25,9 @@ const invoiceDocumentSelect = {
   subtotalMinor: true,
   taxMinor: true,
   totalMinor: true,
-  business: { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } },
+  business: invoiceBusinessSelect,
   customer: { select: { email: true } },
-  lines: {
-    select: { position: true, description: true, quantity: true, unitPriceMinor: true, taxRateBp: true, amountMinor: true, taxMinor: true },
-    orderBy: { position: "asc" },
-  },
+  lines: invoiceLinesSelect,
 } as const;
 
 export type InvoiceDocument = NonNullable<Awaited<ReturnType<typeof findInvoiceDocument>>>;

@@ -10,7 +10,7 @@ import {
   type EvaluatedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
-import { getDb, isUniqueViolation, type Tx } from "@/lib/server/db";
+import { getDb, type Tx } from "@/lib/server/db";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
@@ -39,7 +39,7 @@ type Outcome =
 /** Thrown inside the transaction when another request consumed the basket first; rolls the attempt back. */
 class BasketConsumedConcurrently extends Error {}
 
-/** Each retry follows a lost race; the next attempt sees the winner's commit, so two always suffice. */
+/** A retry follows a lost race for the basket; the next attempt sees the winner's commit, so two suffice. */
 const MAX_ATTEMPTS = 3;
 /** Under a burst, transactions queue for SQLite's single connection or PostgreSQL's pool. */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
@@ -94,10 +94,9 @@ async function decideAndApply(input: RegisterByTokenInput, now: Date): Promise<O
         }
       }, TRANSACTION_OPTIONS);
     } catch (error) {
-      // Lost the race for the basket (the next attempt answers "used", or replays when the winner carried
-      // this request's Idempotency-Key), or for creating the customer (the next attempt links to it).
-      const lostRace = error instanceof BasketConsumedConcurrently || isUniqueViolation(error);
-      if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
+      // Lost the race for the basket: the next attempt answers "used", or replays when the winner carried
+      // this request's Idempotency-Key. (A race for the customer cannot fail: INSERT … ON CONFLICT links.)
+      if (!(error instanceof BasketConsumedConcurrently) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }

@@ -12,8 +12,6 @@ import type { DryRunResponse } from "@/lib/validation/staff";
  * instead of acted on. Nothing is consumed, no token is minted; the only write is the audit event of the
  * preview. A basket of another business reads as unknown, as it would to a guest.
  */
-export type DryRunOutcome = DryRunResponse;
-
 export async function dryRunRegistration(input: {
   staffUserId: number;
   businessId: number;
@@ -21,12 +19,12 @@ export async function dryRunRegistration(input: {
   basketSession: string;
   clientIp: string;
   now?: Date;
-}): Promise<DryRunOutcome> {
+}): Promise<DryRunResponse> {
   const db = getDb();
   const decision = await evaluateRegistration(db, { token: input.basketSession, invoiceId: input.invoiceId, idempotencyKey: null }, input.now ?? new Date());
   const ofOtherBusiness = decision.basket !== null && decision.basket.businessId !== input.businessId;
 
-  let outcome: DryRunOutcome;
+  let outcome: DryRunResponse;
   if (ofOtherBusiness) {
     outcome = { kind: "refused", code: "basket_token_invalid", status: 401 };
   } else if (decision.kind === "refuse") {
