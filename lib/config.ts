@@ -34,6 +34,8 @@ const EnvSchema = z.object({
       .default(DEFAULT_DATABASE_URL)
       .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must be a file: URL (SQLite) or a postgresql:// URL"),
   ),
+  // PostgreSQL only: connections per instance (SQLite uses one).
+  DATABASE_POOL_SIZE: positiveInt(10),
   INVOICE_TOKEN_SECRETS: z.preprocess(emptyAsUndefined, z.string().optional()),
   INVOICE_TOKEN_ISSUER: z.string().min(1).default("coworking-billing"),
   INVOICE_TOKEN_TTL_SECONDS: positiveInt(3600),
@@ -74,7 +76,7 @@ export interface AppConfig {
   mode: "development" | "test" | "production";
   port: number;
   appUrl: string;
-  database: { url: string; provider: DatabaseProvider };
+  database: { url: string; provider: DatabaseProvider; poolSize: number };
   invoiceToken: { issuer: string; ttlSeconds: number; keys: [SigningKey, ...SigningKey[]] };
   basketTtlHours: number;
   paymentPendingRetryAfterSeconds: number;
@@ -173,7 +175,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     mode,
     port: env.PORT,
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
-    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL) },
+    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL), poolSize: env.DATABASE_POOL_SIZE },
     invoiceToken: {
       issuer: env.INVOICE_TOKEN_ISSUER,
       ttlSeconds: env.INVOICE_TOKEN_TTL_SECONDS,

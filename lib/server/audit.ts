@@ -1,6 +1,7 @@
 import "server-only";
 
-import type { Db, Tx } from "@/lib/server/db";
+import { type Db, Prisma, type Tx } from "@/lib/server/db";
+import type { Statement } from "@/lib/server/sql/script";
 
 export type AuditEventType =
   | "registration.succeeded"
@@ -27,8 +28,12 @@ export interface AuditEventInput {
 
 /** Records an audit event; pass the transaction when the event must stand or fall with a change. */
 export async function recordAuditEvent(db: Db | Tx, event: AuditEventInput): Promise<void> {
-  // One plain INSERT (both databases): audit rows are written on every registration and download.
-  await db.$executeRaw`
+  await db.$executeRaw(auditEventInsert(event));
+}
+
+/** The INSERT of an audit event, one plain statement (both databases), for Prisma or a transaction script. */
+export function auditEventInsert(event: AuditEventInput): Statement {
+  return Prisma.sql`
     INSERT INTO "AuditEvent" ("type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt")
     VALUES (${event.type}, ${event.reason ?? null}, ${event.actor}, ${event.basketSessionId ?? null}, ${event.invoiceId ?? null},
             ${event.customerId ?? null}, ${event.clientIp ?? null}, ${event.detail ? JSON.stringify(event.detail) : null}, ${new Date()})`;

@@ -1,58 +1,71 @@
 import "server-only";
 
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
-
 import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/server/db";
+import { Prisma } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { rateLimitStore } from "@/lib/server/rate-limit-store";
+import { runTransaction } from "@/lib/server/sql/run-transaction";
+import { execute, query, type SqlScript } from "@/lib/server/sql/script";
+import { date, int } from "@/lib/server/sql/values";
 
 /**
- * Rate limits kept in the database (rate-limiter-flexible's Prisma store), so every instance shares them.
- * Each attempt costs one point up front; a refused one is charged more afterwards, so honest retries
- * (a reload, a payment still pending) stay far from the limit while guessing runs into it quickly.
+ * Fixed-window rate limits kept in the database, so every instance shares them. Each attempt costs a point
+ * up front; a refused one is charged more afterwards, so honest retries (a reload, a payment still pending)
+ * stay far from the limit while guessing runs into it quickly.
+ *
+ * A charge is one atomic statement: an INSERT … ON CONFLICT … DO UPDATE … RETURNING that starts a new window
+ * when the last one ended, and otherwise adds to it. It is a step of a transaction script, so registerByToken
+ * charges inside its own transaction script and pays no extra round trip. (The table keeps the name and row
+ * format of rate-limiter-flexible's store, which this replaced for that reason: "prefix:key", points used,
+ * end of the window.)
  */
-interface LimitRule {
+export interface LimitRule {
   prefix: string;
+  /** Points a key may use per window. */
   points: number;
   windowSeconds: number;
 }
 
-type Charge = [rule: LimitRule, key: string];
+export type Charge = readonly [rule: LimitRule, key: string];
 
-const limiters = new Map<string, RateLimiterPrisma>();
-
-function limiterFor(rule: LimitRule): RateLimiterPrisma {
-  let limiter = limiters.get(rule.prefix);
-  if (!limiter) {
-    limiter = new RateLimiterPrisma({
-      storeClient: rateLimitStore(getDb()),
-      tableName: "rateLimiterFlexible",
-      keyPrefix: rule.prefix,
-      points: rule.points,
-      duration: rule.windowSeconds,
-    });
-    limiters.set(rule.prefix, limiter);
-  }
-  return limiter;
-}
-
-async function consume(charges: Charge[]): Promise<void> {
+/** Adds `cost` points to each key; returns how long until the most exceeded key is allowed again, 0 if none is. */
+export function* charge(charges: readonly Charge[], cost: number, now: Date): SqlScript<number> {
   let retryAfterMs = 0;
   for (const [rule, key] of charges) {
-    try {
-      await limiterFor(rule).consume(key, 1);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      retryAfterMs = Math.max(retryAfterMs, rejection.msBeforeNext);
-    }
+    const newWindowEnd = new Date(now.getTime() + rule.windowSeconds * 1000);
+    const rows = yield* query(Prisma.sql`
+      INSERT INTO "RateLimiterFlexible" ("key", "points", "expire") VALUES (${`${rule.prefix}:${key}`}, ${cost}, ${newWindowEnd})
+      ON CONFLICT ("key") DO UPDATE SET
+        "points" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."points" ELSE "RateLimiterFlexible"."points" + excluded."points" END,
+        "expire" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimiterFlexible"."expire" END
+      RETURNING "points", "expire"`);
+    const row = rows[0];
+    if (!row) throw new Error("rate limit: the charge returned no row");
+    if (int(row.points) > rule.points) retryAfterMs = Math.max(retryAfterMs, date(row.expire).getTime() - now.getTime());
   }
-  if (retryAfterMs > 0) throw new AppError("rate_limited", { retryAfterSeconds: retryAfterMs / 1000 });
+  yield* pruneExpiredWindows(now);
+  return retryAfterMs;
 }
 
-async function penalize(charges: Charge[], points: number): Promise<void> {
-  if (points === 0) return;
-  for (const [rule, key] of charges) await limiterFor(rule).penalty(key, points);
+/** Points a key has used in its current window. */
+export function* pointsUsed(rule: LimitRule, key: string, now: Date): SqlScript<number> {
+  const rows = yield* query(Prisma.sql`
+    SELECT "points" FROM "RateLimiterFlexible" WHERE "key" = ${`${rule.prefix}:${key}`} AND "expire" > ${now}`);
+  return rows[0] ? int(rows[0].points) : 0;
+}
+
+const PRUNE_EVERY_MS = 5 * 60_000;
+const pruning = globalThis as unknown as { rateLimitPrunedAt?: number };
+
+/** Windows that ended are dropped every few minutes (per instance), so one-off keys do not pile up. */
+function* pruneExpiredWindows(now: Date): SqlScript<void> {
+  if (now.getTime() - (pruning.rateLimitPrunedAt ?? 0) < PRUNE_EVERY_MS) return;
+  pruning.rateLimitPrunedAt = now.getTime();
+  yield* execute(Prisma.sql`DELETE FROM "RateLimiterFlexible" WHERE "expire" <= ${now}`);
+}
+
+/** 429 rate_limited, with Retry-After: what a charge that went over answers. */
+export function rateLimited(retryAfterMs: number): AppError {
+  return new AppError("rate_limited", { retryAfterSeconds: retryAfterMs / 1000 });
 }
 
 export interface RateLimitKeys {
@@ -61,22 +74,13 @@ export interface RateLimitKeys {
   tokenHash: string | null;
 }
 
-function registrationCharges(keys: RateLimitKeys): Charge[] {
+/** registerByToken: one attempt per client address and per token. The script charges 1, and failureCost more on a refusal. */
+export function registrationCharges(keys: RateLimitKeys): Charge[] {
   const { rateLimit } = getConfig();
   const window = rateLimit.windowSeconds;
   const charges: Charge[] = [[{ prefix: "register-ip", points: rateLimit.ipPoints, windowSeconds: window }, keys.clientIp]];
   if (keys.tokenHash) charges.push([{ prefix: "register-token", points: rateLimit.tokenPoints, windowSeconds: window }, keys.tokenHash]);
   return charges;
-}
-
-/** registerByToken: charges one attempt per client address and per token; 429 rate_limited when over. */
-export function consumeRegistrationAttempt(keys: RateLimitKeys): Promise<void> {
-  return consume(registrationCharges(keys));
-}
-
-/** registerByToken: the extra cost of a refused attempt. */
-export function penalizeRegistrationFailure(keys: RateLimitKeys): Promise<void> {
-  return penalize(registrationCharges(keys), getConfig().rateLimit.failureCost);
 }
 
 /** Card testing is the abuse of a checkout: RATE_LIMIT_CHECKOUT_POINTS per address per 10 minutes. */
@@ -88,10 +92,13 @@ function checkoutCharges(clientIp: string): Charge[] {
   return [[{ prefix: "checkout-ip", points: getConfig().rateLimit.checkoutPoints, windowSeconds: CHECKOUT_WINDOW_SECONDS }, clientIp]];
 }
 
-export function consumeCheckoutAttempt(clientIp: string): Promise<void> {
-  return consume(checkoutCharges(clientIp));
+export async function consumeCheckoutAttempt(clientIp: string): Promise<void> {
+  const now = new Date();
+  const retryAfterMs = await runTransaction(() => charge(checkoutCharges(clientIp), 1, now));
+  if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 }
 
-export function penalizeCheckoutDecline(clientIp: string): Promise<void> {
-  return penalize(checkoutCharges(clientIp), DECLINE_COST);
+export async function penalizeCheckoutDecline(clientIp: string): Promise<void> {
+  const now = new Date();
+  await runTransaction(() => charge(checkoutCharges(clientIp), DECLINE_COST, now));
 }

@@ -1,10 +1,10 @@
 import "server-only";
 
 import bcrypt from "bcryptjs";
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getDb } from "@/lib/server/db";
-import { rateLimitStore } from "@/lib/server/rate-limit-store";
+import { charge, type LimitRule, pointsUsed } from "@/lib/server/rate-limit";
+import { runTransaction } from "@/lib/server/sql/run-transaction";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 const BCRYPT_ROUNDS = 12;
@@ -15,17 +15,7 @@ const FAILURE_WINDOW_SECONDS = 15 * 60;
 /** Compared against when no staff user has the e-mail, so both answers take as long. */
 let dummyHash: Promise<string> | undefined;
 
-let limiter: RateLimiterPrisma | undefined;
-function failureLimiter(): RateLimiterPrisma {
-  limiter ??= new RateLimiterPrisma({
-    storeClient: rateLimitStore(getDb()),
-    tableName: "rateLimiterFlexible",
-    keyPrefix: "staff-sign-in",
-    points: FAILURES_ALLOWED,
-    duration: FAILURE_WINDOW_SECONDS,
-  });
-  return limiter;
-}
+const failures: LimitRule = { prefix: "staff-sign-in", points: FAILURES_ALLOWED, windowSeconds: FAILURE_WINDOW_SECONDS };
 
 export interface AuthenticatedStaff {
   staffUserId: number;
@@ -38,8 +28,7 @@ export interface AuthenticatedStaff {
 export async function authenticateStaff(input: { email: unknown; password: unknown }): Promise<AuthenticatedStaff | null> {
   if (typeof input.email !== "string" || typeof input.password !== "string" || input.password.length > 1024) return null;
   const email = normalizeEmail(input.email);
-  const previous = await failureLimiter().get(email);
-  if (previous && previous.consumedPoints >= FAILURES_ALLOWED) return null;
+  if ((await runTransaction(() => pointsUsed(failures, email, new Date()))) >= FAILURES_ALLOWED) return null;
 
   const staff = await getDb().staffUser.findUnique({
     where: { email },
@@ -48,11 +37,7 @@ export async function authenticateStaff(input: { email: unknown; password: unkno
   dummyHash ??= bcrypt.hash("no staff user has this e-mail", BCRYPT_ROUNDS);
   const matches = await bcrypt.compare(input.password, staff?.passwordHash ?? (await dummyHash));
   if (!staff || !matches) {
-    await failureLimiter()
-      .consume(email)
-      .catch((rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      });
+    await runTransaction(() => charge([[failures, email]], 1, new Date()));
     return null;
   }
   return { staffUserId: staff.id, businessId: staff.businessId, email: staff.email, role: staff.role };

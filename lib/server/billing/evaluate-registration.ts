@@ -2,9 +2,11 @@ import "server-only";
 
 import { timingSafeEqual } from "node:crypto";
 
-import type { Db, Tx } from "@/lib/server/db";
+import { Prisma } from "@/lib/server/db";
 import type { ErrorCode } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
+import { query, type Row, type SqlScript } from "@/lib/server/sql/script";
+import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/sql/values";
 import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
 
 /**
@@ -34,35 +36,33 @@ export interface EvaluatedInvoice {
   customerId: number | null;
 }
 
-interface BasketRow extends Omit<EvaluatedBasket, "invoice"> {
-  invoiceId: number | bigint | null;
-  invoiceNumber: string | null;
-  invoicePaidAt: Date | null;
-  invoiceCustomerId: number | bigint | null;
-}
-
-/**
- * One statement for the hottest read of the app (the benchmark found Prisma's two model queries cost four
- * times this); plain SQL that SQLite and PostgreSQL both run.
- */
-async function findBasket(db: Db | Tx, tokenHash: string): Promise<EvaluatedBasket | null> {
-  const rows = await db.$queryRaw<BasketRow[]>`
+/** The hottest read of the app, one statement: the basket session and its invoice. */
+function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
+  const rows = yield* query(Prisma.sql`
     SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone",
            b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
            i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
     FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE b."tokenHash" = ${tokenHash}`;
-  const row = rows[0];
-  if (!row) return null;
-  const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = row;
+    WHERE b."tokenHash" = ${tokenHash}`);
+  return rows[0] ? basketOf(rows[0]) : null;
+}
+
+function basketOf(row: Row): EvaluatedBasket {
   return {
-    ...basket,
-    id: Number(basket.id),
-    businessId: Number(basket.businessId),
+    id: int(row.id),
+    businessId: int(row.businessId),
+    guestFullName: text(row.guestFullName),
+    guestEmail: text(row.guestEmail),
+    guestCompany: textOrNull(row.guestCompany),
+    guestPhone: textOrNull(row.guestPhone),
+    completedAt: dateOrNull(row.completedAt),
+    expiresAt: date(row.expiresAt),
+    consumedAt: dateOrNull(row.consumedAt),
+    consumedKeyHash: textOrNull(row.consumedKeyHash),
     invoice:
-      invoiceId === null || invoiceNumber === null
+      row.invoiceId === null
         ? null
-        : { id: Number(invoiceId), number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId === null ? null : Number(invoiceCustomerId) },
+        : { id: int(row.invoiceId), number: text(row.invoiceNumber), paidAt: dateOrNull(row.invoicePaidAt), customerId: intOrNull(row.invoiceCustomerId) },
   };
 }
 
@@ -94,17 +94,14 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-export async function evaluateRegistration(
-  db: Db | Tx,
-  request: RegistrationRequest,
-  now: Date,
-): Promise<RegistrationDecision> {
+/** A step of a transaction script: the endpoint runs it inside its transaction, the dry run on its own. */
+export function* evaluateRegistration(request: RegistrationRequest, now: Date): SqlScript<RegistrationDecision> {
   // 1. token missing or not a GUID
   const tokenHash = basketTokenHash(request.token);
   if (!tokenHash) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 2. no basket session has that token
-  const basket = await findBasket(db, tokenHash);
+  const basket = yield* findBasket(tokenHash);
   if (!basket) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 3. invoice id malformed, unknown, or not the one this basket produced: one answer for all three

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { recordAuditEvent } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/audit";
 import {
   basketTokenHash,
   evaluateRegistration,
@@ -10,20 +10,23 @@ import {
   type EvaluatedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
-import { getDb, type Tx } from "@/lib/server/db";
+import { Prisma } from "@/lib/server/db";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
-import { enqueueMail } from "@/lib/server/mail/outbox";
+import { mailInsert } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
-import { consumeRegistrationAttempt, penalizeRegistrationFailure } from "@/lib/server/rate-limit";
+import { charge, rateLimited, registrationCharges, type Charge } from "@/lib/server/rate-limit";
+import { runTransaction } from "@/lib/server/sql/run-transaction";
+import { execute, query, type SqlScript } from "@/lib/server/sql/script";
+import { int } from "@/lib/server/sql/values";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
  * SPEC §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
- * a token for that one invoice. The checks and the change share one transaction; races end with one
- * winner because the basket is consumed by a conditional update and the customer is unique per
- * (business, e-mail).
+ * a token for that one invoice. The rate limit, the checks and the change are one transaction script; races
+ * end with one winner because the basket is consumed by a conditional update and the customer is unique per
+ * (business, e-mail). On SQLite the whole script runs within one turn of the event loop.
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -32,6 +35,7 @@ export interface RegisterByTokenInput extends RegistrationRequest {
 }
 
 type Outcome =
+  | { kind: "rate_limited"; retryAfterMs: number }
   | { kind: "refused"; code: ErrorCode }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
   | { kind: "replayed"; invoiceId: number; customerId: number };
@@ -41,17 +45,13 @@ class BasketConsumedConcurrently extends Error {}
 
 /** A retry follows a lost race for the basket; the next attempt sees the winner's commit, so two suffice. */
 const MAX_ATTEMPTS = 3;
-/** Under a burst, transactions queue for SQLite's single connection or PostgreSQL's pool. */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
 
 export async function registerByToken(input: RegisterByTokenInput): Promise<{ token: string }> {
-  const limitKeys = { clientIp: input.clientIp, tokenHash: basketTokenHash(input.token) };
-  await consumeRegistrationAttempt(limitKeys);
-
   const now = input.now ?? new Date();
-  const outcome = await decideAndApply(input, now);
+  const charges = registrationCharges({ clientIp: input.clientIp, tokenHash: basketTokenHash(input.token) });
+  const outcome = await runWithRetry(() => registration(input, charges, now));
+  if (outcome.kind === "rate_limited") throw rateLimited(outcome.retryAfterMs);
   if (outcome.kind === "refused") {
-    if (outcome.code !== "payment_pending") await penalizeRegistrationFailure(limitKeys);
     throw new AppError(
       outcome.code,
       outcome.code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {},
@@ -69,40 +69,50 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
   return { token: await mintInvoiceToken({ invoiceId: outcome.invoiceId, customerId: outcome.customerId, now }) };
 }
 
-async function decideAndApply(input: RegisterByTokenInput, now: Date): Promise<Outcome> {
+async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getDb().$transaction(async (tx): Promise<Outcome> => {
-        const decision = await evaluateRegistration(tx, input, now);
-        switch (decision.kind) {
-          case "refuse":
-            // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
-            if (decision.basket) await auditRefusal(tx, decision.code, decision.basket, input.clientIp);
-            return { kind: "refused", code: decision.code };
-          case "replay":
-            await recordAuditEvent(tx, {
-              type: "registration.replayed",
-              actor: "guest",
-              basketSessionId: decision.basket.id,
-              invoiceId: decision.invoice.id,
-              customerId: decision.invoice.customerId,
-              clientIp: input.clientIp,
-            });
-            return { kind: "replayed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
-          case "register":
-            return register(tx, decision.basket, decision.invoice, input, now);
-        }
-      }, TRANSACTION_OPTIONS);
+      return await runTransaction(script);
     } catch (error) {
-      // Lost the race for the basket: the next attempt answers "used", or replays when the winner carried
-      // this request's Idempotency-Key. (A race for the customer cannot fail: INSERT … ON CONFLICT links.)
+      // Lost the race for the basket (PostgreSQL; SQLite runs one script at a time): the next attempt answers
+      // "used", or replays when the winner carried this request's Idempotency-Key.
       if (!(error instanceof BasketConsumedConcurrently) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
 
-async function auditRefusal(tx: Tx, code: ErrorCode, basket: EvaluatedBasket, clientIp: string): Promise<void> {
-  await recordAuditEvent(tx, {
+function* registration(input: RegisterByTokenInput, charges: Charge[], now: Date): SqlScript<Outcome> {
+  // Every attempt costs a point up front; a refused one more, below. A payment still pending is not a failure,
+  // so the completion page can keep polling.
+  const retryAfterMs = yield* charge(charges, 1, now);
+  if (retryAfterMs > 0) return { kind: "rate_limited", retryAfterMs };
+
+  const decision = yield* evaluateRegistration(input, now);
+  switch (decision.kind) {
+    case "refuse":
+      if (decision.code !== "payment_pending") yield* charge(charges, getConfig().rateLimit.failureCost, now);
+      // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
+      if (decision.basket) yield* execute(refusalAudit(decision.code, decision.basket, input.clientIp));
+      return { kind: "refused", code: decision.code };
+    case "replay":
+      yield* execute(
+        auditEventInsert({
+          type: "registration.replayed",
+          actor: "guest",
+          basketSessionId: decision.basket.id,
+          invoiceId: decision.invoice.id,
+          customerId: decision.invoice.customerId,
+          clientIp: input.clientIp,
+        }),
+      );
+      return { kind: "replayed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
+    case "register":
+      return yield* register(decision.basket, decision.invoice, input, now);
+  }
+}
+
+function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string) {
+  return auditEventInsert({
     type: "registration.refused",
     actor: "guest",
     reason: code,
@@ -112,56 +122,52 @@ async function auditRefusal(tx: Tx, code: ErrorCode, basket: EvaluatedBasket, cl
   });
 }
 
-async function register(
-  tx: Tx,
-  basket: EvaluatedBasket,
-  invoice: EvaluatedInvoice,
-  input: RegisterByTokenInput,
-  now: Date,
-): Promise<Outcome> {
-  // The writes are single SQL statements that SQLite and PostgreSQL both run: on this hot path they cost a
-  // third of the equivalent model calls (docs/benchmarks.md).
+function* register(basket: EvaluatedBasket, invoice: EvaluatedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Outcome> {
   const keyHash = input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
-  const consumed = await tx.$executeRaw`
+  const consumed = yield* execute(Prisma.sql`
     UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${keyHash}
-    WHERE "id" = ${basket.id} AND "consumedAt" IS NULL`;
+    WHERE "id" = ${basket.id} AND "consumedAt" IS NULL`);
   if (consumed !== 1) throw new BasketConsumedConcurrently();
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. An
   // existing customer is linked and never changed: the guest only proved they paid, not who they are.
   const email = normalizeEmail(basket.guestEmail);
-  const inserted = await tx.$queryRaw<{ id: number | bigint }[]>`
+  const inserted = yield* query(Prisma.sql`
     INSERT INTO "Customer" ("businessId", "fullName", "email", "company", "phone", "createdAt")
     VALUES (${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now})
     ON CONFLICT ("businessId", "email") DO NOTHING
-    RETURNING "id"`;
+    RETURNING "id"`);
   const created = inserted.length === 1;
   const found = created
     ? inserted
-    : await tx.$queryRaw<{ id: number | bigint }[]>`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`;
+    : yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`);
   if (!found[0]) throw new Error(`customer of basket ${basket.id} neither created nor found`);
-  const customer = { id: Number(found[0].id) };
+  const customerId = int(found[0].id);
 
-  await tx.$executeRaw`UPDATE "Invoice" SET "customerId" = ${customer.id} WHERE "id" = ${invoice.id}`;
+  yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
   // An earlier grant stays as it was.
-  await tx.$executeRaw`
+  yield* execute(Prisma.sql`
     UPDATE "Customer" SET "portalAccessGrantedAt" = ${now}, "portalAccessBasketSessionId" = ${basket.id}
-    WHERE "id" = ${customer.id} AND "portalAccessGrantedAt" IS NULL`;
+    WHERE "id" = ${customerId} AND "portalAccessGrantedAt" IS NULL`);
 
-  await recordAuditEvent(tx, {
-    type: "registration.succeeded",
-    actor: "guest",
-    basketSessionId: basket.id,
-    invoiceId: invoice.id,
-    customerId: customer.id,
-    clientIp: input.clientIp,
-    detail: { customer: created ? "created" : "linked", idempotencyKey: input.idempotencyKey !== null },
-  });
-  await enqueueMail(tx, {
-    kind: created ? "registration.new_customer" : "registration.existing_customer",
-    recipient: email,
-    payload: { businessId: basket.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
-  });
+  yield* execute(
+    auditEventInsert({
+      type: "registration.succeeded",
+      actor: "guest",
+      basketSessionId: basket.id,
+      invoiceId: invoice.id,
+      customerId,
+      clientIp: input.clientIp,
+      detail: { customer: created ? "created" : "linked", idempotencyKey: input.idempotencyKey !== null },
+    }),
+  );
+  yield* execute(
+    mailInsert({
+      kind: created ? "registration.new_customer" : "registration.existing_customer",
+      recipient: email,
+      payload: { businessId: basket.businessId, customerId, invoiceId: invoice.id, invoiceNumber: invoice.number },
+    }),
+  );
 
-  return { kind: "registered", invoiceId: invoice.id, customerId: customer.id, customer: created ? "created" : "linked", basketSessionId: basket.id };
+  return { kind: "registered", invoiceId: invoice.id, customerId, customer: created ? "created" : "linked", basketSessionId: basket.id };
 }

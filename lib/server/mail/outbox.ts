@@ -1,6 +1,7 @@
 import "server-only";
 
-import type { Db, Tx } from "@/lib/server/db";
+import { type Db, Prisma, type Tx } from "@/lib/server/db";
+import type { Statement } from "@/lib/server/sql/script";
 
 /** The e-mails the app sends: the two registration e-mails of SPEC §3.5 and the portal's sign-in link. */
 export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
@@ -26,9 +27,14 @@ export type OutboxMessageInput =
  * is sent if and only if the change committed. The mail worker delivers it.
  */
 export async function enqueueMail(db: Db | Tx, message: OutboxMessageInput): Promise<void> {
+  await db.$executeRaw(mailInsert(message));
+}
+
+/** The INSERT of an outbox row, for Prisma or a transaction script. */
+export function mailInsert(message: OutboxMessageInput): Statement {
   const businessId = message.kind === "auth.sign_in_link" ? null : message.payload.businessId;
   const now = new Date();
-  await db.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "OutboxMessage" ("kind", "recipient", "businessId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
     VALUES (${message.kind}, ${message.recipient}, ${businessId}, ${JSON.stringify(message.payload)}, 'pending', 0, ${now}, ${now})`;
 }

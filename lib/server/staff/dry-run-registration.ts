@@ -3,6 +3,7 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/server/audit";
 import { evaluateRegistration } from "@/lib/server/billing/evaluate-registration";
 import { getDb } from "@/lib/server/db";
+import { runTransaction } from "@/lib/server/sql/run-transaction";
 import { errorStatus } from "@/lib/server/errors";
 import { normalizeEmail } from "@/lib/validation/guest";
 import type { DryRunResponse } from "@/lib/validation/staff";
@@ -21,7 +22,8 @@ export async function dryRunRegistration(input: {
   now?: Date;
 }): Promise<DryRunResponse> {
   const db = getDb();
-  const decision = await evaluateRegistration(db, { token: input.basketSession, invoiceId: input.invoiceId, idempotencyKey: null }, input.now ?? new Date());
+  const request = { token: input.basketSession, invoiceId: input.invoiceId, idempotencyKey: null };
+  const decision = await runTransaction(() => evaluateRegistration(request, input.now ?? new Date()));
   const ofOtherBusiness = decision.basket !== null && decision.basket.businessId !== input.businessId;
 
   let outcome: DryRunResponse;
