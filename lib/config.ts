@@ -69,7 +69,7 @@ export type DatabaseProvider = "sqlite" | "postgresql";
 export interface SigningKey {
   /** Names the key in the JWT header without revealing it. */
   kid: string;
-  secret: Uint8Array;
+  secret: Uint8Array<ArrayBuffer>;
 }
 
 export interface AppConfig {

@@ -3,13 +3,16 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
-import { renderMail } from "@/lib/server/mail/templates";
+import { mailRenderer } from "@/lib/server/mail/templates";
 import { createMailTransport, type MailTransport } from "@/lib/server/mail/transport";
 
 /**
- * Delivers due outbox rows, at least once: a row is claimed with a conditional update and a lease, so two
- * workers (or two instances) never send it together, and a row whose worker died mid-delivery is retried
- * when its lease runs out. Failures are retried with exponential backoff up to MAIL_MAX_ATTEMPTS.
+ * Delivers due outbox rows, at least once. Rows are claimed with a lease by one conditional update that checks
+ * again, row by row, that each is still due, so two workers (or two instances) never send a row together, and a
+ * row whose worker died mid-delivery is retried when its lease runs out. Failures are retried with exponential
+ * backoff up to MAIL_MAX_ATTEMPTS. The database work is per batch, not per message (a handful of statements for
+ * up to `limit` e-mails): under a burst of registrations, per-message queries made delivery cost more than the
+ * registrations themselves (docs/benchmarks.md).
  */
 
 const LEASE_MS = 2 * 60_000;
@@ -26,6 +29,15 @@ export interface DeliveryReport {
   failed: number;
 }
 
+function dueAt(now: Date) {
+  return {
+    OR: [
+      { status: "pending", nextAttemptAt: { lte: now } },
+      { status: "sending", claimedUntil: { lt: now } },
+    ],
+  };
+}
+
 export async function deliverOutbox(options: { now?: Date; limit?: number; transport?: MailTransport } = {}): Promise<DeliveryReport> {
   const db = getDb();
   const now = options.now ?? new Date();
@@ -33,43 +45,28 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   const { maxAttempts } = getConfig().mail;
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
 
-  const due = await db.outboxMessage.findMany({
-    where: {
-      OR: [
-        { status: "pending", nextAttemptAt: { lte: now } },
-        { status: "sending", claimedUntil: { lt: now } },
-      ],
-    },
-    orderBy: { id: "asc" },
-    take: options.limit ?? 50,
-    select: { id: true, kind: true, recipient: true, payload: true, attempts: true, status: true, claimedUntil: true },
+  // Two index range scans (status, nextAttemptAt): one OR query with ORDER BY id read and sorted every due row.
+  const limit = options.limit ?? 50;
+  const [abandoned, pending] = await Promise.all([
+    db.outboxMessage.findMany({ where: { status: "sending", claimedUntil: { lt: now } }, take: limit, select: { id: true } }),
+    db.outboxMessage.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" }, take: limit, select: { id: true } }),
+  ]);
+  const due = [...abandoned, ...pending].slice(0, limit);
+  if (due.length === 0) return report;
+  const claimed = await db.outboxMessage.updateManyAndReturn({
+    where: { id: { in: due.map((row) => row.id) }, ...dueAt(now) },
+    data: { status: "sending", claimedUntil: new Date(now.getTime() + LEASE_MS) },
+    select: { id: true, kind: true, recipient: true, payload: true, attempts: true },
   });
+  claimed.sort((a, b) => a.id - b.id);
 
-  for (const message of due) {
-    const claim = await db.outboxMessage.updateMany({
-      where: { id: message.id, status: message.status, claimedUntil: message.claimedUntil },
-      data: { status: "sending", claimedUntil: new Date(now.getTime() + LEASE_MS) },
-    });
-    if (claim.count !== 1) continue; // another worker has it
-
+  const render = await mailRenderer(db, claimed);
+  const sent: typeof claimed = [];
+  for (const message of claimed) {
     const attempts = message.attempts + 1;
     try {
-      const rendered = await renderMail(db, message);
-      await transport.send({ messageId: `<outbox-${message.id}@billing-portal>`, to: message.recipient, ...rendered });
-      await db.outboxMessage.update({
-        where: { id: message.id },
-        data: {
-          status: "sent",
-          sentAt: new Date(),
-          attempts,
-          claimedUntil: null,
-          lastError: null,
-          // A delivered sign-in link must not stay readable in the database (or on the staff page).
-          ...(message.kind === "auth.sign_in_link" ? { payload: JSON.stringify({ redacted: true }) } : {}),
-        },
-        select: { id: true },
-      });
-      report.sent++;
+      await transport.send({ messageId: `<outbox-${message.id}@billing-portal>`, to: message.recipient, ...render(message) });
+      sent.push(message);
     } catch (error) {
       const gaveUp = attempts >= maxAttempts;
       await db.outboxMessage.update({
@@ -93,6 +90,22 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
       if (gaveUp) report.failed++;
       else report.retrying++;
     }
+  }
+
+  if (sent.length > 0) {
+    const ids = (rows: typeof sent) => rows.map((row) => row.id);
+    await db.$transaction([
+      db.outboxMessage.updateMany({
+        where: { id: { in: ids(sent) } },
+        data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 }, claimedUntil: null, lastError: null },
+      }),
+      // A delivered sign-in link must not stay readable in the database (or on the staff page).
+      db.outboxMessage.updateMany({
+        where: { id: { in: ids(sent.filter((row) => row.kind === "auth.sign_in_link")) } },
+        data: { payload: JSON.stringify({ redacted: true }) },
+      }),
+    ]);
+    report.sent = sent.length;
   }
   return report;
 }

@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/server/db";
-import type { OutboxKind, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
+import type { RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
 
 export interface RenderedMail {
   subject: string;
@@ -38,19 +38,24 @@ function compose(input: { brand: string; subject: string; heading: string; parag
   return { subject: input.subject, text: plainText(input), html: layout(input) };
 }
 
-async function renderRegistration(db: Db, kind: "registration.new_customer" | "registration.existing_customer", payload: RegistrationMailPayload, recipient: string): Promise<RenderedMail> {
-  const [business, customer] = await Promise.all([
-    db.business.findUniqueOrThrow({ where: { id: payload.businessId }, select: { name: true } }),
-    db.customer.findUniqueOrThrow({ where: { id: payload.customerId }, select: { fullName: true } }),
-  ]);
+/** The current names the registration e-mails show, by id. */
+interface Names {
+  businesses: ReadonlyMap<number, string>;
+  customers: ReadonlyMap<number, string>;
+}
+
+function renderRegistration(names: Names, kind: "registration.new_customer" | "registration.existing_customer", payload: RegistrationMailPayload, recipient: string): RenderedMail {
+  const businessName = names.businesses.get(payload.businessId);
+  const customerName = names.customers.get(payload.customerId);
+  if (businessName === undefined || customerName === undefined) throw new Error("the business or customer of this e-mail no longer exists");
   const signIn = new URL("/portal/sign-in", getConfig().appUrl);
   signIn.searchParams.set("email", recipient);
-  const greeting = `Hello ${customer.fullName},`;
-  const footer = `You receive this e-mail because you bought from ${business.name}. Sign-in links are sent only to this address.`;
+  const greeting = `Hello ${customerName},`;
+  const footer = `You receive this e-mail because you bought from ${businessName}. Sign-in links are sent only to this address.`;
   if (kind === "registration.new_customer") {
     return compose({
-      brand: business.name,
-      subject: `Your ${business.name} account is ready — sign in`,
+      brand: businessName,
+      subject: `Your ${businessName} account is ready — sign in`,
       heading: "Your account is ready",
       paragraphs: [
         greeting,
@@ -62,8 +67,8 @@ async function renderRegistration(db: Db, kind: "registration.new_customer" | "r
     });
   }
   return compose({
-    brand: business.name,
-    subject: `A purchase was added to your ${business.name} account`,
+    brand: businessName,
+    subject: `A purchase was added to your ${businessName} account`,
     heading: "A purchase was added to your account",
     paragraphs: [
       greeting,
@@ -96,16 +101,33 @@ function renderSignInLink(payload: SignInLinkPayload): RenderedMail {
   });
 }
 
-/** Renders an outbox row at delivery time, from ids and the current names. */
-export async function renderMail(db: Db, message: { kind: string; recipient: string; payload: string }): Promise<RenderedMail> {
-  const kind = message.kind as OutboxKind;
-  switch (kind) {
-    case "registration.new_customer":
-    case "registration.existing_customer":
-      return renderRegistration(db, kind, JSON.parse(message.payload) as RegistrationMailPayload, message.recipient);
-    case "auth.sign_in_link":
-      return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
-    default:
-      throw new Error(`unknown mail kind ${String(kind)}`);
-  }
+export interface OutboxRow {
+  kind: string;
+  recipient: string;
+  payload: string;
+}
+
+const isRegistration = (kind: string): kind is "registration.new_customer" | "registration.existing_customer" =>
+  kind === "registration.new_customer" || kind === "registration.existing_customer";
+
+/**
+ * Renders outbox rows at delivery time, from ids and the current names: the names of all `messages` are read
+ * in two queries, and the function returned renders one of them (throwing when it cannot, e.g. a kind it does
+ * not know, so that one row fails and the others go out).
+ */
+export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => RenderedMail> {
+  const payloads = messages.filter((message) => isRegistration(message.kind)).map((message) => JSON.parse(message.payload) as RegistrationMailPayload);
+  const [businesses, customers] = await Promise.all([
+    db.business.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.businessId))] } }, select: { id: true, name: true } }),
+    db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
+  ]);
+  const names: Names = {
+    businesses: new Map(businesses.map((business) => [business.id, business.name])),
+    customers: new Map(customers.map((customer) => [customer.id, customer.fullName])),
+  };
+  return (message) => {
+    if (isRegistration(message.kind)) return renderRegistration(names, message.kind, JSON.parse(message.payload) as RegistrationMailPayload, message.recipient);
+    if (message.kind === "auth.sign_in_link") return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
+    throw new Error(`unknown mail kind ${message.kind}`);
+  };
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getDb, type Prisma } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { renderMail } from "@/lib/server/mail/templates";
+import { mailRenderer } from "@/lib/server/mail/templates";
 
 /** Staff see their business's messages and the sign-in links of their customers' addresses. */
 async function outboxOfBusiness(businessId: number): Promise<Prisma.OutboxMessageWhereInput> {
@@ -32,5 +32,6 @@ export async function readOutboxMessageOrThrow(input: { businessId: number; mess
           expiresAt: new Date(Date.now() + getConfig().auth.signInLinkTtlMinutes * 60_000).toISOString(),
         })
       : message.payload;
-  return { ...message, rendered: await renderMail(db, { ...message, payload }) };
+  const shown = { ...message, payload };
+  return { ...message, rendered: (await mailRenderer(db, [shown]))(shown) };
 }
