@@ -11,6 +11,7 @@ import { gzipSync } from "node:zlib";
 
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
+import { z } from "zod";
 
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
 import { getDb } from "@/lib/server/db";
@@ -31,6 +32,12 @@ const FLOOR_REGISTRATIONS = 5_000;
 const ONLY = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 /** BENCH_PROFILE=1 writes a CPU profile of the server to bench-results/profiles/ (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
+/**
+ * Who delivers the registrations' e-mails during the run: "process" (default) a mail worker process beside the
+ * server, as deployed with MAIL_WORKER_ENABLED=false on serving instances; "in-process" the server's own worker
+ * (the single-process default of `npm start`); "off" nobody.
+ */
+const MAIL_WORKER = z.enum(["process", "in-process", "off"]).parse(process.env.BENCH_MAIL_WORKER ?? "process");
 
 // The bench process and the server share the database and the signing key.
 process.env.DATABASE_URL = `file:./${DATA_DIR}/app.db`;
@@ -99,6 +106,18 @@ function measureDatabaseFloor(file: string, checkouts: BenchCheckout[]): { regis
   return { registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
 }
 
+/** How many of the e-mails the registrations queued were delivered while the benchmark ran. */
+function mailDuringRun(): { queued: number; sent: number } {
+  const db = new Database(path.join(DATA_DIR, "app.db"), { readonly: true });
+  try {
+    const count = (status: string | null) =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`).get() as { n: number }).n;
+    return { queued: count(null), sent: count("sent") };
+  } finally {
+    db.close();
+  }
+}
+
 /** Gzipped size of the JavaScript a first visit to a page downloads (its <script src> chunks). */
 async function firstLoadJs(pagePath: string): Promise<{ bytes: number; chunks: number }> {
   const html = await (await fetch(`${BASE}${pagePath}`)).text();
@@ -108,22 +127,35 @@ async function firstLoadJs(pagePath: string): Promise<{ bytes: number; chunks: n
   return { bytes, chunks: new Set(sources).size };
 }
 
+const serverEnv = () =>
+  childServerEnv({
+    PORT: String(PORT),
+    APP_URL: BASE,
+    ENABLE_BENCH_ROUTES: "1",
+    // The limiter still counts every request in the database; it just never refuses this one client.
+    RATE_LIMIT_IP_POINTS: "1000000000",
+    RATE_LIMIT_TOKEN_POINTS: "1000000000",
+    MAIL_OUTBOX_DIR: path.join(DATA_DIR, "mail-outbox"),
+    MAIL_WORKER_ENABLED: MAIL_WORKER === "in-process" ? "true" : "false",
+    MAIL_WORKER_INTERVAL_MS: "500",
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+
+/** `npm run mail:worker`, beside the server. */
+function startMailWorkerProcess(): ChildProcess {
+  return spawn(path.join("node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join("scripts", "mail-worker.ts")], {
+    env: serverEnv(),
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+}
+
 async function startServer(): Promise<ChildProcess> {
   if (PROFILE) mkdirSync(path.join("bench-results", "profiles"), { recursive: true });
   // The database is prepared and the build is current: serve it directly, so a profiler can be attached.
   const profile = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench-results", "profiles")}`] : [];
   const server = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "--port", String(PORT)], {
-    env: childServerEnv({
-      PORT: String(PORT),
-      APP_URL: BASE,
-      ENABLE_BENCH_ROUTES: "1",
-      // The limiter still counts every request in the database; it just never refuses this one client.
-      RATE_LIMIT_IP_POINTS: "1000000000",
-      RATE_LIMIT_TOKEN_POINTS: "1000000000",
-      MAIL_OUTBOX_DIR: path.join(DATA_DIR, "mail-outbox"),
-      MAIL_WORKER_ENABLED: process.env.BENCH_MAIL_WORKER ?? "true",
-      NEXT_TELEMETRY_DISABLED: "1",
-    }),
+    env: serverEnv(),
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -181,6 +213,7 @@ async function main(): Promise<void> {
   say(`database floor (raw SQL, better-sqlite3): ${floor.registrationsPerSecond} registrations/s`);
 
   const server = await startServer();
+  const mailWorker = MAIL_WORKER === "process" ? startMailWorkerProcess() : null;
   try {
     const measurements: Measurement[] = [];
     let next = 0;
@@ -222,19 +255,23 @@ async function main(): Promise<void> {
     const blank = await firstLoadJs("/bench/blank");
     const firstLoad = { completionPageBytes: completion.bytes, blankPageBytes: blank.bytes, ratio: +(completion.bytes / blank.bytes).toFixed(3) };
 
+    const mail = mailDuringRun();
+
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     console.log(`\n${table(measurements)}\n`);
     console.log(`registerByToken / no-op at 50 connections: ${ratios.registerByTokenToNoop} (target ≥ 0.5, p99 ≤ 50 ms: ${at50("registerByToken")?.latencyP99Ms} ms)`);
     console.log(`pdfByToken / no-op at 50 connections:      ${ratios.pdfByTokenToNoop} (target ≥ 0.3)`);
     console.log(`first-load JS, gzipped: completion page ${completion.bytes} B, blank page ${blank.bytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`);
     console.log(`database floor (raw SQL registration, one connection): ${floor.registrationsPerSecond}/s`);
+    console.log(`registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${MAIL_WORKER})`);
     console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
     mkdirSync("bench-results", { recursive: true });
     const file = path.join("bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, durationSeconds: DURATION_SECONDS, measurements, ratios, firstLoad, databaseFloor: floor }, null, 2));
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, durationSeconds: DURATION_SECONDS, mailWorker: MAIL_WORKER, mail, measurements, ratios, firstLoad, databaseFloor: floor }, null, 2));
     console.log(`figures written to ${file}`);
   } finally {
+    if (mailWorker?.pid) process.kill(-mailWorker.pid, "SIGTERM");
     if (server.pid) process.kill(-server.pid, "SIGTERM");
     if (PROFILE) await new Promise((resolve) => server.once("exit", resolve));
   }

@@ -15,6 +15,8 @@ import { createMailTransport, type MailTransport } from "@/lib/server/mail/trans
  * registrations themselves (docs/benchmarks.md).
  */
 
+/** E-mails per run, unless the caller asks for another number. */
+export const DELIVERY_BATCH = 50;
 const LEASE_MS = 2 * 60_000;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60_000;
@@ -46,7 +48,7 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
 
   // Two index range scans (status, nextAttemptAt): one OR query with ORDER BY id read and sorted every due row.
-  const limit = options.limit ?? 50;
+  const limit = options.limit ?? DELIVERY_BATCH;
   const [abandoned, pending] = await Promise.all([
     db.outboxMessage.findMany({ where: { status: "sending", claimedUntil: { lt: now } }, take: limit, select: { id: true } }),
     db.outboxMessage.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" }, take: limit, select: { id: true } }),

@@ -1,12 +1,16 @@
 import "server-only";
 
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/server/logger";
-import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { DELIVERY_BATCH, deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 
 /**
- * The in-process mail worker: every instance polls the outbox (claims keep them from sending a row twice),
- * and is kicked right after something is queued so e-mails go out without waiting for the next poll.
+ * Two ways to run the mail worker. In-process (MAIL_WORKER_ENABLED, the default): every instance polls the
+ * outbox (claims keep them from sending a row twice) and is kicked right after something is queued, so e-mails
+ * go out without waiting for the next poll. As a process of its own (`npm run mail:worker`, with
+ * MAIL_WORKER_ENABLED=false on the serving instances): delivery then never takes CPU from requests.
  */
 interface WorkerState {
   started: boolean;
@@ -57,4 +61,22 @@ export function kickMailWorker(): void {
     state.kick = null;
     run();
   }, KICK_DELAY_MS);
+}
+
+/**
+ * The loop of a dedicated mail process: delivers batch after batch while there are full ones, otherwise waits
+ * MAIL_WORKER_INTERVAL_MS. Returns when `signal` aborts, after the batch in hand.
+ */
+export async function runMailWorker(signal: AbortSignal): Promise<void> {
+  const { workerIntervalMs } = getConfig().mail;
+  while (!signal.aborted) {
+    let handled = 0;
+    try {
+      const report = await deliverOutbox();
+      handled = report.sent + report.retrying + report.failed;
+    } catch (error) {
+      logger.error("mail worker run failed", { error });
+    }
+    if (handled < DELIVERY_BATCH) await sleep(workerIntervalMs, undefined, { signal }).catch(() => undefined);
+  }
 }
