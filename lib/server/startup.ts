@@ -1,7 +1,9 @@
 import "server-only";
 
 import { ConfigError, getConfig } from "@/lib/config";
+import { logger } from "@/lib/server/logger";
 import { startMailWorker } from "@/lib/server/mail/worker";
+import { startSqliteCheckpointer } from "@/lib/server/sqlite-checkpointer";
 
 /** A production instance without a real signing secret refuses to start instead of failing later. */
 export function assertConfigOrExit(): void {
@@ -14,8 +16,10 @@ export function assertConfigOrExit(): void {
   }
 }
 
-/** Background work of a serving instance: the mail worker (never during `next build`). */
+/** Background work of a serving instance: the mail worker, SQLite's checkpointer (never during `next build`). */
 export function startBackgroundWork(): void {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   if (getConfig().mail.workerEnabled) startMailWorker();
+  // Without it SQLite checkpoints as it always does, in the request that crosses the threshold.
+  startSqliteCheckpointer().catch((error: unknown) => logger.warn("SQLite checkpointer not started", { error }));
 }
