@@ -5,6 +5,7 @@ import { getDb } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 import { enqueueMail } from "@/lib/server/mail/outbox";
 import type { MailTransport, OutgoingMail } from "@/lib/server/mail/transport";
+import { runMailWorker } from "@/lib/server/mail/worker";
 import { createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { readOutbox } from "@/test/mail-outbox";
 
@@ -135,5 +136,19 @@ describe("mail outbox worker", () => {
     expect(transport.sent[0]?.text).toMatch(/expires in 30 minutes/);
     const row = await outboxRowFor(email);
     expect(row.payload).not.toContain("secret");
+  });
+});
+
+describe("mail worker process loop", () => {
+  it("delivers what is queued while it runs, and returns once stopped", async () => {
+    const checkout = await createRegisteredCheckout();
+    await db.outboxMessage.updateMany({ where: { recipient: { not: checkout.email }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+    const stop = new AbortController();
+
+    const loop = runMailWorker(stop.signal);
+    await expect.poll(async () => (await outboxRowFor(checkout.email)).status, { timeout: 10_000 }).toBe("sent");
+    stop.abort();
+
+    await expect(loop).resolves.toBeUndefined();
   });
 });
