@@ -31,12 +31,11 @@ export interface DeliveryReport {
   failed: number;
 }
 
+/** The two kinds of due row: pending and due for an attempt, or claimed by a worker whose lease ran out. */
 function dueAt(now: Date) {
   return {
-    OR: [
-      { status: "pending", nextAttemptAt: { lte: now } },
-      { status: "sending", claimedUntil: { lt: now } },
-    ],
+    pending: { status: "pending", nextAttemptAt: { lte: now } },
+    abandoned: { status: "sending", claimedUntil: { lt: now } },
   };
 }
 
@@ -49,14 +48,15 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
 
   // Two index range scans (status, nextAttemptAt): one OR query with ORDER BY id read and sorted every due row.
   const limit = options.limit ?? DELIVERY_BATCH;
+  const due = dueAt(now);
   const [abandoned, pending] = await Promise.all([
-    db.outboxMessage.findMany({ where: { status: "sending", claimedUntil: { lt: now } }, take: limit, select: { id: true } }),
-    db.outboxMessage.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: "asc" }, take: limit, select: { id: true } }),
+    db.outboxMessage.findMany({ where: due.abandoned, take: limit, select: { id: true } }),
+    db.outboxMessage.findMany({ where: due.pending, orderBy: { nextAttemptAt: "asc" }, take: limit, select: { id: true } }),
   ]);
-  const due = [...abandoned, ...pending].slice(0, limit);
-  if (due.length === 0) return report;
+  const ids = [...abandoned, ...pending].slice(0, limit).map((row) => row.id);
+  if (ids.length === 0) return report;
   const claimed = await db.outboxMessage.updateManyAndReturn({
-    where: { id: { in: due.map((row) => row.id) }, ...dueAt(now) },
+    where: { id: { in: ids }, OR: [due.pending, due.abandoned] },
     data: { status: "sending", claimedUntil: new Date(now.getTime() + LEASE_MS) },
     select: { id: true, kind: true, recipient: true, payload: true, attempts: true },
   });
@@ -95,15 +95,15 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   }
 
   if (sent.length > 0) {
-    const ids = (rows: typeof sent) => rows.map((row) => row.id);
+    const idsOf = (rows: typeof sent) => rows.map((row) => row.id);
     await db.$transaction([
       db.outboxMessage.updateMany({
-        where: { id: { in: ids(sent) } },
+        where: { id: { in: idsOf(sent) } },
         data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 }, claimedUntil: null, lastError: null },
       }),
       // A delivered sign-in link must not stay readable in the database (or on the staff page).
       db.outboxMessage.updateMany({
-        where: { id: { in: ids(sent.filter((row) => row.kind === "auth.sign_in_link")) } },
+        where: { id: { in: idsOf(sent.filter((row) => row.kind === "auth.sign_in_link")) } },
         data: { payload: JSON.stringify({ redacted: true }) },
       }),
     ]);
