@@ -8,6 +8,7 @@ import pg from "pg";
 import { getConfig } from "@/lib/config";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { Prisma, PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
+import { committingGroupBeforeUse } from "@/lib/server/sql/sqlite-group-commit";
 
 /**
  * The Prisma client for DATABASE_URL: SQLite through better-sqlite3 for a `file:` URL, PostgreSQL through pg
@@ -44,9 +45,12 @@ class ServerSqliteAdapter extends PrismaBetterSQLite3 {
 
   override async connect() {
     const adapter = await super.connect();
-    await adapter.executeScript("PRAGMA synchronous = NORMAL;");
+    // temp_store: the sub-journals of the transaction scripts' savepoints stay in memory (sqlite-group-commit.ts).
+    await adapter.executeScript("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
     if (!("client" in adapter) || !(adapter.client instanceof Database)) throw new Error("the SQLite adapter no longer exposes its connection");
     this.onConnect(adapter.client);
+    // Prisma's statements and transactions commit the transaction scripts' open group first.
+    adapter.client = committingGroupBeforeUse(adapter.client);
     return adapter;
   }
 }

@@ -5,6 +5,7 @@ import pg from "pg";
 
 import { getDriver } from "@/lib/server/db";
 import type { SqlScript, Step } from "@/lib/server/sql/script";
+import { groupIsOpen, prepared, runInGroup } from "@/lib/server/sql/sqlite-group-commit";
 import { sqliteTimestamp } from "@/lib/server/sql/values";
 
 /**
@@ -12,15 +13,17 @@ import { sqliteTimestamp } from "@/lib/server/sql/values";
  * rolling back when it or a statement throws. This is the hot paths' way to the database: a statement here
  * costs a few microseconds on SQLite instead of Prisma's 0.1–0.45 ms (docs/benchmarks.md).
  *
- * SQLite: the script runs synchronously, start to commit, on the connection Prisma uses. Nothing else in the
- * process can run in between, so it needs no lock of its own; it only waits while one of Prisma's interactive
- * transactions is open on that connection (its statements would otherwise join that transaction).
+ * SQLite: the script runs synchronously, start to end, on the connection Prisma uses. Nothing else in the
+ * process can run in between, so it needs no lock of its own; the scripts of one turn of the event loop share
+ * one COMMIT at its end (sqlite-group-commit.ts), and each resolves once that COMMIT is done. A script only waits
+ * while one of Prisma's interactive transactions is open on the connection (it would otherwise join it).
  * PostgreSQL: on one client of the shared pool, in a READ COMMITTED transaction like Prisma's.
  */
 export async function runTransaction<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
   if (driver.provider === "sqlite") {
-    while (driver.connection.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    // A transaction open on the connection that is not the scripts' group is one of Prisma's: wait for its end.
+    while (driver.connection.inTransaction && !groupIsOpen(driver.connection)) await new Promise((resolve) => setImmediate(resolve));
     return runOnSqlite(driver.connection, script);
   }
   return runOnPostgres(driver.pool, script);
@@ -28,46 +31,24 @@ export async function runTransaction<T>(script: () => SqlScript<T>): Promise<T> 
 
 // ---- SQLite ----
 
-/** Prepared statements by SQL text, per connection; scripts' statements have fixed texts, so this stays small. */
-const preparedByConnection = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-const MAX_PREPARED = 500;
-
-function prepared(connection: Database.Database, sql: string): Database.Statement {
-  let cache = preparedByConnection.get(connection);
-  if (!cache) preparedByConnection.set(connection, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) {
-    if (cache.size >= MAX_PREPARED) cache.clear();
-    statement = connection.prepare(sql).safeIntegers(false);
-    cache.set(sql, statement);
-  }
-  return statement;
-}
-
 function sqliteValue(value: unknown): unknown {
   if (value instanceof Date) return sqliteTimestamp(value);
   if (typeof value === "boolean") return value ? 1 : 0;
   return value ?? null;
 }
 
-function runOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>): T {
+function runOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>): Promise<T> {
   const perform = (step: Step) => {
     const statement = prepared(connection, step.statement.sql);
     const values = step.statement.values.map(sqliteValue);
     return step.returns === "rows" ? (statement.all(...values) as Record<string, unknown>[]) : statement.run(...values).changes;
   };
-  // IMMEDIATE takes the write lock up front, as a read-then-write transaction must.
-  prepared(connection, "BEGIN IMMEDIATE").run();
-  try {
+  return runInGroup(connection, () => {
     const steps = script();
     let next = steps.next();
     while (!next.done) next = steps.next(perform(next.value));
-    prepared(connection, "COMMIT").run();
     return next.value;
-  } catch (error) {
-    if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
-    throw error;
-  }
+  });
 }
 
 // ---- PostgreSQL ----

@@ -4,10 +4,10 @@ import type { Prisma } from "@/lib/server/db";
 
 /**
  * A transaction script: the statements of one transaction written once, as a generator that yields each
- * statement and receives its result. `runTransaction` runs it synchronously on SQLite (the whole transaction
- * inside one turn of the event loop, so nothing can interleave with it) and on one pooled client with awaits
- * on PostgreSQL. Statements are `Prisma.sql` templates, so the same text serves Prisma, better-sqlite3 (`?`)
- * and pg (`$1`).
+ * statement and receives its result. `runTransaction` runs it synchronously on SQLite (the whole script inside
+ * one turn of the event loop, so nothing can interleave with it; the scripts of a turn share one COMMIT) and on
+ * one pooled client with awaits on PostgreSQL. Statements are `Prisma.sql` templates, so the same text serves
+ * Prisma, better-sqlite3 (`?`) and pg (`$1`).
  *
  *     function* findCustomerId(email: string): SqlScript<number | null> {
  *       const rows = yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "email" = ${email}`);
