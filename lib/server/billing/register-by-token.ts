@@ -129,12 +129,13 @@ function* register(basket: EvaluatedBasket, invoice: EvaluatedInvoice, input: Re
     WHERE "id" = ${basket.id} AND "consumedAt" IS NULL`);
   if (consumed !== 1) throw new BasketConsumedConcurrently();
 
-  // One customer per (business, normalized e-mail): the unique index decides, even between instances. An
-  // existing customer is linked and never changed: the guest only proved they paid, not who they are.
+  // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
+  // customer gets portal access from this basket; an existing one is linked and never changed (the guest only
+  // proved they paid, not who they are), except for portal access when it had none: an earlier grant stays.
   const email = normalizeEmail(basket.guestEmail);
   const inserted = yield* query(Prisma.sql`
-    INSERT INTO "Customer" ("businessId", "fullName", "email", "company", "phone", "createdAt")
-    VALUES (${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now})
+    INSERT INTO "Customer" ("businessId", "fullName", "email", "company", "phone", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt")
+    VALUES (${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now}, ${basket.id}, ${now})
     ON CONFLICT ("businessId", "email") DO NOTHING
     RETURNING "id"`);
   const created = inserted.length === 1;
@@ -143,12 +144,13 @@ function* register(basket: EvaluatedBasket, invoice: EvaluatedInvoice, input: Re
     : yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`);
   if (!found[0]) throw new Error(`customer of basket ${basket.id} neither created nor found`);
   const customerId = int(found[0].id);
+  if (!created) {
+    yield* execute(Prisma.sql`
+      UPDATE "Customer" SET "portalAccessGrantedAt" = ${now}, "portalAccessBasketSessionId" = ${basket.id}
+      WHERE "id" = ${customerId} AND "portalAccessGrantedAt" IS NULL`);
+  }
 
   yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
-  // An earlier grant stays as it was.
-  yield* execute(Prisma.sql`
-    UPDATE "Customer" SET "portalAccessGrantedAt" = ${now}, "portalAccessBasketSessionId" = ${basket.id}
-    WHERE "id" = ${customerId} AND "portalAccessGrantedAt" IS NULL`);
 
   yield* execute(
     auditEventInsert({

@@ -115,6 +115,19 @@ describe("POST /registerByToken – success", () => {
     expect(mails.map((mail) => mail.kind)).toEqual(["registration.new_customer", "registration.existing_customer"]);
   });
 
+  it("grants portal access to an existing customer who had none, from this basket", async () => {
+    const checkout = await createCheckout({ email: "no-access@example.com" });
+    const existing = await db.customer.create({
+      data: { businessId: checkout.businessId, fullName: "Kept Name", email: "no-access@example.com", createdAt: new Date("2026-01-01T00:00:00Z") },
+    });
+
+    expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token })).status).toBe(200);
+
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: existing.id } });
+    expect(customer).toMatchObject({ fullName: "Kept Name", portalAccessBasketSessionId: checkout.basketSessionId });
+    expect(customer.portalAccessGrantedAt).toBeInstanceOf(Date);
+  });
+
   it("keeps a customer's one e-mail per business: the same address at another business is another customer", async () => {
     const here = await createCheckout({ email: "twice@example.com" });
     const there = await createCheckout({ email: "twice@example.com" });
