@@ -101,21 +101,22 @@ function toSigningKey(secret: string): SigningKey {
 }
 
 function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES): string {
-  const file = path.join(DATA_DIR, DEV_SECRET_FILES[name]);
-  mkdirSync(DATA_DIR, { recursive: true });
+  // A file of the running app's data folder, not of the build: the bundler must not trace (copy) that folder.
+  const file = path.join(/* turbopackIgnore: true */ DATA_DIR, DEV_SECRET_FILES[name]);
+  mkdirSync(/* turbopackIgnore: true */ DATA_DIR, { recursive: true });
   try {
-    return readFileSync(file, "utf8").trim();
+    return readFileSync(/* turbopackIgnore: true */ file, "utf8").trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const secret = randomBytes(32).toString("base64url");
   try {
     // "wx": when two processes start at once, the first write wins and both use it.
-    writeFileSync(file, secret + "\n", { flag: "wx", mode: 0o600 });
+    writeFileSync(/* turbopackIgnore: true */ file, secret + "\n", { flag: "wx", mode: 0o600 });
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return readFileSync(file, "utf8").trim();
+    return readFileSync(/* turbopackIgnore: true */ file, "utf8").trim();
   }
 }
 

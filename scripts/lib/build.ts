@@ -5,6 +5,8 @@ import path from "node:path";
 
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 const FINGERPRINT_FILE = path.join(".next", "source-fingerprint");
+/** Without these, reading the configuration fails outside development: what a page must not do at build time. */
+const BUILD_TIME_UNSET = ["APP_ENV", "INVOICE_TOKEN_SECRETS", "NEXTAUTH_SECRET"];
 const BUILD_INPUTS = ["app", "components", "lib", "types", "public", "prisma/models.prisma", "next.config.js", "tsconfig.json", "package-lock.json", "instrumentation.ts"];
 
 function filesUnder(entry: string): string[] {
@@ -32,7 +34,11 @@ export function buildIfNeeded(say: (message: string) => void): void {
     return;
   }
   say("building (next build)…");
-  const result = spawnSync(nextBin, ["build"], { stdio: "inherit" });
+  // The build must not need the app's secrets (they are read at run time): build without them, so a page
+  // that reads the configuration while being prerendered fails here and not in a production pipeline.
+  const env = { ...process.env };
+  for (const name of BUILD_TIME_UNSET) delete env[name];
+  const result = spawnSync(nextBin, ["build"], { stdio: "inherit", env });
   if (result.status !== 0) throw new Error("next build failed");
   writeFileSync(FINGERPRINT_FILE, fingerprint);
 }

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 
 import { PageShell } from "@/components/ui/page-shell";
 import { getConfig } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Check your e-mail", robots: { index: false } };
 
-export default function CheckEmailPage() {
+export default async function CheckEmailPage() {
+  // Rendered per request: the link's lifetime is configuration of the running app, not of the build.
+  await connection();
   const minutes = getConfig().auth.signInLinkTtlMinutes;
   return (
     <PageShell title="Check your e-mail">

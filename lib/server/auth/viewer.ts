@@ -2,6 +2,7 @@ import "server-only";
 
 import { getServerSession } from "next-auth";
 import { getToken, type JWT } from "next-auth/jwt";
+import { connection } from "next/server";
 
 import { getConfig } from "@/lib/config";
 import { getAuthOptions } from "@/lib/server/auth/options";
@@ -41,8 +42,9 @@ export async function getRequestViewer(request: Request): Promise<Viewer> {
   return viewerOf(token);
 }
 
-/** The viewer of a page (server components). */
+/** The viewer of a page (server components). Such a page is rendered per request, never at build time. */
 export async function getPageViewer(): Promise<Viewer> {
+  await connection();
   const session = await getServerSession(getAuthOptions());
   return viewerOf(session?.user ?? null);
 }
