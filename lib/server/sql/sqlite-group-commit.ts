@@ -13,7 +13,8 @@ import type Database from "better-sqlite3";
  * - a script's promise settles only once the shared COMMIT is done: nothing is reported as done before it is
  *   durable, and if the COMMIT fails, every script of the group fails with it;
  * - the group commits early, before anything else uses the connection: Prisma shares it, and its statements
- *   and transactions must never run inside the group (db.ts hands Prisma the connection through `committingGroupBeforeUse`).
+ *   and transactions must never run inside the group (db.ts hands Prisma the connection through
+ *   `committingGroupBeforeUse`).
  *
  * Savepoints keep the pages they may have to restore in a sub-journal; the connection keeps it in memory
  * (`temp_store = MEMORY`, set in db.ts) — in a temporary file, it would cost more than the grouping saves.
