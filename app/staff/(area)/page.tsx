@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { StaffFrame } from "@/components/staff/staff-frame";
+import { StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { STATUS_LABELS, StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
@@ -48,46 +49,30 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
         ))}
       </ul>
       <section className={styles.panel} aria-label="Checkouts">
-        {checkouts.rows.length === 0 ? (
-          <p>No guest checkouts{status ? ` with the status “${STATUS_LABELS[status]}”` : ""} yet.</p>
-        ) : (
-          <div className={styles.scroll}>
-            <table className={styles.table}>
-              <thead>
-                <tr>
-                  <th scope="col">Checkout</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Guest</th>
-                  <th scope="col">Invoice</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Customer</th>
-                </tr>
-              </thead>
-              <tbody>
-                {checkouts.rows.map((row) => (
-                  <tr key={row.id}>
-                    <th scope="row">
-                      <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
-                    </th>
-                    <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
-                    <td>
-                      {row.guestFullName}
-                      <br />
-                      <small>{row.guestEmail}</small>
-                    </td>
-                    <td>{row.invoice?.number ?? "—"}</td>
-                    <td>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
-                    <td>
-                      <StatusBadge status={row.status} />
-                    </td>
-                    <td>{row.invoice?.customer ? `#${row.invoice.customer.id} ${row.invoice.customer.fullName}` : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <StaffTable
+          columns={["Checkout", "Placed", "Guest", "Invoice", "Total", "Status", "Customer"]}
+          empty={<p>No guest checkouts{status ? ` with the status “${STATUS_LABELS[status]}”` : ""} yet.</p>}
+        >
+          {checkouts.rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">
+                <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
+              </th>
+              <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
+              <td>
+                {row.guestFullName}
+                <br />
+                <small>{row.guestEmail}</small>
+              </td>
+              <td>{row.invoice?.number ?? "—"}</td>
+              <td>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
+              <td>
+                <StatusBadge status={row.status} />
+              </td>
+              <td>{row.invoice?.customer ? `#${row.invoice.customer.id} ${row.invoice.customer.fullName}` : "—"}</td>
+            </tr>
+          ))}
+        </StaffTable>
         <nav className={styles.pager} aria-label="Pages">
           {checkouts.page > 1 ? <Link href={hrefFor(status, checkouts.page - 1)}>← Newer</Link> : <span />}
           <span>

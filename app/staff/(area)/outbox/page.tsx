@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { StaffFrame } from "@/components/staff/staff-frame";
+import { StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
@@ -25,40 +26,24 @@ export default async function StaffOutboxPage() {
       <h1 className={styles.title}>Mail outbox</h1>
       <p>The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox folder.</p>
       <section className={styles.panel} aria-label="Messages">
-        {messages.length === 0 ? (
-          <p>No messages yet. Registering a checkout queues one.</p>
-        ) : (
-          <div className={styles.scroll}>
-            <table className={styles.table}>
-              <thead>
-                <tr>
-                  <th scope="col">Message</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Queued</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {messages.map((message) => (
-                  <tr key={message.id}>
-                    <th scope="row">
-                      <Link href={`/staff/outbox/${message.id}`}>
-                        #{message.id} {KINDS[message.kind] ?? message.kind}
-                      </Link>
-                    </th>
-                    <td>{message.recipient}</td>
-                    <td>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
-                    <td>
-                      {message.status}
-                      {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}
-                      {message.lastError ? ` — ${message.lastError}` : ""}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <StaffTable columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. Registering a checkout queues one.</p>}>
+          {messages.map((message) => (
+            <tr key={message.id}>
+              <th scope="row">
+                <Link href={`/staff/outbox/${message.id}`}>
+                  #{message.id} {KINDS[message.kind] ?? message.kind}
+                </Link>
+              </th>
+              <td>{message.recipient}</td>
+              <td>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
+              <td>
+                {message.status}
+                {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}
+                {message.lastError ? ` — ${message.lastError}` : ""}
+              </td>
+            </tr>
+          ))}
+        </StaffTable>
       </section>
     </StaffFrame>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 
 import { ResendEmailButton } from "@/components/staff/resend-email-button";
 import { StaffFrame } from "@/components/staff/staff-frame";
+import { StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
@@ -58,38 +59,20 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
       </section>
       <section className={styles.panel} aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>
-        {checkout.auditEvents.length === 0 ? (
-          <p>No events.</p>
-        ) : (
-          <div className={styles.scroll}>
-            <table className={styles.table}>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {checkout.auditEvents.map((event) => (
-                  <tr key={event.id}>
-                    <td>{when(event.createdAt)}</td>
-                    <td>{event.type}</td>
-                    <td>{event.reason ?? ""}</td>
-                    <td>{event.actor}</td>
-                    <td>{event.clientIp ?? ""}</td>
-                    <td>
-                      <code>{event.detail ?? ""}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <StaffTable columns={["When", "Event", "Why", "By", "Address", "Details"]} empty={<p>No events.</p>}>
+          {checkout.auditEvents.map((event) => (
+            <tr key={event.id}>
+              <td>{when(event.createdAt)}</td>
+              <td>{event.type}</td>
+              <td>{event.reason ?? ""}</td>
+              <td>{event.actor}</td>
+              <td>{event.clientIp ?? ""}</td>
+              <td>
+                <code>{event.detail ?? ""}</code>
+              </td>
+            </tr>
+          ))}
+        </StaffTable>
       </section>
     </StaffFrame>
   );
