@@ -20,7 +20,7 @@ describe("seed", () => {
     vi.resetModules();
     const production = await import("@/prisma/seed");
     const before = await db.business.count();
-    await expect(production.seedIfEmpty(db)).rejects.toThrow(/SEED_STAFF_EMAIL and SEED_STAFF_PASSWORD are required/);
+    await expect(production.seedIfEmpty()).rejects.toThrow(/SEED_STAFF_EMAIL and SEED_STAFF_PASSWORD are required/);
     expect(await db.business.count()).toBe(before);
   });
 
@@ -28,8 +28,8 @@ describe("seed", () => {
     process.env.SEED_STAFF_EMAIL = " Front.Desk@Example.com ";
     process.env.SEED_STAFF_PASSWORD = "a-long-test-password";
 
-    expect(await seedIfEmpty(db)).toBe(true);
-    expect(await seedIfEmpty(db)).toBe(false);
+    expect(await seedIfEmpty()).toBe(true);
+    expect(await seedIfEmpty()).toBe(false);
 
     const businesses = await db.business.findMany({ include: { products: true, staffUsers: true } });
     expect(businesses).toHaveLength(1);

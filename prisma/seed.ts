@@ -3,7 +3,8 @@ import { pathToFileURL } from "node:url";
 import bcrypt from "bcryptjs";
 
 import { getConfig } from "@/lib/config";
-import { getDb, type Db } from "@/lib/server/db";
+import { execute, getDb, Prisma, query, runTransaction } from "@/lib/server/db";
+import { int } from "@/lib/server/db/columns";
 
 /**
  * The demo data: one coworking business selling in GBP, its products, and a staff user whose credentials
@@ -32,36 +33,36 @@ function staffCredentials(): { email: string; password: string } {
   return { email: (email || DEV_STAFF_EMAIL).toLowerCase(), password: password || DEV_STAFF_PASSWORD };
 }
 
-export async function seedIfEmpty(db: Db): Promise<boolean> {
-  if ((await db.business.count()) > 0) return false;
+export async function seedIfEmpty(): Promise<boolean> {
+  if ((await getDb().business.count()) > 0) return false;
   const staff = staffCredentials();
   const passwordHash = await bcrypt.hash(staff.password, BCRYPT_ROUNDS);
-  await db.$transaction(async (tx) => {
-    await tx.business.create({
-      data: {
-        name: "Hive & Desk Coworking",
-        address: "12 Clerkenwell Road\nLondon EC1M 5PQ\nUnited Kingdom",
-        currency: "GBP",
-        locale: "en-GB",
-        timeZone: "Europe/London",
-        invoicePrefix: "INV",
-        taxId: "GB 123 4567 89",
-        products: { create: products },
-        staffUsers: { create: { email: staff.email, passwordHash, role: "admin" } },
-      },
-      select: { id: true },
-    });
+  const now = new Date();
+  await runTransaction(function* () {
+    const [business] = yield* query(
+      Prisma.sql`
+      INSERT INTO "Business" ("name", "address", "currency", "locale", "timeZone", "invoicePrefix", "taxId", "createdAt")
+      VALUES ('Hive & Desk Coworking', ${"12 Clerkenwell Road\nLondon EC1M 5PQ\nUnited Kingdom"}, 'GBP', 'en-GB', 'Europe/London', 'INV', 'GB 123 4567 89', ${now})
+      RETURNING "id"`,
+      { id: int },
+    );
+    if (!business) throw new Error("the business INSERT returned no row");
+    yield* execute(Prisma.sql`
+      INSERT INTO "Product" ("businessId", "name", "description", "unitPriceMinor", "taxRateBp", "active", "createdAt")
+      VALUES ${Prisma.join(products.map((product) => Prisma.sql`(${business.id}, ${product.name}, ${product.description}, ${product.unitPriceMinor}, ${product.taxRateBp}, ${true}, ${now})`))}`);
+    yield* execute(Prisma.sql`
+      INSERT INTO "StaffUser" ("businessId", "email", "passwordHash", "role", "createdAt")
+      VALUES (${business.id}, ${staff.email}, ${passwordHash}, 'admin', ${now})`);
   });
   return true;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const db = getDb();
-  seedIfEmpty(db)
+  seedIfEmpty()
     .then((seeded) => console.error(seeded ? "Seeded the demo business." : "Database already has data; nothing seeded."))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     })
-    .finally(() => db.$disconnect());
+    .finally(() => getDb().$disconnect());
 }

@@ -245,9 +245,9 @@ async function main(): Promise<void> {
   const business = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } });
   say(`creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and 500 registered invoices in bulk…`);
   const seeding = Date.now();
-  const fresh = await seedBenchCheckouts(db, { businessId: business.id, count: REGISTRATIONS, label: "http" });
-  const floorCheckouts = await seedBenchCheckouts(db, { businessId: business.id, count: FLOOR_REGISTRATIONS, label: "floor" });
-  const registered = await seedBenchCheckouts(db, { businessId: business.id, count: 500, registered: true, label: "reads" });
+  const fresh = await seedBenchCheckouts({ businessId: business.id, count: REGISTRATIONS, label: "http" });
+  const floorCheckouts = await seedBenchCheckouts({ businessId: business.id, count: FLOOR_REGISTRATIONS, label: "floor" });
+  const registered = await seedBenchCheckouts({ businessId: business.id, count: 500, registered: true, label: "reads" });
   const invoiceTokens = await Promise.all(
     registered.map(async ({ invoiceId }) => {
       const invoice = await db.invoice.findUniqueOrThrow({ where: { id: invoiceId }, select: { customerId: true } });

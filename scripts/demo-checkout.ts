@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   const db = getDb();
   try {
-    await seedIfEmpty(db);
+    await seedIfEmpty();
     const checkout = await createDemoCheckout({ email: values.email, name: values.name, unpaid: values.unpaid, expired: values.expired });
     const completionUrl = new URL(checkout.completionPath, getConfig().appUrl).href;
     process.stdout.write(JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketSession, completionUrl }) + "\n");

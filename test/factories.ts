@@ -19,7 +19,8 @@ export async function createBusiness(options: { extraProducts?: number } = {}): 
     unitPriceMinor: 100 + index,
     taxRateBp: index % 2 === 0 ? 2000 : 500,
   }));
-  const business = await getDb().business.create({
+  const db = getDb();
+  const business = await db.business.create({
     data: {
       name: `Test Space ${randomBytes(3).toString("hex")}`,
       address: "1 Test Street\nLondon",
@@ -28,17 +29,14 @@ export async function createBusiness(options: { extraProducts?: number } = {}): 
       timeZone: "Europe/London",
       invoicePrefix: "TST",
       taxId: "GB000",
-      products: {
-        create: [
-          { name: "Day pass", unitPriceMinor: 2500, taxRateBp: 2000 },
-          { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 },
-          ...extra,
-        ],
-      },
     },
-    select: { id: true, products: { select: { id: true }, orderBy: { id: "asc" } } },
+    select: { id: true },
   });
-  const [first, second, ...rest] = business.products.map((product) => product.id);
+  const productIds: number[] = [];
+  for (const product of [{ name: "Day pass", unitPriceMinor: 2500, taxRateBp: 2000 }, { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 }, ...extra]) {
+    productIds.push((await db.product.create({ data: { ...product, businessId: business.id }, select: { id: true } })).id);
+  }
+  const [first, second, ...rest] = productIds;
   return { id: business.id, productIds: [first!, second!, ...rest] };
 }
 

@@ -1,7 +1,6 @@
 import "server-only";
 
-import { type Db, Prisma, type Tx } from "@/lib/server/db";
-import type { Statement } from "@/lib/server/sql/script";
+import { execute, Prisma, runTransaction, type Statement } from "@/lib/server/db";
 
 export type AuditEventType =
   | "registration.succeeded"
@@ -26,9 +25,9 @@ export interface AuditEventInput {
   detail?: Record<string, string | number | boolean>;
 }
 
-/** Records an audit event; pass the transaction when the event must stand or fall with a change. */
-export async function recordAuditEvent(db: Db | Tx, event: AuditEventInput): Promise<void> {
-  await db.$executeRaw(auditEventInsert(event));
+/** Records an audit event on its own. An event that must stand or fall with a change is a step of its script. */
+export async function recordAuditEvent(event: AuditEventInput): Promise<void> {
+  await runTransaction(() => execute(auditEventInsert(event)));
 }
 
 /** The INSERT of an audit event, one plain statement (both databases), for Prisma or a transaction script. */

@@ -1,23 +1,21 @@
 import "server-only";
 
-import { getDb } from "@/lib/server/db";
+import { canBeginWriteTransaction } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 
-const TIMEOUT_MS = 2000;
+/** About what an orchestrator waits before it calls an instance unhealthy. */
+const DEADLINE_MS = 2000;
 
-/** True when the database answers a trivial query within the timeout. */
+/**
+ * True when the database could take a write now: a write transaction begins (and is rolled back) within the
+ * deadline. A `SELECT 1` would still answer on an instance whose writes are stuck, so it proves too little.
+ */
 export async function checkDatabase(): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-  });
   try {
-    await Promise.race([getDb().$queryRaw`SELECT 1`, timeout]);
-    return true;
+    if (await canBeginWriteTransaction(DEADLINE_MS)) return true;
+    logger.warn("health check failed: no write transaction could begin", { deadlineMs: DEADLINE_MS });
   } catch (error) {
     logger.warn("health check failed", { error });
-    return false;
-  } finally {
-    clearTimeout(timer);
   }
+  return false;
 }

@@ -1,11 +1,9 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { Prisma } from "@/lib/server/db";
+import { execute, Prisma, query, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { date, int } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
-import { execute, query, type SqlScript } from "@/lib/server/sql/script";
-import { date, int } from "@/lib/server/sql/values";
 
 /**
  * Fixed-window rate limits kept in the database, so every instance shares them. Each attempt costs a point
@@ -14,9 +12,8 @@ import { date, int } from "@/lib/server/sql/values";
  *
  * A charge is one atomic statement: an INSERT … ON CONFLICT … DO UPDATE … RETURNING that starts a new window
  * when the last one ended, and otherwise adds to it. It is a step of a transaction script, so registerByToken
- * charges inside its own transaction script and pays no extra round trip. (The table keeps the name and row
- * format of rate-limiter-flexible's store, which this replaced for that reason: "prefix:key", points used,
- * end of the window.)
+ * charges inside its own transaction script and pays no extra round trip. A row of "RateLimitWindow" is one
+ * key's current window: "prefix:key", points used, end of the window.
  */
 export interface LimitRule {
   prefix: string;
@@ -27,30 +24,36 @@ export interface LimitRule {
 
 export type Charge = readonly [rule: LimitRule, key: string];
 
+const windowColumns = { points: int, expire: date };
+
 /** Adds `cost` points to each key; returns how long until the most exceeded key is allowed again, 0 if none is. */
 export function* charge(charges: readonly Charge[], cost: number, now: Date): SqlScript<number> {
   let retryAfterMs = 0;
   for (const [rule, key] of charges) {
     const newWindowEnd = new Date(now.getTime() + rule.windowSeconds * 1000);
-    const rows = yield* query(Prisma.sql`
-      INSERT INTO "RateLimiterFlexible" ("key", "points", "expire") VALUES (${`${rule.prefix}:${key}`}, ${cost}, ${newWindowEnd})
+    const rows = yield* query(
+      Prisma.sql`
+      INSERT INTO "RateLimitWindow" ("key", "points", "expire") VALUES (${`${rule.prefix}:${key}`}, ${cost}, ${newWindowEnd})
       ON CONFLICT ("key") DO UPDATE SET
-        "points" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."points" ELSE "RateLimiterFlexible"."points" + excluded."points" END,
-        "expire" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimiterFlexible"."expire" END
-      RETURNING "points", "expire"`);
+        "points" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."points" ELSE "RateLimitWindow"."points" + excluded."points" END,
+        "expire" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimitWindow"."expire" END
+      RETURNING "points", "expire"`,
+      windowColumns,
+    );
     const row = rows[0];
     if (!row) throw new Error("rate limit: the charge returned no row");
-    if (int(row.points) > rule.points) retryAfterMs = Math.max(retryAfterMs, date(row.expire).getTime() - now.getTime());
+    if (row.points > rule.points) retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
   }
   yield* pruneExpiredWindows(now);
   return retryAfterMs;
 }
 
-/** Points a key has used in its current window. */
-export function* pointsUsed(rule: LimitRule, key: string, now: Date): SqlScript<number> {
-  const rows = yield* query(Prisma.sql`
-    SELECT "points" FROM "RateLimiterFlexible" WHERE "key" = ${`${rule.prefix}:${key}`} AND "expire" > ${now}`);
-  return rows[0] ? int(rows[0].points) : 0;
+/** Points a key has used in its current window; reads only, so it never waits for a writer. */
+export async function pointsUsed(rule: LimitRule, key: string, now: Date): Promise<number> {
+  const [row] = await runReadOnly(() =>
+    query(Prisma.sql`SELECT "points" FROM "RateLimitWindow" WHERE "key" = ${`${rule.prefix}:${key}`} AND "expire" > ${now}`, { points: int }),
+  );
+  return row?.points ?? 0;
 }
 
 const PRUNE_EVERY_MS = 5 * 60_000;
@@ -60,7 +63,7 @@ const pruning = globalThis as unknown as { rateLimitPrunedAt?: number };
 function* pruneExpiredWindows(now: Date): SqlScript<void> {
   if (now.getTime() - (pruning.rateLimitPrunedAt ?? 0) < PRUNE_EVERY_MS) return;
   pruning.rateLimitPrunedAt = now.getTime();
-  yield* execute(Prisma.sql`DELETE FROM "RateLimiterFlexible" WHERE "expire" <= ${now}`);
+  yield* execute(Prisma.sql`DELETE FROM "RateLimitWindow" WHERE "expire" <= ${now}`);
 }
 
 /** 429 rate_limited, with Retry-After: what a charge that went over answers. */

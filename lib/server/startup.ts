@@ -3,7 +3,7 @@ import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { logger } from "@/lib/server/logger";
 import { startMailWorker } from "@/lib/server/mail/worker";
-import { startSqliteCheckpointer } from "@/lib/server/sqlite-checkpointer";
+import { startSqliteCheckpointer } from "@/lib/server/db/sqlite-checkpointer";
 
 /** A production instance without a real signing secret refuses to start instead of failing later. */
 export function assertConfigOrExit(): void {

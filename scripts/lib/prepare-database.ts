@@ -29,5 +29,5 @@ export async function prepareDatabase(): Promise<{ seeded: boolean }> {
   migrateDatabase();
   const db = getDb();
   if (getConfig().database.provider === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  return { seeded: await seedIfEmpty(db) };
+  return { seeded: await seedIfEmpty() };
 }

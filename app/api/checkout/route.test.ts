@@ -10,7 +10,7 @@ import { uniqueEmail } from "@/test/factories";
 import { callRegister, randomIp } from "@/test/register-client";
 
 const db = getDb();
-await seedIfEmpty(db);
+await seedIfEmpty();
 const storefront = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true, products: { select: { id: true } } } });
 const [dayPass] = storefront.products;
 

@@ -98,7 +98,7 @@ describe("staff action: dry run", () => {
       db.invoice.findMany({ orderBy: { id: "asc" } }),
       db.outboxMessage.count(),
       db.auditEvent.count(),
-      db.rateLimiterFlexible.count(),
+      db.rateLimitWindow.count(),
     ]);
     return { baskets, customers, invoices, outbox, audit, limits };
   }

@@ -2,9 +2,8 @@ import "server-only";
 
 import bcrypt from "bcryptjs";
 
-import { getDb } from "@/lib/server/db";
+import { getDb, runTransaction } from "@/lib/server/db";
 import { charge, type LimitRule, pointsUsed } from "@/lib/server/rate-limit";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 const BCRYPT_ROUNDS = 12;
@@ -28,7 +27,7 @@ export interface AuthenticatedStaff {
 export async function authenticateStaff(input: { email: unknown; password: unknown }): Promise<AuthenticatedStaff | null> {
   if (typeof input.email !== "string" || typeof input.password !== "string" || input.password.length > 1024) return null;
   const email = normalizeEmail(input.email);
-  if ((await runTransaction(() => pointsUsed(failures, email, new Date()))) >= FAILURES_ALLOWED) return null;
+  if ((await pointsUsed(failures, email, new Date())) >= FAILURES_ALLOWED) return null;
 
   const staff = await getDb().staffUser.findUnique({
     where: { email },

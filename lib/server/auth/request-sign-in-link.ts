@@ -20,7 +20,7 @@ export async function requestSignInLink(input: { email: string; url: string; exp
     logger.info("sign-in link not sent: no portal access for this address");
     return;
   }
-  await enqueueMail(getDb(), { kind: "auth.sign_in_link", recipient: email, payload: { url: input.url, expiresAt: input.expiresAt.toISOString() } });
+  await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: input.url, expiresAt: input.expiresAt.toISOString() } });
   kickMailWorker();
 }
 

@@ -3,7 +3,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { priceLine } from "@/lib/money";
-import type { Db } from "@/lib/server/db";
+import { execute, getDb, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
+import { int, text } from "@/lib/server/db/columns";
 import { sha256Hex } from "@/lib/server/hash";
 
 const CHUNK = 500;
@@ -13,80 +14,91 @@ export interface BenchCheckout {
   token: string;
 }
 
+interface BenchLine {
+  description: string;
+  quantity: number;
+  unitPriceMinor: number;
+  taxRateBp: number;
+  amountMinor: number;
+  taxMinor: number;
+}
+
 /**
  * Paid guest checkouts written in bulk for the benchmark (not through HTTP): invoice, line, payment and basket
- * session, as the checkout would leave them. With `registered`, each invoice is also linked to a customer
- * of its own, ready for the token-gated reads.
+ * session, as the checkout would leave them, CHUNK at a time in one transaction script each. With `registered`,
+ * each invoice is also linked to a customer of its own, ready for the token-gated reads.
  */
-export async function seedBenchCheckouts(db: Db, input: { businessId: number; count: number; registered?: boolean; label: string }): Promise<BenchCheckout[]> {
-  const product = await db.product.findFirstOrThrow({ where: { businessId: input.businessId }, orderBy: { id: "asc" } });
+export async function seedBenchCheckouts(input: { businessId: number; count: number; registered?: boolean; label: string }): Promise<BenchCheckout[]> {
+  const product = await getDb().product.findFirstOrThrow({ where: { businessId: input.businessId }, orderBy: { id: "asc" } });
   const line = { description: product.name, quantity: 1, unitPriceMinor: product.unitPriceMinor, taxRateBp: product.taxRateBp };
-  const { amountMinor, taxMinor } = priceLine(line);
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + 24 * 3_600_000);
   const result: BenchCheckout[] = [];
-
   for (let start = 0; start < input.count; start += CHUNK) {
-    const size = Math.min(CHUNK, input.count - start);
-    const indexes = Array.from({ length: size }, (_, offset) => start + offset);
-    await db.$transaction(async (tx) => {
-      const customers = input.registered
-        ? await tx.customer.createManyAndReturn({
-            data: indexes.map((index) => ({
-              businessId: input.businessId,
-              fullName: `Bench Customer ${index}`,
-              email: `bench-${input.label}-${index}@example.com`,
-              portalAccessGrantedAt: now,
-            })),
-            select: { id: true },
-          })
-        : [];
-      const invoices = await tx.invoice.createManyAndReturn({
-        data: indexes.map((index, position) => ({
-          number: `BENCH-${input.label}-${String(index).padStart(7, "0")}`,
-          businessId: input.businessId,
-          customerId: customers[position]?.id ?? null,
-          billedToName: `Bench Guest ${index}`,
-          billedToEmail: `bench-${input.label}-${index}@example.com`,
-          billedToAddress: "1 Bench Street\nE1 6AN London\nUnited Kingdom",
-          subtotalMinor: amountMinor,
-          taxMinor,
-          totalMinor: amountMinor + taxMinor,
-          currency: "GBP",
-          issuedAt: now,
-          paidAt: now,
-          paymentReference: `pay_bench_${input.label}_${index}`,
-        })),
-        select: { id: true },
-      });
-      await tx.invoiceLine.createMany({ data: invoices.map(({ id }) => ({ invoiceId: id, position: 1, ...line, amountMinor, taxMinor })) });
-      await tx.payment.createMany({
-        data: invoices.map(({ id }, position) => ({
-          invoiceId: id,
-          provider: "test",
-          reference: `pay_bench_${input.label}_${indexes[position]}`,
-          amountMinor: amountMinor + taxMinor,
-          currency: "GBP",
-          status: "succeeded",
-          completedAt: now,
-        })),
-      });
-      const tokens = invoices.map(() => randomUUID());
-      await tx.basketSession.createMany({
-        data: invoices.map(({ id }, position) => ({
-          tokenHash: sha256Hex(tokens[position]!),
-          businessId: input.businessId,
-          status: input.registered ? "registered" : "paid",
-          guestFullName: `Bench Guest ${indexes[position]}`,
-          guestEmail: `bench-${input.label}-${indexes[position]}@example.com`,
-          completedAt: now,
-          consumedAt: input.registered ? now : null,
-          expiresAt,
-          invoiceId: id,
-        })),
-      });
-      invoices.forEach(({ id }, position) => result.push({ invoiceId: id, token: tokens[position]! }));
-    });
+    const indexes = Array.from({ length: Math.min(CHUNK, input.count - start) }, (_, offset) => start + offset);
+    result.push(...(await runTransaction(() => seedChunk(input, indexes, { ...line, ...priceLine(line) }, new Date()))));
   }
   return result;
+}
+
+function* seedChunk(input: { businessId: number; registered?: boolean; label: string }, indexes: number[], line: BenchLine, now: Date): SqlScript<BenchCheckout[]> {
+  const expiresAt = new Date(now.getTime() + 24 * 3_600_000);
+  const email = (index: number) => `bench-${input.label}-${index}@example.com`;
+  const invoiceNumber = (index: number) => `BENCH-${input.label}-${String(index).padStart(7, "0")}`;
+  const reference = (index: number) => `pay_bench_${input.label}_${index}`;
+  const totalMinor = line.amountMinor + line.taxMinor;
+
+  const customerIdByEmail = new Map<string, number>();
+  if (input.registered) {
+    const customers = yield* query(
+      Prisma.sql`
+      INSERT INTO "Customer" ("businessId", "fullName", "email", "portalAccessGrantedAt", "createdAt")
+      VALUES ${Prisma.join(indexes.map((index) => Prisma.sql`(${input.businessId}, ${`Bench Customer ${index}`}, ${email(index)}, ${now}, ${now})`))}
+      RETURNING "id", "email"`,
+      { id: int, email: text },
+    );
+    for (const customer of customers) customerIdByEmail.set(customer.email, customer.id);
+  }
+  const invoices = yield* query(
+    Prisma.sql`
+    INSERT INTO "Invoice" ("number", "businessId", "customerId", "billedToName", "billedToEmail", "billedToAddress",
+                           "subtotalMinor", "taxMinor", "totalMinor", "currency", "issuedAt", "paidAt", "paymentReference", "createdAt")
+    VALUES ${Prisma.join(
+      indexes.map(
+        (index) =>
+          Prisma.sql`(${invoiceNumber(index)}, ${input.businessId}, ${customerIdByEmail.get(email(index)) ?? null}, ${`Bench Guest ${index}`},
+                      ${email(index)}, ${"1 Bench Street\nE1 6AN London\nUnited Kingdom"}, ${line.amountMinor}, ${line.taxMinor}, ${totalMinor},
+                      'GBP', ${now}, ${now}, ${reference(index)}, ${now})`,
+      ),
+    )}
+    RETURNING "id", "number"`,
+    { id: int, number: text },
+  );
+  // RETURNING promises no order: match the rows by their unique numbers.
+  const invoiceIdByNumber = new Map(invoices.map((invoice) => [invoice.number, invoice.id]));
+  const invoiceIdOf = (index: number) => {
+    const id = invoiceIdByNumber.get(invoiceNumber(index));
+    if (id === undefined) throw new Error(`bench invoice ${invoiceNumber(index)} was not returned`);
+    return id;
+  };
+  yield* execute(Prisma.sql`
+    INSERT INTO "InvoiceLine" ("invoiceId", "position", "description", "quantity", "unitPriceMinor", "taxRateBp", "amountMinor", "taxMinor")
+    VALUES ${Prisma.join(
+      indexes.map(
+        (index) =>
+          Prisma.sql`(${invoiceIdOf(index)}, 1, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp}, ${line.amountMinor}, ${line.taxMinor})`,
+      ),
+    )}`);
+  yield* execute(Prisma.sql`
+    INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt", "completedAt")
+    VALUES ${Prisma.join(indexes.map((index) => Prisma.sql`(${invoiceIdOf(index)}, 'test', ${reference(index)}, ${totalMinor}, 'GBP', 'succeeded', ${now}, ${now})`))}`);
+  const checkouts = indexes.map((index) => ({ index, invoiceId: invoiceIdOf(index), token: randomUUID() }));
+  yield* execute(Prisma.sql`
+    INSERT INTO "BasketSession" ("tokenHash", "businessId", "status", "guestFullName", "guestEmail", "completedAt", "consumedAt", "expiresAt", "invoiceId", "createdAt")
+    VALUES ${Prisma.join(
+      checkouts.map(
+        ({ index, invoiceId, token }) =>
+          Prisma.sql`(${sha256Hex(token)}, ${input.businessId}, ${input.registered ? "registered" : "paid"}, ${`Bench Guest ${index}`}, ${email(index)},
+                      ${now}, ${input.registered ? now : null}, ${expiresAt}, ${invoiceId}, ${now})`,
+      ),
+    )}`);
+  return checkouts.map(({ invoiceId, token }) => ({ invoiceId, token }));
 }

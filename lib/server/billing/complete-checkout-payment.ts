@@ -1,8 +1,9 @@
 import "server-only";
 
-import { recordAuditEvent } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
-import { getDb } from "@/lib/server/db";
+import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
+import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 
 /**
@@ -17,33 +18,29 @@ export async function completeCheckoutPayment(input: {
   now?: Date;
 }): Promise<void> {
   const now = input.now ?? new Date();
-  await getDb().$transaction(async (tx) => {
-    const payment = await tx.payment.updateMany({
-      where: { invoiceId: input.invoiceId, provider: input.provider, reference: input.reference, status: { in: ["pending", "processing"] } },
-      data: { status: "succeeded", completedAt: now },
-    });
-    if (payment.count === 0) {
-      const existing = await tx.payment.findFirst({
-        where: { invoiceId: input.invoiceId, provider: input.provider, reference: input.reference },
-        select: { status: true },
-      });
+  await runTransaction(function* () {
+    const payment = yield* execute(Prisma.sql`
+      UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}
+      WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}
+        AND "status" IN ('pending', 'processing')`);
+    if (payment === 0) {
+      const [existing] = yield* query(
+        Prisma.sql`
+        SELECT "status" FROM "Payment" WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}`,
+        { status: text },
+      );
       if (existing?.status === "succeeded") return;
       throw new AppError("not_found", { detail: "No pending payment matches this invoice." });
     }
-    await tx.invoice.update({
-      where: { id: input.invoiceId },
-      data: { paidAt: now, paymentReference: input.reference },
-      select: { id: true },
-    });
-    const basket = await tx.basketSession.update({
-      where: { invoiceId: input.invoiceId },
-      data: {
-        status: "paid",
-        completedAt: now,
-        expiresAt: basketExpiresAt(now),
-      },
-      select: { id: true },
-    });
-    await recordAuditEvent(tx, { type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId });
+    yield* execute(Prisma.sql`UPDATE "Invoice" SET "paidAt" = ${now}, "paymentReference" = ${input.reference} WHERE "id" = ${input.invoiceId}`);
+    const [basket] = yield* query(
+      Prisma.sql`
+      UPDATE "BasketSession" SET "status" = 'paid', "completedAt" = ${now}, "expiresAt" = ${basketExpiresAt(now)}
+      WHERE "invoiceId" = ${input.invoiceId}
+      RETURNING "id"`,
+      { id: int },
+    );
+    if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
+    yield* execute(auditEventInsert({ type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId }));
   });
 }

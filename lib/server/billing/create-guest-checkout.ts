@@ -2,17 +2,18 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { recordAuditEvent } from "@/lib/server/audit";
-import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { priceLine, sumLines } from "@/lib/money";
-import { getDb } from "@/lib/server/db";
+import { auditEventInsert } from "@/lib/server/audit";
+import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
+import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
+import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 /**
  * Places a guest's order: the basket session with its lines, the invoice it produces (unpaid, numbered)
- * and the pending payment, in one transaction. Returns the basket GUID — the only time it exists in
+ * and the pending payment, in one transaction script. Returns the basket GUID — the only time it exists in
  * clear: only its SHA-256 is stored.
  */
 export interface CreatedGuestCheckout {
@@ -23,6 +24,10 @@ export interface CreatedGuestCheckout {
   totalMinor: number;
   currency: string;
 }
+
+const idColumn = { id: int };
+const productColumns = { id: int, name: text, unitPriceMinor: int, taxRateBp: int };
+const businessColumns = { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text, currency: text, locale: text };
 
 function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, sequence: number): string {
   const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(issuedAt);
@@ -43,11 +48,14 @@ export async function createGuestCheckout(input: {
   const now = input.now ?? new Date();
   const basketToken = randomUUID();
 
-  return getDb().$transaction(async (tx) => {
-    const products = await tx.product.findMany({
-      where: { businessId: input.businessId, active: true, id: { in: lines.map((line) => line.productId) } },
-      select: { id: true, name: true, unitPriceMinor: true, taxRateBp: true },
-    });
+  return runTransaction(function* () {
+    const productIds = lines.map((line) => line.productId);
+    const products = yield* query(
+      Prisma.sql`
+      SELECT "id", "name", "unitPriceMinor", "taxRateBp" FROM "Product"
+      WHERE "businessId" = ${input.businessId} AND "active" = ${true} AND "id" IN (${Prisma.join(productIds)})`,
+      productColumns,
+    );
     const pricedLines = lines.map((line, index) => {
       const product = products.find((candidate) => candidate.id === line.productId);
       if (!product) throw new AppError("bad_request", { detail: "A product in the basket is not available." });
@@ -60,15 +68,16 @@ export async function createGuestCheckout(input: {
       };
       return { productId: product.id, invoiceLine: { ...priced, ...priceLine(priced) } };
     });
-    const invoiceLines = pricedLines.map((line) => line.invoiceLine);
-    const totals = sumLines(invoiceLines);
+    const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
     // The increment is atomic, so concurrent checkouts never share a number.
-    const business = await tx.business.update({
-      where: { id: input.businessId },
-      data: { nextInvoiceSeq: { increment: 1 } },
-      select: { nextInvoiceSeq: true, invoicePrefix: true, timeZone: true, currency: true, locale: true },
-    });
+    const [business] = yield* query(
+      Prisma.sql`
+      UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1 WHERE "id" = ${input.businessId}
+      RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone", "currency", "locale"`,
+      businessColumns,
+    );
+    if (!business) throw new AppError("not_found", { detail: "There is no such business." });
     const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
     const country = guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
     const billedToAddress = [
@@ -80,65 +89,51 @@ export async function createGuestCheckout(input: {
       .filter(Boolean)
       .join("\n");
 
-    const invoice = await tx.invoice.create({
-      data: {
-        number,
-        businessId: input.businessId,
-        billedToName: guest.fullName,
-        billedToEmail: guest.email,
-        billedToCompany: guest.company ?? null,
-        billedToAddress: billedToAddress || null,
-        ...totals,
-        currency: business.currency,
-        issuedAt: now,
-        lines: {
-          create: invoiceLines,
-        },
-        payments: {
-          create: {
-            provider: input.payment.provider,
-            reference: input.payment.reference,
-            amountMinor: totals.totalMinor,
-            currency: business.currency,
-            status: "pending",
-          },
-        },
-      },
-      select: { id: true },
-    });
+    const [invoice] = yield* query(
+      Prisma.sql`
+      INSERT INTO "Invoice" ("number", "businessId", "billedToName", "billedToEmail", "billedToCompany", "billedToAddress",
+                             "subtotalMinor", "taxMinor", "totalMinor", "currency", "issuedAt", "createdAt")
+      VALUES (${number}, ${input.businessId}, ${guest.fullName}, ${guest.email}, ${guest.company ?? null}, ${billedToAddress || null},
+              ${totals.subtotalMinor}, ${totals.taxMinor}, ${totals.totalMinor}, ${business.currency}, ${now}, ${now})
+      RETURNING "id"`,
+      idColumn,
+    );
+    if (!invoice) throw new Error("the invoice INSERT returned no row");
+    yield* execute(Prisma.sql`
+      INSERT INTO "InvoiceLine" ("invoiceId", "position", "description", "quantity", "unitPriceMinor", "taxRateBp", "amountMinor", "taxMinor")
+      VALUES ${Prisma.join(
+        pricedLines.map(
+          ({ invoiceLine: line }) =>
+            Prisma.sql`(${invoice.id}, ${line.position}, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp}, ${line.amountMinor}, ${line.taxMinor})`,
+        ),
+      )}`);
+    yield* execute(Prisma.sql`
+      INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt")
+      VALUES (${invoice.id}, ${input.payment.provider}, ${input.payment.reference}, ${totals.totalMinor}, ${business.currency}, 'pending', ${now})`);
 
-    const basket = await tx.basketSession.create({
-      data: {
-        tokenHash: sha256Hex(basketToken),
-        orderKey: input.orderKey ?? null,
-        businessId: input.businessId,
-        status: "pending_payment",
-        guestFullName: guest.fullName,
-        guestEmail: guest.email,
-        guestCompany: guest.company ?? null,
-        guestPhone: guest.phone ?? null,
-        billingLine1: guest.billingLine1 ?? null,
-        billingLine2: guest.billingLine2 ?? null,
-        billingCity: guest.billingCity ?? null,
-        billingPostalCode: guest.billingPostalCode ?? null,
-        billingCountry: guest.billingCountry ?? null,
-        expiresAt: basketExpiresAt(now),
-        invoiceId: invoice.id,
-        createdAt: now,
-        lines: {
-          create: pricedLines.map(({ productId, invoiceLine }) => ({
-            productId,
-            description: invoiceLine.description,
-            quantity: invoiceLine.quantity,
-            unitPriceMinor: invoiceLine.unitPriceMinor,
-            taxRateBp: invoiceLine.taxRateBp,
-          })),
-        },
-      },
-      select: { id: true },
-    });
+    const [basket] = yield* query(
+      Prisma.sql`
+      INSERT INTO "BasketSession" ("tokenHash", "orderKey", "businessId", "status", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
+                                   "billingLine1", "billingLine2", "billingCity", "billingPostalCode", "billingCountry",
+                                   "expiresAt", "invoiceId", "createdAt")
+      VALUES (${sha256Hex(basketToken)}, ${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${guest.fullName}, ${guest.email},
+              ${guest.company ?? null}, ${guest.phone ?? null}, ${guest.billingLine1 ?? null}, ${guest.billingLine2 ?? null},
+              ${guest.billingCity ?? null}, ${guest.billingPostalCode ?? null}, ${guest.billingCountry ?? null},
+              ${basketExpiresAt(now)}, ${invoice.id}, ${now})
+      RETURNING "id"`,
+      idColumn,
+    );
+    if (!basket) throw new Error("the basket session INSERT returned no row");
+    yield* execute(Prisma.sql`
+      INSERT INTO "BasketLine" ("basketSessionId", "productId", "description", "quantity", "unitPriceMinor", "taxRateBp")
+      VALUES ${Prisma.join(
+        pricedLines.map(
+          ({ productId, invoiceLine: line }) =>
+            Prisma.sql`(${basket.id}, ${productId}, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp})`,
+        ),
+      )}`);
 
-    await recordAuditEvent(tx, { type: "checkout.created", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id });
+    yield* execute(auditEventInsert({ type: "checkout.created", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id }));
     return {
       basketSessionId: basket.id,
       basketToken,

@@ -1,14 +1,12 @@
 import "server-only";
 
 import type { Viewer } from "@/lib/server/auth/viewer";
-import { auditEventInsert, type AuditEventInput } from "@/lib/server/audit";
+import { recordAuditEvent, type AuditEventInput } from "@/lib/server/audit";
 import { getReadableInvoiceIdOrThrow } from "@/lib/server/billing/get-invoice-for-viewer";
-import { invoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { AppError } from "@/lib/server/errors";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
-import { execute } from "@/lib/server/sql/script";
 
 /** The invoice PDF, by invoice token (pdfByToken, SPEC §3.2) or for a signed-in viewer (the portal). */
 export interface InvoicePdf {
@@ -18,7 +16,7 @@ export interface InvoicePdf {
 
 async function serve(invoice: InvoiceDocument, audit: Pick<AuditEventInput, "actor" | "customerId" | "clientIp" | "detail">): Promise<InvoicePdf> {
   const pdf = await renderInvoicePdf(invoice);
-  await runTransaction(() => execute(auditEventInsert({ type: "invoice.pdf_downloaded", invoiceId: invoice.id, ...audit })));
+  await recordAuditEvent({ type: "invoice.pdf_downloaded", invoiceId: invoice.id, ...audit });
   return { fileName: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, pdf };
 }
 
@@ -34,7 +32,7 @@ export async function downloadInvoicePdfByToken(input: { token: string | null; i
 
 export async function downloadInvoicePdfForViewer(input: { viewer: Viewer; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
   const invoiceId = await getReadableInvoiceIdOrThrow({ viewer: input.viewer, invoiceId: input.invoiceId });
-  const invoice = await runTransaction(() => invoiceDocument(invoiceId));
+  const invoice = await getInvoiceDocument(invoiceId);
   if (!invoice) throw new AppError("invoice_not_found");
   return serve(invoice, {
     actor: input.viewer.kind === "staff" ? `staff:${input.viewer.staffUserId}` : `customer:${invoice.customerId ?? 0}`,

@@ -2,11 +2,10 @@ import "server-only";
 
 import { timingSafeEqual } from "node:crypto";
 
-import { Prisma } from "@/lib/server/db";
+import { Prisma, query, type SqlScript } from "@/lib/server/db";
+import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 import type { ErrorCode } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
-import { query, type Row, type SqlScript } from "@/lib/server/sql/script";
-import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/sql/values";
 import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
 
 /**
@@ -36,34 +35,38 @@ export interface EvaluatedInvoice {
   customerId: number | null;
 }
 
+const basketColumns = {
+  id: int,
+  businessId: int,
+  guestFullName: text,
+  guestEmail: text,
+  guestCompany: textOrNull,
+  guestPhone: textOrNull,
+  completedAt: dateOrNull,
+  expiresAt: date,
+  consumedAt: dateOrNull,
+  consumedKeyHash: textOrNull,
+  invoiceId: intOrNull,
+  invoiceNumber: textOrNull,
+  invoicePaidAt: dateOrNull,
+  invoiceCustomerId: intOrNull,
+};
+
 /** The hottest read of the app, one statement: the basket session and its invoice. */
 function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
-  const rows = yield* query(Prisma.sql`
+  const [row] = yield* query(
+    Prisma.sql`
     SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone",
            b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
            i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
     FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE b."tokenHash" = ${tokenHash}`);
-  return rows[0] ? basketOf(rows[0]) : null;
-}
-
-function basketOf(row: Row): EvaluatedBasket {
-  return {
-    id: int(row.id),
-    businessId: int(row.businessId),
-    guestFullName: text(row.guestFullName),
-    guestEmail: text(row.guestEmail),
-    guestCompany: textOrNull(row.guestCompany),
-    guestPhone: textOrNull(row.guestPhone),
-    completedAt: dateOrNull(row.completedAt),
-    expiresAt: date(row.expiresAt),
-    consumedAt: dateOrNull(row.consumedAt),
-    consumedKeyHash: textOrNull(row.consumedKeyHash),
-    invoice:
-      row.invoiceId === null
-        ? null
-        : { id: int(row.invoiceId), number: text(row.invoiceNumber), paidAt: dateOrNull(row.invoicePaidAt), customerId: intOrNull(row.invoiceCustomerId) },
-  };
+    WHERE b."tokenHash" = ${tokenHash}`,
+    basketColumns,
+  );
+  if (!row) return null;
+  const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = row;
+  const invoice = invoiceId === null || invoiceNumber === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
+  return { ...basket, invoice };
 }
 
 export type RegistrationDecision =

@@ -1,8 +1,7 @@
 import "server-only";
 
-import { Prisma } from "@/lib/server/db";
-import { query, type SqlScript } from "@/lib/server/sql/script";
-import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/sql/values";
+import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
+import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 
 /** The invoice's business and lines, as every view of an invoice shows them (Prisma selects, for the portal). */
 export const invoiceBusinessSelect = { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } } as const;
@@ -42,54 +41,64 @@ export interface InvoiceDocument {
   lines: InvoiceLineDocument[];
 }
 
+const invoiceColumns = {
+  id: int,
+  number: text,
+  currency: text,
+  issuedAt: date,
+  paidAt: dateOrNull,
+  paymentReference: textOrNull,
+  customerId: intOrNull,
+  billedToName: text,
+  billedToEmail: text,
+  billedToCompany: textOrNull,
+  billedToAddress: textOrNull,
+  subtotalMinor: int,
+  taxMinor: int,
+  totalMinor: int,
+  businessName: text,
+  businessAddress: text,
+  businessTaxId: text,
+  businessLocale: text,
+  businessTimeZone: text,
+  customerEmail: textOrNull,
+};
+
+const lineColumns = { position: int, description: text, quantity: int, unitPriceMinor: int, taxRateBp: int, amountMinor: int, taxMinor: int };
+
 /**
- * The invoice document in two statements, as a transaction script: the token-gated reads run on every
- * download, and Prisma's nested select cost several times these two queries (docs/benchmarks.md).
+ * The invoice document in two statements: the token-gated reads run on every download, and Prisma's nested
+ * select cost several times these two queries (docs/benchmarks.md).
  */
-export function* invoiceDocument(invoiceId: number): SqlScript<InvoiceDocument | null> {
-  const [row] = yield* query(Prisma.sql`
+function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | null> {
+  const [row] = yield* query(
+    Prisma.sql`
     SELECT i."id", i."number", i."currency", i."issuedAt", i."paidAt", i."paymentReference", i."customerId",
            i."billedToName", i."billedToEmail", i."billedToCompany", i."billedToAddress",
            i."subtotalMinor", i."taxMinor", i."totalMinor",
            b."name" AS "businessName", b."address" AS "businessAddress", b."taxId" AS "businessTaxId",
            b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", c."email" AS "customerEmail"
     FROM "Invoice" i JOIN "Business" b ON b."id" = i."businessId" LEFT JOIN "Customer" c ON c."id" = i."customerId"
-    WHERE i."id" = ${invoiceId}`);
+    WHERE i."id" = ${invoiceId}`,
+    invoiceColumns,
+  );
   if (!row) return null;
-  const lines = yield* query(Prisma.sql`
+  const lines = yield* query(
+    Prisma.sql`
     SELECT "position", "description", "quantity", "unitPriceMinor", "taxRateBp", "amountMinor", "taxMinor"
-    FROM "InvoiceLine" WHERE "invoiceId" = ${invoiceId} ORDER BY "position"`);
+    FROM "InvoiceLine" WHERE "invoiceId" = ${invoiceId} ORDER BY "position"`,
+    lineColumns,
+  );
+  const { businessName, businessAddress, businessTaxId, businessLocale, businessTimeZone, customerEmail, ...invoice } = row;
   return {
-    id: int(row.id),
-    number: text(row.number),
-    currency: text(row.currency),
-    issuedAt: date(row.issuedAt),
-    paidAt: dateOrNull(row.paidAt),
-    paymentReference: textOrNull(row.paymentReference),
-    customerId: intOrNull(row.customerId),
-    billedToName: text(row.billedToName),
-    billedToEmail: text(row.billedToEmail),
-    billedToCompany: textOrNull(row.billedToCompany),
-    billedToAddress: textOrNull(row.billedToAddress),
-    subtotalMinor: int(row.subtotalMinor),
-    taxMinor: int(row.taxMinor),
-    totalMinor: int(row.totalMinor),
-    business: {
-      name: text(row.businessName),
-      address: text(row.businessAddress),
-      taxId: text(row.businessTaxId),
-      locale: text(row.businessLocale),
-      timeZone: text(row.businessTimeZone),
-    },
-    customer: row.customerEmail === null ? null : { email: text(row.customerEmail) },
-    lines: lines.map((line) => ({
-      position: int(line.position),
-      description: text(line.description),
-      quantity: int(line.quantity),
-      unitPriceMinor: int(line.unitPriceMinor),
-      taxRateBp: int(line.taxRateBp),
-      amountMinor: int(line.amountMinor),
-      taxMinor: int(line.taxMinor),
-    })),
+    ...invoice,
+    business: { name: businessName, address: businessAddress, taxId: businessTaxId, locale: businessLocale, timeZone: businessTimeZone },
+    customer: customerEmail === null ? null : { email: customerEmail },
+    lines,
   };
+}
+
+/** The invoice document, or null when there is no such invoice. Reads only: it never waits for a writer. */
+export function getInvoiceDocument(invoiceId: number): Promise<InvoiceDocument | null> {
+  return runReadOnly(() => invoiceDocumentScript(invoiceId));
 }

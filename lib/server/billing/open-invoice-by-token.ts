@@ -1,8 +1,7 @@
 import "server-only";
 
-import { invoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { AppError } from "@/lib/server/errors";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
 import { verifyInvoiceToken, type InvoiceTokenClaims, type InvoiceTokenScope } from "@/lib/server/tokens/invoice-token";
 import { InvoiceIdSchema } from "@/lib/validation/registration";
 
@@ -18,7 +17,7 @@ export async function openInvoiceByToken(input: {
 }): Promise<{ invoice: InvoiceDocument; claims: InvoiceTokenClaims }> {
   const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
   const claims = await verifyInvoiceToken({ token: input.token, invoiceId: invoiceId.success ? invoiceId.data : null, scope: input.scope });
-  const invoice = await runTransaction(() => invoiceDocument(claims.invoiceId));
+  const invoice = await getInvoiceDocument(claims.invoiceId);
   if (!invoice || invoice.customerId !== claims.customerId) throw new AppError("invoice_not_found");
   return { invoice, claims };
 }

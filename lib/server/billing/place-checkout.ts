@@ -2,10 +2,10 @@ import "server-only";
 
 import { randomBytes, randomUUID } from "node:crypto";
 
-import { recordAuditEvent } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/audit";
 import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
-import { getDb, isUniqueViolation } from "@/lib/server/db";
+import { execute, getDb, isUniqueViolation, Prisma, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { logger } from "@/lib/server/logger";
@@ -50,11 +50,10 @@ async function findOrder(orderKey: string) {
  */
 async function issueCompletionUrl(basketSessionId: number, invoiceId: number): Promise<string> {
   const token = randomUUID();
-  const issued = await getDb().basketSession.updateMany({
-    where: { id: basketSessionId, consumedAt: null },
-    data: { tokenHash: sha256Hex(token) },
-  });
-  if (issued.count !== 1) throw new AppError("order_already_completed");
+  const issued = await runTransaction(() =>
+    execute(Prisma.sql`UPDATE "BasketSession" SET "tokenHash" = ${sha256Hex(token)} WHERE "id" = ${basketSessionId} AND "consumedAt" IS NULL`),
+  );
+  if (issued !== 1) throw new AppError("order_already_completed");
   return checkoutCompletionPath(invoiceId, token);
 }
 
@@ -100,13 +99,24 @@ export async function placeCheckout(input: {
   }
 
   // Claim the attempt: of two submissions racing here, one charges and the other is told to wait.
-  const claimed = await db.payment.updateMany({ where: { id: payment.id, status: "pending" }, data: { status: "processing" } });
-  if (claimed.count !== 1) throw new AppError("checkout_in_progress");
+  const pendingId = payment.id;
+  const claimed = await runTransaction(() => execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pendingId} AND "status" = 'pending'`));
+  if (claimed !== 1) throw new AppError("checkout_in_progress");
 
   const reference = payment.reference;
+  const paymentId = payment.id;
+  const basketSessionId = order.id;
   const settle = async (outcome: "succeeded" | "declined") => {
-    if (outcome === "succeeded") await completeCheckoutPayment({ invoiceId: invoice.id, provider: input.provider.name, reference });
-    else await db.payment.updateMany({ where: { id: payment.id, status: "processing" }, data: { status: "declined" } });
+    if (outcome === "succeeded") {
+      await completeCheckoutPayment({ invoiceId: invoice.id, provider: input.provider.name, reference });
+      return;
+    }
+    await runTransaction(function* () {
+      const declined = yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'declined' WHERE "id" = ${paymentId} AND "status" = 'processing'`);
+      if (declined === 1) {
+        yield* execute(auditEventInsert({ type: "checkout.declined", actor: "guest", basketSessionId, invoiceId: invoice.id, clientIp: input.clientIp }));
+      }
+    });
   };
   let result;
   try {
@@ -123,7 +133,6 @@ export async function placeCheckout(input: {
 
   if (result.status === "declined") {
     await settle("declined");
-    await recordAuditEvent(db, { type: "checkout.declined", actor: "guest", basketSessionId: order.id, invoiceId: invoice.id, clientIp: input.clientIp });
     throw new AppError("payment_declined", { detail: result.message });
   }
   if (result.status === "succeeded") await settle("succeeded");

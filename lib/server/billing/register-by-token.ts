@@ -10,15 +10,13 @@ import {
   type EvaluatedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
-import { Prisma } from "@/lib/server/db";
+import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
+import { int } from "@/lib/server/db/columns";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { mailInsert } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
 import { charge, rateLimited, registrationCharges, type Charge } from "@/lib/server/rate-limit";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
-import { execute, query, type SqlScript } from "@/lib/server/sql/script";
-import { int } from "@/lib/server/sql/values";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -26,7 +24,7 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * SPEC §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
  * a token for that one invoice. The rate limit, the checks and the change are one transaction script; races
  * end with one winner because the basket is consumed by a conditional update and the customer is unique per
- * (business, e-mail). On SQLite the whole script runs within one turn of the event loop.
+ * (business, e-mail).
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -39,6 +37,8 @@ type Outcome =
   | { kind: "refused"; code: ErrorCode }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
   | { kind: "replayed"; invoiceId: number; customerId: number };
+
+const idColumn = { id: int };
 
 /** Thrown inside the transaction when another request consumed the basket first; rolls the attempt back. */
 class BasketConsumedConcurrently extends Error {}
@@ -133,17 +133,20 @@ function* register(basket: EvaluatedBasket, invoice: EvaluatedInvoice, input: Re
   // customer gets portal access from this basket; an existing one is linked and never changed (the guest only
   // proved they paid, not who they are), except for portal access when it had none: an earlier grant stays.
   const email = normalizeEmail(basket.guestEmail);
-  const inserted = yield* query(Prisma.sql`
+  const inserted = yield* query(
+    Prisma.sql`
     INSERT INTO "Customer" ("businessId", "fullName", "email", "company", "phone", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt")
     VALUES (${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now}, ${basket.id}, ${now})
     ON CONFLICT ("businessId", "email") DO NOTHING
-    RETURNING "id"`);
+    RETURNING "id"`,
+    idColumn,
+  );
   const created = inserted.length === 1;
-  const found = created
+  const [found] = created
     ? inserted
-    : yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`);
-  if (!found[0]) throw new Error(`customer of basket ${basket.id} neither created nor found`);
-  const customerId = int(found[0].id);
+    : yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`, idColumn);
+  if (!found) throw new Error(`customer of basket ${basket.id} neither created nor found`);
+  const customerId = found.id;
   if (!created) {
     yield* execute(Prisma.sql`
       UPDATE "Customer" SET "portalAccessGrantedAt" = ${now}, "portalAccessBasketSessionId" = ${basket.id}

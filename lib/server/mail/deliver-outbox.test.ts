@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/server/db";
+import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 import { enqueueMail } from "@/lib/server/mail/outbox";
 import type { MailTransport, OutgoingMail } from "@/lib/server/mail/transport";
@@ -30,9 +30,17 @@ async function outboxRowFor(email: string) {
   return db.outboxMessage.findFirstOrThrow({ where: { recipient: email }, orderBy: { id: "desc" } });
 }
 
+/** Other tests of this file queue mail too: postpone every pending row but those of `recipients`. */
+async function postponeAllBut(...recipients: string[]) {
+  await runTransaction(() =>
+    execute(Prisma.sql`
+      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
+      WHERE "status" = 'pending' AND "recipient" NOT IN (${Prisma.join(recipients)})`),
+  );
+}
+
 async function deliverOnly(recipient: string, options: Parameters<typeof deliverOutbox>[0] = {}) {
-  // Other tests of this file queue mail too; leave theirs untouched by delivering this one's rows only.
-  await db.outboxMessage.updateMany({ where: { recipient: { not: recipient }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+  await postponeAllBut(recipient);
   return deliverOutbox(options);
 }
 
@@ -102,7 +110,7 @@ describe("mail outbox worker", () => {
   it("never sends a row twice when two workers run at once", async () => {
     const emails = Array.from({ length: 5 }, () => uniqueEmail());
     for (const email of emails) await createRegisteredCheckout({ email });
-    await db.outboxMessage.updateMany({ where: { recipient: { notIn: emails }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+    await postponeAllBut(...emails);
     const transport = recordingTransport();
 
     const reports = await Promise.all([deliverOutbox({ transport }), deliverOutbox({ transport }), deliverOutbox({ transport })]);
@@ -127,7 +135,7 @@ describe("mail outbox worker", () => {
 
   it("does not keep a delivered sign-in link in the database", async () => {
     const email = uniqueEmail();
-    await enqueueMail(db, { kind: "auth.sign_in_link", recipient: email, payload: { url: "http://localhost/api/auth/callback/email?token=secret", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });
+    await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: "http://localhost/api/auth/callback/email?token=secret", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });
     const transport = recordingTransport();
 
     await deliverOnly(email, { transport });
@@ -142,7 +150,7 @@ describe("mail outbox worker", () => {
 describe("mail worker process loop", () => {
   it("delivers what is queued while it runs, and returns once stopped", async () => {
     const checkout = await createRegisteredCheckout();
-    await db.outboxMessage.updateMany({ where: { recipient: { not: checkout.email }, status: "pending" }, data: { nextAttemptAt: new Date("2100-01-01") } });
+    await postponeAllBut(checkout.email);
     const stop = new AbortController();
 
     const loop = runMailWorker(stop.signal);

@@ -1,7 +1,8 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/server/db";
+import { execute, getDb, Prisma, query, runReadOnly, runTransaction } from "@/lib/server/db";
+import { int, text } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
 import { mailRenderer } from "@/lib/server/mail/templates";
 import { createMailTransport, type MailTransport } from "@/lib/server/mail/transport";
@@ -31,11 +32,15 @@ export interface DeliveryReport {
   failed: number;
 }
 
+const idColumn = { id: int };
+// The kind stays text here: a row of a kind the renderer does not know fails alone, when it is rendered.
+const claimedColumns = { id: int, kind: text, recipient: text, payload: text, attempts: int };
+
 /** The two kinds of due row: pending and due for an attempt, or claimed by a worker whose lease ran out. */
 function dueAt(now: Date) {
   return {
-    pending: { status: "pending", nextAttemptAt: { lte: now } },
-    abandoned: { status: "sending", claimedUntil: { lt: now } },
+    pending: Prisma.sql`"status" = 'pending' AND "nextAttemptAt" <= ${now}`,
+    abandoned: Prisma.sql`"status" = 'sending' AND "claimedUntil" < ${now}`,
   };
 }
 
@@ -49,17 +54,23 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   // Two index range scans (status, nextAttemptAt): one OR query with ORDER BY id read and sorted every due row.
   const limit = options.limit ?? DELIVERY_BATCH;
   const due = dueAt(now);
-  const [abandoned, pending] = await Promise.all([
-    db.outboxMessage.findMany({ where: due.abandoned, take: limit, select: { id: true } }),
-    db.outboxMessage.findMany({ where: due.pending, orderBy: { nextAttemptAt: "asc" }, take: limit, select: { id: true } }),
-  ]);
-  const ids = [...abandoned, ...pending].slice(0, limit).map((row) => row.id);
-  if (ids.length === 0) return report;
-  const claimed = await db.outboxMessage.updateManyAndReturn({
-    where: { id: { in: ids }, OR: [due.pending, due.abandoned] },
-    data: { status: "sending", claimedUntil: new Date(now.getTime() + LEASE_MS) },
-    select: { id: true, kind: true, recipient: true, payload: true, attempts: true },
+  const ids = await runReadOnly(function* () {
+    const abandoned = yield* query(Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.abandoned} LIMIT ${limit}`, idColumn);
+    const pending = yield* query(Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.pending} ORDER BY "nextAttemptAt" LIMIT ${limit}`, idColumn);
+    return [...abandoned, ...pending].slice(0, limit).map((row) => row.id);
   });
+  if (ids.length === 0) return report;
+  const claimedUntil = new Date(now.getTime() + LEASE_MS);
+  // The claim checks again, row by row, that each is still due: of two workers, only one claims a row.
+  const claimed = await runTransaction(() =>
+    query(
+      Prisma.sql`
+      UPDATE "OutboxMessage" SET "status" = 'sending', "claimedUntil" = ${claimedUntil}
+      WHERE "id" IN (${Prisma.join(ids)}) AND ((${due.pending}) OR (${due.abandoned}))
+      RETURNING "id", "kind", "recipient", "payload", "attempts"`,
+      claimedColumns,
+    ),
+  );
   claimed.sort((a, b) => a.id - b.id);
 
   const render = await mailRenderer(db, claimed);
@@ -95,18 +106,15 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   }
 
   if (sent.length > 0) {
-    const idsOf = (rows: typeof sent) => rows.map((row) => row.id);
-    await db.$transaction([
-      db.outboxMessage.updateMany({
-        where: { id: { in: idsOf(sent) } },
-        data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 }, claimedUntil: null, lastError: null },
-      }),
-      // A delivered sign-in link must not stay readable in the database (or on the staff page).
-      db.outboxMessage.updateMany({
-        where: { id: { in: idsOf(sent.filter((row) => row.kind === "auth.sign_in_link")) } },
-        data: { payload: JSON.stringify({ redacted: true }) },
-      }),
-    ]);
+    const sentAt = new Date();
+    // One statement: a delivered sign-in link must not stay readable in the database (or on the staff page).
+    await runTransaction(() =>
+      execute(Prisma.sql`
+        UPDATE "OutboxMessage"
+        SET "status" = 'sent', "sentAt" = ${sentAt}, "attempts" = "attempts" + 1, "claimedUntil" = NULL, "lastError" = NULL,
+            "payload" = CASE WHEN "kind" = 'auth.sign_in_link' THEN ${JSON.stringify({ redacted: true })} ELSE "payload" END
+        WHERE "id" IN (${Prisma.join(sent.map((row) => row.id))})`),
+    );
     report.sent = sent.length;
   }
   return report;

@@ -1,7 +1,6 @@
 import "server-only";
 
-import { type Db, Prisma, type Tx } from "@/lib/server/db";
-import type { Statement } from "@/lib/server/sql/script";
+import { execute, Prisma, runTransaction, type Statement } from "@/lib/server/db";
 
 /** The e-mails the app sends: the two registration e-mails of SPEC §3.5 and the portal's sign-in link. */
 export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
@@ -22,15 +21,15 @@ export type OutboxMessageInput =
   | { kind: "registration.new_customer" | "registration.existing_customer"; recipient: string; payload: RegistrationMailPayload }
   | { kind: "auth.sign_in_link"; recipient: string; payload: SignInLinkPayload };
 
-/**
- * Queues an e-mail in the transactional outbox. Inside the transaction of the change it announces, the mail
- * is sent if and only if the change committed. The mail worker delivers it.
- */
-export async function enqueueMail(db: Db | Tx, message: OutboxMessageInput): Promise<void> {
-  await db.$executeRaw(mailInsert(message));
+/** Queues an e-mail on its own; the mail worker delivers it. */
+export async function enqueueMail(message: OutboxMessageInput): Promise<void> {
+  await runTransaction(() => execute(mailInsert(message)));
 }
 
-/** The INSERT of an outbox row, for Prisma or a transaction script. */
+/**
+ * The INSERT of an outbox row, for Prisma or a transaction script. As a step of the script of the change it
+ * announces, the mail is sent if and only if the change committed (a transactional outbox).
+ */
 export function mailInsert(message: OutboxMessageInput): Statement {
   const businessId = message.kind === "auth.sign_in_link" ? null : message.payload.businessId;
   const now = new Date();

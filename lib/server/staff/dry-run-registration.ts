@@ -2,8 +2,7 @@ import "server-only";
 
 import { recordAuditEvent } from "@/lib/server/audit";
 import { evaluateRegistration } from "@/lib/server/billing/evaluate-registration";
-import { getDb } from "@/lib/server/db";
-import { runTransaction } from "@/lib/server/sql/run-transaction";
+import { getDb, runReadOnly } from "@/lib/server/db";
 import { errorStatus } from "@/lib/server/errors";
 import { normalizeEmail } from "@/lib/validation/guest";
 import type { DryRunResponse } from "@/lib/validation/staff";
@@ -23,7 +22,7 @@ export async function dryRunRegistration(input: {
 }): Promise<DryRunResponse> {
   const db = getDb();
   const request = { token: input.basketSession, invoiceId: input.invoiceId, idempotencyKey: null };
-  const decision = await runTransaction(() => evaluateRegistration(request, input.now ?? new Date()));
+  const decision = await runReadOnly(() => evaluateRegistration(request, input.now ?? new Date()));
   const ofOtherBusiness = decision.basket !== null && decision.basket.businessId !== input.businessId;
 
   let outcome: DryRunResponse;
@@ -40,7 +39,7 @@ export async function dryRunRegistration(input: {
     outcome = existing ? { kind: "would_link_customer", customerId: existing.id, customerName: existing.fullName } : { kind: "would_create_customer" };
   }
 
-  await recordAuditEvent(db, {
+  await recordAuditEvent({
     type: "registration.previewed",
     actor: `staff:${input.staffUserId}`,
     reason: outcome.kind === "refused" ? outcome.code : undefined,

@@ -1,9 +1,9 @@
 import "server-only";
 
-import { recordAuditEvent } from "@/lib/server/audit";
-import { getDb } from "@/lib/server/db";
+import { auditEventInsert } from "@/lib/server/audit";
+import { execute, getDb, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { enqueueMail } from "@/lib/server/mail/outbox";
+import { mailInsert } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
 
 /** Queues the registration e-mail of a registered checkout again (the guest lost it), and audits it. */
@@ -26,20 +26,24 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
   }
   const created = (JSON.parse(basket.auditEvents[0]?.detail ?? "{}") as { customer?: string }).customer !== "linked";
 
-  await db.$transaction(async (tx) => {
-    await enqueueMail(tx, {
-      kind: created ? "registration.new_customer" : "registration.existing_customer",
-      recipient: customer.email,
-      payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
-    });
-    await recordAuditEvent(tx, {
-      type: "registration.email_resent",
-      actor: `staff:${input.staffUserId}`,
-      basketSessionId: basket.id,
-      invoiceId: invoice.id,
-      customerId: customer.id,
-      clientIp: input.clientIp,
-    });
+  await runTransaction(function* () {
+    yield* execute(
+      mailInsert({
+        kind: created ? "registration.new_customer" : "registration.existing_customer",
+        recipient: customer.email,
+        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
+      }),
+    );
+    yield* execute(
+      auditEventInsert({
+        type: "registration.email_resent",
+        actor: `staff:${input.staffUserId}`,
+        basketSessionId: basket.id,
+        invoiceId: invoice.id,
+        customerId: customer.id,
+        clientIp: input.clientIp,
+      }),
+    );
   });
   kickMailWorker();
   return { recipient: customer.email };

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { recordAuditEvent } from "@/lib/server/audit";
 import { requireStaffRequest } from "@/lib/server/auth/staff-request";
 import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
-import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
 
@@ -23,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     const parsed = DemoCheckoutRequestSchema.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
     const checkout = await createDemoCheckout({ businessId: staff.businessId, ...parsed.data });
-    await recordAuditEvent(getDb(), {
+    await recordAuditEvent({
       type: "checkout.demo_created",
       actor: `staff:${staff.staffUserId}`,
       invoiceId: checkout.invoiceId,

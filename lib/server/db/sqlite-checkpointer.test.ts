@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 import { getDb, getDriver, Prisma } from "@/lib/server/db";
-import { startSqliteCheckpointer } from "@/lib/server/sqlite-checkpointer";
+import { startSqliteCheckpointer } from "@/lib/server/db/sqlite-checkpointer";
 
 const onSqlite = process.env.TEST_DATABASE_PROVIDER !== "postgresql";
 

@@ -2,7 +2,7 @@ import "server-only";
 
 import { Worker } from "node:worker_threads";
 
-import { getDriver } from "@/lib/server/db";
+import { getDriver } from "@/lib/server/db/client";
 
 /**
  * SQLite's WAL checkpoints, off the event loop. By default the connection that commits past 1 000 WAL pages

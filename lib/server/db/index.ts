@@ -1,0 +1,32 @@
+import "server-only";
+
+/**
+ * The data layer. Its one rule:
+ *
+ *   **Every transaction is a transaction script run by `runTransaction` (or `runReadOnly`); Prisma runs single
+ *   statements only.**
+ *
+ * On SQLite that means no transaction is ever open on the connection across an await: a script runs from BEGIN
+ * to COMMIT synchronously, so no other statement of the process can join it, wait for it or be rolled back with
+ * it, and reads never wait for a write. It holds by construction:
+ * - `Db` has no `$transaction`, and both adapters refuse to begin a transaction at run time (a Prisma operation
+ *   that would need one, such as a nested create, fails at once instead of holding the connection);
+ * - a script is a generator (script.ts): it cannot await, so it cannot hold its transaction open while waiting.
+ * On PostgreSQL the same scripts run on one pooled client each; the rule keeps both databases on one code path.
+ *
+ * Everything the layer keeps for the process — the client, the driver connection, the prepared statements — lives
+ * on globalThis (client.ts), so every copy of these modules in a build shares it.
+ */
+export { Prisma } from "@/lib/generated/sqlite/client";
+export { createDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
+export { canBeginWriteTransaction, runReadOnly, runTransaction } from "@/lib/server/db/transaction";
+export { execute, query, type SqlScript, type Statement } from "@/lib/server/db/script";
+
+/**
+ * A unique constraint stopped the write (another request created the same row first), in any of the forms it
+ * arrives in: Prisma's P2002, SQLite's constraint codes, PostgreSQL's 23505.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === "P2002" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+
+import Database from "better-sqlite3";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { execute, getDb, getDriver, Prisma, PrismaTransactionRefused, query, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { date, int } from "@/lib/server/db/columns";
+
+/** The rate limiter's table is the simplest one with a key, an integer and a date: a good scratch table. */
+const db = getDb();
+const onSqlite = process.env.TEST_DATABASE_PROVIDER !== "postgresql";
+
+function* insertRow(key: string, points = 1, expire = new Date()): SqlScript<void> {
+  yield* execute(Prisma.sql`INSERT INTO "RateLimitWindow" ("key", "points", "expire") VALUES (${key}, ${points}, ${expire})`);
+}
+
+function* readRow(key: string): SqlScript<{ points: number; expire: Date } | null> {
+  const [row] = yield* query(Prisma.sql`SELECT "points", "expire" FROM "RateLimitWindow" WHERE "key" = ${key}`, { points: int, expire: date });
+  return row ?? null;
+}
+
+function* countLaterThan(key: string, instant: Date): SqlScript<number> {
+  const [row] = yield* query(Prisma.sql`SELECT COUNT(*) AS "n" FROM "RateLimitWindow" WHERE "key" = ${key} AND "expire" > ${instant}`, { n: int });
+  return row?.n ?? 0;
+}
+
+const rowOf = (key: string) => db.rateLimitWindow.findUnique({ where: { key } });
+
+/** A Prisma client as it would be if `$transaction` had not been left out of `Db`. */
+type WithTransaction = { $transaction: (work: (tx: typeof db) => Promise<unknown>) => Promise<unknown> };
+
+describe("transaction scripts", () => {
+  const originalTimeZone = process.env.TZ;
+  afterEach(() => {
+    process.env.TZ = originalTimeZone;
+  });
+
+  it("commit what they wrote, in the form Prisma reads, whatever the process's time zone", async () => {
+    process.env.TZ = "America/Los_Angeles";
+    const key = randomUUID();
+    const expire = new Date("2026-03-08T09:30:00.123Z"); // a DST change in Los Angeles
+    await runTransaction(() => insertRow(key, 7, expire));
+
+    expect(await rowOf(key)).toEqual({ key, points: 7, expire });
+  });
+
+  it("read what Prisma wrote, whatever the process's time zone", async () => {
+    process.env.TZ = "Asia/Kolkata";
+    const key = randomUUID();
+    const expire = new Date("2026-11-21T23:59:59.999Z");
+    await db.rateLimitWindow.create({ data: { key, points: 3, expire } });
+
+    expect(await runReadOnly(() => readRow(key))).toEqual({ points: 3, expire });
+    // and compare dates in SQL as Prisma stores them
+    expect(await runReadOnly(() => countLaterThan(key, new Date(expire.getTime() - 1)))).toBe(1);
+    expect(await runReadOnly(() => countLaterThan(key, expire))).toBe(0);
+  });
+
+  it("decode every row through its declared columns, and name the column that does not fit", async () => {
+    const key = randomUUID();
+    await runTransaction(() => insertRow(key));
+    await expect(runReadOnly(() => query(Prisma.sql`SELECT "key" FROM "RateLimitWindow" WHERE "key" = ${key}`, { key: int }))).rejects.toThrow(
+      /column "key": expected an integer/,
+    );
+  });
+
+  it("roll back every statement when one fails", async () => {
+    const first = randomUUID();
+    const taken = randomUUID();
+    await runTransaction(() => insertRow(taken));
+
+    await expect(
+      runTransaction(function* () {
+        yield* insertRow(first);
+        yield* insertRow(taken); // unique key
+      }),
+    ).rejects.toThrow();
+
+    expect(await rowOf(first)).toBeNull();
+  });
+
+  it("roll back when the script itself throws", async () => {
+    const key = randomUUID();
+    await expect(
+      runTransaction(function* () {
+        yield* insertRow(key);
+        throw new Error("changed its mind");
+      }),
+    ).rejects.toThrow("changed its mind");
+
+    expect(await rowOf(key)).toBeNull();
+  });
+});
+
+describe("one way to run a transaction", () => {
+  it("a single write issued while another transaction is open survives that transaction's rollback", async () => {
+    const inTransaction = randomUUID();
+    const alone = randomUUID();
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+
+    // What the old data layer allowed: an interactive transaction, held open across awaits.
+    const transaction = (db as unknown as WithTransaction)
+      .$transaction(async (tx) => {
+        await tx.rateLimitWindow.create({ data: { key: inTransaction, points: 1, expire: new Date() } });
+        opened();
+        await released;
+        throw new Error("roll back");
+      })
+      .then(
+        () => "committed",
+        (error: unknown) => error,
+      );
+    // Either it opened, or it was refused before it could.
+    await Promise.race([isOpen, transaction]);
+    await db.rateLimitWindow.create({ data: { key: alone, points: 1, expire: new Date() } });
+    release();
+    await transaction;
+
+    expect(await rowOf(alone)).not.toBeNull();
+    expect(await rowOf(inTransaction)).toBeNull();
+  });
+
+  it("Prisma cannot begin a transaction, neither an interactive one nor one of its own for a nested write", async () => {
+    await expect((db as unknown as WithTransaction).$transaction(async () => undefined)).rejects.toBeInstanceOf(PrismaTransactionRefused);
+    const business = await db.business.create({
+      data: { name: "Nested", address: "-", currency: "GBP", locale: "en-GB", timeZone: "Europe/London", invoicePrefix: "N", taxId: "-" },
+      select: { id: true },
+    });
+    await expect(
+      db.business.update({ where: { id: business.id }, data: { products: { create: { name: "P", unitPriceMinor: 1, taxRateBp: 0 } } } }),
+    ).rejects.toThrow(/transaction script/);
+    expect(await db.product.count({ where: { businessId: business.id } })).toBe(0);
+    // and the connection is not left waiting for anything
+    await runTransaction(() => insertRow(randomUUID()));
+  });
+
+  it("a write issued while a transaction script is open survives the script's rollback", async () => {
+    const inScript = randomUUID();
+    const alone = randomUUID();
+    let write: Promise<unknown> | undefined;
+    const script = runTransaction(function* () {
+      yield* insertRow(inScript);
+      // Issued from inside the open transaction: on SQLite it cannot run before the script has ended; on
+      // PostgreSQL it runs on another connection.
+      write = db.rateLimitWindow.create({ data: { key: alone, points: 1, expire: new Date() } });
+      yield* readRow(inScript);
+      throw new Error("roll back");
+    });
+    await expect(script).rejects.toThrow("roll back");
+    await write;
+
+    expect(await rowOf(alone)).not.toBeNull();
+    expect(await rowOf(inScript)).toBeNull();
+  });
+
+  it("reads neither take the write lock nor wait for a writer", async () => {
+    const key = randomUUID();
+    await runTransaction(() => insertRow(key, 5));
+    const driver = await getDriver();
+    // Another connection holds a write transaction on the same database (on SQLite: its write lock).
+    const release = await holdWriteTransaction(driver, key);
+    try {
+      const started = performance.now();
+      expect(await runReadOnly(() => readRow(key))).toMatchObject({ points: 5 });
+      expect(performance.now() - started).toBeLessThan(500);
+      // A writing script, by contrast, has to wait for the lock: it is not what a read uses.
+      if (driver.provider === "sqlite") {
+        driver.connection.pragma("busy_timeout = 100");
+        await expect(runTransaction(() => insertRow(randomUUID()))).rejects.toThrow(/locked|busy/i);
+      }
+    } finally {
+      if (driver.provider === "sqlite") driver.connection.pragma("busy_timeout = 5000");
+      await release();
+    }
+  });
+});
+
+async function holdWriteTransaction(driver: Awaited<ReturnType<typeof getDriver>>, key: string): Promise<() => Promise<void>> {
+  if (driver.provider === "sqlite") {
+    const other = new Database(driver.connection.name);
+    other.prepare("BEGIN IMMEDIATE").run();
+    other.prepare(`UPDATE "RateLimitWindow" SET "points" = 99 WHERE "key" = ?`).run(key);
+    return async () => {
+      other.prepare("ROLLBACK").run();
+      other.close();
+    };
+  }
+  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+  await other.query("BEGIN");
+  await other.query(`UPDATE "RateLimitWindow" SET "points" = 99 WHERE "key" = $1`, [key]);
+  return async () => {
+    await other.query("ROLLBACK");
+    await other.end();
+  };
+}
+
+describe.runIf(onSqlite)("SQLite", () => {
+  it("keeps no transaction open on the connection between scripts", async () => {
+    const driver = await getDriver();
+    if (driver.provider !== "sqlite") throw new Error("expected SQLite");
+    const scripts = [runTransaction(() => insertRow(randomUUID())), runTransaction(() => insertRow(randomUUID()))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(driver.connection.inTransaction).toBe(false);
+    await Promise.all(scripts);
+  });
+});
