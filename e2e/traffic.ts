@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+
+import { endpoints } from "../lib/api/endpoints";
+
+/**
+ * What a browser and a guest send, as plain HTTP against a served app, each request bounded in time: the
+ * outcome is a status code, or "timeout" / "error" when no answer came.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export type Outcome = number | "timeout" | "error";
+
+export class Tally {
+  readonly counts = new Map<string, Map<Outcome, number>>();
+
+  add(kind: string, outcome: Outcome): void {
+    const byOutcome = this.counts.get(kind) ?? new Map<Outcome, number>();
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
+    this.counts.set(kind, byOutcome);
+  }
+
+  /** Requests that got a 5xx or no answer, by kind. */
+  failures(): string[] {
+    const failures: string[] = [];
+    for (const [kind, byOutcome] of this.counts) {
+      for (const [outcome, count] of byOutcome) {
+        if (typeof outcome !== "number" || outcome >= 500) failures.push(`${kind}: ${count} × ${outcome}`);
+      }
+    }
+    return failures;
+  }
+
+  count(kind: string, outcome: Outcome): number {
+    return this.counts.get(kind)?.get(outcome) ?? 0;
+  }
+
+  toString(): string {
+    return [...this.counts].map(([kind, byOutcome]) => `${kind} ${[...byOutcome].map(([outcome, count]) => `${outcome}×${count}`).join(" ")}`).join("; ");
+  }
+}
+
+export async function send(tally: Tally, kind: string, url: string, init: RequestInit = {}): Promise<Response | null> {
+  try {
+    const response = await fetch(url, { redirect: "manual", ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    tally.add(kind, response.status);
+    return response;
+  } catch (error) {
+    tally.add(kind, error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error");
+    return null;
+  }
+}
+
+const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+export interface PaidCheckout {
+  invoiceId: number;
+  basketSession: string;
+}
+
+/** The checkout page's submission with the test card that pays; null unless it was paid. */
+export async function checkout(tally: Tally, baseUrl: string, input: { productId: number; email: string }): Promise<PaidCheckout | null> {
+  const response = await send(
+    tally,
+    "checkout",
+    `${baseUrl}${endpoints.checkout.place().url}`,
+    json({
+      orderKey: randomUUID(),
+      guest: { fullName: "Soak Guest", email: input.email },
+      lines: [{ productId: input.productId, quantity: 1 }],
+      card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
+    }),
+  );
+  if (response?.status !== 200) {
+    await response?.arrayBuffer();
+    return null;
+  }
+  const placed = (await response.json()) as { completionUrl: string };
+  const url = new URL(placed.completionUrl, baseUrl);
+  return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession")! };
+}
+
+/** registerByToken; the invoice token when it answered 200. */
+export async function register(tally: Tally, baseUrl: string, invoiceId: number, basketSession: string, kind = "registerByToken"): Promise<string | null> {
+  const response = await send(tally, kind, `${baseUrl}${endpoints.billing.invoices.registerByToken(invoiceId, basketSession).url}`, json({}));
+  if (response?.status !== 200) {
+    await response?.arrayBuffer();
+    return null;
+  }
+  return ((await response.json()) as { Token: string }).Token;
+}
+
+export async function downloadPdf(tally: Tally, baseUrl: string, invoiceId: number, token: string): Promise<void> {
+  const response = await send(tally, "pdfByToken", `${baseUrl}${endpoints.billing.invoices.pdfByToken(invoiceId, token).url}`);
+  await response?.arrayBuffer();
+}
+
+/** The portal's "e-mail me a sign-in link" form: next-auth's CSRF token, then the form post. */
+export async function requestSignInLink(tally: Tally, baseUrl: string, email: string): Promise<void> {
+  const csrf = await send(tally, "auth csrf", `${baseUrl}/api/auth/csrf`);
+  if (csrf?.status !== 200) return;
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((entry) => entry.split(";")[0])
+    .join("; ");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await send(tally, "sign-in link", `${baseUrl}/api/auth/signin/email`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email, callbackUrl: `${baseUrl}/portal`, json: "true" }),
+  });
+  await response?.arrayBuffer();
+}
