@@ -1,7 +1,7 @@
 // `npm run bench`: how close the endpoints come to what the framework itself can do on this machine.
-// Builds if needed, prepares a fresh SQLite database with paid checkouts in bulk, starts `next start`, and
-// measures each endpoint with autocannon at 1, 10 and 50 connections. Prints a table, writes JSON under
-// bench-results/ (not committed).
+// Builds if needed, prepares a fresh database (SQLite, or PostgreSQL with BENCH_DATABASE_URL) with paid checkouts
+// in bulk, starts `next start`, and measures each endpoint with autocannon at 1, 10 and 50 connections. Prints a
+// table, writes JSON under bench-results/ (not committed).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -11,10 +11,12 @@ import { gzipSync } from "node:zlib";
 
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { z } from "zod";
 
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
 import { getDb } from "@/lib/server/db";
+import { withDatabase } from "@/test/paths";
 import { sha256Hex } from "@/lib/server/hash";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { buildIfNeeded } from "@/scripts/lib/build";
@@ -34,6 +36,14 @@ const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 60_000);
  */
 const RATIO_ROUNDS = Number(process.env.BENCH_RATIO_ROUNDS ?? 3);
 const FLOOR_REGISTRATIONS = 5_000;
+/** Paid checkouts stored beside the fresh ones (never registered in the run): how the cost grows with stored data. */
+const STORED_BASKETS = Number(process.env.BENCH_STORED_BASKETS ?? 0);
+/**
+ * BENCH_DATABASE_URL=postgresql://user:password@host/any runs the bench on PostgreSQL: a fresh database
+ * `billing_bench_<random>` is created on that server (the role needs CREATEDB) and dropped at the end.
+ */
+const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL?.startsWith("postgres") ? process.env.BENCH_DATABASE_URL : null;
+const POSTGRES_DATABASE = `billing_bench_${randomBytes(4).toString("hex")}`;
 /** BENCH_ONLY=registerByToken,pdfByToken measures just those (with the no-op route for the ratios). */
 const ONLY = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 /** BENCH_PROFILE=1 writes a CPU profile of the server to bench-results/profiles/ (open it in Chrome DevTools). */
@@ -46,7 +56,8 @@ const PROFILE = process.env.BENCH_PROFILE === "1";
 const MAIL_WORKER = z.enum(["process", "in-process", "off"]).parse(process.env.BENCH_MAIL_WORKER ?? "process");
 
 // The bench process and the server share the database and the signing key.
-process.env.DATABASE_URL = `file:./${DATA_DIR}/app.db`;
+process.env.DATABASE_URL = POSTGRES_SERVER_URL ? withDatabase(POSTGRES_SERVER_URL, POSTGRES_DATABASE) : `file:./${DATA_DIR}/app.db`;
+const PROVIDER = POSTGRES_SERVER_URL ? "postgresql" : "sqlite";
 process.env.INVOICE_TOKEN_SECRETS = randomBytes(32).toString("base64url");
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 process.env.APP_ENV = "development";
@@ -79,7 +90,7 @@ async function measure(endpoint: string, connections: number, options: Partial<a
 }
 
 /** The same registration, in raw SQL on better-sqlite3: what the database alone costs. */
-function measureDatabaseFloor(file: string, checkouts: BenchCheckout[]): { registrationsPerSecond: number; count: number } {
+function measureSqliteFloor(file: string, checkouts: BenchCheckout[]): { registrationsPerSecond: number; count: number } {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   const findBasket = db.prepare(
@@ -112,16 +123,83 @@ function measureDatabaseFloor(file: string, checkouts: BenchCheckout[]): { regis
   return { registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
 }
 
+/**
+ * The same registration through pg directly, one connection, no Next.js: what PostgreSQL itself allows here
+ * (every COMMIT waits for its WAL flush, as the app's do).
+ */
+async function measurePostgresFloor(url: string, checkouts: BenchCheckout[]): Promise<{ registrationsPerSecond: number; count: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  type Basket = { id: number; businessId: number; guestEmail: string; guestFullName: string; invoiceId: number };
+  const started = process.hrtime.bigint();
+  try {
+    for (const checkout of checkouts) {
+      const now = new Date().toISOString();
+      await client.query("BEGIN");
+      const { rows } = await client.query<Basket>(
+        `SELECT b.id, b."businessId", b."guestEmail", b."guestFullName", b."invoiceId" FROM "BasketSession" b JOIN "Invoice" i ON i.id = b."invoiceId" WHERE b."tokenHash" = $1`,
+        [sha256Hex(checkout.token)],
+      );
+      const basket = rows[0];
+      if (!basket) throw new Error("floor: basket not found");
+      const consumed = await client.query(`UPDATE "BasketSession" SET "consumedAt" = $1, status = 'registered' WHERE id = $2 AND "consumedAt" IS NULL`, [now, basket.id]);
+      if (consumed.rowCount !== 1) throw new Error("floor: basket not registrable");
+      const email = basket.guestEmail.toLowerCase();
+      const inserted = await client.query<{ id: number }>(
+        `INSERT INTO "Customer" ("businessId", "fullName", email, "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt") VALUES ($1, $2, $3, $4, $5, $4)
+         ON CONFLICT ("businessId", email) DO NOTHING RETURNING id`,
+        [basket.businessId, basket.guestFullName, email, now, basket.id],
+      );
+      const customerId = inserted.rows[0]?.id;
+      await client.query(`UPDATE "Invoice" SET "customerId" = $1 WHERE id = $2`, [customerId, basket.invoiceId]);
+      await client.query(
+        `INSERT INTO "AuditEvent" (type, actor, "basketSessionId", "invoiceId", "customerId", "clientIp", "createdAt") VALUES ('registration.succeeded', 'guest', $1, $2, $3, '127.0.0.1', $4)`,
+        [basket.id, basket.invoiceId, customerId, now],
+      );
+      await client.query(
+        `INSERT INTO "OutboxMessage" (kind, recipient, "businessId", payload, status, attempts, "nextAttemptAt", "createdAt") VALUES ('registration.new_customer', $1, $2, $3, 'pending', 0, $4, $4)`,
+        [email, basket.businessId, JSON.stringify({ invoiceId: basket.invoiceId, customerId }), now],
+      );
+      await client.query("COMMIT");
+    }
+  } finally {
+    await client.end();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
+}
+
 /** How many of the e-mails the registrations queued were delivered while the benchmark ran. */
-function mailDuringRun(): { queued: number; sent: number } {
+async function mailDuringRun(): Promise<{ queued: number; sent: number }> {
+  const sql = (status: string | null) => `SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`;
+  if (PROVIDER === "postgresql") {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const count = async (status: string | null) => Number((await client.query<{ n: string }>(sql(status))).rows[0]?.n ?? 0);
+      return { queued: await count(null), sent: await count("sent") };
+    } finally {
+      await client.end();
+    }
+  }
   const db = new Database(path.join(DATA_DIR, "app.db"), { readonly: true });
   try {
-    const count = (status: string | null) =>
-      (db.prepare(`SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`).get() as { n: number }).n;
+    const count = (status: string | null) => (db.prepare(sql(status)).get() as { n: number }).n;
     return { queued: count(null), sent: count("sent") };
   } finally {
     db.close();
   }
+}
+
+async function createPostgresDatabase(serverUrl: string): Promise<() => Promise<void>> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${POSTGRES_DATABASE}"`).finally(() => admin.end());
+  return async () => {
+    const cleanup = new pg.Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS "${POSTGRES_DATABASE}" WITH (FORCE)`).finally(() => cleanup.end());
+  };
 }
 
 /** Gzipped size of the JavaScript a first visit to a page downloads (its <script src> chunks). */
@@ -240,11 +318,28 @@ async function main(): Promise<void> {
 
   rmSync(DATA_DIR, { recursive: true, force: true });
   mkdirSync(DATA_DIR, { recursive: true });
+  const dropDatabase = POSTGRES_SERVER_URL ? await createPostgresDatabase(POSTGRES_SERVER_URL) : async () => undefined;
+  try {
+    await run();
+  } finally {
+    await dropDatabase();
+  }
+}
+
+async function run(): Promise<void> {
+  say(`database: ${PROVIDER}${POSTGRES_SERVER_URL ? ` (${POSTGRES_DATABASE})` : ""}`);
   await prepareDatabase();
   const db = getDb();
   const business = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true } });
-  say(`creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and 500 registered invoices in bulk…`);
   const seeding = Date.now();
+  if (STORED_BASKETS > 0) {
+    say(`storing ${STORED_BASKETS} paid checkouts beside the fresh ones…`);
+    for (let stored = 0; stored < STORED_BASKETS; stored += 100_000) {
+      await seedBenchCheckouts({ businessId: business.id, count: Math.min(100_000, STORED_BASKETS - stored), label: `stored${stored}` });
+      say(`  ${Math.min(stored + 100_000, STORED_BASKETS)} stored (${((Date.now() - seeding) / 1000).toFixed(0)} s)`);
+    }
+  }
+  say(`creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and 500 registered invoices in bulk…`);
   const fresh = await seedBenchCheckouts({ businessId: business.id, count: REGISTRATIONS, label: "http" });
   const floorCheckouts = await seedBenchCheckouts({ businessId: business.id, count: FLOOR_REGISTRATIONS, label: "floor" });
   const registered = await seedBenchCheckouts({ businessId: business.id, count: 500, registered: true, label: "reads" });
@@ -257,10 +352,15 @@ async function main(): Promise<void> {
   await db.$disconnect();
   say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
 
-  const floorFile = path.join(DATA_DIR, "floor.db");
-  copyFileSync(path.join(DATA_DIR, "app.db"), floorFile);
-  const floor = measureDatabaseFloor(floorFile, floorCheckouts);
-  say(`database floor (raw SQL, better-sqlite3): ${floor.registrationsPerSecond} registrations/s`);
+  let floor: { registrationsPerSecond: number; count: number };
+  if (PROVIDER === "postgresql") {
+    floor = await measurePostgresFloor(process.env.DATABASE_URL!, floorCheckouts);
+  } else {
+    const floorFile = path.join(DATA_DIR, "floor.db");
+    copyFileSync(path.join(DATA_DIR, "app.db"), floorFile);
+    floor = measureSqliteFloor(floorFile, floorCheckouts);
+  }
+  say(`database floor (raw SQL, ${PROVIDER === "postgresql" ? "pg" : "better-sqlite3"}): ${floor.registrationsPerSecond} registrations/s`);
 
   const server = await startServer();
   const mailWorker = MAIL_WORKER === "process" ? startMailWorkerProcess() : null;
@@ -302,7 +402,7 @@ async function main(): Promise<void> {
     const blank = await firstLoadJs("/bench/blank");
     const firstLoad = { completionPageBytes: completion.bytes, blankPageBytes: blank.bytes, ratio: +(completion.bytes / blank.bytes).toFixed(3) };
 
-    const mail = mailDuringRun();
+    const mail = await mailDuringRun();
 
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     console.log(`\n${table(measurements)}\n`);
@@ -310,13 +410,14 @@ async function main(): Promise<void> {
     console.log(`  registerByToken / no-op: ${ratios.registerByTokenToNoop} [${roundRatios(rounds, "registerByToken")}] (target ≥ 0.5, p99 ≤ 50 ms: ${at50("registerByToken")?.latencyP99Ms} ms)`);
     console.log(`  pdfByToken / no-op:      ${ratios.pdfByTokenToNoop} [${roundRatios(rounds, "pdfByToken")}] (target ≥ 0.3)`);
     console.log(`first-load JS, gzipped: completion page ${completion.bytes} B, blank page ${blank.bytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`);
-    console.log(`database floor (raw SQL registration, one connection): ${floor.registrationsPerSecond}/s`);
+    console.log(`database: ${PROVIDER}, ${STORED_BASKETS + REGISTRATIONS + FLOOR_REGISTRATIONS + 500} basket sessions stored at the start`);
+    console.log(`database floor (raw SQL registration, one connection, no Next.js): ${floor.registrationsPerSecond}/s`);
     console.log(`registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${MAIL_WORKER})`);
     console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
     mkdirSync("bench-results", { recursive: true });
     const file = path.join("bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, durationSeconds: DURATION_SECONDS, mailWorker: MAIL_WORKER, mail, measurements, ratioRounds: rounds, ratios, firstLoad, databaseFloor: floor }, null, 2));
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine, provider: PROVIDER, storedBaskets: STORED_BASKETS, durationSeconds: DURATION_SECONDS, mailWorker: MAIL_WORKER, mail, measurements, ratioRounds: rounds, ratios, firstLoad, databaseFloor: floor }, null, 2));
     console.log(`figures written to ${file}`);
   } finally {
     if (mailWorker?.pid) process.kill(-mailWorker.pid, "SIGTERM");
