@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { priceLine } from "@/lib/money";
 import { execute, getDb, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
+import type { InvoiceLineDocument } from "@/lib/server/billing/invoice-document";
 import { sha256Hex } from "@/lib/server/hash";
 
 const CHUNK = 500;
@@ -14,14 +15,7 @@ export interface BenchCheckout {
   token: string;
 }
 
-interface BenchLine {
-  description: string;
-  quantity: number;
-  unitPriceMinor: number;
-  taxRateBp: number;
-  amountMinor: number;
-  taxMinor: number;
-}
+type BenchLine = Omit<InvoiceLineDocument, "position">;
 
 /**
  * Paid guest checkouts written in bulk for the benchmark (not through HTTP): invoice, line, payment and basket
