@@ -130,14 +130,14 @@ function measureSqliteFloor(file: string, checkouts: BenchCheckout[]): { registr
 async function measurePostgresFloor(url: string, checkouts: BenchCheckout[]): Promise<{ registrationsPerSecond: number; count: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  type Basket = { id: number; businessId: number; guestEmail: string; guestFullName: string; invoiceId: number };
+  type Basket = { id: number; businessId: number; guestEmail: string; guestFullName: string; invoiceId: number; number: string };
   const started = process.hrtime.bigint();
   try {
     for (const checkout of checkouts) {
       const now = new Date().toISOString();
       await client.query("BEGIN");
       const { rows } = await client.query<Basket>(
-        `SELECT b.id, b."businessId", b."guestEmail", b."guestFullName", b."invoiceId" FROM "BasketSession" b JOIN "Invoice" i ON i.id = b."invoiceId" WHERE b."tokenHash" = $1`,
+        `SELECT b.id, b."businessId", b."guestEmail", b."guestFullName", b."invoiceId", i.number FROM "BasketSession" b JOIN "Invoice" i ON i.id = b."invoiceId" WHERE b."tokenHash" = $1`,
         [sha256Hex(checkout.token)],
       );
       const basket = rows[0];
@@ -158,7 +158,7 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[]): Pr
       );
       await client.query(
         `INSERT INTO "OutboxMessage" (kind, recipient, "businessId", payload, status, attempts, "nextAttemptAt", "createdAt") VALUES ('registration.new_customer', $1, $2, $3, 'pending', 0, $4, $4)`,
-        [email, basket.businessId, JSON.stringify({ invoiceId: basket.invoiceId, customerId }), now],
+        [email, basket.businessId, JSON.stringify({ businessId: basket.businessId, customerId, invoiceId: basket.invoiceId, invoiceNumber: basket.number }), now],
       );
       await client.query("COMMIT");
     }

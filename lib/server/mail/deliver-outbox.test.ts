@@ -133,6 +133,28 @@ describe("mail outbox worker", () => {
     expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "sent" });
   });
 
+  it("a row it cannot render fails alone: the others of its batch go out, and it is retried, then given up", async () => {
+    const checkout = await createRegisteredCheckout();
+    const broken = uniqueEmail();
+    for (const payload of ["{not json", JSON.stringify({ invoiceId: checkout.invoiceId })]) {
+      await runTransaction(() =>
+        execute(Prisma.sql`
+          INSERT INTO "OutboxMessage" ("kind", "recipient", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+          VALUES ('registration.new_customer', ${broken}, ${payload}, 'pending', 0, ${new Date()}, ${new Date()})`),
+      );
+    }
+    await postponeAllBut(checkout.email, broken);
+    const transport = recordingTransport();
+
+    expect(await deliverOutbox({ transport })).toEqual({ sent: 1, retrying: 2, failed: 0 });
+    expect(transport.sent.map((mail) => mail.to)).toEqual([checkout.email]);
+    const rows = await db.outboxMessage.findMany({ where: { recipient: broken }, select: { status: true, attempts: true, lastError: true } });
+    expect(rows).toEqual([
+      { status: "pending", attempts: 1, lastError: expect.stringMatching(/unreadable payload/) },
+      { status: "pending", attempts: 1, lastError: expect.stringMatching(/unreadable payload/) },
+    ]);
+  });
+
   it("does not keep a delivered sign-in link in the database", async () => {
     const email = uniqueEmail();
     await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: "http://localhost/api/auth/callback/email?token=secret", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });

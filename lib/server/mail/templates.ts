@@ -1,5 +1,7 @@
 import "server-only";
 
+import { z } from "zod";
+
 import { getConfig } from "@/lib/config";
 import type { Db } from "@/lib/server/db";
 import type { RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
@@ -110,13 +112,29 @@ export interface OutboxRow {
 const isRegistration = (kind: string): kind is "registration.new_customer" | "registration.existing_customer" =>
   kind === "registration.new_customer" || kind === "registration.existing_customer";
 
+const RegistrationMailPayloadSchema = z.object({
+  businessId: z.number().int(),
+  customerId: z.number().int(),
+  invoiceId: z.number().int(),
+  invoiceNumber: z.string(),
+}) satisfies z.ZodType<RegistrationMailPayload>;
+
+function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | null {
+  try {
+    const parsed = RegistrationMailPayloadSchema.safeParse(JSON.parse(message.payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Renders outbox rows at delivery time, from ids and the current names: the names of all `messages` are read
  * in two queries, and the function returned renders one of them (throwing when it cannot, e.g. a kind it does
- * not know, so that one row fails and the others go out).
+ * not know or a payload it cannot read, so that one row fails and the others go out).
  */
 export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => RenderedMail> {
-  const payloads = messages.filter((message) => isRegistration(message.kind)).map((message) => JSON.parse(message.payload) as RegistrationMailPayload);
+  const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => registrationPayloadOf(message) ?? []);
   const [businesses, customers] = await Promise.all([
     db.business.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.businessId))] } }, select: { id: true, name: true } }),
     db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
@@ -126,7 +144,11 @@ export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Prom
     customers: new Map(customers.map((customer) => [customer.id, customer.fullName])),
   };
   return (message) => {
-    if (isRegistration(message.kind)) return renderRegistration(names, message.kind, JSON.parse(message.payload) as RegistrationMailPayload, message.recipient);
+    if (isRegistration(message.kind)) {
+      const payload = registrationPayloadOf(message);
+      if (!payload) throw new Error(`unreadable payload of a ${message.kind} e-mail`);
+      return renderRegistration(names, message.kind, payload, message.recipient);
+    }
     if (message.kind === "auth.sign_in_link") return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
     throw new Error(`unknown mail kind ${message.kind}`);
   };
