@@ -66,6 +66,8 @@ class ServerSqliteAdapter extends PrismaBetterSQLite3 {
     const adapter = await super.connect();
     if (!("client" in adapter) || !(adapter.client instanceof Database)) throw new Error("the SQLite adapter no longer exposes its connection");
     adapter.client.pragma("synchronous = NORMAL");
+    // The savepoints of a batch of scripts (transaction.ts) keep their sub-journal in memory, not in a temp file.
+    adapter.client.pragma("temp_store = MEMORY");
     this.onConnect(adapter.client);
     return refusingTransactions(adapter);
   }
@@ -95,14 +97,19 @@ export function createDb(url: string): Db {
 }
 
 /**
- * On globalThis, not in this module: `next build` may put this module in more than one chunk (instrumentation
- * and the route handlers), and every copy must find the same client, connection and statement cache.
+ * What the data layer keeps for the process lives on globalThis, not in a module: `next build` may put one module
+ * in more than one chunk (instrumentation and the route handlers), and every copy must find the same client,
+ * connection, statement cache and write queue.
  */
-const globalForDb = globalThis as unknown as { billingDbState?: DbState };
+const processWideState = ((globalThis as unknown as { billingDataLayer?: Map<string, unknown> }).billingDataLayer ??= new Map());
+
+export function processWide<T>(name: string, create: () => T): T {
+  if (!processWideState.has(name)) processWideState.set(name, create());
+  return processWideState.get(name) as T;
+}
 
 function dbState(): DbState {
-  globalForDb.billingDbState ??= createState(getConfig().database.url);
-  return globalForDb.billingDbState;
+  return processWide("db", () => createState(getConfig().database.url));
 }
 
 export function getDb(): Db {

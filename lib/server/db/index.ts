@@ -6,16 +6,18 @@ import "server-only";
  *   **Every transaction is a transaction script run by `runTransaction` (or `runReadOnly`); Prisma runs single
  *   statements only.**
  *
- * On SQLite that means no transaction is ever open on the connection across an await: a script runs from BEGIN
- * to COMMIT synchronously, so no other statement of the process can join it, wait for it or be rolled back with
- * it, and reads never wait for a write. It holds by construction:
- * - `Db` has no `$transaction`, and both adapters refuse to begin a transaction at run time (a Prisma operation
- *   that would need one, such as a nested create, fails at once instead of holding the connection);
+ * On SQLite that means no transaction is ever open on the connection across an await: scripts run synchronously
+ * from BEGIN to COMMIT (the writing ones queued and run together at the end of the event loop's turn, in one
+ * transaction with a savepoint each; transaction.ts), so no other statement of the process can join a transaction,
+ * be rolled back with it or wait for it, and reads never wait for a write. It holds by construction:
+ * - `Db` has no `$transaction` and none of the bulk operations Prisma wraps in one, and both adapters refuse to
+ *   begin a transaction at run time (an operation that would need one, such as a nested write, fails at once
+ *   instead of holding the connection);
  * - a script is a generator (script.ts): it cannot await, so it cannot hold its transaction open while waiting.
  * On PostgreSQL the same scripts run on one pooled client each; the rule keeps both databases on one code path.
  *
- * Everything the layer keeps for the process — the client, the driver connection, the prepared statements — lives
- * on globalThis (client.ts), so every copy of these modules in a build shares it.
+ * Everything the layer keeps for the process — the client, the driver connection, the prepared statements, the
+ * write queue — lives on globalThis (`processWide` in client.ts), so every copy of these modules in a build shares it.
  */
 export { Prisma } from "@/lib/generated/sqlite/client";
 export { createDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import Database from "better-sqlite3";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { execute, getDb, getDriver, Prisma, PrismaTransactionRefused, query, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
 import { date, int } from "@/lib/server/db/columns";
@@ -199,13 +199,66 @@ async function holdWriteTransaction(driver: Awaited<ReturnType<typeof getDriver>
   };
 }
 
-describe.runIf(onSqlite)("SQLite", () => {
-  it("keeps no transaction open on the connection between scripts", async () => {
+describe.runIf(onSqlite)("SQLite: the writing scripts of one turn share one transaction", () => {
+  // Another connection to the same file sees only what is committed.
+  let other: Database.Database;
+  const committedKeys = (...keys: string[]) =>
+    keys.filter((key) => other.prepare(`SELECT 1 FROM "RateLimitWindow" WHERE "key" = ?`).get(key) !== undefined);
+
+  beforeEach(async () => {
     const driver = await getDriver();
     if (driver.provider !== "sqlite") throw new Error("expected SQLite");
-    const scripts = [runTransaction(() => insertRow(randomUUID())), runTransaction(() => insertRow(randomUUID()))];
-    await new Promise((resolve) => setImmediate(resolve));
+    other = new Database(driver.connection.name, { readonly: true });
+  });
+  afterEach(() => other.close());
+
+  it("run together at the end of the turn, with no transaction open across an await; each resolves once committed", async () => {
+    const driver = await getDriver();
+    if (driver.provider !== "sqlite") throw new Error("expected SQLite");
+    const [a, b] = [randomUUID(), randomUUID()];
+    const scripts = [runTransaction(() => insertRow(a)), runTransaction(() => insertRow(b))];
+    await new Promise((resolve) => process.nextTick(resolve));
+    // Queued, not begun: nothing is open, and a read sees neither.
     expect(driver.connection.inTransaction).toBe(false);
-    await Promise.all(scripts);
+    expect(await runReadOnly(() => readRow(a))).toBeNull();
+
+    await scripts[0];
+    expect(driver.connection.inTransaction).toBe(false);
+    expect(committedKeys(a, b)).toEqual([a, b]);
+    await scripts[1];
+  });
+
+  it("take back only the statements of a script that fails; the others of its batch are committed", async () => {
+    const [a, failed, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const outcomes = await Promise.allSettled([
+      runTransaction(() => insertRow(a)),
+      runTransaction(function* () {
+        yield* insertRow(failed);
+        throw new Error("changed its mind");
+      }),
+      runTransaction(() => insertRow(c)),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(committedKeys(a, failed, c)).toEqual([a, c]);
+  });
+
+  it("all fail, with nothing kept, when their COMMIT fails; the connection is usable again", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const outcomes = await Promise.allSettled([
+      runTransaction(() => insertRow(a)),
+      runTransaction(function* () {
+        yield* insertRow(b);
+        // A broken foreign key, checked only at COMMIT.
+        yield* execute(Prisma.sql`PRAGMA defer_foreign_keys = ON`);
+        yield* execute(Prisma.sql`
+          INSERT INTO "Customer" ("businessId", "fullName", "email", "createdAt") VALUES (987654, 'Nobody', ${`${b}@example.test`}, ${new Date()})`);
+      }),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+    expect(committedKeys(a, b)).toEqual([]);
+    await runTransaction(() => insertRow(a));
+    expect(committedKeys(a)).toEqual([a]);
   });
 });

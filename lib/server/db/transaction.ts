@@ -3,29 +3,41 @@ import "server-only";
 import type Database from "better-sqlite3";
 import pg from "pg";
 
-import { getDriver, prepared } from "@/lib/server/db/client";
+import { getDriver, prepared, processWide } from "@/lib/server/db/client";
 import { sqliteTimestamp } from "@/lib/server/db/columns";
-import type { SqlScript, Step } from "@/lib/server/db/script";
+import type { SqlScript } from "@/lib/server/db/script";
 
 /**
  * The one way to run a transaction (script.ts): `runTransaction` for a script that writes, `runReadOnly` for one
  * that only reads.
  *
- * SQLite: the script runs on the connection Prisma uses, synchronously from BEGIN to COMMIT, so nothing else in
- * the process runs while its transaction is open and no transaction is ever open across an await. A writing
- * script takes the write lock up front (BEGIN IMMEDIATE), as a read-then-write transaction must; a reading one
- * takes none (a deferred BEGIN: one consistent snapshot, never waiting for a writer in WAL mode).
- * PostgreSQL: on one client of the shared pool; a writing script in a READ COMMITTED transaction, a reading one
- * statement by statement, each seeing what was committed when it ran.
+ * SQLite: scripts run on the connection Prisma uses, always synchronously from BEGIN to COMMIT, so no transaction
+ * is ever open on it across an await. A writing script is queued, and the scripts queued during one turn of the
+ * event loop run together at its end, in one transaction (BEGIN IMMEDIATE: the write lock up front) with one
+ * COMMIT, each inside a SAVEPOINT: a script that fails takes back only its own statements, and each promise settles
+ * only once the COMMIT is done (a failed COMMIT fails them all). A COMMIT writes every page its transaction
+ * changed to the write-ahead log, so sharing it is most of what a burst of registrations saves (docs/benchmarks.md).
+ * A reading script runs at once, in a deferred BEGIN: one consistent snapshot, no write lock, never waiting for a
+ * writer in WAL mode, and never seeing a queued script's writes before they are committed.
+ * PostgreSQL: on one client of the shared pool; a writing script in a READ COMMITTED transaction of its own (the
+ * server groups commits itself), a reading one statement by statement, each seeing what was committed when it ran.
  */
 export async function runTransaction<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? runOnSqlite(driver.connection, script, "BEGIN IMMEDIATE") : runOnPostgres(driver.pool, script, true);
+  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, true);
 }
 
 export async function runReadOnly<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? runOnSqlite(driver.connection, script, "BEGIN") : runOnPostgres(driver.pool, script, false);
+  if (driver.provider === "postgresql") return runOnPostgres(driver.pool, script, false);
+  const { connection } = driver;
+  assertNoTransactionOpen(connection);
+  prepared(connection, "BEGIN").run();
+  try {
+    return runScript(connection, script);
+  } finally {
+    if (connection.inTransaction) prepared(connection, "COMMIT").run();
+  }
 }
 
 // ---- SQLite ----
@@ -36,26 +48,87 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null;
 }
 
-function runOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>, begin: "BEGIN" | "BEGIN IMMEDIATE"): T {
-  // Cannot happen while every transaction is a script run here: nothing else may begin one on this connection.
-  if (connection.inTransaction) throw new Error("a transaction is already open on the SQLite connection");
-  const perform = (step: Step) => {
-    const statement = prepared(connection, step.statement.sql);
-    const values = step.statement.values.map(sqliteValue);
-    return step.returns === "rows" ? (statement.all(...values) as Record<string, unknown>[]) : statement.run(...values).changes;
-  };
-  prepared(connection, begin).run();
-  try {
-    const steps = script();
-    let next = steps.next();
-    while (!next.done) next = steps.next(perform(next.value));
-    prepared(connection, "COMMIT").run();
-    return next.value;
-  } catch (error) {
-    // SQLite may have rolled back already (an I/O error, a full disk); a failed COMMIT may have left it open.
-    if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
-    throw error;
+function runScript<T>(connection: Database.Database, script: () => SqlScript<T>): T {
+  const steps = script();
+  let next = steps.next();
+  while (!next.done) {
+    const { statement, returns } = next.value;
+    const compiled = prepared(connection, statement.sql);
+    const values = statement.values.map(sqliteValue);
+    next = steps.next(returns === "rows" ? (compiled.all(...values) as Record<string, unknown>[]) : compiled.run(...values).changes);
   }
+  return next.value;
+}
+
+/** Cannot happen while every transaction is a script run here: nothing else may begin one on this connection. */
+function assertNoTransactionOpen(connection: Database.Database): void {
+  if (connection.inTransaction) throw new Error("a transaction is already open on the SQLite connection");
+}
+
+interface QueuedScript {
+  run: () => unknown;
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many scripts share a transaction; the rest run in the next one, a turn later. */
+const MAX_BATCH = 256;
+
+function writeQueue(connection: Database.Database): QueuedScript[] {
+  const queues = processWide("sqliteWriteQueues", () => new WeakMap<Database.Database, QueuedScript[]>());
+  let queue = queues.get(connection);
+  if (!queue) queues.set(connection, (queue = []));
+  return queue;
+}
+
+function queueOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const queue = writeQueue(connection);
+    queue.push({ run: () => runScript(connection, script), resolve: resolve as (value: never) => void, reject });
+    if (queue.length === 1) setImmediate(runQueuedScripts, connection);
+  });
+}
+
+/** Runs the queued scripts, MAX_BATCH at a time, each batch in one transaction; synchronous from BEGIN to COMMIT. */
+function runQueuedScripts(connection: Database.Database): void {
+  const queue = writeQueue(connection);
+  const batch = queue.splice(0, MAX_BATCH);
+  if (queue.length > 0) setImmediate(runQueuedScripts, connection);
+  const failAll = (error: unknown) => batch.forEach((queued) => queued.reject(error));
+  try {
+    assertNoTransactionOpen(connection);
+    prepared(connection, "BEGIN IMMEDIATE").run();
+  } catch (error) {
+    failAll(error);
+    return;
+  }
+  const outcomes: (() => void)[] = [];
+  for (const queued of batch) {
+    prepared(connection, "SAVEPOINT script").run();
+    try {
+      const value = queued.run();
+      prepared(connection, "RELEASE script").run();
+      outcomes.push(() => queued.resolve(value as never));
+    } catch (error) {
+      if (!connection.inTransaction) {
+        // SQLite rolled the whole transaction back itself (an I/O error, a full disk): the batch is lost.
+        failAll(error);
+        return;
+      }
+      prepared(connection, "ROLLBACK TO script").run();
+      prepared(connection, "RELEASE script").run();
+      outcomes.push(() => queued.reject(error));
+    }
+  }
+  try {
+    prepared(connection, "COMMIT").run();
+  } catch (error) {
+    // Some failures (a deferred constraint) leave the transaction open; it must end either way.
+    if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
+    failAll(error);
+    return;
+  }
+  for (const settle of outcomes) settle();
 }
 
 // ---- PostgreSQL ----
