@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import bcrypt from "bcryptjs";
 
 import { getConfig } from "@/lib/config";
-import { execute, getDb, Prisma, query, runTransaction } from "@/lib/server/db";
+import { disconnectDb, execute, getDb, Prisma, query, runTransaction } from "@/lib/server/db";
 import { int } from "@/lib/server/db/columns";
 
 /**
@@ -64,5 +64,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     })
-    .finally(() => getDb().$disconnect());
+    .finally(() => disconnectDb());
 }

@@ -15,7 +15,7 @@ import pg from "pg";
 import { z } from "zod";
 
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
-import { getDb } from "@/lib/server/db";
+import { disconnectDb, getDb } from "@/lib/server/db";
 import { withDatabase } from "@/test/paths";
 import { sha256Hex } from "@/lib/server/hash";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
@@ -349,7 +349,7 @@ async function run(): Promise<void> {
       return { invoiceId, token: await mintInvoiceToken({ invoiceId, customerId: invoice.customerId! }) };
     }),
   );
-  await db.$disconnect();
+  await disconnectDb();
   say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
 
   let floor: { registrationsPerSecond: number; count: number };

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 
 import { getConfig } from "@/lib/config";
 import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
-import { getDb } from "@/lib/server/db";
+import { disconnectDb } from "@/lib/server/db";
 import { seedIfEmpty } from "@/prisma/seed";
 
 const USAGE = `Usage: npm run demo:checkout -- [--email E] [--name N] [--unpaid] [--expired]
@@ -29,14 +29,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const db = getDb();
   try {
     await seedIfEmpty();
     const checkout = await createDemoCheckout({ email: values.email, name: values.name, unpaid: values.unpaid, expired: values.expired });
     const completionUrl = new URL(checkout.completionPath, getConfig().appUrl).href;
     process.stdout.write(JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketSession, completionUrl }) + "\n");
   } finally {
-    await db.$disconnect();
+    await disconnectDb();
   }
 }
 

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 
 import { ConfigError, getConfig } from "@/lib/config";
-import { getDb } from "@/lib/server/db";
+import { disconnectDb } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 import { runMailWorker } from "@/lib/server/mail/worker";
 
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   logger.info("mail worker started", { database: config.database.provider, transport: config.mail.smtpUrl ? "smtp" : "file", intervalMs: config.mail.workerIntervalMs });
   await runMailWorker(stop.signal);
-  await getDb().$disconnect();
+  await disconnectDb();
   logger.info("mail worker stopped");
 }
 

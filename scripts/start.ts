@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 import { ConfigError, getConfig } from "@/lib/config";
-import { getDb } from "@/lib/server/db";
+import { disconnectDb } from "@/lib/server/db";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { prepareDatabase } from "@/scripts/lib/prepare-database";
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 
   const { seeded } = await prepareDatabase();
   say(seeded ? "migrations applied; seeded the demo business" : "migrations applied");
-  await getDb().$disconnect();
+  await disconnectDb();
 
   if (!dev) buildIfNeeded(say);
   const child = spawn(nextBin, [dev ? "dev" : "start", "--port", String(config.port)], { stdio: "inherit" });

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 
 import { getConfig } from "@/lib/config";
+import { logger } from "@/lib/server/logger";
 import { PrismaClient as PostgresClient } from "@/lib/generated/postgres/client";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 
@@ -87,13 +88,11 @@ function createState(url: string): DbState {
     return { db, pool: null, sqlite, prepared };
   }
   const pool = new pg.Pool({ connectionString: url, max: getConfig().database.poolSize });
+  // An idle connection the server ended (a restart, a failover) is dropped by the pool; unheard, the pool's
+  // "error" event would end the process.
+  pool.on("error", (error) => logger.warn("an idle PostgreSQL connection failed; the pool dropped it", { error }));
   const db = new PostgresClient({ adapter: new ServerPgAdapter(pool) }) as unknown as Db;
   return { db, pool, sqlite: null, prepared };
-}
-
-/** A client of its own, for scripts that talk to another database than the app's. */
-export function createDb(url: string): Db {
-  return createState(url).db;
 }
 
 /**
@@ -110,6 +109,15 @@ export function processWide<T>(name: string, create: () => T): T {
 
 function dbState(): DbState {
   return processWide("db", () => createState(getConfig().database.url));
+}
+
+/** For command-line scripts: closes the client and the driver under it, so the process can exit at once. */
+export async function disconnectDb(): Promise<void> {
+  if (!processWideState.has("db")) return;
+  const state = dbState();
+  processWideState.delete("db");
+  await state.db.$disconnect();
+  await state.pool?.end();
 }
 
 export function getDb(): Db {

@@ -20,7 +20,7 @@ import "server-only";
  * write queue — lives on globalThis (`processWide` in client.ts), so every copy of these modules in a build shares it.
  */
 export { Prisma } from "@/lib/generated/sqlite/client";
-export { createDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
+export { disconnectDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
 export { canBeginWriteTransaction, runReadOnly, runTransaction } from "@/lib/server/db/transaction";
 export { execute, query, type SqlScript, type Statement } from "@/lib/server/db/script";
 

@@ -6,6 +6,7 @@ import pg from "pg";
 import { getDriver, prepared, processWide } from "@/lib/server/db/client";
 import { sqliteTimestamp } from "@/lib/server/db/columns";
 import type { SqlScript } from "@/lib/server/db/script";
+import { logger } from "@/lib/server/logger";
 
 /**
  * The one way to run a transaction (script.ts): `runTransaction` for a script that writes, `runReadOnly` for one
@@ -94,14 +95,28 @@ function runQueuedScripts(connection: Database.Database): void {
   const queue = writeQueue(connection);
   const batch = queue.splice(0, MAX_BATCH);
   if (queue.length > 0) setImmediate(runQueuedScripts, connection);
-  const failAll = (error: unknown) => batch.forEach((queued) => queued.reject(error));
+  let outcomes: (() => void)[];
   try {
-    assertNoTransactionOpen(connection);
-    prepared(connection, "BEGIN IMMEDIATE").run();
+    outcomes = runBatch(connection, batch);
   } catch (error) {
-    failAll(error);
+    // BEGIN, a savepoint or the COMMIT failed, or SQLite rolled the whole transaction back itself (an I/O error,
+    // a full disk): nothing of the batch is kept, and every script of it fails. Some failures (a deferred
+    // constraint at COMMIT) leave the transaction open; it must end either way.
+    try {
+      if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
+    } catch (rollbackError) {
+      logger.error("SQLite ROLLBACK failed after a failed batch of transaction scripts", { error: rollbackError });
+    }
+    for (const queued of batch) queued.reject(error);
     return;
   }
+  for (const settle of outcomes) settle();
+}
+
+/** The batch's transaction; returns how to settle each script's promise once it is committed. */
+function runBatch(connection: Database.Database, batch: QueuedScript[]): (() => void)[] {
+  assertNoTransactionOpen(connection);
+  prepared(connection, "BEGIN IMMEDIATE").run();
   const outcomes: (() => void)[] = [];
   for (const queued of batch) {
     prepared(connection, "SAVEPOINT script").run();
@@ -110,25 +125,14 @@ function runQueuedScripts(connection: Database.Database): void {
       prepared(connection, "RELEASE script").run();
       outcomes.push(() => queued.resolve(value as never));
     } catch (error) {
-      if (!connection.inTransaction) {
-        // SQLite rolled the whole transaction back itself (an I/O error, a full disk): the batch is lost.
-        failAll(error);
-        return;
-      }
+      if (!connection.inTransaction) throw error;
       prepared(connection, "ROLLBACK TO script").run();
       prepared(connection, "RELEASE script").run();
       outcomes.push(() => queued.reject(error));
     }
   }
-  try {
-    prepared(connection, "COMMIT").run();
-  } catch (error) {
-    // Some failures (a deferred constraint) leave the transaction open; it must end either way.
-    if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
-    failAll(error);
-    return;
-  }
-  for (const settle of outcomes) settle();
+  prepared(connection, "COMMIT").run();
+  return outcomes;
 }
 
 // ---- PostgreSQL ----
