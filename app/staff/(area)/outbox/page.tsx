@@ -14,7 +14,6 @@ export const metadata: Metadata = { title: "Mail outbox · Staff", robots: { ind
 const KINDS: Record<string, string> = {
   "registration.new_customer": "Account ready",
   "registration.existing_customer": "Purchase added",
-  "auth.sign_in_link": "Sign-in link",
 };
 
 export default async function StaffOutboxPage() {
