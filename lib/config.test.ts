@@ -31,6 +31,15 @@ describe("configuration", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret},short` })).toThrow(/secret #2/);
   });
 
+  it("allows demo checkouts outside production, and in production only when asked for", () => {
+    const production = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret } as const;
+    expect(parseConfig(production).demoCheckoutsEnabled).toBe(false);
+    expect(parseConfig({ ...production, DEMO_CHECKOUTS_ENABLED: "true" }).demoCheckoutsEnabled).toBe(true);
+    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret }).demoCheckoutsEnabled).toBe(true);
+    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, DEMO_CHECKOUTS_ENABLED: "false" }).demoCheckoutsEnabled).toBe(false);
+    expect(() => parseConfig({ ...production, DEMO_CHECKOUTS_ENABLED: "yes" })).toThrow(/DEMO_CHECKOUTS_ENABLED/);
+  });
+
   it("starts in production with real secrets, the first one signing", () => {
     const older = realSecret.split("").reverse().join("");
     const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}`, NEXTAUTH_SECRET: authSecret });

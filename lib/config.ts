@@ -59,6 +59,9 @@ const EnvSchema = z.object({
   // "false" on instances that should not deliver mail (another instance or a dedicated process does).
   MAIL_WORKER_ENABLED: z.enum(["true", "false"]).default("true"),
   MAIL_MAX_ATTEMPTS: positiveInt(8),
+  // Staff may create paid demo checkouts (the staff preview's button, POST /api/staff/demo-checkouts). Default:
+  // on outside production, off in production, where a paid checkout nobody paid for must be asked for.
+  DEMO_CHECKOUTS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
   // Reverse proxies in front of the app that append to X-Forwarded-For; the client is the Nth entry from the
   // right. Without a proxy, Next.js itself writes the peer address there, so 1 fits both.
   TRUST_PROXY_HOPS: positiveInt(1),
@@ -82,6 +85,7 @@ export interface AppConfig {
   paymentPendingRetryAfterSeconds: number;
   rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number; checkoutPoints: number };
   trustProxyHops: number;
+  demoCheckoutsEnabled: boolean;
   auth: { secret: string; signInLinkTtlMinutes: number };
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerEnabled: boolean; workerIntervalMs: number; maxAttempts: number };
 }
@@ -192,6 +196,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       checkoutPoints: env.RATE_LIMIT_CHECKOUT_POINTS,
     },
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    demoCheckoutsEnabled: env.DEMO_CHECKOUTS_ENABLED === undefined ? mode !== "production" : env.DEMO_CHECKOUTS_ENABLED === "true",
     auth: { secret: resolveAuthSecret(env.NEXTAUTH_SECRET, mode), signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES },
     mail: {
       smtpUrl: env.SMTP_URL,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { getConfig } from "@/lib/config";
 import { recordAuditEvent } from "@/lib/server/audit";
 import { requireStaffRequest } from "@/lib/server/auth/staff-request";
 import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
@@ -19,6 +20,7 @@ const DemoCheckoutRequestSchema = z.object({
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const staff = await requireStaffRequest(request);
+    if (!getConfig().demoCheckoutsEnabled) throw new AppError("not_found", { detail: "Demo checkouts are switched off here (DEMO_CHECKOUTS_ENABLED)." });
     const parsed = DemoCheckoutRequestSchema.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
     const checkout = await createDemoCheckout({ businessId: staff.businessId, ...parsed.data });

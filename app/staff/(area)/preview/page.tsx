@@ -7,6 +7,7 @@ import { DemoCheckoutForm } from "@/components/staff/demo-checkout-form";
 import { DryRunForm } from "@/components/staff/dry-run-form";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
+import { getConfig } from "@/lib/config";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
@@ -50,11 +51,13 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
         <DryRunForm />
       </section>
 
-      <section className={styles.panel} aria-labelledby="demo-heading">
-        <h2 id="demo-heading">Demo checkout</h2>
-        <p>Creates a guest checkout of one day pass for a made-up guest, through the real checkout code, to try the page with.</p>
-        <DemoCheckoutForm />
-      </section>
+      {getConfig().demoCheckoutsEnabled && (
+        <section className={styles.panel} aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Demo checkout</h2>
+          <p>Creates a guest checkout of one day pass for a made-up guest, through the real checkout code, to try the page with.</p>
+          <DemoCheckoutForm />
+        </section>
+      )}
     </StaffFrame>
   );
 }
