@@ -26,6 +26,21 @@ test("staff pages send anyone who is not staff to the sign-in page, never showin
   }
 });
 
+test("staff pages answer a bad query value with the first page or the not-found page, never an error", async ({ page }) => {
+  await signInAsStaff(page);
+  for (const path of ["/staff?page=1e308", "/staff?page=-1", "/staff?page=abc", "/staff?page=1&page=2", "/staff?status=bogus&page=0", "/staff?status=paid&page=99999999999"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    await expect(page.getByText(/Page 1 of \d+/), path).toBeVisible();
+  }
+  for (const path of ["/staff/preview?state=nope", "/staff/preview?state=success&state=used"]) {
+    expect((await page.goto(path))?.status(), path).toBe(200);
+  }
+  for (const path of ["/staff/checkouts/1e308", "/staff/checkouts/-1", "/staff/checkouts/99999999999", "/staff/outbox/abc", "/staff/outbox/0"]) {
+    expect((await page.goto(path))?.status(), path).toBe(404);
+  }
+});
+
 test("staff find a guest's checkout, its invoice, customer and audit trail, and read its e-mail", async ({ page, request }) => {
   const checkout = await registeredCheckout(request, "--name", "Audit Trail Guest");
   await signInAsStaff(page);

@@ -9,7 +9,7 @@ import { formatDateTime, formatMoney } from "@/lib/format";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
 import { CHECKOUT_STATUSES, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
-import { listGuestCheckouts } from "@/lib/server/staff/list-guest-checkouts";
+import { GuestCheckoutsQuerySchema, listGuestCheckouts } from "@/lib/server/staff/list-guest-checkouts";
 
 export const metadata: Metadata = { title: "Guest checkouts · Staff", robots: { index: false, follow: false } };
 
@@ -25,10 +25,7 @@ function hrefFor(status: CheckoutStatus | undefined, page: number): string {
 
 export default async function StaffCheckoutsPage({ searchParams }: { searchParams: SearchParams }) {
   const staff = await requireStaffPage();
-  const params = await searchParams;
-  const status = CHECKOUT_STATUSES.find((candidate) => candidate === params.status);
-  const requestedPage = Number(typeof params.page === "string" ? params.page : "1");
-  const page = Number.isInteger(requestedPage) && requestedPage > 0 ? requestedPage : 1;
+  const { status, page } = GuestCheckoutsQuerySchema.parse(await searchParams);
   const [business, checkouts] = await Promise.all([getStaffBusiness(staff), listGuestCheckouts({ businessId: staff.businessId, status, page })]);
 
   return (

@@ -1,14 +1,24 @@
 import "server-only";
 
+import { z } from "zod";
+
 import { getDb } from "@/lib/server/db";
-import { checkoutStatusOf, checkoutStatusWhere, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
+import { CHECKOUT_STATUSES, checkoutStatusOf, checkoutStatusWhere, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
 
 export const CHECKOUTS_PAGE_SIZE = 20;
+/** Far beyond any real list; keeps the offset a plain integer the database takes. */
+const MAX_PAGE = 100_000;
+
+/** The list's query string (`/staff?status=…&page=…`): a missing, repeated or bad value means all statuses, page 1. */
+export const GuestCheckoutsQuerySchema = z.object({
+  status: z.enum(CHECKOUT_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).catch(1),
+});
 
 /** Recent guest checkouts of one business, newest first, optionally of one status, a page at a time. */
 export async function listGuestCheckouts(input: { businessId: number; status?: CheckoutStatus; page?: number; now?: Date }) {
   const now = input.now ?? new Date();
-  const page = Math.max(1, input.page ?? 1);
+  const page = input.page ?? 1;
   const where = { businessId: input.businessId, ...(input.status ? checkoutStatusWhere(input.status, now) : {}) };
   const [total, baskets] = await Promise.all([
     getDb().basketSession.count({ where }),

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
 
 import { PREVIEW_STATES } from "@/components/checkout/preview-states";
 import { CompletionPreview } from "@/components/staff/completion-preview";
@@ -13,11 +14,14 @@ import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
 export const metadata: Metadata = { title: "Completion preview · Staff", robots: { index: false, follow: false } };
 
+/** `?state=` names one of the preview's states; anything else shows the first. */
+const PreviewQuerySchema = z.object({ state: z.enum(PREVIEW_STATES.map((preview) => preview.kind)).optional().catch(undefined) });
+
 export default async function StaffPreviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const staff = await requireStaffPage();
   const business = await getStaffBusiness(staff);
-  const requested = (await searchParams).state;
-  const current = PREVIEW_STATES.find((preview) => preview.kind === requested) ?? PREVIEW_STATES[0]!;
+  const { state } = PreviewQuerySchema.parse(await searchParams);
+  const current = PREVIEW_STATES.find((preview) => preview.kind === state) ?? PREVIEW_STATES[0]!;
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff/preview">
