@@ -197,3 +197,17 @@ export function deliveredMail(mailDir: string): string[] {
     return [];
   }
 }
+
+/** Resident memory of a process group, in bytes (the sum of its processes' VmRSS). */
+export function residentBytes(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (match) total += Number(match[1]) * 1024;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}

@@ -113,6 +113,38 @@ describe("POST /api/checkout", () => {
     expect(await db.basketSession.count()).toBe(before);
   });
 
+  it("POST /api/checkout – a body over 64 KB → 413 payload_too_large, declared or chunked, read no further", async () => {
+    const before = await db.basketSession.count();
+    const declared = await POST(
+      new Request("http://localhost/api/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(10 * 1024 * 1024), "x-forwarded-for": randomIp() },
+        body: JSON.stringify(order()),
+      }),
+    );
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ status: 413, code: "payload_too_large" });
+
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(16 * 1024).fill(32));
+      },
+    });
+    const chunked = await POST(
+      new Request("http://localhost/api/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
+        body: endless,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(chunked.status).toBe(413);
+    expect(pulled).toBeLessThan(10);
+    expect(await db.basketSession.count()).toBe(before);
+  });
+
   it("POST /api/checkout – card testing from one address is rate limited", async () => {
     const ip = randomIp();
     const statuses: number[] = [];

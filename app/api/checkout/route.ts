@@ -1,27 +1,19 @@
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
 import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
 import { testPaymentProvider } from "@/lib/server/payments/test-provider";
 import { consumeCheckoutAttempt, penalizeCheckoutDecline } from "@/lib/server/rate-limit";
 
 export const dynamic = "force-dynamic";
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 /** The checkout page's submission: place the order, pay, answer with the completion page's address. */
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const clientIp = clientIpOf(request);
     await consumeCheckoutAttempt(clientIp);
-    const text = await request.text();
-    let order: unknown;
-    try {
-      if (text.length > MAX_BODY_BYTES) throw new Error("too large");
-      order = JSON.parse(text);
-    } catch {
-      throw new AppError("bad_request", { detail: "The request body must be a JSON object of at most 64 KB." });
-    }
+    const order = await readJsonBody(request);
+    if (order === null) throw new AppError("bad_request", { detail: "The request body must be a JSON object." });
     const storefront = await getStorefrontOrThrow();
     try {
       const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp });

@@ -1,6 +1,9 @@
 import NextAuth from "next-auth";
+import { NextRequest } from "next/server";
 
 import { getAuthOptions } from "@/lib/server/auth/options";
+import { toProblemResponse } from "@/lib/server/errors";
+import { readBodyText } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
@@ -9,4 +12,15 @@ type Handler = (request: Request, context: { params: Promise<{ nextauth: string[
 /** next-auth's endpoints (sign-in, callback, session, csrf, sign-out). The options are built on first use. */
 const handler: Handler = (request, context) => (NextAuth(getAuthOptions()) as Handler)(request, context);
 
-export { handler as GET, handler as POST };
+/** Its forms are small: the body is read here, within the limit, before next-auth reads it whole. */
+const post: Handler = async (request, context) => {
+  let body: string;
+  try {
+    body = await readBodyText(request);
+  } catch (error) {
+    return toProblemResponse(error);
+  }
+  return handler(new NextRequest(request, { body }), context);
+};
+
+export { handler as GET, post as POST };

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/lib/server/audit";
 import { requireStaffRequest } from "@/lib/server/auth/staff-request";
 import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +21,7 @@ export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const staff = await requireStaffRequest(request);
     if (!getConfig().demoCheckoutsEnabled) throw new AppError("not_found", { detail: "Demo checkouts are switched off here (DEMO_CHECKOUTS_ENABLED)." });
-    const parsed = DemoCheckoutRequestSchema.safeParse(await request.json().catch(() => null));
+    const parsed = DemoCheckoutRequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
     const checkout = await createDemoCheckout({ businessId: staff.businessId, ...parsed.data });
     await recordAuditEvent({

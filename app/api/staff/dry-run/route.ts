@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { requireStaffRequest } from "@/lib/server/auth/staff-request";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
 import { dryRunRegistration } from "@/lib/server/staff/dry-run-registration";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ const DryRunRequestSchema = z.object({ invoiceId: z.string().max(32), basketSess
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const staff = await requireStaffRequest(request);
-    const parsed = DryRunRequestSchema.safeParse(await request.json().catch(() => null));
+    const parsed = DryRunRequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: "Give the invoice number (id) and the basket session GUID." });
     const outcome = await dryRunRegistration({
       staffUserId: staff.staffUserId,
