@@ -2,7 +2,10 @@ import { request as httpRequest } from "node:http";
 
 import { expect, test } from "@playwright/test";
 
+import { randomUUID } from "node:crypto";
+
 import { createDatabase, residentBytes, startBuiltServer, type BuiltServer, type TestDatabase } from "./built-server";
+import { checkout, register, send, Tally } from "./traffic";
 
 /**
  * What an attacker sends from one machine, against the built app on a server and database of its own: HTTP
@@ -78,4 +81,58 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
   const grown = residentBytes(server.pids()) - before;
   expect(grown, `the server grew by ${Math.round(grown / MB)} MB`).toBeLessThan(64 * MB);
   expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+});
+
+/** Asks for a sign-in link as the portal's form does; returns what the form would be told. */
+async function askForSignInLink(email: string): Promise<{ status: number; body: string }> {
+  const tally = new Tally();
+  const csrf = await send(tally, "csrf", `${server.baseUrl}/api/auth/csrf`);
+  const cookie = csrf!.headers.getSetCookie().map((entry) => entry.split(";")[0]).join("; ");
+  const { csrfToken } = (await csrf!.json()) as { csrfToken: string };
+  const response = await send(tally, "sign-in", `${server.baseUrl}/api/auth/signin/email`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email, callbackUrl: `${server.baseUrl}/portal`, json: "true" }),
+  });
+  return { status: response!.status, body: (await response!.text()).replace(email, "<email>").replace(encodeURIComponent(email), "<email>") };
+}
+
+async function registeredCustomer(): Promise<string> {
+  const tally = new Tally();
+  const [product] = await database.rows<{ id: number }>(`SELECT "id" FROM "Product" ORDER BY "id" LIMIT 1`);
+  const email = `portal-${randomUUID()}@example.com`;
+  const paid = await checkout(tally, server.baseUrl, { productId: Number(product!.id), email });
+  if (!paid || !(await register(tally, server.baseUrl, paid.invoiceId, paid.basketSession))) throw new Error(`no registration: ${tally.toString()}`);
+  return email;
+}
+
+const countFor = async (email: string) => {
+  const [row] = await database.rows<{ mails: number; tokens: number }>(`
+    SELECT (SELECT COUNT(*) FROM "OutboxMessage" WHERE "kind" = 'auth.sign_in_link' AND "recipient" = '${email}') AS "mails",
+           (SELECT COUNT(*) FROM "VerificationToken" WHERE "identifier" = '${email}') AS "tokens"`);
+  return { mails: Number(row!.mails), tokens: Number(row!.tokens) };
+};
+
+test("sign-in links are limited per address and per client, store nothing for an address that gets no mail, and answer alike", async () => {
+  const customer = await registeredCustomer();
+  const later = await registeredCustomer();
+  const stranger = `stranger-${randomUUID()}@example.com`;
+  const answers = new Set<string>();
+  const ask = async (email: string, times: number) => {
+    for (let index = 0; index < times; index++) {
+      const answer = await askForSignInLink(email);
+      expect(answer.status).toBe(200);
+      answers.add(answer.body);
+    }
+  };
+
+  await ask(stranger, 5);
+  expect(await countFor(stranger)).toEqual({ mails: 0, tokens: 0 });
+  await ask(customer, 10);
+  expect(await countFor(customer)).toEqual({ mails: 3, tokens: 3 });
+  // 15 asks so far from this client; five more use up its 20, then even an address with access gets nothing.
+  await ask(stranger, 5);
+  await ask(later, 2);
+  expect(await countFor(later)).toEqual({ mails: 0, tokens: 0 });
+  expect(answers.size, [...answers].join("\n")).toBe(1);
 });

@@ -2,12 +2,13 @@ import "server-only";
 
 import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import type { NextAuthOptions } from "next-auth";
+import type { Adapter } from "next-auth/adapters";
 import CredentialsProvider from "next-auth/providers/credentials";
 import EmailProvider from "next-auth/providers/email";
 
 import { getConfig } from "@/lib/config";
 import { authenticateStaff } from "@/lib/server/auth/authenticate-staff";
-import { hasPortalAccess, requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
+import { hasPortalAccess, mayReceiveSignInLink, requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { getDb } from "@/lib/server/db";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -20,6 +21,18 @@ const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 let options: NextAuthOptions | undefined;
 
+/** The link's token is stored only for an address that is sent the link: no row for one that gets no mail. */
+function withSignInLinkGate(adapter: Adapter): Adapter {
+  const createVerificationToken = adapter.createVerificationToken?.bind(adapter);
+  return {
+    ...adapter,
+    async createVerificationToken(token) {
+      if (!createVerificationToken || !(await mayReceiveSignInLink(token.identifier))) return token;
+      return createVerificationToken(token);
+    },
+  };
+}
+
 export function getAuthOptions(): NextAuthOptions {
   if (options) return options;
   const config = getConfig();
@@ -27,7 +40,7 @@ export function getAuthOptions(): NextAuthOptions {
   process.env.NEXTAUTH_URL ??= config.appUrl;
 
   options = {
-    adapter: PrismaAdapter(getDb() as never),
+    adapter: withSignInLinkGate(PrismaAdapter(getDb() as never)),
     secret: config.auth.secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/portal/sign-in", verifyRequest: "/portal/check-email", error: "/portal/sign-in" },

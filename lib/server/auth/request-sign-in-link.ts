@@ -1,25 +1,74 @@
 import "server-only";
 
-import { getDb } from "@/lib/server/db";
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import { getDb, runTransaction } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
+import { charge, type LimitRule } from "@/lib/server/rate-limit";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
- * next-auth's sendVerificationRequest: queue the one-time link, but only for an address that has portal
- * access. The page says "check your e-mail" either way, so the form reveals no account.
+ * The portal's "e-mail me a sign-in link". next-auth stores the link's token (adapter) and sends it
+ * (sendVerificationRequest) at the same time; both ask `mayReceiveSignInLink` first, which decides once per
+ * request: only an address with portal access gets a link, at most LINKS_PER_ADDRESS per window, and one client
+ * address may ask at most REQUESTS_PER_CLIENT times per window, whatever the addresses. Whatever is decided, the
+ * form answers the same ("check your e-mail"), so it reveals no account; an address that gets no mail leaves no
+ * row behind (its limit is only counted once it has portal access).
  */
+const WINDOW_SECONDS = 15 * 60;
+export const LINKS_PER_ADDRESS = 3;
+export const REQUESTS_PER_CLIENT = 20;
+const perAddress: LimitRule = { prefix: "sign-in-link-email", points: LINKS_PER_ADDRESS, windowSeconds: WINDOW_SECONDS };
+const perClient: LimitRule = { prefix: "sign-in-link-ip", points: REQUESTS_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
+
+interface SignInRequest {
+  clientIp: string;
+  decisions: Map<string, Promise<boolean>>;
+}
+
+// On globalThis: the route handler and next-auth's callbacks may be in different chunks of the build.
+const requests = ((globalThis as unknown as { billingSignInRequests?: AsyncLocalStorage<SignInRequest> }).billingSignInRequests ??=
+  new AsyncLocalStorage<SignInRequest>());
+
+/** Runs next-auth's handling of one request with what the sign-in link decision needs to know about it. */
+export function withSignInRequest<T>(clientIp: string, handle: () => T): T {
+  return requests.run({ clientIp, decisions: new Map() }, handle);
+}
+
+async function decide(email: string, clientIp: string): Promise<boolean> {
+  const now = new Date();
+  if ((await runTransaction(() => charge([[perClient, clientIp]], 1, now))) > 0) {
+    logger.warn("sign-in link not sent: too many requests from this client address");
+    return false;
+  }
+  if (!(await hasPortalAccess(email))) {
+    logger.info("sign-in link not sent: no portal access for this address");
+    return false;
+  }
+  if ((await runTransaction(() => charge([[perAddress, email]], 1, now))) > 0) {
+    logger.warn("sign-in link not sent: too many links for this address");
+    return false;
+  }
+  return true;
+}
+
+/** Whether this request's link for `email` is stored and sent; the same answer for every ask within a request. */
+export function mayReceiveSignInLink(email: string): Promise<boolean> {
+  const request = requests.getStore();
+  // Outside a request (a script, a test calling next-auth's callbacks directly) nothing limits by client.
+  const normalized = normalizeEmail(email);
+  if (!request) return decide(normalized, "local");
+  let decision = request.decisions.get(normalized);
+  if (!decision) request.decisions.set(normalized, (decision = decide(normalized, request.clientIp)));
+  return decision;
+}
+
+/** next-auth's sendVerificationRequest: queues the one-time link when `mayReceiveSignInLink` says so. */
 export async function requestSignInLink(input: { email: string; url: string; expiresAt: Date }): Promise<void> {
   const email = normalizeEmail(input.email);
-  const customer = await getDb().customer.findFirst({
-    where: { email, portalAccessGrantedAt: { not: null } },
-    select: { id: true },
-  });
-  if (!customer) {
-    logger.info("sign-in link not sent: no portal access for this address");
-    return;
-  }
+  if (!(await mayReceiveSignInLink(email))) return;
   await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: input.url, expiresAt: input.expiresAt.toISOString() } });
   kickMailWorker();
 }

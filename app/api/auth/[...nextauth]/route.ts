@@ -2,8 +2,9 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 
 import { getAuthOptions } from "@/lib/server/auth/options";
+import { withSignInRequest } from "@/lib/server/auth/request-sign-in-link";
 import { toProblemResponse } from "@/lib/server/errors";
-import { readBodyText } from "@/lib/server/http";
+import { clientIpOf, readBodyText } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ const post: Handler = async (request, context) => {
   } catch (error) {
     return toProblemResponse(error);
   }
-  return handler(new NextRequest(request, { body }), context);
+  return withSignInRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
 };
 
 export { handler as GET, post as POST };
