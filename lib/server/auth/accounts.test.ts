@@ -1,10 +1,11 @@
 import bcrypt from "bcryptjs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { authenticateStaff } from "@/lib/server/auth/authenticate-staff";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { getDb } from "@/lib/server/db";
 import { createBusiness, createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
+import { randomIp } from "@/test/register-client";
 
 const db = getDb();
 
@@ -16,9 +17,11 @@ async function createStaff(password: string) {
 }
 
 describe("staff sign-in", () => {
+  const at = (clientIp: string) => (email: unknown, password: unknown) => authenticateStaff({ email, password, clientIp });
+
   it("accepts the right password, whatever the e-mail's case, and says which business", async () => {
     const staff = await createStaff("correct horse battery");
-    await expect(authenticateStaff({ email: ` ${staff.email.toUpperCase()} `, password: "correct horse battery" })).resolves.toEqual({
+    await expect(at(randomIp())(` ${staff.email.toUpperCase()} `, "correct horse battery")).resolves.toEqual({
       staffUserId: staff.id,
       businessId: staff.businessId,
       email: staff.email,
@@ -28,21 +31,52 @@ describe("staff sign-in", () => {
 
   it("refuses a wrong password, an unknown e-mail and malformed input alike", async () => {
     const staff = await createStaff("correct horse battery");
-    for (const credentials of [
-      { email: staff.email, password: "wrong" },
-      { email: uniqueEmail(), password: "correct horse battery" },
-      { email: undefined, password: "x" },
-      { email: staff.email, password: 42 },
-      { email: staff.email, password: "x".repeat(5000) },
+    const signIn = at(randomIp());
+    for (const [email, password] of [
+      [staff.email, "wrong"],
+      [uniqueEmail(), "correct horse battery"],
+      [undefined, "x"],
+      [staff.email, 42],
+      [staff.email, "x".repeat(5000)],
     ]) {
-      await expect(authenticateStaff(credentials)).resolves.toBeNull();
+      await expect(signIn(email, password)).resolves.toBeNull();
     }
   });
 
-  it("locks an address after ten wrong passwords, even against the right one", async () => {
+  it("locks an address for the client that tried ten wrong passwords, even against the right one; not for anyone else", async () => {
     const staff = await createStaff("correct horse battery");
-    for (let attempt = 0; attempt < 10; attempt++) await authenticateStaff({ email: staff.email, password: `guess ${attempt}` });
-    await expect(authenticateStaff({ email: staff.email, password: "correct horse battery" })).resolves.toBeNull();
+    const attacker = at(randomIp());
+    for (let attempt = 0; attempt < 10; attempt++) await attacker(staff.email, `guess ${attempt}`);
+    await expect(attacker(staff.email, "correct horse battery")).resolves.toBeNull();
+    await expect(at(randomIp())(staff.email, "correct horse battery")).resolves.toMatchObject({ staffUserId: staff.id });
+  });
+
+  it("charges each try before comparing: of 40 at once, at most ten passwords are compared, and the right one sent last is refused", async () => {
+    const staff = await createStaff("correct horse battery");
+    const signIn = at(randomIp());
+    const compare = vi.spyOn(bcrypt, "compare");
+    try {
+      const tries = Array.from({ length: 39 }, (_, attempt) => signIn(staff.email, `guess ${attempt}`));
+      tries.push(signIn(staff.email, "correct horse battery"));
+      const outcomes = await Promise.all(tries);
+      expect(outcomes.every((outcome) => outcome === null)).toBe(true);
+      expect(compare.mock.calls.length).toBeLessThanOrEqual(10);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it("limits one client address across e-mail addresses: spraying a password stops after thirty tries", async () => {
+    const staff = await createStaff("correct horse battery");
+    const sprayer = at(randomIp());
+    for (let attempt = 0; attempt < 30; attempt++) await sprayer(uniqueEmail(), "correct horse battery");
+    await expect(sprayer(staff.email, "correct horse battery")).resolves.toBeNull();
+  }, 90_000);
+
+  it("gives a successful sign-in's point back: signing in often never locks anyone out", async () => {
+    const staff = await createStaff("correct horse battery");
+    const signIn = at(randomIp());
+    for (let attempt = 0; attempt < 12; attempt++) await expect(signIn(staff.email, "correct horse battery")).resolves.not.toBeNull();
   });
 });
 

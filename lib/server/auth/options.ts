@@ -7,6 +7,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import EmailProvider from "next-auth/providers/email";
 
 import { getConfig } from "@/lib/config";
+import { currentAuthRequest } from "@/lib/server/auth/auth-request";
 import { authenticateStaff } from "@/lib/server/auth/authenticate-staff";
 import { hasPortalAccess, mayReceiveSignInLink, requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { getDb } from "@/lib/server/db";
@@ -50,7 +51,8 @@ export function getAuthOptions(): NextAuthOptions {
         name: "Staff",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials) {
-          const staff = await authenticateStaff({ email: credentials?.email, password: credentials?.password });
+          const clientIp = currentAuthRequest()?.clientIp ?? "unknown";
+          const staff = await authenticateStaff({ email: credentials?.email, password: credentials?.password, clientIp });
           return staff && { id: `staff:${staff.staffUserId}`, email: staff.email, staffUserId: staff.staffUserId, businessId: staff.businessId };
         },
       }),

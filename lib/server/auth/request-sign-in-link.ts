@@ -1,7 +1,6 @@
 import "server-only";
 
-import { AsyncLocalStorage } from "node:async_hooks";
-
+import { currentAuthRequest } from "@/lib/server/auth/auth-request";
 import { getDb, runTransaction } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
@@ -23,20 +22,6 @@ export const REQUESTS_PER_CLIENT = 20;
 const perAddress: LimitRule = { prefix: "sign-in-link-email", points: LINKS_PER_ADDRESS, windowSeconds: WINDOW_SECONDS };
 const perClient: LimitRule = { prefix: "sign-in-link-ip", points: REQUESTS_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
 
-interface SignInRequest {
-  clientIp: string;
-  decisions: Map<string, Promise<boolean>>;
-}
-
-// On globalThis: the route handler and next-auth's callbacks may be in different chunks of the build.
-const requests = ((globalThis as unknown as { billingSignInRequests?: AsyncLocalStorage<SignInRequest> }).billingSignInRequests ??=
-  new AsyncLocalStorage<SignInRequest>());
-
-/** Runs next-auth's handling of one request with what the sign-in link decision needs to know about it. */
-export function withSignInRequest<T>(clientIp: string, handle: () => T): T {
-  return requests.run({ clientIp, decisions: new Map() }, handle);
-}
-
 async function decide(email: string, clientIp: string): Promise<boolean> {
   const now = new Date();
   if ((await runTransaction(() => charge([[perClient, clientIp]], 1, now))) > 0) {
@@ -56,12 +41,11 @@ async function decide(email: string, clientIp: string): Promise<boolean> {
 
 /** Whether this request's link for `email` is stored and sent; the same answer for every ask within a request. */
 export function mayReceiveSignInLink(email: string): Promise<boolean> {
-  const request = requests.getStore();
-  // Outside a request (a script, a test calling next-auth's callbacks directly) nothing limits by client.
+  const request = currentAuthRequest();
   const normalized = normalizeEmail(email);
   if (!request) return decide(normalized, "local");
-  let decision = request.decisions.get(normalized);
-  if (!decision) request.decisions.set(normalized, (decision = decide(normalized, request.clientIp)));
+  let decision = request.signInLinkDecisions.get(normalized);
+  if (!decision) request.signInLinkDecisions.set(normalized, (decision = decide(normalized, request.clientIp)));
   return decision;
 }
 

@@ -2,7 +2,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 
 import { getAuthOptions } from "@/lib/server/auth/options";
-import { withSignInRequest } from "@/lib/server/auth/request-sign-in-link";
+import { withAuthRequest } from "@/lib/server/auth/auth-request";
 import { toProblemResponse } from "@/lib/server/errors";
 import { clientIpOf, readBodyText } from "@/lib/server/http";
 
@@ -21,7 +21,7 @@ const post: Handler = async (request, context) => {
   } catch (error) {
     return toProblemResponse(error);
   }
-  return withSignInRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
+  return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
 };
 
 export { handler as GET, post as POST };
