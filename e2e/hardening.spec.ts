@@ -136,3 +136,53 @@ test("sign-in links are limited per address and per client, store nothing for an
   expect(await countFor(later)).toEqual({ mails: 0, tokens: 0 });
   expect(answers.size, [...answers].join("\n")).toBe(1);
 });
+
+async function auditedAddressOfRegistration(db: TestDatabase, invoiceId: number): Promise<string | undefined> {
+  const [row] = await db.rows<{ clientIp: string }>(
+    `SELECT "clientIp" FROM "AuditEvent" WHERE "type" = 'registration.succeeded' AND "invoiceId" = ${invoiceId}`,
+  );
+  return row?.clientIp;
+}
+
+async function registerFrom(target: BuiltServer, db: TestDatabase, forwardedFor: string): Promise<number> {
+  const [product] = await db.rows<{ id: number }>(`SELECT "id" FROM "Product" ORDER BY "id" LIMIT 1`);
+  const tally = new Tally();
+  const paid = await checkout(tally, target.baseUrl, { productId: Number(product!.id), email: `address-${randomUUID()}@example.com` });
+  const response = await fetch(`${target.baseUrl}/api/public/billing/invoices/${paid!.invoiceId}/registerByToken?token=${paid!.basketSession}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+    body: "{}",
+  });
+  expect(response.status).toBe(200);
+  return paid!.invoiceId;
+}
+
+test("without a proxy the client address is the connection's: a forged X-Forwarded-For is neither audited nor escapes the limit", async () => {
+  const invoiceId = await registerFrom(server, database, "203.0.113.9");
+  expect(await auditedAddressOfRegistration(database, invoiceId)).toBe("127.0.0.1");
+
+  // 600 points per address, a refused guess costs 5: the 121st guess from one machine is refused, whatever it forges.
+  const statuses: number[] = [];
+  for (let guess = 0; guess < 130; guess++) {
+    const response = await fetch(`${server.baseUrl}/api/public/billing/invoices/1/registerByToken?token=${randomUUID()}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": `198.51.100.${guess % 250}` },
+      body: "{}",
+    });
+    statuses.push(response.status);
+  }
+  expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(120);
+  expect(statuses.at(-1)).toBe(429);
+});
+
+test("behind one trusted proxy the client address is the one the proxy appended, not what the client wrote before it", async () => {
+  const proxied = await createDatabase("sqlite", "proxied");
+  const behindProxy = await startBuiltServer({ database: proxied, port: 3336, env: { TRUST_PROXY_HOPS: "1" } });
+  try {
+    const invoiceId = await registerFrom(behindProxy, proxied, "198.51.100.1, 203.0.113.7");
+    expect(await auditedAddressOfRegistration(proxied, invoiceId)).toBe("203.0.113.7");
+  } finally {
+    await behindProxy.stop();
+    await proxied.drop();
+  }
+});

@@ -62,9 +62,9 @@ const EnvSchema = z.object({
   // Staff may create paid demo checkouts (the staff preview's button, POST /api/staff/demo-checkouts). Default:
   // on outside production, off in production, where a paid checkout nobody paid for must be asked for.
   DEMO_CHECKOUTS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
-  // Reverse proxies in front of the app that append to X-Forwarded-For; the client is the Nth entry from the
-  // right. Without a proxy, Next.js itself writes the peer address there, so 1 fits both.
-  TRUST_PROXY_HOPS: positiveInt(1),
+  // Trusted reverse proxies in front of the app, each appending to X-Forwarded-For (0: none, the client is the TCP
+  // peer). Read by the server entry (scripts/serve.mjs), which hands the app the one address it trusts.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(99).default(0),
 });
 
 export type DatabaseProvider = "sqlite" | "postgresql";
@@ -84,7 +84,6 @@ export interface AppConfig {
   basketTtlHours: number;
   paymentPendingRetryAfterSeconds: number;
   rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number; checkoutPoints: number };
-  trustProxyHops: number;
   demoCheckoutsEnabled: boolean;
   auth: { secret: string; signInLinkTtlMinutes: number };
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerEnabled: boolean; workerIntervalMs: number; maxAttempts: number };
@@ -195,7 +194,6 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       failureCost: env.RATE_LIMIT_FAILURE_COST,
       checkoutPoints: env.RATE_LIMIT_CHECKOUT_POINTS,
     },
-    trustProxyHops: env.TRUST_PROXY_HOPS,
     demoCheckoutsEnabled: env.DEMO_CHECKOUTS_ENABLED === undefined ? mode !== "production" : env.DEMO_CHECKOUTS_ENABLED === "true",
     auth: { secret: resolveAuthSecret(env.NEXTAUTH_SECRET, mode), signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES },
     mail: {

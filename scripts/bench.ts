@@ -1,6 +1,6 @@
 // `npm run bench`: how close the endpoints come to what the framework itself can do on this machine.
 // Builds if needed, prepares a fresh database (SQLite, or PostgreSQL with BENCH_DATABASE_URL) with paid checkouts
-// in bulk, starts `next start`, and measures each endpoint with autocannon at 1, 10 and 50 connections. Prints a
+// in bulk, starts the production server (scripts/serve.mjs), and measures each endpoint with autocannon at 1, 10 and 50 connections. Prints a
 // table, writes JSON under bench-results/ (not committed).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -238,7 +238,7 @@ async function startServer(): Promise<ChildProcess> {
   if (PROFILE) mkdirSync(path.join("bench-results", "profiles"), { recursive: true });
   // The database is prepared and the build is current: serve it directly, so a profiler can be attached.
   const profile = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench-results", "profiles")}`] : [];
-  const server = spawn(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "--port", String(PORT)], {
+  const server = spawn(process.execPath, [...profile, path.join("scripts", "serve.mjs"), "--port", String(PORT)], {
     env: serverEnv(),
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   await disconnectDb();
 
   if (!dev) buildIfNeeded(say);
-  const child = spawn(nextBin, [dev ? "dev" : "start", "--port", String(config.port)], { stdio: "inherit" });
+  const child = dev
+    ? spawn(nextBin, ["dev", "--port", String(config.port)], { stdio: "inherit" })
+    : spawn(process.execPath, [path.join("scripts", "serve.mjs"), "--port", String(config.port)], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

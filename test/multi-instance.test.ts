@@ -43,6 +43,8 @@ function startInstance(port: number): ChildProcess {
     APP_ENV: "development",
     MAIL_OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "multi-instance-mail-")),
     RATE_LIMIT_IP_POINTS: "20",
+    // The test plays the load balancer: it writes X-Forwarded-For, as one trusted proxy would.
+    TRUST_PROXY_HOPS: "1",
     RATE_LIMIT_FAILURE_COST: "4",
   });
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/start.ts"], {

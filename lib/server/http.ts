@@ -1,6 +1,5 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config";
 import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
@@ -67,13 +66,17 @@ export function invoiceTokenOf(request: Request): string | null {
   return tokens.length === 1 ? (tokens[0] ?? null) : null;
 }
 
-/** The client address: the entry of X-Forwarded-For written by the nearest trusted hop. */
+/**
+ * The client address. The server entry (scripts/serve.mjs) replaces whatever X-Forwarded-For a request came with
+ * by the one address it trusts — the TCP peer's, or the one the outermost trusted proxy saw — so the last entry
+ * is that address (in tests, the one the test sets).
+ */
 export function clientIpOf(request: Request): string {
   const forwarded = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  return forwarded[forwarded.length - getConfig().trustProxyHops] ?? forwarded[0] ?? "unknown";
+  return forwarded.at(-1) ?? "unknown";
 }
 
 /** A handler for the methods a route does not support: 405 with `Allow`, as problem details. */

@@ -1,0 +1,58 @@
+// @ts-check
+// The production server (`npm start` runs it after building): Next.js's request handler behind a plain Node.js
+// HTTP server, so that the app learns who its client is from the connection itself. Route handlers never see the
+// socket; this entry does, and hands the app one trustworthy X-Forwarded-For: the TCP peer's address, or, behind
+// TRUST_PROXY_HOPS trusted proxies, the address the outermost of them saw. Whatever a client writes in
+// X-Forwarded-For itself is never believed beyond that. Plain JavaScript: it runs on `node`, outside the app's
+// bundle, and so can be profiled (`node --cpu-prof scripts/serve.mjs`).
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+
+import next from "next";
+
+const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" } } });
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
+
+const hops = process.env.TRUST_PROXY_HOPS?.trim() || "0";
+if (!/^\d{1,2}$/.test(hops)) {
+  console.error(`Refusing to start: TRUST_PROXY_HOPS must be a whole number of proxies (0 without one), not "${hops}"`);
+  process.exit(1);
+}
+const trustedProxies = Number(hops);
+
+/**
+ * Each trusted proxy appends the address it received the request from to X-Forwarded-For, and the last one is
+ * our TCP peer. So with N trusted proxies the client is the Nth entry from the right; entries further left were
+ * written by the client and prove nothing. Without a proxy (N = 0) the client is the peer itself.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function clientAddressOf(request) {
+  const peer = (request.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
+  if (trustedProxies === 0) return peer;
+  const forwarded = [request.headers["x-forwarded-for"] ?? []]
+    .flat()
+    .join(",")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // Fewer entries than proxies: the request did not come through all of them; the leftmost is the best known.
+  return forwarded[Math.max(0, forwarded.length - trustedProxies)] ?? peer;
+}
+
+const app = next({ dev: false, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+createServer((request, response) => {
+  request.headers["x-forwarded-for"] = clientAddressOf(request);
+  handle(request, response).catch((/** @type {unknown} */ error) => {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));
+    if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
+    response.end(
+      JSON.stringify({ type: "urn:problem:internal_error", title: "Internal server error", status: 500, detail: "An unexpected error occurred.", code: "internal_error" }),
+    );
+  });
+}).listen(port, hostname, () => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `ready on http://${hostname}:${port}`, trustedProxies }));
+});
