@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 import { E2E_MAIL_OUTBOX } from "../playwright.config";
 import { waitForMail } from "../test/mail-outbox";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 import { readPdf } from "../test/pdf-text";
 import { demoCheckout } from "./support";

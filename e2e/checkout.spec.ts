@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 
 import { E2E_BASE_URL } from "../playwright.config";
+import { expect, test } from "./fixtures";
 import { demoCheckout } from "./support";
 
 const CARD_OK = "4242 4242 4242 4242";

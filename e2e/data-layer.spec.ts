@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 import { createDatabase, deliveredMail, openDescriptorsOf, providers, startBuiltServer, type BuiltServer, type TestDatabase } from "./built-server";
 import { checkout, downloadPdf, register, requestSignInLink, send, Tally, type PaidCheckout } from "./traffic";

@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 import { randomUUID } from "node:crypto";
 
@@ -184,5 +184,33 @@ test("behind one trusted proxy the client address is the one the proxy appended,
   } finally {
     await behindProxy.stop();
     await proxied.drop();
+  }
+});
+
+test("every page carries a nonce-based Content-Security-Policy, new each time, without 'unsafe-eval', and no frame may embed it", async () => {
+  for (const path of ["/", "/checkout", "/checkout/complete", "/portal/sign-in", "/staff/sign-in", "/no-such-page"]) {
+    const [first, second] = [await fetch(`${server.baseUrl}${path}`), await fetch(`${server.baseUrl}${path}`)];
+    const policy = first.headers.get("content-security-policy") ?? "";
+    expect(policy, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+    expect(policy, path).toContain("frame-ancestors 'none'");
+    expect(policy, path).not.toContain("unsafe-eval");
+    expect(second.headers.get("content-security-policy"), path).not.toBe(policy);
+    // The page's own scripts carry that response's nonce.
+    const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
+    const scripts = [...(await first.text()).matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+    expect(scripts.length, path).toBeGreaterThan(0);
+    for (const script of scripts) expect(script, path).toContain(`nonce="${nonce}"`);
+    expect(first.headers.get("strict-transport-security"), path).toBeNull();
+  }
+});
+
+test("served over https (APP_URL), pages tell browsers to keep to it (HSTS)", async () => {
+  const httpsDatabase = await createDatabase("sqlite", "https");
+  const https = await startBuiltServer({ database: httpsDatabase, port: 3337, env: { APP_URL: "https://billing.example.com" } });
+  try {
+    expect((await fetch(`${https.baseUrl}/checkout`)).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+  } finally {
+    await https.stop();
+    await httpsDatabase.drop();
   }
 });

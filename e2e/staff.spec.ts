@@ -1,7 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 import { PREVIEW_STATES } from "../components/checkout/preview-states";
+import { expect, test } from "./fixtures";
 import { demoCheckout, registeredCheckout } from "./support";
 
 async function signInAsStaff(page: Page): Promise<void> {
