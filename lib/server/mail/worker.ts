@@ -26,11 +26,13 @@ const KICK_DELAY_MS = 200;
 const globalForWorker = globalThis as unknown as { mailWorker?: WorkerState };
 const state = (globalForWorker.mailWorker ??= { started: false, running: null, again: false, kick: null });
 
+/** Delivers batch after batch while they come back full or a kick arrived meanwhile, so a backlog drains at once. */
 async function runUntilIdle(): Promise<void> {
   do {
     state.again = false;
     try {
-      await deliverOutbox();
+      const report = await deliverOutbox();
+      if (report.sent + report.retrying + report.failed >= DELIVERY_BATCH) state.again = true;
     } catch (error) {
       logger.error("mail worker run failed", { error });
     }
