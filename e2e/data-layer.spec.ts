@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 
 import { expect, test } from "./fixtures";
@@ -160,3 +161,23 @@ for (const provider of providers()) {
     });
   });
 }
+
+test("the server restarts while a mail worker process holds the SQLite database open", async () => {
+  test.setTimeout(120_000);
+  const database = await createDatabase("sqlite", "restart");
+  const first = await startBuiltServer({ database, port: 3338 });
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, MAIL_OUTBOX_DIR: first.mailDir, APP_ENV: "development" };
+  delete env.NODE_ENV;
+  const worker = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/mail-worker.ts"], { env: env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
+  let second: BuiltServer | undefined;
+  try {
+    await sleep(3000); // the worker has opened the file and read from it
+    await first.stop();
+    second = await startBuiltServer({ database, port: 3338 });
+    expect((await fetch(`${second.baseUrl}/api/health`)).status).toBe(200);
+  } finally {
+    await second?.stop();
+    if (worker.pid) process.kill(-worker.pid, "SIGTERM");
+    await database.drop();
+  }
+});
