@@ -72,51 +72,113 @@ interface QueuedScript {
   reject: (error: unknown) => void;
 }
 
+interface WriteQueue {
+  scripts: QueuedScript[];
+  /** A drain is scheduled (or waiting for the write lock): new scripts join it. */
+  draining: boolean;
+}
+
 /** At most this many scripts share a transaction; the rest run in the next one, a turn later. */
 const MAX_BATCH = 256;
+/** How long a batch waits for another process's write lock before its scripts fail (SQLITE_BUSY). */
+const WRITE_LOCK_WAIT_MS = 5000;
 
-function writeQueue(connection: Database.Database): QueuedScript[] {
-  const queues = processWide("sqliteWriteQueues", () => new WeakMap<Database.Database, QueuedScript[]>());
+function writeQueue(connection: Database.Database): WriteQueue {
+  const queues = processWide("sqliteWriteQueues", () => new WeakMap<Database.Database, WriteQueue>());
   let queue = queues.get(connection);
-  if (!queue) queues.set(connection, (queue = []));
+  if (!queue) queues.set(connection, (queue = { scripts: [], draining: false }));
   return queue;
 }
 
 function queueOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const queue = writeQueue(connection);
-    queue.push({ run: () => runScript(connection, script), resolve: resolve as (value: never) => void, reject });
-    if (queue.length === 1) setImmediate(runQueuedScripts, connection);
+    queue.scripts.push({ run: () => runScript(connection, script), resolve: resolve as (value: never) => void, reject });
+    if (!queue.draining) {
+      queue.draining = true;
+      setImmediate(drain, connection, 0);
+    }
   });
 }
 
-/** Runs the queued scripts, MAX_BATCH at a time, each batch in one transaction; synchronous from BEGIN to COMMIT. */
-function runQueuedScripts(connection: Database.Database): void {
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
+
+/**
+ * BEGIN IMMEDIATE without waiting: false when another process holds the write lock. SQLite's own busy wait would
+ * sleep inside the call and freeze every request of this process; the callers wait between tries instead.
+ */
+function tryBeginImmediate(connection: Database.Database): boolean {
+  assertNoTransactionOpen(connection);
+  const busyTimeout = connection.pragma("busy_timeout", { simple: true }) as number;
+  connection.pragma("busy_timeout = 0");
+  try {
+    prepared(connection, "BEGIN IMMEDIATE").run();
+    return true;
+  } catch (error) {
+    if (isBusy(error)) return false;
+    throw error;
+  } finally {
+    connection.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
+/**
+ * Runs the queued scripts, MAX_BATCH at a time, each batch in one transaction, synchronous from BEGIN to COMMIT.
+ * While another process holds the write lock, it tries again a few milliseconds later (scripts queued meanwhile
+ * join the batch), for at most WRITE_LOCK_WAIT_MS.
+ */
+function drain(connection: Database.Database, waitedMs: number): void {
   const queue = writeQueue(connection);
-  const batch = queue.splice(0, MAX_BATCH);
-  if (queue.length > 0) setImmediate(runQueuedScripts, connection);
+  let begun: boolean;
+  try {
+    begun = tryBeginImmediate(connection);
+  } catch (error) {
+    settleBatch(queue.scripts.splice(0, MAX_BATCH), error);
+    continueDraining(connection, queue);
+    return;
+  }
+  if (!begun) {
+    if (waitedMs < WRITE_LOCK_WAIT_MS) {
+      const delay = Math.min(50, 1 + waitedMs / 4);
+      setTimeout(drain, delay, connection, waitedMs + delay);
+      return;
+    }
+    settleBatch(queue.scripts.splice(0, MAX_BATCH), new Error(`the SQLite database stayed locked by another process for ${WRITE_LOCK_WAIT_MS} ms`));
+    continueDraining(connection, queue);
+    return;
+  }
+  const batch = queue.scripts.splice(0, MAX_BATCH);
   let outcomes: (() => void)[];
   try {
     outcomes = runBatch(connection, batch);
   } catch (error) {
-    // BEGIN, a savepoint or the COMMIT failed, or SQLite rolled the whole transaction back itself (an I/O error,
-    // a full disk): nothing of the batch is kept, and every script of it fails. Some failures (a deferred
-    // constraint at COMMIT) leave the transaction open; it must end either way.
+    // A savepoint or the COMMIT failed, or SQLite rolled the whole transaction back itself (an I/O error, a full
+    // disk): nothing of the batch is kept, and every script of it fails. Some failures (a deferred constraint at
+    // COMMIT) leave the transaction open; it must end either way.
     try {
       if (connection.inTransaction) prepared(connection, "ROLLBACK").run();
     } catch (rollbackError) {
       logger.error("SQLite ROLLBACK failed after a failed batch of transaction scripts", { error: rollbackError });
     }
-    for (const queued of batch) queued.reject(error);
+    settleBatch(batch, error);
+    continueDraining(connection, queue);
     return;
   }
   for (const settle of outcomes) settle();
+  continueDraining(connection, queue);
 }
 
-/** The batch's transaction; returns how to settle each script's promise once it is committed. */
+function settleBatch(batch: QueuedScript[], error: unknown): void {
+  for (const queued of batch) queued.reject(error);
+}
+
+function continueDraining(connection: Database.Database, queue: WriteQueue): void {
+  if (queue.scripts.length > 0) setImmediate(drain, connection, 0);
+  else queue.draining = false;
+}
+
+/** The rest of the batch's transaction, once begun; returns how to settle each script once it is committed. */
 function runBatch(connection: Database.Database, batch: QueuedScript[]): (() => void)[] {
-  assertNoTransactionOpen(connection);
-  prepared(connection, "BEGIN IMMEDIATE").run();
   const outcomes: (() => void)[] = [];
   for (const queued of batch) {
     prepared(connection, "SAVEPOINT script").run();
@@ -182,9 +244,9 @@ async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, inTra
 
 /**
  * Whether a write transaction can begin within `deadlineMs`: what a wedged instance cannot do. Begins one and
- * rolls it back, writing nothing. SQLite: waits for another process's write lock at most the deadline (the
- * connection's busy timeout is lowered for the probe), and fails at once if a transaction is open in this process,
- * which the contract above rules out. PostgreSQL: a pooled client and a READ WRITE transaction within the
+ * rolls it back, writing nothing. SQLite: tries every 10 ms while another process holds the write lock, without
+ * blocking the event loop, and fails at once if a transaction is open in this process, which the rule above rules
+ * out. PostgreSQL: a pooled client and a READ WRITE transaction within the
  * deadline (a standby or an exhausted pool fails it).
  */
 export async function canBeginWriteTransaction(deadlineMs: number): Promise<boolean> {
@@ -192,16 +254,13 @@ export async function canBeginWriteTransaction(deadlineMs: number): Promise<bool
   if (driver.provider === "sqlite") {
     const { connection } = driver;
     if (connection.inTransaction) return false;
-    const busyTimeout = connection.pragma("busy_timeout", { simple: true }) as number;
-    connection.pragma(`busy_timeout = ${Math.round(deadlineMs)}`);
-    try {
-      prepared(connection, "BEGIN IMMEDIATE").run();
-      prepared(connection, "ROLLBACK").run();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      connection.pragma(`busy_timeout = ${busyTimeout}`);
+    for (let waited = 0; ; waited += 10) {
+      if (tryBeginImmediate(connection)) {
+        prepared(connection, "ROLLBACK").run();
+        return true;
+      }
+      if (waited >= deadlineMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
   const probe = (async () => {
