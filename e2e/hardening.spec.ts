@@ -157,6 +157,16 @@ async function registerFrom(target: BuiltServer, db: TestDatabase, forwardedFor:
   return paid!.invoiceId;
 }
 
+test("next-auth's endpoints answer a malformed body with 400 and an odd address like any other, never with a 500", async () => {
+  for (const path of ["/api/auth/signin/email", "/api/auth/session"]) {
+    const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    expect(response.status, path).toBe(400);
+    expect(await response.json(), path).toMatchObject({ code: "bad_request" });
+  }
+  const odd = await askForSignInLink("guest\u0000@example.com");
+  expect(odd.status).toBe(200);
+});
+
 test("without a proxy the client address is the connection's: a forged X-Forwarded-For is neither audited nor escapes the limit", async () => {
   const invoiceId = await registerFrom(server, database, "203.0.113.9");
   expect(await auditedAddressOfRegistration(database, invoiceId)).toBe("127.0.0.1");

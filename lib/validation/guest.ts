@@ -1,10 +1,15 @@
 import { z } from "zod";
 
+/** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name or an address. */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const noControlCharacters = "must not contain control characters";
+
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
+    .regex(NO_CONTROL_CHARACTERS, noControlCharacters)
     .optional()
     .transform((value) => (value ? value : undefined));
 
@@ -14,7 +19,8 @@ export const GuestDetailsSchema = z.object({
     .string({ error: "Enter your full name" })
     .trim()
     .min(1, "Enter your full name")
-    .max(200, "Your name must be at most 200 characters"),
+    .max(200, "Your name must be at most 200 characters")
+    .regex(NO_CONTROL_CHARACTERS, "Your name must not contain control characters"),
   email: z
     .string({ error: "Enter your e-mail address" })
     .trim()

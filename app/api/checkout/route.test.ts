@@ -105,6 +105,8 @@ describe("POST /api/checkout", () => {
     ["a card number failing the Luhn check", order({ card: "4242 4242 4242 4241" })],
     ["an expired card", { ...order(), card: { number: "4242424242424242", expiry: "01/20", cvc: "123" } }],
     ["an order key that is not a UUID", order({ orderKey: "abc" })],
+    ["a product id beyond 32 bits", { ...order(), lines: [{ productId: 2_147_483_648, quantity: 1 }] }],
+    ["a NUL character in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\u0000Checkout" } }],
   ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
     const before = await db.basketSession.count();
     const result = await checkout(body);

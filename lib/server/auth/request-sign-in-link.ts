@@ -24,6 +24,8 @@ const perClient: LimitRule = { prefix: "sign-in-link-ip", points: REQUESTS_PER_C
 
 async function decide(email: string, clientIp: string): Promise<boolean> {
   const now = new Date();
+  // No customer's address holds a control character (and PostgreSQL cannot even compare one with NUL).
+  if (/[\u0000-\u001f]/.test(email)) return false;
   if ((await runTransaction(() => charge([[perClient, clientIp]], 1, now))) > 0) {
     logger.warn("sign-in link not sent: too many requests from this client address");
     return false;
@@ -59,6 +61,7 @@ export async function requestSignInLink(input: { email: string; url: string; exp
 
 /** Whether an e-mail address may hold a customer session. */
 export async function hasPortalAccess(email: string): Promise<boolean> {
+  if (/[\u0000-\u001f]/.test(email)) return false;
   const customer = await getDb().customer.findFirst({
     where: { email: normalizeEmail(email), portalAccessGrantedAt: { not: null } },
     select: { id: true },

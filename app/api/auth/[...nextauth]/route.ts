@@ -3,7 +3,7 @@ import { NextRequest } from "next/server";
 
 import { getAuthOptions } from "@/lib/server/auth/options";
 import { withAuthRequest } from "@/lib/server/auth/auth-request";
-import { toProblemResponse } from "@/lib/server/errors";
+import { AppError, toProblemResponse } from "@/lib/server/errors";
 import { clientIpOf, readBodyText } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
@@ -13,11 +13,22 @@ type Handler = (request: Request, context: { params: Promise<{ nextauth: string[
 /** next-auth's endpoints (sign-in, callback, session, csrf, sign-out). The options are built on first use. */
 const handler: Handler = (request, context) => (NextAuth(getAuthOptions()) as Handler)(request, context);
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Its forms are small: the body is read here, within the limit, before next-auth reads it whole. */
 const post: Handler = async (request, context) => {
   let body: string;
   try {
     body = await readBodyText(request);
+    // next-auth parses a JSON body itself and answers 500 when it cannot.
+    if (request.headers.get("content-type")?.includes("json") && !isJson(body)) throw new AppError("bad_request", { detail: "The request body is not valid JSON." });
   } catch (error) {
     return toProblemResponse(error);
   }
