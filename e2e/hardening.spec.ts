@@ -74,6 +74,12 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
       expect(result.status, `${path}, ${declared ? "declared" : "chunked"}`).toBe(413);
     }
   }
+  // Pages take no bodies at all (every form posts to the API).
+  for (const path of ["/checkout", "/", "/portal/sign-in"]) {
+    for (const declared of [true, false]) {
+      expect((await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared })).status, path).toBe(405);
+    }
+  }
   // Staff endpoints refuse anyone not signed in before reading a byte.
   for (const path of ["/api/staff/dry-run", "/api/staff/demo-checkouts"]) {
     expect([401, 403], path).toContain((await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared: false })).status);

@@ -40,18 +40,42 @@ function clientAddressOf(request) {
   return forwarded[Math.max(0, forwarded.length - trustedProxies)] ?? peer;
 }
 
+/**
+ * Pages take no request bodies: every form posts to /api, whose routes read bodies within their own limit. Next.js
+ * would otherwise read (and, for its proxy, copy) up to 10 MB of whatever a POST to a page carries.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function refusesBody(request) {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return false;
+  return !(request.url ?? "/").startsWith("/api/");
+}
+
+/**
+ * @param {import("node:http").ServerResponse} response
+ * @param {number} status
+ * @param {string} code
+ * @param {string} title
+ * @param {string} detail
+ */
+function problem(response, status, code, title, detail) {
+  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", connection: "close", ...(status === 405 ? { allow: "GET, HEAD" } : {}) });
+  response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
+}
+
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
 createServer((request, response) => {
+  if (refusesBody(request)) {
+    problem(response, 405, "method_not_allowed", "Method not allowed", "Pages are only read (GET); forms post to the API.");
+    return;
+  }
   request.headers["x-forwarded-for"] = clientAddressOf(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/problem+json" });
-    response.end(
-      JSON.stringify({ type: "urn:problem:internal_error", title: "Internal server error", status: 500, detail: "An unexpected error occurred.", code: "internal_error" }),
-    );
+    if (response.headersSent) response.end();
+    else problem(response, 500, "internal_error", "Internal server error", "An unexpected error occurred.");
   });
 }).listen(port, hostname, () => {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `ready on http://${hostname}:${port}`, trustedProxies }));

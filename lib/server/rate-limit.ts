@@ -95,13 +95,18 @@ function checkoutCharges(clientIp: string): Charge[] {
   return [[{ prefix: "checkout-ip", points: getConfig().rateLimit.checkoutPoints, windowSeconds: CHECKOUT_WINDOW_SECONDS }, clientIp]];
 }
 
+/**
+ * Charges a checkout attempt as if its card will be declined (1 + 4 points), before anything is tried: attempts
+ * sent at once cannot all fit the budget by being charged their penalty only afterwards.
+ */
 export async function consumeCheckoutAttempt(clientIp: string): Promise<void> {
   const now = new Date();
-  const retryAfterMs = await runTransaction(() => charge(checkoutCharges(clientIp), 1, now));
+  const retryAfterMs = await runTransaction(() => charge(checkoutCharges(clientIp), 1 + DECLINE_COST, now));
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 }
 
-export async function penalizeCheckoutDecline(clientIp: string): Promise<void> {
+/** Gives the penalty back to an attempt whose card was not declined. */
+export async function refundCheckoutPenalty(clientIp: string): Promise<void> {
   const now = new Date();
-  await runTransaction(() => charge(checkoutCharges(clientIp), DECLINE_COST, now));
+  await runTransaction(() => charge(checkoutCharges(clientIp), -DECLINE_COST, now));
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/validation/zod";
 
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 import { MAX_INT32 } from "@/lib/validation/patterns";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/validation/zod";
 
 /** The full invoice of SPEC §3.3, as the authenticated read returns it: only these fields, ever. */
 export const InvoiceDetailSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/validation/zod";
 
 /**
  * What the completion page shows of an invoice, and nothing more: every response of summaryByToken is

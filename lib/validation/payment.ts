@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/validation/zod";
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/validation/zod";
 
 import { GUID_PATTERN, MAX_INT32, POSITIVE_ID_PATTERN } from "@/lib/validation/patterns";
 

@@ -154,6 +154,18 @@ describe("POST /api/checkout", () => {
     expect(statuses.slice(0, 6)).toEqual([402, 402, 402, 402, 402, 402]);
     expect(statuses.slice(6)).toEqual([429, 429]);
   });
+
+  it("POST /api/checkout – card testing sent all at once is limited as tightly as one by one", async () => {
+    const ip = randomIp();
+    const statuses = (await Promise.all(Array.from({ length: 12 }, () => checkout(order({ card: "4000 0000 0000 0002" }), ip)))).map((result) => result.status);
+    expect(statuses.filter((status) => status === 402)).toHaveLength(6);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(6);
+  });
+
+  it("POST /api/checkout – cards that pay give their penalty back: an address keeps paying", async () => {
+    const ip = randomIp();
+    for (let attempt = 0; attempt < 8; attempt++) expect((await checkout(order(), ip)).status).toBe(200);
+  });
 });
 
 describe("test payment provider", () => {

@@ -3,7 +3,7 @@ import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
 import { testPaymentProvider } from "@/lib/server/payments/test-provider";
-import { consumeCheckoutAttempt, penalizeCheckoutDecline } from "@/lib/server/rate-limit";
+import { consumeCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -17,9 +17,10 @@ export async function POST(request: Request): Promise<Response> {
     const storefront = await getStorefrontOrThrow();
     try {
       const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp });
+      await refundCheckoutPenalty(clientIp);
       return jsonResponse(placed);
     } catch (error) {
-      if (error instanceof AppError && error.code === "payment_declined") await penalizeCheckoutDecline(clientIp);
+      if (!(error instanceof AppError && error.code === "payment_declined")) await refundCheckoutPenalty(clientIp);
       throw error;
     }
   });
