@@ -49,8 +49,10 @@ function postLargeBody(url: string, options: { totalBytes: number; declared: boo
         resolve({ status: response.statusCode ?? 0, sentBytes });
       });
     });
+    // A server may answer and stop reading before the body is sent: writing then fails (EPIPE) while the answer
+    // is still on its way. Only no answer at all is a failure.
     request.on("error", (error) => {
-      if (!answered) reject(error);
+      if (!answered) setTimeout(() => answered || reject(error), 2000);
     });
     const write = () => {
       while (!answered && sentBytes < options.totalBytes) {

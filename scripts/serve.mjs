@@ -58,7 +58,7 @@ function refusesBody(request) {
  * @param {string} detail
  */
 function problem(response, status, code, title, detail) {
-  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", connection: "close", ...(status === 405 ? { allow: "GET, HEAD" } : {}) });
+  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...(status === 405 ? { allow: "GET, HEAD" } : {}) });
   response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
 }
 
@@ -68,6 +68,8 @@ await app.prepare();
 
 createServer((request, response) => {
   if (refusesBody(request)) {
+    // Answered at once; whatever body follows is read and dropped as it comes, never kept.
+    request.resume();
     problem(response, 405, "method_not_allowed", "Method not allowed", "Pages are only read (GET); forms post to the API.");
     return;
   }
