@@ -147,6 +147,28 @@ describe("POST /api/checkout", () => {
     expect(await db.basketSession.count()).toBe(before);
   });
 
+  it("POST /api/checkout – an upload cut off half-way → 400 bad_request, nothing placed", async () => {
+    const before = await db.basketSession.count();
+    let sent = 0;
+    const cutOff = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ === 0) controller.enqueue(new TextEncoder().encode('{"orderKey":'));
+        else controller.error(new Error("aborted"));
+      },
+    });
+    const response = await POST(
+      new Request("http://localhost/api/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
+        body: cutOff,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "bad_request" });
+    expect(await db.basketSession.count()).toBe(before);
+  });
+
   it("POST /api/checkout – card testing from one address is rate limited", async () => {
     const ip = randomIp();
     const statuses: number[] = [];

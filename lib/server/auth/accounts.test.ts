@@ -2,6 +2,7 @@ import bcrypt from "bcryptjs";
 import { describe, expect, it, vi } from "vitest";
 
 import { authenticateStaff } from "@/lib/server/auth/authenticate-staff";
+import { getAuthOptions } from "@/lib/server/auth/options";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { getDb } from "@/lib/server/db";
 import { createBusiness, createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
@@ -95,5 +96,15 @@ describe("customer sign-in links", () => {
       await expect(requestSignInLink({ email, url: "http://localhost/x", expiresAt: new Date() })).resolves.toBeUndefined();
       expect(await db.outboxMessage.count({ where: { recipient: email, kind: "auth.sign_in_link" } })).toBe(0);
     }
+  });
+
+  it("storing a link drops the address's expired ones", async () => {
+    const checkout = await createRegisteredCheckout({ email: uniqueEmail() });
+    const expired = { identifier: checkout.email, token: `expired-${uniqueEmail()}`, expires: new Date(Date.now() - 60_000) };
+    await db.verificationToken.create({ data: expired });
+    const adapter = getAuthOptions().adapter!;
+    await adapter.createVerificationToken!({ identifier: checkout.email, token: `fresh-${uniqueEmail()}`, expires: new Date(Date.now() + 60_000) });
+    const tokens = await db.verificationToken.findMany({ where: { identifier: checkout.email }, select: { token: true } });
+    expect(tokens.map((token) => token.token.startsWith("fresh-"))).toEqual([true]);
   });
 });

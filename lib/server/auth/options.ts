@@ -22,13 +22,17 @@ const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
 let options: NextAuthOptions | undefined;
 
-/** The link's token is stored only for an address that is sent the link: no row for one that gets no mail. */
+/**
+ * The link's token is stored only for an address that is sent the link: no row for one that gets no mail. Storing
+ * one drops the address's expired ones, so an address holds at most the few links of its current window.
+ */
 function withSignInLinkGate(adapter: Adapter): Adapter {
   const createVerificationToken = adapter.createVerificationToken?.bind(adapter);
   return {
     ...adapter,
     async createVerificationToken(token) {
       if (!createVerificationToken || !(await mayReceiveSignInLink(token.identifier))) return token;
+      await getDb().verificationToken.deleteMany({ where: { identifier: token.identifier, expires: { lt: new Date() } } });
       return createVerificationToken(token);
     },
   };
