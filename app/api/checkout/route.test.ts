@@ -34,6 +34,18 @@ async function checkout(body: unknown, ip = randomIp()) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** A checkout whose body arrives as a stream of unknown length (chunked), as a client may send it. */
+function postStreamed(body: ReadableStream<Uint8Array>) {
+  return POST(
+    new Request("http://localhost/api/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
+      body,
+      duplex: "half",
+    } as RequestInit),
+  );
+}
+
 function basketOf(completionUrl: unknown): { invoiceId: number; basketSession: string } {
   const url = new URL(String(completionUrl), "http://localhost");
   return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession") ?? "" };
@@ -134,14 +146,7 @@ describe("POST /api/checkout", () => {
         controller.enqueue(new Uint8Array(16 * 1024).fill(32));
       },
     });
-    const chunked = await POST(
-      new Request("http://localhost/api/checkout", {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
-        body: endless,
-        duplex: "half",
-      } as RequestInit),
-    );
+    const chunked = await postStreamed(endless);
     expect(chunked.status).toBe(413);
     expect(pulled).toBeLessThan(10);
     expect(await db.basketSession.count()).toBe(before);
@@ -156,14 +161,7 @@ describe("POST /api/checkout", () => {
         else controller.error(new Error("aborted"));
       },
     });
-    const response = await POST(
-      new Request("http://localhost/api/checkout", {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
-        body: cutOff,
-        duplex: "half",
-      } as RequestInit),
-    );
+    const response = await postStreamed(cutOff);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: "bad_request" });
     expect(await db.basketSession.count()).toBe(before);
