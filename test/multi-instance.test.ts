@@ -12,7 +12,7 @@ import { childServerEnv } from "@/scripts/lib/child-env";
 import { createBusiness, createCheckout, uniqueEmail } from "./factories";
 
 /**
- * Two `next start` instances over one PostgreSQL database (SPEC §6): every guarantee of registerByToken must
+ * Two `next start` instances over one PostgreSQL database (docs/contract.md §6): every guarantee of registerByToken must
  * hold across them — single use, one customer per e-mail, the idempotent replay, the shared rate limit.
  */
 const onPostgres = process.env.TEST_DATABASE_PROVIDER === "postgresql";

@@ -39,7 +39,7 @@ function fieldId(path: string): string {
 }
 
 /**
- * The checkout (SPEC §4.1): products with a running total, the guest's details checked with the server's own
+ * The checkout (docs/contract.md §4.1): products with a running total, the guest's details checked with the server's own
  * schemas, and the card. One submission at a time; a resubmission of an unchanged order reuses its key, so
  * the server never charges it twice.
  */

@@ -1,7 +1,7 @@
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
 
 /**
- * Every state of the checkout completion page (SPEC §4.2). The view renders from this value alone, so the
+ * Every state of the checkout completion page (docs/contract.md §4.2). The view renders from this value alone, so the
  * guest's page and the staff preview show exactly the same thing.
  */
 export type CompletionState =

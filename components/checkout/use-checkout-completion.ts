@@ -124,7 +124,7 @@ async function runCompletion(controller: Controller, fresh: boolean): Promise<vo
   setState(stateOfError(result.error));
 }
 
-/** The completion page's behaviour (SPEC §4.2 points 1–7), as a state for CompletionView. */
+/** The completion page's behaviour (docs/contract.md §4.2 points 1–7), as a state for CompletionView. */
 export function useCheckoutCompletion(): { state: CompletionState; retry: () => void } {
   const [state, setState] = useState<CompletionState>({ kind: "loading" });
   const controllerRef = useRef<Controller | null>(null);

@@ -1,5 +1,5 @@
 /**
- * The typed endpoint registry (SPEC §5), in the shape of the published API reference: each entry gives the
+ * The typed endpoint registry (docs/contract.md §5), in the shape of the published API reference: each entry gives the
  * URL and, as a type-only marker, what the endpoint answers. Pages and clients never build these URLs by hand.
  */
 import type { PlacedCheckoutResponse } from "@/lib/validation/checkout";

@@ -3,7 +3,7 @@ import "server-only";
 import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
-/** JSON with `Cache-Control: no-store`, as every API response (SPEC §3). */
+/** JSON with `Cache-Control: no-store`, as every API response (docs/contract.md §3). */
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(body), {
     status: init.status ?? 200,

@@ -1,6 +1,6 @@
 import { z } from "@/lib/validation/zod";
 
-/** The full invoice of SPEC §3.3, as the authenticated read returns it: only these fields, ever. */
+/** The full invoice of docs/contract.md §3.3, as the authenticated read returns it: only these fields, ever. */
 export const InvoiceDetailSchema = z.object({
   id: z.number().int(),
   number: z.string(),

@@ -1,4 +1,4 @@
-/** What the staff dry run answers (SPEC §4.3). */
+/** What the staff dry run answers (docs/contract.md §4.3). */
 export type DryRunResponse =
   | { kind: "refused"; code: string; status: number }
   | { kind: "would_create_customer" }

@@ -8,7 +8,7 @@ import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { AppError } from "@/lib/server/errors";
 
-/** The invoice PDF, by invoice token (pdfByToken, SPEC §3.2) or for a signed-in viewer (the portal). */
+/** The invoice PDF, by invoice token (pdfByToken, docs/contract.md §3.2) or for a signed-in viewer (the portal). */
 export interface InvoicePdf {
   fileName: string;
   pdf: Buffer;

@@ -9,7 +9,7 @@ import { sha256Hex } from "@/lib/server/hash";
 import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
 
 /**
- * The checks of SPEC §3.1, steps 1–6, in their order, reading only. The endpoint acts on the decision;
+ * The checks of docs/contract.md §3.1, steps 1–6, in their order, reading only. The endpoint acts on the decision;
  * the staff dry run reports it. Keeping both on this one function is what makes the dry run truthful.
  */
 

@@ -6,7 +6,7 @@ import { verifyInvoiceToken, type InvoiceTokenClaims, type InvoiceTokenScope } f
 import { InvoiceIdSchema } from "@/lib/validation/registration";
 
 /**
- * The gate of the token-gated reads (SPEC §3.2): the token first (401 invoice_token_invalid / _expired),
+ * The gate of the token-gated reads (docs/contract.md §3.2): the token first (401 invoice_token_invalid / _expired),
  * then the invoice it names — another invoice, no such invoice, or one no longer the token's customer's
  * all answer 404 invoice_not_found.
  */

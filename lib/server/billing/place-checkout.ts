@@ -14,7 +14,7 @@ import { checkoutCompletionPath } from "@/lib/urls";
 import { PlaceCheckoutSchema, type PlaceCheckoutInput, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
 
 /**
- * The checkout page's submission (SPEC §4.1): place the order once per `orderKey`, charge it once per
+ * The checkout page's submission (docs/contract.md §4.1): place the order once per `orderKey`, charge it once per
  * payment attempt, and answer with the completion page's address. A resubmission of the same order (a
  * double click, a retry after a lost response) finds the order and its payment instead of charging again;
  * after a decline, the next submission is a new attempt on the same order.

@@ -21,7 +21,7 @@ import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
- * SPEC §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
+ * docs/contract.md §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
  * a token for that one invoice. The rate limit, the checks and the change are one transaction script; races
  * end with one winner because the basket is consumed by a conditional update and the customer is unique per
  * (business, e-mail).

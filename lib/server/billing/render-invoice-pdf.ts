@@ -11,7 +11,7 @@ import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
 
 /**
- * The invoice PDF (SPEC §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
+ * The invoice PDF (docs/contract.md §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
  * whatever its script (Latin, Greek, Cyrillic) and the text stays selectable. Long invoices flow onto
  * further pages with the table header repeated; every page carries the invoice number and its page count.
  */

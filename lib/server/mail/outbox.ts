@@ -2,7 +2,7 @@ import "server-only";
 
 import { execute, Prisma, runTransaction, type Statement } from "@/lib/server/db";
 
-/** The e-mails the app sends: the two registration e-mails of SPEC §3.5 and the portal's sign-in link. */
+/** The e-mails the app sends: the two registration e-mails of docs/contract.md §3.5 and the portal's sign-in link. */
 export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
 
 export interface RegistrationMailPayload {

@@ -8,7 +8,7 @@ import { normalizeEmail } from "@/lib/validation/guest";
 import type { DryRunResponse } from "@/lib/validation/staff";
 
 /**
- * The staff dry run of registerByToken (SPEC §4.3): the real endpoint's checks (the same function), reported
+ * The staff dry run of registerByToken (docs/contract.md §4.3): the real endpoint's checks (the same function), reported
  * instead of acted on. Nothing is consumed, no token is minted; the only write is the audit event of the
  * preview. A basket of another business reads as unknown, as it would to a guest.
  */

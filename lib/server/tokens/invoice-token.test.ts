@@ -44,7 +44,7 @@ async function forge(secret: string, kid: string, change: { typ?: string; aud?: 
 }
 
 describe("invoice-scoped token", () => {
-  it("carries the claims of SPEC §3.4 and no personal data", async () => {
+  it("carries the claims of docs/contract.md §3.4 and no personal data", async () => {
     const tokens = await withSecrets(newSecret());
     const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
 

@@ -8,7 +8,7 @@ import { getConfig, type SigningKey } from "@/lib/config";
 import { AppError } from "@/lib/server/errors";
 
 /**
- * The invoice-scoped token of SPEC §3.4: an HS256 JWT that opens one invoice and nothing else.
+ * The invoice-scoped token of docs/contract.md §3.4: an HS256 JWT that opens one invoice and nothing else.
  * It carries ids only, never personal data.
  */
 export const INVOICE_TOKEN_TYPE = "invoice-access+jwt";

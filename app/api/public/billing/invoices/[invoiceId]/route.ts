@@ -5,7 +5,7 @@ import { handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
-/** SPEC §3.3: the full invoice, for a signed-in customer who owns it or staff of its business. */
+/** docs/contract.md §3.3: the full invoice, for a signed-in customer who owns it or staff of its business. */
 export async function GET(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;

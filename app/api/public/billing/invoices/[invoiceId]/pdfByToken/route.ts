@@ -3,7 +3,7 @@ import { clientIpOf, handleRoute, invoiceTokenOf, methodNotAllowed, pdfResponse 
 
 export const dynamic = "force-dynamic";
 
-/** SPEC §3.2: the invoice PDF, for the invoice-scoped token in `?token=` or `Authorization: Bearer`. */
+/** docs/contract.md §3.2: the invoice PDF, for the invoice-scoped token in `?token=` or `Authorization: Bearer`. */
 export async function GET(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;

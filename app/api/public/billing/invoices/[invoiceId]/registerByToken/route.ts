@@ -5,7 +5,7 @@ import { IdempotencyKeySchema } from "@/lib/validation/registration";
 
 export const dynamic = "force-dynamic";
 
-/** SPEC §3.1. The body is ignored; the basket GUID travels in `?token=`. */
+/** docs/contract.md §3.1. The body is ignored; the basket GUID travels in `?token=`. */
 export async function POST(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;

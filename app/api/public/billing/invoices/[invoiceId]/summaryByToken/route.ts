@@ -4,7 +4,7 @@ import { handleRoute, invoiceTokenOf, jsonResponse, methodNotAllowed } from "@/l
 
 export const dynamic = "force-dynamic";
 
-/** SPEC §3.3: what the completion page shows of the invoice the token opens. Errors as pdfByToken. */
+/** docs/contract.md §3.3: what the completion page shows of the invoice the token opens. Errors as pdfByToken. */
 export async function GET(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;
