@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { execute, Prisma, query, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { date, int } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 
@@ -46,14 +46,6 @@ export function* charge(charges: readonly Charge[], cost: number, now: Date): Sq
   }
   yield* pruneExpiredWindows(now);
   return retryAfterMs;
-}
-
-/** Points a key has used in its current window; reads only, so it never waits for a writer. */
-export async function pointsUsed(rule: LimitRule, key: string, now: Date): Promise<number> {
-  const [row] = await runReadOnly(() =>
-    query(Prisma.sql`SELECT "points" FROM "RateLimitWindow" WHERE "key" = ${`${rule.prefix}:${key}`} AND "expire" > ${now}`, { points: int }),
-  );
-  return row?.points ?? 0;
 }
 
 const PRUNE_EVERY_MS = 5 * 60_000;

@@ -18,8 +18,8 @@ const WINDOW_SECONDS = 15 * 60;
  * Every try is charged before the password is compared, in one atomic statement per key, so tries racing each
  * other cannot get more comparisons than the limit; a successful sign-in gives its point back.
  */
-export const TRIES_PER_ADDRESS_AND_CLIENT = 10;
-export const TRIES_PER_CLIENT = 30;
+const TRIES_PER_ADDRESS_AND_CLIENT = 10;
+const TRIES_PER_CLIENT = 30;
 const perAddressAndClient: LimitRule = { prefix: "staff-sign-in", points: TRIES_PER_ADDRESS_AND_CLIENT, windowSeconds: WINDOW_SECONDS };
 const perClient: LimitRule = { prefix: "staff-sign-in-ip", points: TRIES_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
 

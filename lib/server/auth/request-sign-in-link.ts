@@ -17,8 +17,8 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * row behind (its limit is only counted once it has portal access).
  */
 const WINDOW_SECONDS = 15 * 60;
-export const LINKS_PER_ADDRESS = 3;
-export const REQUESTS_PER_CLIENT = 20;
+const LINKS_PER_ADDRESS = 3;
+const REQUESTS_PER_CLIENT = 20;
 const perAddress: LimitRule = { prefix: "sign-in-link-email", points: LINKS_PER_ADDRESS, windowSeconds: WINDOW_SECONDS };
 const perClient: LimitRule = { prefix: "sign-in-link-ip", points: REQUESTS_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
 
