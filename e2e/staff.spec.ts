@@ -3,15 +3,7 @@ import type { Page } from "@playwright/test";
 
 import { PREVIEW_STATES } from "../components/checkout/preview-states";
 import { expect, test } from "./fixtures";
-import { demoCheckout, registeredCheckout } from "./support";
-
-async function signInAsStaff(page: Page): Promise<void> {
-  await page.goto("/staff/sign-in");
-  await page.getByLabel("E-mail address").fill("staff@example.com");
-  await page.getByLabel("Password").fill("staff-demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
+import { demoCheckout, registeredCheckout, signInAsStaff } from "./support";
 
 async function expectNoSeriousA11yViolations(page: Page, context: string): Promise<void> {
   // The e-mail preview is a sandboxed iframe (no scripts), which axe cannot enter; the e-mail is checked apart.

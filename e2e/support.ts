@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 
 import { endpoints } from "../lib/api/endpoints";
-import { E2E_BASE_URL, E2E_DATABASE_URL } from "../playwright.config";
+import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_MAIL_OUTBOX } from "../playwright.config";
+import { waitForMail } from "../test/mail-outbox";
+import { expect } from "./fixtures";
 
 export interface DemoCheckout {
   invoiceId: number;
@@ -27,4 +29,26 @@ export async function registeredCheckout(request: APIRequestContext, ...args: st
   if (response.status() !== 200) throw new Error(`registration failed: ${response.status()} ${await response.text()}`);
   const { Token } = (await response.json()) as { Token: string };
   return { ...checkout, token: Token };
+}
+
+/** Signs in to the staff area as the seeded staff member. */
+export async function signInAsStaff(page: Page): Promise<void> {
+  await page.goto("/staff/sign-in");
+  await page.getByLabel("E-mail address").fill("staff@example.com");
+  await page.getByLabel("Password").fill("staff-demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+/** Signs a customer in to the portal as they would: asks for a link, opens it from the e-mail. */
+export async function signInToPortal(page: Page, email: string): Promise<void> {
+  await page.goto("/portal/sign-in");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByRole("button", { name: "E-mail me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your e-mail" })).toBeVisible();
+  const mail = await waitForMail(E2E_MAIL_OUTBOX, (candidate) => candidate.to === email && candidate.subject === "Your sign-in link");
+  const url = /Sign in: (\S+)/.exec(mail.text)?.[1];
+  if (!url) throw new Error(`no sign-in link in the e-mail: ${mail.text}`);
+  await page.goto(url);
+  await expect(page).toHaveURL(/\/portal$/);
 }

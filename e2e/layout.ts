@@ -1,0 +1,82 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import type { Page } from "@playwright/test";
+
+import { expect } from "./fixtures";
+
+/** The widths every page is looked at: a small phone and a laptop. */
+export const WIDTHS = [375, 1280] as const;
+
+/** Where every e2e run writes its screenshots, for people to look at (not compared with anything). */
+export const SCREENSHOT_DIR = "e2e-screenshots";
+
+/**
+ * What is wrong with the page's layout at its current width, in words:
+ * - an element reaches past the viewport's edge, other than inside a container that scrolls sideways;
+ * - a word breaks across lines: any word in a table (money, badges, invoice numbers, headings), and any word
+ *   of up to 24 characters elsewhere. Longer ones (e-mail addresses, links) may wrap outside tables, and
+ *   code samples may wrap anywhere.
+ */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const viewport = document.documentElement.clientWidth;
+    const describe = (element: Element) => `<${element.tagName.toLowerCase()}> “${(element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 50)}”`;
+    const scrollsSideways = (start: Element | null): boolean => {
+      for (let element = start; element && element !== document.body; element = element.parentElement) {
+        const { overflowX } = getComputedStyle(element);
+        if (overflowX === "auto" || overflowX === "scroll") return true;
+      }
+      return false;
+    };
+    const hidden = (element: Element): boolean => {
+      const style = getComputedStyle(element);
+      return style.visibility === "hidden" || style.clipPath !== "none" || style.clip.startsWith("rect");
+    };
+
+    if (document.documentElement.scrollWidth > viewport + 1) problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in a ${viewport} px viewport`);
+    for (const element of document.body.querySelectorAll("*")) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || hidden(element)) continue;
+      if ((box.right > viewport + 1 || box.left < -1) && !scrollsSideways(element.parentElement)) {
+        problems.push(`reaches past the viewport (${Math.round(box.left)}–${Math.round(box.right)} px): ${describe(element)}`);
+      }
+    }
+
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest("code, pre, script, style, iframe, [hidden]") || hidden(parent)) continue;
+      const inTable = parent.closest("table") !== null;
+      for (const word of (node.textContent ?? "").matchAll(/\S+/g)) {
+        if (!inTable && word[0].length > 24) continue;
+        // Prose may break after a hyphen ("e-" / "mail"); numbers and anything in a table may not break at all.
+        const pieces = inTable || /\d/.test(word[0]) ? [word] : word[0].matchAll(/[^-]+-*|-+/g);
+        for (const piece of pieces) {
+          const start = word.index + (piece === word ? 0 : piece.index);
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, start + piece[0].length);
+          const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) problems.push(`“${word[0]}” breaks across ${lines.size} lines in ${describe(parent)}`);
+        }
+      }
+    }
+    return [...new Set(problems)];
+  });
+}
+
+/**
+ * Looks at the page as it is now at each width: writes a full-page screenshot to `e2e-screenshots/<name>-<width>.png`
+ * and fails on any layout problem. Leaves the page at the laptop width.
+ */
+export async function lookAt(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: width < 500 ? 812 : 800 });
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+    expect.soft(await layoutProblems(page), `${name} at ${width} px`).toEqual([]);
+  }
+}
