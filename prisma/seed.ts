@@ -1,4 +1,5 @@
-import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import bcrypt from "bcryptjs";
 
@@ -7,7 +8,7 @@ import { disconnectDb, execute, getDb, Prisma, query, runTransaction } from "@/l
 import { int } from "@/lib/server/db/columns";
 
 /**
- * The demo data: one coworking business selling in GBP, its products, and a staff user whose credentials
+ * The demo data: one coworking business selling in GBP, with its logo and brand colour, its products, and a staff user whose credentials
  * come from SEED_STAFF_EMAIL / SEED_STAFF_PASSWORD (with demo defaults outside production only).
  * Seeds only an empty database, so it is safe to run on every start.
  */
@@ -15,6 +16,9 @@ import { int } from "@/lib/server/db/columns";
 const DEV_STAFF_EMAIL = "staff@example.com";
 const DEV_STAFF_PASSWORD = "staff-demo-password";
 const BCRYPT_ROUNDS = 12;
+/** Honey: light enough that the pages put black text on it and darken it for links (lib/brand.ts). */
+const BRAND_COLOR = "#e8a317";
+const LOGO_PNG = fileURLToPath(new URL("./seed-assets/hive-and-desk-logo.png", import.meta.url));
 
 const products = [
   { name: "Day pass", description: "A hot desk for one day, 8:00–20:00", unitPriceMinor: 2500, taxRateBp: 2000 },
@@ -41,8 +45,9 @@ export async function seedIfEmpty(): Promise<boolean> {
   await runTransaction(function* () {
     const [business] = yield* query(
       Prisma.sql`
-      INSERT INTO "Business" ("name", "address", "currency", "locale", "timeZone", "invoicePrefix", "taxId", "createdAt")
-      VALUES ('Hive & Desk Coworking', ${"12 Clerkenwell Road\nLondon EC1M 5PQ\nUnited Kingdom"}, 'GBP', 'en-GB', 'Europe/London', 'INV', 'GB 123 4567 89', ${now})
+      INSERT INTO "Business" ("name", "address", "currency", "locale", "timeZone", "invoicePrefix", "taxId", "brandColor", "logoPng", "createdAt")
+      VALUES ('Hive & Desk Coworking', ${"12 Clerkenwell Road\nLondon EC1M 5PQ\nUnited Kingdom"}, 'GBP', 'en-GB', 'Europe/London', 'INV', 'GB 123 4567 89',
+              ${BRAND_COLOR}, ${readFileSync(LOGO_PNG)}, ${now})
       RETURNING "id"`,
       { id: int },
     );

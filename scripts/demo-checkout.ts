@@ -7,10 +7,11 @@ import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
 import { disconnectDb } from "@/lib/server/db";
 import { seedIfEmpty } from "@/prisma/seed";
 
-const USAGE = `Usage: npm run demo:checkout -- [--email E] [--name N] [--unpaid] [--expired]
+const USAGE = `Usage: npm run demo:checkout -- [--email E] [--name N] [--unpaid] [--declined] [--expired]
   --email E    the guest's e-mail (default: a fresh guest+…@example.com)
   --name N     the guest's full name (default: Demo Guest)
   --unpaid     leave the payment pending
+  --declined   the payment was declined
   --expired    place the order so long ago that the checkout link has expired`;
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       email: { type: "string" },
       name: { type: "string" },
       unpaid: { type: "boolean", default: false },
+      declined: { type: "boolean", default: false },
       expired: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
 
   try {
     await seedIfEmpty();
-    const checkout = await createDemoCheckout({ email: values.email, name: values.name, unpaid: values.unpaid, expired: values.expired });
+    const checkout = await createDemoCheckout({ email: values.email, name: values.name, unpaid: values.unpaid, declined: values.declined, expired: values.expired });
     const completionUrl = new URL(checkout.completionPath, getConfig().appUrl).href;
     process.stdout.write(JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketSession, completionUrl }) + "\n");
   } finally {

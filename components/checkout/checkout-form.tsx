@@ -23,7 +23,7 @@ const MAX_QUANTITY = 20;
 
 const GUEST_FIELDS = [
   { name: "fullName", label: "Full name", autoComplete: "name", required: true },
-  { name: "email", label: "E-mail address", autoComplete: "email", type: "email", required: true, hint: "Your receipt and sign-in link go here." },
+  { name: "email", label: "E-mail address", autoComplete: "email", type: "email", required: true, hint: "We e-mail your receipt and invoice here." },
   { name: "company", label: "Company (optional)", autoComplete: "organization" },
   { name: "phone", label: "Phone (optional)", autoComplete: "tel", type: "tel" },
   { name: "billingLine1", label: "Billing address (optional)", autoComplete: "address-line1" },

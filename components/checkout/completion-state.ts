@@ -12,6 +12,8 @@ export type CompletionState =
   | { kind: "not_found" }
   /** `retryInSeconds` is null once the automatic retries are used up: the guest retries by hand. */
   | { kind: "pending"; retryInSeconds: number | null }
+  /** The payment was declined: nothing to register; the guest pays again at checkout. */
+  | { kind: "declined" }
   | { kind: "network_error" }
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "missing_parameters" };

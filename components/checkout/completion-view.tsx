@@ -29,6 +29,8 @@ function copyOf(state: CompletionState): Copy {
       return { heading: "We couldn’t find this purchase", announcement: "This checkout link does not match a purchase." };
     case "pending":
       return { heading: "Confirming your payment…", announcement: "Your payment is still being confirmed." };
+    case "declined":
+      return { heading: "Your payment didn’t go through", announcement: "The payment was declined. No money was taken." };
     case "network_error":
       return { heading: "We couldn’t reach our server", announcement: "Connection problem. You can try again." };
     case "rate_limited":
@@ -48,7 +50,7 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
       <dl className={styles.facts}>
         <div>
           <dt>Invoice</dt>
-          <dd>{summary.invoiceNumber}</dd>
+          <dd className={styles.nowrap}>{summary.invoiceNumber}</dd>
         </div>
         <div>
           <dt>Date</dt>
@@ -127,12 +129,29 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
               Download invoice (PDF)
             </a>
           </Actions>
-          {state.summary && (
-            <p className={styles.note}>
-              We sent the details of your account to <strong>{state.summary.customerEmailMasked}</strong>. Use that address to sign
-              in later and find this invoice again.
+          <section className={styles.next} aria-labelledby="next-heading">
+            <h2 id="next-heading" className={styles.receiptHeading}>
+              What’s next
+            </h2>
+            <p>
+              {state.summary ? (
+                <>
+                  We e-mailed your receipt and invoice to <strong>{state.summary.customerEmailMasked}</strong>.{" "}
+                </>
+              ) : (
+                "We e-mailed your receipt and invoice to the address you gave at checkout. "
+              )}
+              Your invoices stay in your account: sign in with that address whenever you need them, no password needed.
             </p>
-          )}
+            <Actions>
+              <Link className={styles.secondary} href="/portal/sign-in">
+                Go to your account
+              </Link>
+              <Link className={styles.secondary} href="/checkout">
+                Book something else
+              </Link>
+            </Actions>
+          </section>
         </>
       );
     case "used":
@@ -147,7 +166,7 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return (
         <>
           <p className={styles.lead}>Your payment was received and is safe.</p>
-          <p>This page’s link works for 24 hours after payment. Sign in with the e-mail address you used at checkout to find your invoice.</p>
+          <p>This page’s link works for a limited time after payment. Sign in with the e-mail address you used at checkout to find your invoice.</p>
           <Actions>{signIn}</Actions>
         </>
       );
@@ -155,7 +174,10 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return (
         <>
           <p className={styles.lead}>This link does not match a purchase. It may have been cut short when it was copied.</p>
-          <p>If you have just paid, your payment is safe: open the link from your checkout again, or sign in with your e-mail address.</p>
+          <p>
+            If you copied it, copy the whole address again. If you have just paid, your payment is safe, and once your purchase is
+            registered its invoice is in your account.
+          </p>
           <Actions>
             {signIn}
             <Link className={styles.secondary} href="/checkout">
@@ -180,6 +202,18 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
               </Actions>
             </>
           )}
+        </>
+      );
+    case "declined":
+      return (
+        <>
+          <p className={styles.lead}>Your card was declined, so no money was taken and this order is not complete.</p>
+          <p>Go back to checkout and pay with another card, or ask your bank why the payment was refused.</p>
+          <Actions>
+            <Link className={styles.primary} href="/checkout">
+              Back to checkout
+            </Link>
+          </Actions>
         </>
       );
     case "network_error":
@@ -210,7 +244,10 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return (
         <>
           <p className={styles.lead}>The address of this page is incomplete, so we cannot tell which purchase it is for.</p>
-          <p>Open the link from your checkout confirmation again. Opening this page never charges you.</p>
+          <p>
+            If you copied it, copy the whole address again. Opening this page never charges you, and the invoices of purchases you
+            completed are in your account.
+          </p>
           <Actions>
             <Link className={styles.primary} href="/checkout">
               Go to the shop

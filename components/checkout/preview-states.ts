@@ -28,6 +28,7 @@ export const PREVIEW_STATES: { kind: CompletionKind; label: string; state: Compl
   { kind: "expired", label: "Expired", state: { kind: "expired" } },
   { kind: "not_found", label: "Not found", state: { kind: "not_found" } },
   { kind: "pending", label: "Payment pending", state: { kind: "pending", retryInSeconds: 4 } },
+  { kind: "declined", label: "Payment declined", state: { kind: "declined" } },
   { kind: "network_error", label: "Network error", state: { kind: "network_error" } },
   { kind: "rate_limited", label: "Rate limited", state: { kind: "rate_limited", retryAfterSeconds: 30 } },
   { kind: "missing_parameters", label: "Missing parameters", state: { kind: "missing_parameters" } },

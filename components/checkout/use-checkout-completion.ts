@@ -46,6 +46,8 @@ function stateOfError(error: unknown): CompletionState {
       case "basket_token_invalid":
       case "invoice_not_found":
         return { kind: "not_found" };
+      case "payment_declined":
+        return { kind: "declined" };
       case "rate_limited":
         return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30)) };
     }

@@ -13,6 +13,7 @@ const REFUSALS: Record<string, string> = {
   basket_token_used: "Already registered: the guest would be told to sign in (401 basket_token_used).",
   basket_token_expired: "The link has expired (401 basket_token_expired).",
   payment_pending: "The payment is not complete yet; the page would keep retrying (409 payment_pending).",
+  payment_declined: "The payment was declined: the guest would be sent back to checkout to pay again (402 payment_declined).",
 };
 
 function describe(outcome: DryRunResponse): string {

@@ -3,18 +3,31 @@ import type { ReactNode } from "react";
 import styles from "@/components/staff/staff.module.css";
 
 /**
- * A staff list: its column headings and rows in a table that scrolls sideways on a narrow screen, or the
- * `empty` message when there are no rows.
+ * A staff list: its column headings and rows in a table that scrolls sideways on a narrow screen (words in
+ * its cells never break), or the `empty` message when there are no rows. The scrolling region is labelled
+ * and focusable, so it can be scrolled from the keyboard. A column named in `numeric` is right-aligned.
  */
-export function StaffTable({ columns, empty, children }: { columns: readonly string[]; empty: ReactNode; children: ReactNode[] }) {
+export function StaffTable({
+  label,
+  columns,
+  numeric = [],
+  empty,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  numeric?: readonly string[];
+  empty: ReactNode;
+  children: ReactNode[];
+}) {
   if (children.length === 0) return empty;
   return (
-    <div className={styles.scroll}>
+    <div className={styles.scroll} role="region" aria-label={label} tabIndex={0}>
       <table className={styles.table}>
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column} scope="col">
+              <th key={column} scope="col" className={numeric.includes(column) ? styles.amount : undefined}>
                 {column}
               </th>
             ))}

@@ -1,11 +1,15 @@
+import type { CheckoutStatus } from "@/lib/server/staff/checkout-status";
+
 import styles from "./staff.module.css";
 
-const LABELS = { pending_payment: "Pending payment", paid: "Paid", registered: "Registered", expired: "Expired" } as const;
+export const STATUS_LABELS = {
+  pending_payment: "Pending payment",
+  declined: "Declined",
+  paid: "Paid",
+  registered: "Registered",
+  expired: "Expired",
+} as const satisfies Record<CheckoutStatus, string>;
 
-export type CheckoutStatusName = keyof typeof LABELS;
-
-export function StatusBadge({ status }: { status: CheckoutStatusName }) {
-  return <span className={`${styles.status} ${styles[`status-${status}`]}`}>{LABELS[status]}</span>;
+export function StatusBadge({ status }: { status: CheckoutStatus }) {
+  return <span className={`${styles.status} ${styles[`status-${status}`]}`}>{STATUS_LABELS[status]}</span>;
 }
-
-export const STATUS_LABELS = LABELS;

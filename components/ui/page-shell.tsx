@@ -1,12 +1,25 @@
-import type { ReactNode } from "react";
+import Image from "next/image";
+import type { CSSProperties, ReactNode } from "react";
+
+import { brandPalette, type BrandPalette } from "@/lib/brand";
+import { getBrand } from "@/lib/server/brand";
 
 import styles from "./page-shell.module.css";
 
-/** The frame of every page: the business's name above the content. */
-export function SiteFrame({ children }: { children: ReactNode }) {
+/** The brand's colours as the CSS variables the pages use (globals.css): links and buttons, and the band. */
+export function brandStyle(palette: BrandPalette): CSSProperties {
+  return { "--color-accent": palette.accentText, "--color-brand": palette.accent, "--color-on-brand": palette.onAccent } as CSSProperties;
+}
+
+/** The frame of every guest page: the business's logo and name above the content, in its colours. */
+export async function SiteFrame({ children }: { children: ReactNode }) {
+  const brand = await getBrand();
   return (
-    <main className={styles.main}>
-      <p className={styles.brand}>Hive &amp; Desk Coworking</p>
+    <main className={styles.main} style={brandStyle(brand?.palette ?? brandPalette(null))}>
+      <p className={styles.brand}>
+        {brand?.logoPath && <Image className={styles.logo} src={brand.logoPath} alt="" width={40} height={40} unoptimized priority />}
+        <span>{brand?.name ?? "Billing portal"}</span>
+      </p>
       {children}
     </main>
   );

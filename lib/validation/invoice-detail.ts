@@ -3,9 +3,10 @@ import { z } from "@/lib/validation/zod";
 /** The full invoice of docs/contract.md §3.3, as the authenticated read returns it: only these fields, ever. */
 export const InvoiceDetailSchema = z.object({
   id: z.number().int(),
-  number: z.string(),
+  /** Null until the invoice is issued, which is when its payment succeeds. */
+  number: z.string().nullable(),
   status: z.enum(["paid", "unpaid"]),
-  issuedAt: z.iso.datetime(),
+  issuedAt: z.iso.datetime().nullable(),
   paidAt: z.iso.datetime().nullable(),
   currency: z.string().length(3),
   business: z.object({ name: z.string(), address: z.string(), taxId: z.string(), locale: z.string(), timeZone: z.string() }),

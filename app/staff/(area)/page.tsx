@@ -47,7 +47,9 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
       </ul>
       <section className={styles.panel} aria-label="Checkouts">
         <StaffTable
+          label="Guest checkouts"
           columns={["Checkout", "Placed", "Guest", "Invoice", "Total", "Status", "Customer"]}
+          numeric={["Total"]}
           empty={<p>No guest checkouts{status ? ` with the status “${STATUS_LABELS[status]}”` : ""} yet.</p>}
         >
           {checkouts.rows.map((row) => (
@@ -61,8 +63,8 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
                 <br />
                 <small>{row.guestEmail}</small>
               </td>
-              <td>{row.invoice?.number ?? "—"}</td>
-              <td>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
+              <td>{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
+              <td className={styles.amount}>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
               <td>
                 <StatusBadge status={row.status} />
               </td>

@@ -1,16 +1,25 @@
 import "server-only";
 
-import { auditEventInsert } from "@/lib/server/audit";
+import { auditEventInsert, type AuditEventInput } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 
 /**
- * Records that the payment of a guest checkout succeeded: the payment, the invoice (paid, with the
- * payment reference) and the basket session (completed; its registration window starts now), together.
- * Calling it again for a paid checkout changes nothing.
+ * Records that the payment of a guest checkout succeeded: the payment, the invoice (issued: numbered and
+ * dated now, paid, with the payment reference) and the basket session (completed; its registration window
+ * starts now), together. Calling it again for a paid checkout changes nothing.
+ *
+ * Invoices are numbered here, not when the order is placed, so a declined order never takes a number and
+ * the numbers of a business run without gaps over the invoices it actually issued.
  */
+
+function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, sequence: number): string {
+  const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(issuedAt);
+  return `${prefix}-${year}-${String(sequence).padStart(6, "0")}`;
+}
+
 export async function completeCheckoutPayment(input: {
   invoiceId: number;
   provider: string;
@@ -32,7 +41,19 @@ export async function completeCheckoutPayment(input: {
       if (existing?.status === "succeeded") return;
       throw new AppError("not_found", { detail: "No pending payment matches this invoice." });
     }
-    yield* execute(Prisma.sql`UPDATE "Invoice" SET "paidAt" = ${now}, "paymentReference" = ${input.reference} WHERE "id" = ${input.invoiceId}`);
+    // The increment is atomic, so concurrent payments never share a number.
+    const [business] = yield* query(
+      Prisma.sql`
+      UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1
+      WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId})
+      RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
+      { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
+    );
+    if (!business) throw new Error(`invoice ${input.invoiceId} has no business`);
+    const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
+    yield* execute(Prisma.sql`
+      UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}
+      WHERE "id" = ${input.invoiceId}`);
     const [basket] = yield* query(
       Prisma.sql`
       UPDATE "BasketSession" SET "status" = 'paid', "completedAt" = ${now}, "expiresAt" = ${basketExpiresAt(now)}
@@ -42,5 +63,32 @@ export async function completeCheckoutPayment(input: {
     );
     if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
     yield* execute(auditEventInsert({ type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId }));
+  });
+}
+
+/**
+ * Records that a payment attempt of a guest checkout was declined: the payment, the checkout (declined, until
+ * its next attempt) and the audit event, together. Nothing changes if the attempt was already settled.
+ */
+export async function declineCheckoutPayment(input: {
+  invoiceId: number;
+  provider: string;
+  reference: string;
+  actor: AuditEventInput["actor"];
+  clientIp?: string;
+}): Promise<void> {
+  await runTransaction(function* () {
+    const declined = yield* execute(Prisma.sql`
+      UPDATE "Payment" SET "status" = 'declined'
+      WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}
+        AND "status" IN ('pending', 'processing')`);
+    if (declined !== 1) return;
+    const [basket] = yield* query(
+      Prisma.sql`
+      UPDATE "BasketSession" SET "status" = 'declined' WHERE "invoiceId" = ${input.invoiceId} AND "completedAt" IS NULL
+      RETURNING "id"`,
+      { id: int },
+    );
+    yield* execute(auditEventInsert({ type: "checkout.declined", actor: input.actor, basketSessionId: basket?.id, invoiceId: input.invoiceId, clientIp: input.clientIp }));
   });
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 
 import { getConfig } from "@/lib/config";
-import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
+import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
@@ -18,6 +18,8 @@ export interface DemoCheckoutOptions {
   name?: string;
   /** Leave the payment pending. */
   unpaid?: boolean;
+  /** The payment was declined. */
+  declined?: boolean;
   /** Place (and pay) it so long ago that the registration window has closed. */
   expired?: boolean;
 }
@@ -54,7 +56,8 @@ export async function createDemoCheckout(options: DemoCheckoutOptions = {}): Pro
     payment,
     now: placedAt,
   });
-  if (!options.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now: placedAt });
+  if (options.declined) await declineCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, actor: "system" });
+  else if (!options.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now: placedAt });
   return {
     invoiceId: checkout.invoiceId,
     basketSession: checkout.basketToken,

@@ -12,27 +12,21 @@ import { sha256Hex } from "@/lib/server/hash";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 /**
- * Places a guest's order: the basket session with its lines, the invoice it produces (unpaid, numbered)
- * and the pending payment, in one transaction script. Returns the basket GUID — the only time it exists in
- * clear: only its SHA-256 is stored.
+ * Places a guest's order: the basket session with its lines, the invoice it produces (unpaid, not yet
+ * numbered: it takes its number when the payment succeeds) and the pending payment, in one transaction
+ * script. Returns the basket GUID — the only time it exists in clear: only its SHA-256 is stored.
  */
 export interface CreatedGuestCheckout {
   basketSessionId: number;
   basketToken: string;
   invoiceId: number;
-  invoiceNumber: string;
   totalMinor: number;
   currency: string;
 }
 
 const idColumn = { id: int };
 const productColumns = { id: int, name: text, unitPriceMinor: int, taxRateBp: int };
-const businessColumns = { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text, currency: text, locale: text };
-
-function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, sequence: number): string {
-  const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(issuedAt);
-  return `${prefix}-${year}-${String(sequence).padStart(6, "0")}`;
-}
+const businessColumns = { currency: text, locale: text };
 
 export async function createGuestCheckout(input: {
   businessId: number;
@@ -70,15 +64,8 @@ export async function createGuestCheckout(input: {
     });
     const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
-    // The increment is atomic, so concurrent checkouts never share a number.
-    const [business] = yield* query(
-      Prisma.sql`
-      UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1 WHERE "id" = ${input.businessId}
-      RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone", "currency", "locale"`,
-      businessColumns,
-    );
+    const [business] = yield* query(Prisma.sql`SELECT "currency", "locale" FROM "Business" WHERE "id" = ${input.businessId}`, businessColumns);
     if (!business) throw new AppError("not_found", { detail: "There is no such business." });
-    const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
     const country = guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
     const billedToAddress = [
       guest.billingLine1,
@@ -91,10 +78,10 @@ export async function createGuestCheckout(input: {
 
     const [invoice] = yield* query(
       Prisma.sql`
-      INSERT INTO "Invoice" ("number", "businessId", "billedToName", "billedToEmail", "billedToCompany", "billedToAddress",
-                             "subtotalMinor", "taxMinor", "totalMinor", "currency", "issuedAt", "createdAt")
-      VALUES (${number}, ${input.businessId}, ${guest.fullName}, ${guest.email}, ${guest.company ?? null}, ${billedToAddress || null},
-              ${totals.subtotalMinor}, ${totals.taxMinor}, ${totals.totalMinor}, ${business.currency}, ${now}, ${now})
+      INSERT INTO "Invoice" ("businessId", "billedToName", "billedToEmail", "billedToCompany", "billedToAddress",
+                             "subtotalMinor", "taxMinor", "totalMinor", "currency", "createdAt")
+      VALUES (${input.businessId}, ${guest.fullName}, ${guest.email}, ${guest.company ?? null}, ${billedToAddress || null},
+              ${totals.subtotalMinor}, ${totals.taxMinor}, ${totals.totalMinor}, ${business.currency}, ${now})
       RETURNING "id"`,
       idColumn,
     );
@@ -138,7 +125,6 @@ export async function createGuestCheckout(input: {
       basketSessionId: basket.id,
       basketToken,
       invoiceId: invoice.id,
-      invoiceNumber: number,
       totalMinor: totals.totalMinor,
       currency: business.currency,
     };

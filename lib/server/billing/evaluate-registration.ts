@@ -21,6 +21,8 @@ export interface EvaluatedBasket {
   guestEmail: string;
   guestCompany: string | null;
   guestPhone: string | null;
+  /** pending_payment | declined | paid | registered */
+  status: string;
   completedAt: Date | null;
   expiresAt: Date;
   consumedAt: Date | null;
@@ -30,10 +32,14 @@ export interface EvaluatedBasket {
 
 export interface EvaluatedInvoice {
   id: number;
-  number: string;
+  /** Null until the payment succeeds and the invoice is issued. */
+  number: string | null;
   paidAt: Date | null;
   customerId: number | null;
 }
+
+/** An invoice that was issued (paid and numbered), as registration and its replay need it. */
+export type IssuedInvoice = EvaluatedInvoice & { number: string };
 
 const basketColumns = {
   id: int,
@@ -42,6 +48,7 @@ const basketColumns = {
   guestEmail: text,
   guestCompany: textOrNull,
   guestPhone: textOrNull,
+  status: text,
   completedAt: dateOrNull,
   expiresAt: date,
   consumedAt: dateOrNull,
@@ -56,7 +63,7 @@ const basketColumns = {
 function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
   const [row] = yield* query(
     Prisma.sql`
-    SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone",
+    SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."status",
            b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
            i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
     FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
@@ -65,14 +72,14 @@ function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
   );
   if (!row) return null;
   const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = row;
-  const invoice = invoiceId === null || invoiceNumber === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
+  const invoice = invoiceId === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
   return { ...basket, invoice };
 }
 
 export type RegistrationDecision =
   | { kind: "refuse"; code: ErrorCode; basket: EvaluatedBasket | null }
-  | { kind: "replay"; basket: EvaluatedBasket; invoice: EvaluatedInvoice & { customerId: number } }
-  | { kind: "register"; basket: EvaluatedBasket; invoice: EvaluatedInvoice };
+  | { kind: "replay"; basket: EvaluatedBasket; invoice: IssuedInvoice & { customerId: number } }
+  | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
 
 export interface RegistrationRequest {
   /** The `token` query parameter; null when absent or given more than once. */
@@ -116,21 +123,23 @@ export function* evaluateRegistration(request: RegistrationRequest, now: Date): 
 
   // 4. already consumed, unless this is the retry of the request that consumed it
   if (basket.consumedAt) {
-    const { customerId } = invoice;
+    const { customerId, number } = invoice;
     const isReplay =
       request.idempotencyKey !== null &&
       basket.consumedKeyHash !== null &&
       sameHash(basket.consumedKeyHash, idempotencyKeyHash(request.idempotencyKey)) &&
       now < basket.expiresAt;
-    if (isReplay && customerId !== null) return { kind: "replay", basket, invoice: { ...invoice, customerId } };
+    if (isReplay && customerId !== null && number !== null) return { kind: "replay", basket, invoice: { ...invoice, customerId, number } };
     return { kind: "refuse", code: "basket_token_used", basket };
   }
 
   // 5. expired
   if (now >= basket.expiresAt) return { kind: "refuse", code: "basket_token_expired", basket };
 
-  // 6. payment not completed
-  if (!basket.completedAt || !invoice.paidAt) return { kind: "refuse", code: "payment_pending", basket };
+  // 6. payment not completed: declined (the guest must pay again at checkout), or not confirmed yet
+  if (!basket.completedAt || !invoice.paidAt || invoice.number === null) {
+    return { kind: "refuse", code: basket.status === "declined" ? "payment_declined" : "payment_pending", basket };
+  }
 
-  return { kind: "register", basket, invoice };
+  return { kind: "register", basket, invoice: { ...invoice, number: invoice.number } };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
-import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
+import { bytesOrNull, date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 
 /** The invoice's business and lines, as every view of an invoice shows them (Prisma selects, for the portal). */
 export const invoiceBusinessSelect = { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } } as const;
@@ -20,7 +20,7 @@ export interface InvoiceLineDocument {
   taxMinor: number;
 }
 
-/** Everything an invoice document (PDF or summary) shows. */
+/** Everything an invoice document (PDF or summary) shows. Only an issued invoice (paid, numbered) has one. */
 export interface InvoiceDocument {
   id: number;
   number: string;
@@ -36,7 +36,7 @@ export interface InvoiceDocument {
   subtotalMinor: number;
   taxMinor: number;
   totalMinor: number;
-  business: { name: string; address: string; taxId: string; locale: string; timeZone: string };
+  business: { name: string; address: string; taxId: string; locale: string; timeZone: string; brandColor: string | null; logoPng: Buffer | null };
   customer: { email: string } | null;
   lines: InvoiceLineDocument[];
 }
@@ -61,6 +61,8 @@ const invoiceColumns = {
   businessTaxId: text,
   businessLocale: text,
   businessTimeZone: text,
+  businessBrandColor: textOrNull,
+  businessLogoPng: bytesOrNull,
   customerEmail: textOrNull,
 };
 
@@ -77,9 +79,10 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
            i."billedToName", i."billedToEmail", i."billedToCompany", i."billedToAddress",
            i."subtotalMinor", i."taxMinor", i."totalMinor",
            b."name" AS "businessName", b."address" AS "businessAddress", b."taxId" AS "businessTaxId",
-           b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", c."email" AS "customerEmail"
+           b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", b."brandColor" AS "businessBrandColor",
+           b."logoPng" AS "businessLogoPng", c."email" AS "customerEmail"
     FROM "Invoice" i JOIN "Business" b ON b."id" = i."businessId" LEFT JOIN "Customer" c ON c."id" = i."customerId"
-    WHERE i."id" = ${invoiceId}`,
+    WHERE i."id" = ${invoiceId} AND i."number" IS NOT NULL AND i."issuedAt" IS NOT NULL`,
     invoiceColumns,
   );
   if (!row) return null;
@@ -89,16 +92,24 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
     FROM "InvoiceLine" WHERE "invoiceId" = ${invoiceId} ORDER BY "position"`,
     lineColumns,
   );
-  const { businessName, businessAddress, businessTaxId, businessLocale, businessTimeZone, customerEmail, ...invoice } = row;
+  const { businessName, businessAddress, businessTaxId, businessLocale, businessTimeZone, businessBrandColor, businessLogoPng, customerEmail, ...invoice } = row;
   return {
     ...invoice,
-    business: { name: businessName, address: businessAddress, taxId: businessTaxId, locale: businessLocale, timeZone: businessTimeZone },
+    business: {
+      name: businessName,
+      address: businessAddress,
+      taxId: businessTaxId,
+      locale: businessLocale,
+      timeZone: businessTimeZone,
+      brandColor: businessBrandColor,
+      logoPng: businessLogoPng,
+    },
     customer: customerEmail === null ? null : { email: customerEmail },
     lines,
   };
 }
 
-/** The invoice document, or null when there is no such invoice. Reads only: it never waits for a writer. */
+/** The invoice document, or null when there is no such invoice or it is not issued yet. Reads only: it never waits for a writer. */
 export function getInvoiceDocument(invoiceId: number): Promise<InvoiceDocument | null> {
   return runReadOnly(() => invoiceDocumentScript(invoiceId));
 }

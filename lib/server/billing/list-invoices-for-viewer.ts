@@ -4,10 +4,10 @@ import type { Viewer } from "@/lib/server/auth/viewer";
 import { invoiceScopeOf } from "@/lib/server/billing/get-invoice-for-viewer";
 import { getDb } from "@/lib/server/db";
 
-/** The invoices a viewer may see, newest first (the portal's list). */
+/** The issued invoices a viewer may see, newest first (the portal's list). */
 export async function listInvoicesForViewer(viewer: Viewer, options: { take?: number } = {}) {
-  return getDb().invoice.findMany({
-    where: invoiceScopeOf(viewer),
+  const invoices = await getDb().invoice.findMany({
+    where: { AND: [invoiceScopeOf(viewer), { number: { not: null }, issuedAt: { not: null } }] },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: options.take ?? 100,
     select: {
@@ -20,4 +20,5 @@ export async function listInvoicesForViewer(viewer: Viewer, options: { take?: nu
       business: { select: { name: true, locale: true, timeZone: true } },
     },
   });
+  return invoices.flatMap(({ number, issuedAt, ...invoice }) => (number !== null && issuedAt !== null ? [{ ...invoice, number, issuedAt }] : []));
 }

@@ -2,8 +2,7 @@ import "server-only";
 
 import { randomBytes, randomUUID } from "node:crypto";
 
-import { auditEventInsert } from "@/lib/server/audit";
-import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
+import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { execute, getDb, isUniqueViolation, Prisma, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
@@ -33,7 +32,6 @@ async function findOrder(orderKey: string) {
       invoice: {
         select: {
           id: true,
-          number: true,
           paidAt: true,
           totalMinor: true,
           currency: true,
@@ -98,30 +96,26 @@ export async function placeCheckout(input: {
     });
   }
 
-  // Claim the attempt: of two submissions racing here, one charges and the other is told to wait.
+  // Claim the attempt: of two submissions racing here, one charges and the other is told to wait. A
+  // checkout that was declined is pending again while its new attempt runs.
   const pendingId = payment.id;
-  const claimed = await runTransaction(() => execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pendingId} AND "status" = 'pending'`));
+  const basketSessionId = order.id;
+  const claimed = await runTransaction(function* () {
+    const claim = yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pendingId} AND "status" = 'pending'`);
+    if (claim === 1) yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
+    return claim;
+  });
   if (claimed !== 1) throw new AppError("checkout_in_progress");
 
-  const reference = payment.reference;
-  const paymentId = payment.id;
-  const basketSessionId = order.id;
+  const attempt = { invoiceId: invoice.id, provider: input.provider.name, reference: payment.reference };
   const settle = async (outcome: "succeeded" | "declined") => {
-    if (outcome === "succeeded") {
-      await completeCheckoutPayment({ invoiceId: invoice.id, provider: input.provider.name, reference });
-      return;
-    }
-    await runTransaction(function* () {
-      const declined = yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'declined' WHERE "id" = ${paymentId} AND "status" = 'processing'`);
-      if (declined === 1) {
-        yield* execute(auditEventInsert({ type: "checkout.declined", actor: "guest", basketSessionId, invoiceId: invoice.id, clientIp: input.clientIp }));
-      }
-    });
+    if (outcome === "succeeded") await completeCheckoutPayment(attempt);
+    else await declineCheckoutPayment({ ...attempt, actor: "guest", clientIp: input.clientIp });
   };
   let result;
   try {
     result = await input.provider.charge(
-      { reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Invoice ${invoice.number}` },
+      { reference: attempt.reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Order #${order.id}` },
       settle,
     );
   } catch (error) {

@@ -11,7 +11,7 @@ export function presentInvoice(invoice: LoadedInvoice): InvoiceDetail {
     id: invoice.id,
     number: invoice.number,
     status: invoice.paidAt ? "paid" : "unpaid",
-    issuedAt: invoice.issuedAt.toISOString(),
+    issuedAt: invoice.issuedAt?.toISOString() ?? null,
     paidAt: invoice.paidAt?.toISOString() ?? null,
     currency: invoice.currency,
     business: invoice.business,

@@ -7,7 +7,7 @@ import {
   evaluateRegistration,
   idempotencyKeyHash,
   type EvaluatedBasket,
-  type EvaluatedInvoice,
+  type IssuedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
 import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
@@ -82,15 +82,15 @@ async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> 
 }
 
 function* registration(input: RegisterByTokenInput, charges: Charge[], now: Date): SqlScript<Outcome> {
-  // Every attempt costs a point up front; a refused one more, below. A payment still pending is not a failure,
-  // so the completion page can keep polling.
+  // Every attempt costs a point up front; a refused one more, below. A payment still pending or declined is
+  // not a failure (only a valid token gets that far), so the completion page can keep polling.
   const retryAfterMs = yield* charge(charges, 1, now);
   if (retryAfterMs > 0) return { kind: "rate_limited", retryAfterMs };
 
   const decision = yield* evaluateRegistration(input, now);
   switch (decision.kind) {
     case "refuse":
-      if (decision.code !== "payment_pending") yield* charge(charges, getConfig().rateLimit.failureCost, now);
+      if (decision.code !== "payment_pending" && decision.code !== "payment_declined") yield* charge(charges, getConfig().rateLimit.failureCost, now);
       // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
       if (decision.basket) yield* execute(refusalAudit(decision.code, decision.basket, input.clientIp));
       return { kind: "refused", code: decision.code };
@@ -122,7 +122,7 @@ function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string
   });
 }
 
-function* register(basket: EvaluatedBasket, invoice: EvaluatedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Outcome> {
+function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Outcome> {
   const keyHash = input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
   const consumed = yield* execute(Prisma.sql`
     UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${keyHash}

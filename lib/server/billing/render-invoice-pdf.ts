@@ -7,6 +7,7 @@ import path from "node:path";
 import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 
+import { brandPalette } from "@/lib/brand";
 import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
 
@@ -84,7 +85,11 @@ function remember(key: string, pdf: Buffer): void {
 }
 
 export async function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
-  const key = createHash("sha256").update(JSON.stringify(invoice)).digest("base64url");
+  const { logoPng } = invoice.business;
+  const logoHash = logoPng && createHash("sha256").update(logoPng).digest("base64url");
+  const key = createHash("sha256")
+    .update(JSON.stringify({ ...invoice, business: { ...invoice.business, logoPng: logoHash } }))
+    .digest("base64url");
   const cached = rendered.get(key);
   if (cached) {
     rendered.delete(key); // most recently used goes last
@@ -121,8 +126,20 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.on("error", reject);
   });
 
-  // Header: the business on the left, the invoice's identity on the right.
-  doc.font("bold").fontSize(16).fillColor(COLOR.text).text(invoice.business.name, MARGIN, MARGIN, { width: 290 });
+  // A band of the business's colour across the top (nothing is written on it, so any colour reads).
+  doc.rect(0, 0, PAGE.width, 8).fillColor(brandPalette(invoice.business.brandColor).accent).fill();
+
+  // Header: the business (its logo, if it has one) on the left, the invoice's identity on the right.
+  let nameY = MARGIN;
+  if (invoice.business.logoPng) {
+    try {
+      doc.image(invoice.business.logoPng, MARGIN, MARGIN, { fit: [44, 44] });
+      nameY = MARGIN + 52;
+    } catch {
+      // an image pdfkit cannot read is left out rather than failing the invoice
+    }
+  }
+  doc.font("bold").fontSize(16).fillColor(COLOR.text).text(invoice.business.name, MARGIN, nameY, { width: 290 });
   doc.font("body").fontSize(9).fillColor(COLOR.muted);
   for (const line of invoice.business.address.split("\n")) doc.text(line, { width: 290 });
   doc.text(`Tax ID: ${invoice.business.taxId}`, { width: 290 });

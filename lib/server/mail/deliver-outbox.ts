@@ -78,7 +78,13 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   for (const message of claimed) {
     const attempts = message.attempts + 1;
     try {
-      await transport.send({ messageId: `<outbox-${message.id}@billing-portal>`, to: message.recipient, ...render(message) });
+      const { attachments, ...mail } = await render(message);
+      await transport.send({
+        messageId: `<outbox-${message.id}@billing-portal>`,
+        to: message.recipient,
+        ...mail,
+        attachments: await Promise.all(attachments.map(async ({ content, ...attachment }) => ({ ...attachment, content: await content() }))),
+      });
       sent.push(message);
     } catch (error) {
       const gaveUp = attempts >= maxAttempts;

@@ -2,84 +2,171 @@ import "server-only";
 
 import { z } from "zod";
 
+import { brandPalette, type BrandPalette } from "@/lib/brand";
 import { getConfig } from "@/lib/config";
-import type { Db } from "@/lib/server/db";
+import { formatDate, formatMoney } from "@/lib/format";
+import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
+import { brandOf } from "@/lib/server/brand";
+import { Prisma, query, runReadOnly, type Db } from "@/lib/server/db";
+import { int, text, textOrNull } from "@/lib/server/db/columns";
 import type { RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
+
+/** A file sent with the e-mail; drawn only when the e-mail is sent (the staff preview lists it, unsent). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: () => Promise<Buffer>;
+}
 
 export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  attachments: MailAttachment[];
 }
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** One layout for every e-mail: a short message, one button, the same words as plain text. */
-function layout(input: { brand: string; heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): RenderedMail["html"] {
+/** Who the e-mail is from, as its header shows it: a name, its colours, and its logo's absolute address. */
+interface MailBrand {
+  name: string;
+  palette: BrandPalette;
+  logoUrl: string | null;
+}
+
+/** A receipt: what was bought and what was paid, as the completion page shows it. */
+interface MailReceipt {
+  facts: [string, string][];
+  lines: [string, string][];
+  totals: [string, string][];
+}
+
+interface MailContent {
+  brand: MailBrand;
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  receipt?: MailReceipt;
+  action: { label: string; url: string };
+  footer: string;
+}
+
+function receiptHtml(receipt: MailReceipt): string {
+  const row = ([label, value]: [string, string], strong = false) =>
+    `<tr><td style="padding:6px 0;border-bottom:1px solid #e3e1da${strong ? ";font-weight:700" : ""}">${escapeHtml(label)}</td>` +
+    `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;white-space:nowrap${strong ? ";font-weight:700" : ""}">${escapeHtml(value)}</td></tr>`;
+  const facts = receipt.facts.map(([label, value]) => `${escapeHtml(label)}: <strong style="white-space:nowrap">${escapeHtml(value)}</strong>`).join(" · ");
+  const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
+  return `<h2 style="margin:24px 0 8px;font-size:16px">Receipt</h2>
+<p style="margin:0 0 8px;font-size:14px;color:#57606a">${facts}</p>
+<table role="presentation" style="width:100%;border-collapse:collapse;font-size:14px">${receipt.lines.map((line) => row(line)).join("")}${totals}</table>`;
+}
+
+/** One layout for every e-mail: the business's header, a short message, maybe a receipt, one button. */
+function layout(input: MailContent): string {
+  const { palette, logoUrl, name } = input.brand;
   const paragraphs = input.paragraphs.map((text) => `<p style="margin:0 0 16px">${escapeHtml(text)}</p>`).join("");
+  const logo = logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="" width="40" height="40" style="vertical-align:middle;margin-right:12px;border-radius:8px">` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.heading)}</title></head>
 <body style="margin:0;background:#f6f5f1;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;padding:32px 16px">
-<p style="margin:0 0 16px;font-weight:600;color:#1f6f5c">${escapeHtml(input.brand)}</p>
-<div style="background:#fff;border:1px solid #d8d6cf;border-radius:12px;padding:24px">
+<p style="margin:0 0 16px;font-weight:700;font-size:17px">${logo}<span style="vertical-align:middle">${escapeHtml(name)}</span></p>
+<div style="background:#fff;border:1px solid #d8d6cf;border-top:6px solid ${palette.accent};border-radius:12px;padding:24px">
 <h1 style="margin:0 0 16px;font-size:20px">${escapeHtml(input.heading)}</h1>
-${paragraphs}
-<p style="margin:24px 0"><a href="${escapeHtml(input.action.url)}" style="display:inline-block;background:#1f6f5c;color:#fff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">${escapeHtml(input.action.label)}</a></p>
+${paragraphs}${input.receipt ? receiptHtml(input.receipt) : ""}
+<p style="margin:24px 0"><a href="${escapeHtml(input.action.url)}" style="display:inline-block;background:${palette.accentText};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">${escapeHtml(input.action.label)}</a></p>
 <p style="margin:0;font-size:13px;color:#57606a">${escapeHtml(input.footer)}</p>
 </div></div></body></html>`;
 }
 
-function plainText(input: { heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): string {
-  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
+function plainText(input: MailContent): string {
+  const receipt = input.receipt
+    ? ["Receipt", ...input.receipt.facts.map(([label, value]) => `${label}: ${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
+    : [];
+  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
 }
 
-function compose(input: { brand: string; subject: string; heading: string; paragraphs: string[]; action: { label: string; url: string }; footer: string }): RenderedMail {
-  return { subject: input.subject, text: plainText(input), html: layout(input) };
+function compose(input: MailContent, attachments: MailAttachment[] = []): RenderedMail {
+  return { subject: input.subject, text: plainText(input), html: layout(input), attachments };
 }
 
-/** The current names the registration e-mails show, by id. */
-interface Names {
-  businesses: ReadonlyMap<number, string>;
+/** What the registration e-mails show, read once per batch: businesses and customers by id. */
+interface Directory {
+  brands: ReadonlyMap<number, MailBrand>;
   customers: ReadonlyMap<number, string>;
 }
 
-function renderRegistration(names: Names, kind: "registration.new_customer" | "registration.existing_customer", payload: RegistrationMailPayload, recipient: string): RenderedMail {
-  const businessName = names.businesses.get(payload.businessId);
-  const customerName = names.customers.get(payload.customerId);
-  if (businessName === undefined || customerName === undefined) throw new Error("the business or customer of this e-mail no longer exists");
+function receiptOf(invoice: InvoiceDocument): MailReceipt {
+  const { locale, timeZone } = invoice.business;
+  const money = (minor: number) => formatMoney(minor, invoice.currency, locale);
+  return {
+    facts: [
+      ["Invoice", invoice.number],
+      ["Date", formatDate(invoice.paidAt ?? invoice.issuedAt, timeZone, locale)],
+    ],
+    lines: invoice.lines.map((line) => [line.quantity > 1 ? `${line.description} × ${line.quantity}` : line.description, money(line.amountMinor)]),
+    totals: [
+      ["Tax", money(invoice.taxMinor)],
+      ["Total paid", money(invoice.totalMinor)],
+    ],
+  };
+}
+
+async function renderRegistration(
+  directory: Directory,
+  kind: "registration.new_customer" | "registration.existing_customer",
+  payload: RegistrationMailPayload,
+  recipient: string,
+): Promise<RenderedMail> {
+  const brand = directory.brands.get(payload.businessId);
+  const customerName = directory.customers.get(payload.customerId);
+  const invoice = await getInvoiceDocument(payload.invoiceId);
+  if (brand === undefined || customerName === undefined || !invoice) throw new Error("the business, customer or invoice of this e-mail no longer exists");
   const signIn = new URL("/portal/sign-in", getConfig().appUrl);
   signIn.searchParams.set("email", recipient);
   const greeting = `Hello ${customerName},`;
-  const footer = `You receive this e-mail because you bought from ${businessName}. Sign-in links are sent only to this address.`;
+  const footer = `You receive this e-mail because you bought from ${brand.name}. Sign-in links are sent only to this address.`;
+  const attachments: MailAttachment[] = [
+    { filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) },
+  ];
   if (kind === "registration.new_customer") {
-    return compose({
-      brand: businessName,
-      subject: `Your ${businessName} account is ready — sign in`,
-      heading: "Your account is ready",
+    return compose(
+      {
+        brand,
+        subject: `Your receipt from ${brand.name}, and your account`,
+        heading: "Thank you — your account is ready",
+        paragraphs: [
+          greeting,
+          `Thank you for your purchase. Your receipt is below and invoice ${payload.invoiceNumber} is attached. We have created your customer account, so you can find it again at any time.`,
+          "To sign in, ask for a one-time link on the sign-in page; we send it to this address. No password needed.",
+        ],
+        receipt: receiptOf(invoice),
+        action: { label: "Sign in to your account", url: signIn.href },
+        footer,
+      },
+      attachments,
+    );
+  }
+  return compose(
+    {
+      brand,
+      subject: `Your receipt from ${brand.name}, added to your account`,
+      heading: "A purchase was added to your account",
       paragraphs: [
         greeting,
-        `Thank you for your purchase. Invoice ${payload.invoiceNumber} is paid, and we have created your customer account so you can find it again at any time.`,
-        "To sign in, ask for a one-time link on the sign-in page; we send it to this address. No password needed.",
+        `Thank you for your purchase. Your receipt is below and invoice ${payload.invoiceNumber} is attached; it is also in your account, with your earlier invoices.`,
+        "If you did not make this purchase, reply to this e-mail and we will look into it.",
       ],
-      action: { label: "Sign in to your account", url: signIn.href },
+      receipt: receiptOf(invoice),
+      action: { label: "See your invoices", url: signIn.href },
       footer,
-    });
-  }
-  return compose({
-    brand: businessName,
-    subject: `A purchase was added to your ${businessName} account`,
-    heading: "A purchase was added to your account",
-    paragraphs: [
-      greeting,
-      `Invoice ${payload.invoiceNumber} is paid and now appears in your account, with your earlier invoices.`,
-      "If you did not make this purchase, reply to this e-mail and we will look into it.",
-    ],
-    action: { label: "See your invoices", url: signIn.href },
-    footer,
-  });
+    },
+    attachments,
+  );
 }
 
 /** The sender's display name, e.g. "Hive & Desk Coworking" of "Hive & Desk Coworking <billing@…>". */
@@ -91,11 +178,11 @@ function senderName(): string {
 function renderSignInLink(payload: SignInLinkPayload): RenderedMail {
   const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
   return compose({
-    brand: senderName(),
+    brand: { name: senderName(), palette: brandPalette(null), logoUrl: null },
     subject: "Your sign-in link",
     heading: "Sign in to your account",
     paragraphs: [
-      "Use the button below to sign in to the customer portal, where your invoices are.",
+      "Here is your link to sign in to the customer portal, where your invoices are.",
       `The link works once and expires in ${minutes} minutes.`,
     ],
     action: { label: "Sign in", url: payload.url },
@@ -129,25 +216,36 @@ function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | nu
 }
 
 /**
- * Renders outbox rows at delivery time, from ids and the current names: the names of all `messages` are read
- * in two queries, and the function returned renders one of them (throwing when it cannot, e.g. a kind it does
- * not know or a payload it cannot read, so that one row fails and the others go out).
+ * Renders outbox rows at delivery time, from ids and the current names: the businesses and customers of all
+ * `messages` are read in two queries, and the function returned renders one of them (rejecting when it cannot,
+ * e.g. a kind it does not know or a payload it cannot read, so that one row fails and the others go out).
  */
-export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => RenderedMail> {
+export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
   const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => registrationPayloadOf(message) ?? []);
   const [businesses, customers] = await Promise.all([
-    db.business.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.businessId))] } }, select: { id: true, name: true } }),
+    runReadOnly(() => query(
+      Prisma.sql`
+      SELECT "id", "name", "brandColor", CASE WHEN "logoPng" IS NULL THEN 0 ELSE 1 END AS "hasLogo" FROM "Business"
+      WHERE "id" IN (${Prisma.join([0, ...new Set(payloads.map((payload) => payload.businessId))])})`,
+      { id: int, name: text, brandColor: textOrNull, hasLogo: int },
+    )),
     db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
   ]);
-  const names: Names = {
-    businesses: new Map(businesses.map((business) => [business.id, business.name])),
+  const { appUrl } = getConfig();
+  const directory: Directory = {
+    brands: new Map(
+      businesses.map((business) => {
+        const brand = brandOf({ ...business, hasLogo: business.hasLogo === 1 });
+        return [business.id, { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href }];
+      }),
+    ),
     customers: new Map(customers.map((customer) => [customer.id, customer.fullName])),
   };
-  return (message) => {
+  return async (message) => {
     if (isRegistration(message.kind)) {
       const payload = registrationPayloadOf(message);
       if (!payload) throw new Error(`unreadable payload of a ${message.kind} e-mail`);
-      return renderRegistration(names, message.kind, payload, message.recipient);
+      return renderRegistration(directory, message.kind, payload, message.recipient);
     }
     if (message.kind === "auth.sign_in_link") return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
     throw new Error(`unknown mail kind ${message.kind}`);

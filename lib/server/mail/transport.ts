@@ -14,6 +14,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export interface MailTransport {
@@ -34,9 +35,14 @@ function smtpTransport(url: string): MailTransport {
   return {
     name: "smtp",
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, textEncoding: TEXT_ENCODING });
+      await transporter.sendMail({ from, ...message(mail) });
     },
   };
+}
+
+/** The nodemailer message of an outgoing mail. */
+function message(mail: OutgoingMail) {
+  return { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, textEncoding: TEXT_ENCODING, attachments: mail.attachments } as const;
 }
 
 /**
@@ -50,7 +56,7 @@ function fileTransport(directory: string): MailTransport {
   return {
     name: "file",
     async send(mail) {
-      const info = await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, textEncoding: TEXT_ENCODING });
+      const info = await transporter.sendMail({ from, ...message(mail) });
       const name = mail.messageId.replace(/[<>]/g, "").replace(/[^\w.@-]/g, "_");
       const file = path.join(directory, `${name}.eml`);
       writeFileSync(`${file}.tmp`, info.message as Buffer);

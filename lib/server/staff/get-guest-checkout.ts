@@ -14,6 +14,7 @@ export async function getGuestCheckoutOrThrow(input: { businessId: number; baske
       guestFullName: true,
       guestEmail: true,
       guestCompany: true,
+      status: true,
       completedAt: true,
       consumedAt: true,
       expiresAt: true,

@@ -32,6 +32,7 @@ export async function listGuestCheckouts(input: { businessId: number; status?: C
         createdAt: true,
         guestFullName: true,
         guestEmail: true,
+        status: true,
         completedAt: true,
         consumedAt: true,
         expiresAt: true,

@@ -24,5 +24,6 @@ export async function readOutboxMessageOrThrow(input: { businessId: number; mess
     select: { ...summary, payload: true },
   });
   if (!message) throw new AppError("not_found", { detail: "No message of your business has this number." });
-  return { ...message, rendered: (await mailRenderer(db, [message]))(message) };
+  const render = await mailRenderer(db, [message]);
+  return { ...message, rendered: await render(message) };
 }

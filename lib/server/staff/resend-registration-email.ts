@@ -21,7 +21,8 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
   if (!basket) throw new AppError("not_found", { detail: "No guest checkout of your business has this number." });
   const invoice = basket.invoice;
   const customer = invoice?.customer;
-  if (!basket.consumedAt || !invoice || !customer) {
+  const invoiceNumber = invoice?.number;
+  if (!basket.consumedAt || !invoice || !customer || !invoiceNumber) {
     throw new AppError("bad_request", { detail: "This checkout has not registered a customer yet, so there is no registration e-mail to send." });
   }
   const created = (JSON.parse(basket.auditEvents[0]?.detail ?? "{}") as { customer?: string }).customer !== "linked";
@@ -31,7 +32,7 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
       mailInsert({
         kind: created ? "registration.new_customer" : "registration.existing_customer",
         recipient: customer.email,
-        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber: invoice.number },
+        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber },
       }),
     );
     yield* execute(

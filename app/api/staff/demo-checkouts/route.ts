@@ -13,6 +13,7 @@ const DemoCheckoutRequestSchema = z.object({
   email: z.email().max(254).optional(),
   name: z.string().trim().min(1).max(200).optional(),
   unpaid: z.boolean().default(false),
+  declined: z.boolean().default(false),
   expired: z.boolean().default(false),
 });
 
@@ -29,7 +30,7 @@ export async function POST(request: Request): Promise<Response> {
       actor: `staff:${staff.staffUserId}`,
       invoiceId: checkout.invoiceId,
       clientIp: clientIpOf(request),
-      detail: { unpaid: parsed.data.unpaid, expired: parsed.data.expired },
+      detail: { unpaid: parsed.data.unpaid, declined: parsed.data.declined, expired: parsed.data.expired },
     });
     return jsonResponse({ invoiceId: checkout.invoiceId, completionPath: checkout.completionPath }, { status: 201 });
   });

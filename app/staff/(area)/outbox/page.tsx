@@ -25,7 +25,7 @@ export default async function StaffOutboxPage() {
       <h1 className={styles.title}>Mail outbox</h1>
       <p>The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox folder.</p>
       <section className={styles.panel} aria-label="Messages">
-        <StaffTable columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. Registering a checkout queues one.</p>}>
+        <StaffTable label="Latest messages" columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. Registering a checkout queues one.</p>}>
           {messages.map((message) => (
             <tr key={message.id}>
               <th scope="row">
@@ -35,7 +35,7 @@ export default async function StaffOutboxPage() {
               </th>
               <td>{message.recipient}</td>
               <td>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
-              <td>
+              <td className={message.lastError ? styles.prose : undefined}>
                 {message.status}
                 {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}
                 {message.lastError ? ` — ${message.lastError}` : ""}

@@ -4,8 +4,7 @@ import { z } from "zod";
 
 import { PREVIEW_STATES } from "@/components/checkout/preview-states";
 import { CompletionPreview } from "@/components/staff/completion-preview";
-import { DemoCheckoutForm } from "@/components/staff/demo-checkout-form";
-import { DryRunForm } from "@/components/staff/dry-run-form";
+import { PreviewTools } from "@/components/staff/preview-tools";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
 import { getConfig } from "@/lib/config";
@@ -46,22 +45,7 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
         </div>
       </div>
 
-      <section className={styles.panel} aria-labelledby="dry-run-heading" style={{ marginTop: "2rem" }}>
-        <h2 id="dry-run-heading">Dry run for a real checkout</h2>
-        <p>
-          Runs every check of the registration, in order, for a guest&apos;s invoice and basket session, and says what would happen. Nothing is
-          consumed and no token is issued; only an audit event of the preview is recorded.
-        </p>
-        <DryRunForm />
-      </section>
-
-      {getConfig().demoCheckoutsEnabled && (
-        <section className={styles.panel} aria-labelledby="demo-heading">
-          <h2 id="demo-heading">Demo checkout</h2>
-          <p>Creates a guest checkout of one day pass for a made-up guest, through the real checkout code, to try the page with.</p>
-          <DemoCheckoutForm />
-        </section>
-      )}
+      <PreviewTools demoCheckoutsEnabled={getConfig().demoCheckoutsEnabled} />
     </StaffFrame>
   );
 }

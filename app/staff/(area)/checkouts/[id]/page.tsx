@@ -45,7 +45,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           <dt>Invoice</dt>
           <dd>
             {checkout.invoice
-              ? `${checkout.invoice.number} · ${formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}${checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}`
+              ? `${checkout.invoice.number ?? "Not issued yet (numbered when the payment succeeds)"} · ${formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}${checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}`
               : "—"}
           </dd>
           <dt>Customer</dt>
@@ -59,7 +59,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
       </section>
       <section className={styles.panel} aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>
-        <StaffTable columns={["When", "Event", "Why", "By", "Address", "Details"]} empty={<p>No events.</p>}>
+        <StaffTable label="Audit events" columns={["When", "Event", "Why", "By", "Address", "Details"]} empty={<p>No events.</p>}>
           {checkout.auditEvents.map((event) => (
             <tr key={event.id}>
               <td>{when(event.createdAt)}</td>
@@ -67,7 +67,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
               <td>{event.reason ?? ""}</td>
               <td>{event.actor}</td>
               <td>{event.clientIp ?? ""}</td>
-              <td>
+              <td className={styles.prose}>
                 <code>{event.detail ?? ""}</code>
               </td>
             </tr>

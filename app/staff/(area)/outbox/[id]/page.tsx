@@ -32,6 +32,12 @@ export default async function StaffOutboxMessagePage({ params }: { params: Promi
             {message.sentAt ? ` on ${formatDateTime(message.sentAt, business.timeZone, business.locale)}` : ""}
             {message.lastError ? ` — last error: ${message.lastError}` : ""}
           </dd>
+          {message.rendered.attachments.length > 0 && (
+            <>
+              <dt>Attached</dt>
+              <dd>{message.rendered.attachments.map((attachment) => attachment.filename).join(", ")}</dd>
+            </>
+          )}
         </dl>
       </section>
       <section className={styles.panel} aria-labelledby="html-heading">
