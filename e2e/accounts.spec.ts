@@ -12,7 +12,7 @@ test("a registered guest gets the e-mail, signs in through the link from the out
   const email = `portal-${randomBytes(4).toString("hex")}@example.com`;
   const checkout = await registeredCheckout(request, "--email", email, "--name", "Portal Guest");
 
-  const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /account is ready/.test(mail.subject));
+  const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /, and your account$/.test(mail.subject));
   const signInPage = /Sign in to your account: (\S+)/.exec(welcome.text)?.[1];
   expect(signInPage).toBeDefined();
 

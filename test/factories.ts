@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { completeCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
+import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { getDb } from "@/lib/server/db";
 
@@ -46,6 +46,8 @@ export interface CheckoutOptions {
   name?: string;
   company?: string;
   unpaid?: boolean;
+  /** Its payment was declined (so it is unpaid too). */
+  declined?: boolean;
   placedHoursAgo?: number;
   /** Lines beyond the usual two (2 day passes, 1 meeting room), one of each extra product. */
   extraLines?: number;
@@ -89,7 +91,8 @@ export async function createCheckout(options: CheckoutOptions = {}): Promise<Tes
     payment,
     now,
   });
-  if (!options.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now });
+  if (options.declined) await declineCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, actor: "guest" });
+  else if (!options.unpaid) await completeCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, now });
   return {
     businessId: business.id,
     invoiceId: checkout.invoiceId,

@@ -9,6 +9,7 @@ export interface OutboxMail {
   subject: string;
   text: string;
   html: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 /** The .eml files the file transport wrote, parsed as a mail client would. */
@@ -23,7 +24,8 @@ export async function readOutbox(directory: string): Promise<OutboxMail[]> {
     files.map(async (file) => {
       const mail = await simpleParser(readFileSync(path.join(directory, file)));
       const to = Array.isArray(mail.to) ? mail.to.map((address) => address.text).join(", ") : (mail.to?.text ?? "");
-      return { file, to, subject: mail.subject ?? "", text: mail.text ?? "", html: typeof mail.html === "string" ? mail.html : "" };
+      const attachments = mail.attachments.map((attachment) => ({ filename: attachment.filename ?? "", contentType: attachment.contentType, content: attachment.content }));
+      return { file, to, subject: mail.subject ?? "", text: mail.text ?? "", html: typeof mail.html === "string" ? mail.html : "", attachments };
     }),
   );
 }

@@ -8,6 +8,7 @@ import type { MailTransport, OutgoingMail } from "@/lib/server/mail/transport";
 import { runMailWorker } from "@/lib/server/mail/worker";
 import { createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { readOutbox } from "@/test/mail-outbox";
+import { readPdf } from "@/test/pdf-text";
 
 const db = getDb();
 
@@ -45,7 +46,7 @@ async function deliverOnly(recipient: string, options: Parameters<typeof deliver
 }
 
 describe("mail outbox worker", () => {
-  it("delivers the registration e-mail as an .eml file in the outbox folder, in text and HTML", async () => {
+  it("delivers the registration e-mail as an .eml file: the receipt in text and HTML, and the invoice PDF attached", async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail(), name: "Grace Hopper" });
 
     const report = await deliverOnly(checkout.email);
@@ -54,12 +55,23 @@ describe("mail outbox worker", () => {
     const row = await outboxRowFor(checkout.email);
     expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null, claimedUntil: null, sentAt: expect.any(Date) });
     const mail = (await readOutbox(getConfig().mail.outboxDir)).find((candidate) => candidate.to === checkout.email);
-    expect(mail?.subject).toMatch(/account is ready — sign in/);
+    expect(mail?.subject).toMatch(/^Your receipt from Test Space \w+, and your account$/);
     expect(mail?.text).toContain("Hello Grace Hopper,");
-    expect(mail?.text).toMatch(/Invoice TST-\d{4}-\d{6} is paid/);
     expect(mail?.text).toContain(`/portal/sign-in?email=${encodeURIComponent(checkout.email)}`);
+    // The receipt: the invoice, what was bought and what was paid (2 day passes and a meeting room, 20 % tax).
+    const number = /Invoice: (TST-\d{4}-\d{6})/.exec(mail?.text ?? "")?.[1];
+    expect(number).toBeDefined();
+    expect(mail?.text).toMatch(/Day pass × 2 +£50\.00/);
+    expect(mail?.text).toMatch(/Meeting room +£40\.00/);
+    expect(mail?.text).toMatch(/Total paid +£108\.00/);
     expect(mail?.html).toContain("<h1");
     expect(mail?.html).toContain("Sign in to your account");
+    expect(mail?.html).toContain("£108.00");
+    // The invoice itself, attached.
+    expect(mail?.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([[`${number}.pdf`, "application/pdf"]]);
+    const pdf = readPdf(mail!.attachments[0]!.content).text;
+    expect(pdf).toContain(number);
+    expect(pdf).toContain("Grace Hopper");
   });
 
   it("sends an existing customer the 'purchase added' e-mail", async () => {
@@ -71,8 +83,8 @@ describe("mail outbox worker", () => {
     await deliverOnly(email, { transport });
 
     expect(transport.sent.map((mail) => mail.subject)).toEqual([
-      expect.stringMatching(/account is ready/),
-      expect.stringMatching(/^A purchase was added to your .* account$/),
+      expect.stringMatching(/, and your account$/),
+      expect.stringMatching(/^Your receipt from .*, added to your account$/),
     ]);
   });
 
@@ -164,6 +176,8 @@ describe("mail outbox worker", () => {
 
     expect(transport.sent[0]?.text).toContain("http://localhost/api/auth/callback/email?token=secret");
     expect(transport.sent[0]?.text).toMatch(/expires in 30 minutes/);
+    // The plain text has no button to point at: it says what it holds.
+    expect(transport.sent[0]?.text).not.toMatch(/button|below/i);
     const row = await outboxRowFor(email);
     expect(row.payload).not.toContain("secret");
   });

@@ -1,5 +1,5 @@
--- An invoice is numbered and dated when its payment succeeds, so a declined order takes no number; a declined
--- checkout has its own status; a business has a brand colour and a logo.
+-- An invoice is numbered and dated when its payment succeeds, so a declined order takes no number. A declined
+-- checkout has its own status. A business has a brand colour and a logo.
 -- AlterTable
 ALTER TABLE "Business" ADD COLUMN "brandColor" TEXT;
 ALTER TABLE "Business" ADD COLUMN "logoPng" BLOB;
