@@ -42,7 +42,15 @@ test("the pages with tables stay readable at 375 and 1280 px", async ({ page, re
 
   await page.context().clearCookies();
   await signInAsStaff(page);
+  // The declined order is declined, not pending, and took no invoice number.
+  const declinedRow = page.getByRole("row").filter({ hasText: "declined-" });
+  await expect(declinedRow).toContainText("Declined");
+  await expect(declinedRow).toContainText("Not issued");
   await lookAt(page, "staff-checkouts");
+  await page.getByRole("link", { name: "Declined", exact: true }).click();
+  await expect(page.getByRole("row").filter({ hasText: "Pending payment" })).toHaveCount(0);
+  await expect(page.getByRole("row").filter({ hasText: "declined-" }).first()).toBeVisible();
+  await page.goto("/staff");
   await page.getByRole("row").nth(1).getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 2, name: "Audit trail" })).toBeVisible();
   await lookAt(page, "staff-checkout");
@@ -106,6 +114,11 @@ test("every state of the completion page, as a guest reaches it, at 375 and 1280
   await page.goto(demoCheckout("--unpaid").completionUrl);
   await expect(heading).toContainText("payment");
   await lookAt(page, "complete-pending");
+
+  await page.goto(demoCheckout("--declined").completionUrl);
+  await expect(heading).toHaveText("Your payment didn’t go through");
+  await expect(page.getByRole("link", { name: "Back to checkout" })).toBeVisible();
+  await lookAt(page, "complete-declined");
 
   await page.goto("/checkout/complete");
   await lookAt(page, "complete-missing-parameters");
