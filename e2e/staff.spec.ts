@@ -98,12 +98,28 @@ test("a dry run reports what would happen and leaves the basket usable by the gu
   await expect(dryRun.getByRole("status")).toContainText("Already registered");
 });
 
-test("staff create a demo checkout from the preview page and open it", async ({ page }) => {
+test("staff create a demo checkout from the preview page: it fills the one dry-run form, with no second form", async ({ page }) => {
   await signInAsStaff(page);
   await page.goto("/staff/preview");
   const demo = page.getByRole("region", { name: "Demo checkout" });
+  const dryRun = page.getByRole("region", { name: "Dry run for a real checkout" });
+  await demo.getByLabel("Payment declined").check();
   await demo.getByRole("button", { name: "Create a demo checkout" }).click();
-  await expect(demo.getByText(/Demo checkout created: invoice id \d+/)).toBeVisible();
-  await demo.getByRole("button", { name: "Dry-run the registration" }).click();
-  await expect(demo.getByRole("status").last()).toContainText("would create a new customer");
+  const created = demo.getByText(/Demo checkout created: invoice id (\d+)/);
+  await expect(created).toBeVisible();
+  const invoiceId = /invoice id (\d+)/.exec((await created.textContent()) ?? "")?.[1];
+
+  // One form, one button, unique ids: the demo fills the dry-run form rather than showing its own.
+  await expect(page.getByRole("button", { name: "Dry-run the registration" })).toHaveCount(1);
+  await expect(page.locator("#dry-run-invoice")).toHaveCount(1);
+  expect(await page.evaluate(() => [...document.querySelectorAll("[id]")].map((element) => element.id).filter((id, index, ids) => ids.indexOf(id) !== index))).toEqual([]);
+  await expect(dryRun.getByLabel("Invoice id")).toHaveValue(invoiceId!);
+  await dryRun.getByRole("button", { name: "Dry-run the registration" }).click();
+  await expect(dryRun.getByRole("status")).toContainText("The payment was declined");
+
+  await demo.getByLabel("Paid", { exact: true }).check();
+  await demo.getByRole("button", { name: "Create a demo checkout" }).click();
+  await expect(dryRun.getByLabel("Invoice id")).not.toHaveValue(invoiceId!);
+  await dryRun.getByRole("button", { name: "Dry-run the registration" }).click();
+  await expect(dryRun.getByRole("status")).toContainText("would create a new customer");
 });

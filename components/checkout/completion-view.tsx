@@ -136,10 +136,10 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
             <p>
               {state.summary ? (
                 <>
-                  We e-mailed your receipt and invoice to <strong>{state.summary.customerEmailMasked}</strong>.{" "}
+                  We’re e-mailing your receipt and invoice to <strong>{state.summary.customerEmailMasked}</strong>.{" "}
                 </>
               ) : (
-                "We e-mailed your receipt and invoice to the address you gave at checkout. "
+                "We’re e-mailing your receipt and invoice to the address you gave at checkout. "
               )}
               Your invoices stay in your account: sign in with that address whenever you need them, no password needed.
             </p>

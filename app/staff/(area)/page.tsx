@@ -57,7 +57,7 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
               <th scope="row">
                 <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
               </th>
-              <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
+              <td className={styles.nowrap}>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
               <td>
                 {row.guestFullName}
                 <br />
