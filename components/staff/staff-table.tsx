@@ -38,3 +38,13 @@ export function StaffTable({
     </div>
   );
 }
+
+/** Text that may wrap between its words but never inside one (a hyphenated name stays whole): for a `.wrap` cell. */
+export function Words({ text }: { text: string }) {
+  return text.split(/\s+/).map((word, index) => (
+    <span key={index}>
+      {index > 0 && " "}
+      <span className={styles.word}>{word}</span>
+    </span>
+  ));
+}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { StaffFrame } from "@/components/staff/staff-frame";
-import { StaffTable } from "@/components/staff/staff-table";
+import { StaffTable, Words } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { STATUS_LABELS, StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
@@ -57,18 +57,18 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
               <th scope="row">
                 <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
               </th>
-              <td className={styles.nowrap}>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
-              <td>
-                {row.guestFullName}
+              <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
+              <td className={styles.wrap}>
+                <Words text={row.guestFullName} />
                 <br />
-                <small>{row.guestEmail}</small>
+                <small className={styles.word}>{row.guestEmail}</small>
               </td>
               <td>{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
               <td className={styles.amount}>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
               <td>
                 <StatusBadge status={row.status} />
               </td>
-              <td>{row.invoice?.customer ? `#${row.invoice.customer.id} ${row.invoice.customer.fullName}` : "—"}</td>
+              <td className={styles.wrap}>{row.invoice?.customer ? <Words text={`#${row.invoice.customer.id} ${row.invoice.customer.fullName}`} /> : "—"}</td>
             </tr>
           ))}
         </StaffTable>

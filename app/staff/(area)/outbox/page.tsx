@@ -34,7 +34,7 @@ export default async function StaffOutboxPage() {
                 </Link>
               </th>
               <td>{message.recipient}</td>
-              <td className={styles.nowrap}>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
+              <td>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
               <td className={message.lastError ? styles.prose : undefined}>
                 {message.status}
                 {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}

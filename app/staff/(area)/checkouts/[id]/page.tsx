@@ -62,7 +62,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
         <StaffTable label="Audit events" columns={["When", "Event", "Why", "By", "Address", "Details"]} empty={<p>No events.</p>}>
           {checkout.auditEvents.map((event) => (
             <tr key={event.id}>
-              <td className={styles.nowrap}>{when(event.createdAt)}</td>
+              <td>{when(event.createdAt)}</td>
               <td>{event.type}</td>
               <td>{event.reason ?? ""}</td>
               <td>{event.actor}</td>
