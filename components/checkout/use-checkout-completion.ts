@@ -36,23 +36,46 @@ function register(invoiceId: number, basketSession: string, fresh: boolean): Pro
   return registration;
 }
 
+/**
+ * The page's state for each answer registerByToken can give, over every code of the API: a code added to the API
+ * fails the build here until the page says what it means to a guest.
+ */
 function stateOfError(error: unknown): CompletionState {
-  if (error instanceof ApiError) {
-    switch (error.code) {
-      case "basket_token_used":
-        return { kind: "used" };
-      case "basket_token_expired":
-        return { kind: "expired" };
-      case "basket_token_invalid":
-      case "invoice_not_found":
-        return { kind: "not_found" };
-      case "payment_declined":
-        return { kind: "declined" };
-      case "rate_limited":
-        return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30)) };
-    }
+  if (!(error instanceof ApiError)) return { kind: "network_error" };
+  const code = error.code;
+  switch (code) {
+    case "basket_token_used":
+      return { kind: "used" };
+    case "basket_token_expired":
+      return { kind: "expired" };
+    case "basket_token_invalid":
+    case "invoice_not_found":
+      return { kind: "not_found" };
+    case "payment_pending":
+      return { kind: "pending", retryInSeconds: null };
+    case "payment_declined":
+      return { kind: "declined" };
+    case "rate_limited":
+      return { kind: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterSeconds ?? 30)) };
+    // Not answers of this endpoint, or faults: to a guest, the connection did not do its job; retrying is the answer.
+    case "bad_request":
+    case "idempotency_key_invalid":
+    case "invoice_token_invalid":
+    case "invoice_token_expired":
+    case "unauthorized":
+    case "cross_site_request":
+    case "not_found":
+    case "method_not_allowed":
+    case "checkout_in_progress":
+    case "order_already_completed":
+    case "payload_too_large":
+    case "internal_error":
+    case "service_unavailable":
+    case null:
+      return { kind: "network_error" };
+    default:
+      return code satisfies never;
   }
-  return { kind: "network_error" };
 }
 
 async function fetchSummary(invoiceId: number, token: string): Promise<InvoiceSummary | null> {

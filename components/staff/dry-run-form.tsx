@@ -5,9 +5,10 @@ import { useState, type FormEvent } from "react";
 import styles from "@/components/ui/form.module.css";
 import { endpoints } from "@/lib/api/endpoints";
 import { ApiError, httpClient } from "@/lib/api/http-client";
+import type { RegistrationRefusal } from "@/lib/validation/registration";
 import type { DryRunResponse } from "@/lib/validation/staff";
 
-const REFUSALS: Record<string, string> = {
+const REFUSALS: Record<RegistrationRefusal, string> = {
   basket_token_invalid: "No checkout of your business has this basket session (401 basket_token_invalid).",
   invoice_not_found: "The basket session did not produce this invoice (404 invoice_not_found).",
   basket_token_used: "Already registered: the guest would be told to sign in (401 basket_token_used).",
@@ -23,7 +24,7 @@ function describe(outcome: DryRunResponse): string {
     case "would_link_customer":
       return `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.`;
     case "refused":
-      return REFUSALS[outcome.code] ?? `Refused: ${outcome.status} ${outcome.code}.`;
+      return REFUSALS[outcome.code];
   }
 }
 

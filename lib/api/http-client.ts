@@ -3,23 +3,26 @@
  * errors, and a network failure told apart from an answer.
  */
 
-export interface Problem {
-  type: string;
+import { isErrorCode, type ErrorCode } from "./error-codes";
+
+/** What an error answer told: the problem body's fields, or what could be read of an answer that had none. */
+interface ProblemSeen {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  /** One of the API's codes; null when the answer was not one of its problems (a proxy's error page, say). */
+  code: ErrorCode | null;
 }
 
 /** The server answered with an error (problem+json, or anything else that was not 2xx). */
 export class ApiError extends Error {
   override name = "ApiError";
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode | null;
   /** Seconds from a Retry-After header (409 payment_pending, 429 rate_limited), when given. */
   readonly retryAfterSeconds: number | null;
 
-  constructor(problem: Problem, retryAfterSeconds: number | null) {
+  constructor(problem: ProblemSeen, retryAfterSeconds: number | null) {
     super(problem.detail || problem.title);
     this.status = problem.status;
     this.code = problem.code;
@@ -44,12 +47,17 @@ function retryAfterOf(headers: Headers): number | null {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
-async function problemOf(response: Response): Promise<Problem> {
-  const fallback: Problem = { type: "about:blank", title: response.statusText, status: response.status, detail: "", code: `http_${response.status}` };
+async function problemOf(response: Response): Promise<ProblemSeen> {
+  const fallback: ProblemSeen = { title: response.statusText, status: response.status, detail: "", code: null };
   if (!(response.headers.get("content-type") ?? "").includes("json")) return fallback;
   try {
-    const body = (await response.json()) as Partial<Problem>;
-    return { ...fallback, ...body, status: response.status };
+    const body = (await response.json()) as Record<string, unknown>;
+    return {
+      title: typeof body.title === "string" ? body.title : fallback.title,
+      status: response.status,
+      detail: typeof body.detail === "string" ? body.detail : "",
+      code: isErrorCode(body.code) ? body.code : null,
+    };
   } catch {
     return fallback;
   }

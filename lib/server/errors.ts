@@ -2,33 +2,11 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
+import { ERROR_STATUS, type ErrorCode } from "@/lib/api/error-codes";
+import type { Problem } from "@/lib/api/problem";
 import { logger } from "@/lib/server/logger";
 
-/** Stable machine codes of every error the API answers with, and their HTTP status. */
-export const errorStatus = {
-  bad_request: 400,
-  idempotency_key_invalid: 400,
-  basket_token_invalid: 401,
-  basket_token_used: 401,
-  basket_token_expired: 401,
-  invoice_token_invalid: 401,
-  invoice_token_expired: 401,
-  unauthorized: 401,
-  cross_site_request: 403,
-  invoice_not_found: 404,
-  not_found: 404,
-  method_not_allowed: 405,
-  payment_pending: 409,
-  checkout_in_progress: 409,
-  order_already_completed: 409,
-  payment_declined: 402,
-  payload_too_large: 413,
-  rate_limited: 429,
-  internal_error: 500,
-  service_unavailable: 503,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
+export { ERROR_STATUS as errorStatus, type ErrorCode } from "@/lib/api/error-codes";
 
 const errorText: Record<ErrorCode, { title: string; detail: string }> = {
   bad_request: { title: "Bad request", detail: "The request is not valid." },
@@ -92,23 +70,17 @@ export class AppError extends Error {
   }
 
   get status(): number {
-    return errorStatus[this.code];
+    return ERROR_STATUS[this.code];
   }
 }
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-}
+export type ProblemBody = Problem;
 
 export function problemBody(code: ErrorCode, detail?: string): ProblemBody {
   return {
     type: `urn:problem:${code}`,
     title: errorText[code].title,
-    status: errorStatus[code],
+    status: ERROR_STATUS[code],
     detail: detail ?? errorText[code].detail,
     code,
   };

@@ -1,6 +1,6 @@
-import { z } from "@/lib/validation/zod";
-
+import type { ErrorCode } from "@/lib/api/error-codes";
 import { GUID_PATTERN, MAX_INT32, POSITIVE_ID_PATTERN } from "@/lib/validation/patterns";
+import { z } from "@/lib/validation/zod";
 
 /** Any GUID, in any letter case; normalized to lower case, the form whose hash is stored. */
 export const BasketTokenSchema = z
@@ -19,3 +19,9 @@ export const InvoiceIdSchema = PositiveIdSchema;
 
 /** 8–255 printable ASCII characters (RFC 9110 field value without control characters). */
 export const IdempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{8,255}$/, "must be 8–255 printable characters");
+
+/** The refusals of registerByToken's checks (docs/contract.md §3.1, steps 1–6). */
+export type RegistrationRefusal = Extract<
+  ErrorCode,
+  "basket_token_invalid" | "invoice_not_found" | "basket_token_used" | "basket_token_expired" | "payment_declined" | "payment_pending"
+>;

@@ -4,9 +4,8 @@ import { timingSafeEqual } from "node:crypto";
 
 import { Prisma, query, type SqlScript } from "@/lib/server/db";
 import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
-import type { ErrorCode } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
-import { BasketTokenSchema, InvoiceIdSchema } from "@/lib/validation/registration";
+import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/lib/validation/registration";
 
 /**
  * The checks of docs/contract.md §3.1, steps 1–6, in their order, reading only. The endpoint acts on the decision;
@@ -77,7 +76,7 @@ function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
 }
 
 export type RegistrationDecision =
-  | { kind: "refuse"; code: ErrorCode; basket: EvaluatedBasket | null }
+  | { kind: "refuse"; code: RegistrationRefusal; basket: EvaluatedBasket | null }
   | { kind: "replay"; basket: EvaluatedBasket; invoice: IssuedInvoice & { customerId: number } }
   | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
 
