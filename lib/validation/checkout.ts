@@ -27,8 +27,14 @@ export const PlaceCheckoutSchema = GuestCheckoutInputSchema.extend({
 export type PlaceCheckoutInput = z.input<typeof PlaceCheckoutSchema>;
 
 /** The checkout endpoint's answer; a decline is a 402 problem. */
-export interface PlacedCheckoutResponse {
-  status: "paid" | "pending";
-  invoiceId: number;
-  completionUrl: string;
-}
+export const PlacedCheckoutResponseSchema = z
+  .object({
+    status: z.enum(["paid", "pending"]).meta({ description: "`pending`: the bank confirms the payment later; the completion page waits for it." }),
+    invoiceId: z.number().int().positive(),
+    completionUrl: z.string().meta({
+      description: "The completion page of this order, with a basket token that exists only in this answer.",
+      example: "/checkout/complete?invoiceId=42&basketSession=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65",
+    }),
+  })
+  .meta({ id: "PlacedCheckout" });
+export type PlacedCheckoutResponse = z.infer<typeof PlacedCheckoutResponseSchema>;

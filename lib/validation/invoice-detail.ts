@@ -37,5 +37,5 @@ export const InvoiceDetailSchema = z.object({
       completedAt: z.iso.datetime().nullable(),
     }),
   ),
-});
+}).meta({ id: "InvoiceDetail" });
 export type InvoiceDetail = z.infer<typeof InvoiceDetailSchema>;

@@ -26,5 +26,5 @@ export const InvoiceSummarySchema = z.object({
   taxMinor: z.number().int(),
   totalMinor: z.number().int(),
   customerEmailMasked: z.string(),
-});
+}).meta({ id: "InvoiceSummary" });
 export type InvoiceSummary = z.infer<typeof InvoiceSummarySchema>;

@@ -20,6 +20,12 @@ export const InvoiceIdSchema = PositiveIdSchema;
 /** 8–255 printable ASCII characters (RFC 9110 field value without control characters). */
 export const IdempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{8,255}$/, "must be 8–255 printable characters");
 
+/** registerByToken's answer: the invoice-scoped token, under exactly this key. */
+export const RegistrationTokenSchema = z
+  .object({ Token: z.string().meta({ description: "The invoice token (a JWT) for pdfByToken and summaryByToken on this invoice." }) })
+  .meta({ id: "RegistrationToken" });
+export type RegistrationToken = z.infer<typeof RegistrationTokenSchema>;
+
 /** The refusals of registerByToken's checks (docs/contract.md §3.1, steps 1–6). */
 export type RegistrationRefusal = Extract<
   ErrorCode,

@@ -1,9 +1,10 @@
 import { checkDatabase } from "@/lib/server/health";
 import { jsonResponse } from "@/lib/server/http";
+import type { Health } from "@/lib/validation/health";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
   const healthy = await checkDatabase();
-  return healthy ? jsonResponse({ status: "ok" }) : jsonResponse({ status: "unavailable" }, { status: 503 });
+  return healthy ? jsonResponse({ status: "ok" } satisfies Health) : jsonResponse({ status: "unavailable" } satisfies Health, { status: 503 });
 }

@@ -1,7 +1,7 @@
 import { registerByToken } from "@/lib/server/billing/register-by-token";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed } from "@/lib/server/http";
-import { IdempotencyKeySchema } from "@/lib/validation/registration";
+import { IdempotencyKeySchema, type RegistrationToken } from "@/lib/validation/registration";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +20,7 @@ export async function POST(request: Request, context: { params: Promise<{ invoic
       idempotencyKey: idempotencyKey?.data ?? null,
       clientIp: clientIpOf(request),
     });
-    return jsonResponse({ Token: token });
+    return jsonResponse({ Token: token } satisfies RegistrationToken);
   });
 }
 
