@@ -1,10 +1,7 @@
-import Database from "better-sqlite3";
-import type pg from "pg";
 import { describe, expect, it } from "vitest";
 
 import { GET } from "@/app/api/health/route";
-import { getConfig } from "@/lib/config";
-import { getDriver } from "@/lib/server/db";
+import { blockWrites } from "@/test/faults";
 
 describe("GET /api/health", () => {
   it("answers 200 {status: ok} when a write transaction can begin", async () => {
@@ -28,21 +25,3 @@ describe("GET /api/health", () => {
     expect((await GET()).status).toBe(200);
   });
 });
-
-/** SQLite: another connection holds the write lock. PostgreSQL: every connection of the pool is taken. */
-async function blockWrites(): Promise<() => Promise<void>> {
-  const driver = await getDriver();
-  if (driver.provider === "sqlite") {
-    const other = new Database(driver.connection.name);
-    other.prepare("BEGIN IMMEDIATE").run();
-    return async () => {
-      other.prepare("ROLLBACK").run();
-      other.close();
-    };
-  }
-  const clients: pg.PoolClient[] = [];
-  for (let index = 0; index < getConfig().database.poolSize; index++) clients.push(await driver.pool.connect());
-  return async () => {
-    for (const client of clients) client.release();
-  };
-}

@@ -1,0 +1,246 @@
+import "server-only";
+
+import { createDocument, type ZodOpenApiResponsesObject } from "zod-openapi";
+
+import type { ErrorCode } from "@/lib/api/error-codes";
+import { ProblemSchema } from "@/lib/api/problem";
+import { problemBody } from "@/lib/server/errors";
+import { PlacedCheckoutResponseSchema, PlaceCheckoutSchema } from "@/lib/validation/checkout";
+import { HealthSchema } from "@/lib/validation/health";
+import { InvoiceDetailSchema } from "@/lib/validation/invoice-detail";
+import { InvoiceSummarySchema } from "@/lib/validation/invoice-summary";
+import { BasketTokenSchema, IdempotencyKeySchema, InvoiceIdSchema, RegistrationTokenSchema } from "@/lib/validation/registration";
+import { z } from "@/lib/validation/zod";
+
+/**
+ * The API's machine-readable description (OpenAPI 3.1), served at /api/openapi.json and drawn at /docs/api. It is
+ * built from the zod schemas the handlers use, and every example error is the body the server itself writes
+ * (`problemBody`), so neither can drift from the code; test/openapi-conformance.test.ts checks the real answers
+ * against it. docs/contract.md says the same in words.
+ */
+
+const invoiceIdParam = InvoiceIdSchema.meta({
+  description: "The invoice's id, a positive integer written plainly (no sign, no leading zero).",
+  example: "42",
+});
+
+const retryAfter = z.string().meta({
+  description: "Seconds to wait before trying again.",
+  example: "30",
+  header: { required: true },
+});
+
+/** A problem response whose examples are the server's own bodies for `codes` (one example per code). */
+function problem(description: string, codes: ErrorCode[], options: { retryAfter?: boolean } = {}) {
+  return {
+    description,
+    ...(options.retryAfter ? { headers: z.object({ "Retry-After": retryAfter }) } : {}),
+    content: {
+      "application/problem+json": {
+        schema: ProblemSchema,
+        examples: Object.fromEntries(codes.map((code) => [code, { value: problemBody(code) }])),
+      },
+    },
+  };
+}
+
+const common = {
+  "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]),
+  "500": problem("An unexpected fault. The detail holds a reference for support, and nothing was half-written.", ["internal_error"]),
+} satisfies ZodOpenApiResponsesObject;
+
+const invoiceTokenErrors = {
+  "401": problem("The invoice token is missing, malformed, forged, for another purpose, or expired.", ["invoice_token_invalid", "invoice_token_expired"]),
+  "404": problem("The token is not for this invoice, or the invoice is not there.", ["invoice_not_found"]),
+} satisfies ZodOpenApiResponsesObject;
+
+const invoiceTokenSecurity: Record<string, string[]>[] = [{ invoiceToken: [] }, { invoiceTokenQuery: [] }];
+
+export function buildOpenApiDocument() {
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Guest checkout completion API",
+      version: "1.0.0",
+      description:
+        "Turns a guest who has just paid into a registered customer, hands them an invoice-scoped token, and serves " +
+        "their invoice. Errors are RFC 9457 problem details with a stable `code`. Every JSON answer carries " +
+        "`Cache-Control: no-store`.",
+    },
+    tags: [
+      { name: "Guest checkout", description: "Placing an order and registering the guest who paid for it." },
+      { name: "Invoices", description: "The invoice, by invoice token or for a signed-in viewer." },
+      { name: "Operations", description: "For load balancers and orchestrators." },
+    ],
+    components: {
+      securitySchemes: {
+        basketToken: {
+          type: "apiKey",
+          in: "query",
+          name: "token",
+          description: "The basket session GUID of the guest's checkout, from the completion link. Single use.",
+        },
+        invoiceToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "The invoice token registerByToken answered: opens one invoice, for a limited time.",
+        },
+        invoiceTokenQuery: {
+          type: "apiKey",
+          in: "query",
+          name: "token",
+          description: "The same invoice token in the query, for links (a PDF download in a browser).",
+        },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "A signed-in customer's or staff member's session (`__Secure-next-auth.session-token` over HTTPS).",
+        },
+      },
+    },
+    paths: {
+      "/api/public/billing/invoices/{invoiceId}/registerByToken": {
+        post: {
+          tags: ["Guest checkout"],
+          operationId: "registerByToken",
+          summary: "Register the guest of a paid checkout",
+          description:
+            "Creates the customer (or links the invoice to the existing customer of that e-mail address), grants portal " +
+            "access, queues the registration e-mail and answers an invoice token. Checks, in this order: the basket token; " +
+            "the invoice; single use; expiry; payment. Nothing reveals whether an invoice exists without a valid basket " +
+            "token. With an `Idempotency-Key`, a retry of the request that consumed the basket is answered again (replay).",
+          security: [{ basketToken: [] }],
+          requestParams: {
+            path: z.object({ invoiceId: invoiceIdParam }),
+            query: z.object({
+              token: BasketTokenSchema.meta({
+                description: "The basket session GUID (any letter case).",
+                example: "3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65",
+                override: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+              }),
+            }),
+            header: z.object({
+              "Idempotency-Key": IdempotencyKeySchema.optional().meta({
+                description:
+                  "Makes a retry safe: a later request with the same token, invoice and key, before the basket expires, is " +
+                  "answered 200 with a fresh token for the same invoice and customer.",
+                example: "0b6f8a9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b",
+              }),
+            }),
+          },
+          requestBody: {
+            required: false,
+            description: "Ignored (at most 64 KB); clients send `{}`.",
+            content: { "application/json": { schema: z.object({}).meta({ example: {} }) } },
+          },
+          responses: {
+            "200": {
+              description: "Registered (or replayed): the invoice token.",
+              content: { "application/json": { schema: RegistrationTokenSchema, examples: { registered: { value: { Token: "eyJhbGciOiJIUzI1NiIsInR5cCI6Imludm9pY2UtYWNjZXNzK2p3dCJ9…" } } } } },
+            },
+            "400": problem("The Idempotency-Key is not 8–255 printable characters.", ["idempotency_key_invalid"]),
+            "401": problem("The basket token is missing, malformed or unknown; already used; or expired.", ["basket_token_invalid", "basket_token_used", "basket_token_expired"]),
+            "402": problem("The checkout's latest payment attempt was declined: the guest pays again at checkout.", ["payment_declined"]),
+            "404": problem("The invoice id is malformed, unknown, or not this basket's invoice (one answer for all three).", ["invoice_not_found"]),
+            "409": problem("The payment is not confirmed yet; nothing changed. Retry after the given seconds.", ["payment_pending"], { retryAfter: true }),
+            "429": problem("Too many attempts from this client address or for this token.", ["rate_limited"], { retryAfter: true }),
+            ...common,
+          },
+        },
+      },
+      "/api/public/billing/invoices/{invoiceId}/pdfByToken": {
+        get: {
+          tags: ["Invoices"],
+          operationId: "pdfByToken",
+          summary: "Download the invoice PDF with an invoice token",
+          description: "The token goes in `Authorization: Bearer` or in `?token=`. Every download is audited.",
+          security: invoiceTokenSecurity,
+          requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
+          responses: {
+            "200": {
+              description: "The invoice, as a PDF named after its number (`Content-Disposition: attachment`).",
+              content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
+            },
+            ...invoiceTokenErrors,
+            "500": common["500"],
+          },
+        },
+      },
+      "/api/public/billing/invoices/{invoiceId}/summaryByToken": {
+        get: {
+          tags: ["Invoices"],
+          operationId: "summaryByToken",
+          summary: "Read the receipt of an invoice with an invoice token",
+          description: "What the completion page shows: number, dates, lines, totals and where the e-mail went (masked).",
+          security: invoiceTokenSecurity,
+          requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
+          responses: {
+            "200": { description: "The receipt.", content: { "application/json": { schema: InvoiceSummarySchema } } },
+            ...invoiceTokenErrors,
+            "500": common["500"],
+          },
+        },
+      },
+      "/api/public/billing/invoices/{invoiceId}": {
+        get: {
+          tags: ["Invoices"],
+          operationId: "getInvoice",
+          summary: "Read an invoice as a signed-in customer or staff member",
+          description:
+            "A customer reads the invoices of their own customer records; staff those of their business. Any other " +
+            "invoice is 404, never 403, so nobody learns it exists. An invoice not yet paid has no number or issue date.",
+          security: [{ sessionCookie: [] }],
+          requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
+          responses: {
+            "200": { description: "The full invoice.", content: { "application/json": { schema: InvoiceDetailSchema } } },
+            "401": problem("Nobody is signed in.", ["unauthorized"]),
+            "404": problem("No invoice this viewer may read has this id.", ["invoice_not_found"]),
+            "500": common["500"],
+          },
+        },
+      },
+      "/api/checkout": {
+        post: {
+          tags: ["Guest checkout"],
+          operationId: "placeCheckout",
+          summary: "Place and pay a guest's order",
+          description:
+            "The checkout page's submission. The `orderKey` makes a resubmission safe: the same order is never placed or " +
+            "charged twice, and after a decline the next submission is a new attempt on the same order. Answers the " +
+            "completion page's address, with a basket token that exists only in this answer.",
+          requestBody: { required: true, content: { "application/json": { schema: PlaceCheckoutSchema } } },
+          responses: {
+            "200": { description: "Paid, or waiting for the bank's confirmation.", content: { "application/json": { schema: PlacedCheckoutResponseSchema } } },
+            "400": problem("The order is not valid (the detail names the first problem).", ["bad_request"]),
+            "402": problem("The card was declined. Nothing was taken.", ["payment_declined"]),
+            "409": problem("This order's payment is being processed, or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),
+            "429": problem("Too many checkout attempts from this client address.", ["rate_limited"], { retryAfter: true }),
+            ...common,
+          },
+        },
+      },
+      "/api/health": {
+        get: {
+          tags: ["Operations"],
+          operationId: "health",
+          summary: "Whether this instance can take writes",
+          description: "200 when a write transaction can begin within 2 seconds; 503 otherwise.",
+          responses: {
+            "200": { description: "Healthy.", content: { "application/json": { schema: HealthSchema, examples: { ok: { value: { status: "ok" } } } } } },
+            "503": { description: "The database cannot take a write now.", content: { "application/json": { schema: HealthSchema, examples: { unavailable: { value: { status: "unavailable" } } } } } },
+          },
+        },
+      },
+    },
+  });
+}
+
+let cached: string | undefined;
+
+/** The document as JSON, built once per process. */
+export function openApiJson(): string {
+  cached ??= JSON.stringify(buildOpenApiDocument());
+  return cached;
+}
