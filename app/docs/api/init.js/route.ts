@@ -1,0 +1,28 @@
+/**
+ * Starts the reference on /docs/api, drawn from /api/openapi.json. A script file rather than an inline script,
+ * so the page's CSP needs no exception. Everything that would reach beyond this origin is off: Scalar's web
+ * fonts, telemetry, the request client (and its proxy), the AI agent and MCP. Scalar mounts in an element of its
+ * own, outside the page's React tree.
+ */
+const configuration = {
+  url: "/api/openapi.json",
+  withDefaultFonts: false,
+  telemetry: false,
+  hideClientButton: true,
+  showDeveloperTools: "never",
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  documentDownloadType: "json",
+  defaultOpenAllTags: true,
+};
+
+const script = `(() => {
+  const element = document.createElement("div");
+  document.body.append(element);
+  Scalar.createApiReference(element, ${JSON.stringify(configuration)});
+})();
+`;
+
+export function GET(): Response {
+  return new Response(script, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff" } });
+}
