@@ -81,6 +81,22 @@ describe("POST /api/checkout", () => {
     expect(await db.basketSession.count({ where: { orderKey: body.orderKey } })).toBe(1);
   });
 
+  it("POST /api/checkout – after a decline, retries sent at once charge the order once and number its invoice once", async () => {
+    for (let round = 0; round < 3; round++) {
+      const body = order({ card: "4000 0000 0000 0002" });
+      expect((await checkout(body)).status).toBe(402);
+      const retry = { ...body, card: { ...body.card, number: "4242424242424242" } };
+      const results = await Promise.all(Array.from({ length: 8 }, () => checkout(retry)));
+
+      expect(results.filter((result) => result.status === 200).length).toBeGreaterThanOrEqual(1);
+      for (const result of results.filter((result) => result.status !== 200)) expect(result.body.code).toBe("checkout_in_progress");
+      expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["declined", "succeeded"] });
+      const basket = await db.basketSession.findUniqueOrThrow({ where: { orderKey: body.orderKey }, select: { status: true, invoice: { select: { number: true } } } });
+      expect(basket.status).toBe("paid");
+      expect(basket.invoice?.number).toMatch(/^INV-\d{4}-\d{6}$/);
+    }
+  });
+
   it("POST /api/checkout – the same order submitted again after it was paid charges nothing and answers a working link", async () => {
     const body = order();
     const first = await checkout(body);

@@ -5,6 +5,7 @@ import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
+import { logger } from "@/lib/server/logger";
 
 /**
  * Records that the payment of a guest checkout succeeded: the payment, the invoice (issued: numbered and
@@ -41,15 +42,20 @@ export async function completeCheckoutPayment(input: {
       if (existing?.status === "succeeded") return;
       throw new AppError("not_found", { detail: "No pending payment matches this invoice." });
     }
-    // The increment is atomic, so concurrent payments never share a number.
+    // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
     const [business] = yield* query(
       Prisma.sql`
       UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1
-      WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId})
+      WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId} AND "number" IS NULL)
       RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
       { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
     );
-    if (!business) throw new Error(`invoice ${input.invoiceId} has no business`);
+    if (!business) {
+      // A second attempt succeeded for an invoice already issued: the checkout allows one attempt at a time, so
+      // this is a provider's late report. The payment is recorded; the invoice and its number stay as they are.
+      logger.error("a payment succeeded for an invoice that was already paid: refund it", { invoiceId: input.invoiceId, reference: input.reference });
+      return;
+    }
     const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
     yield* execute(Prisma.sql`
       UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}

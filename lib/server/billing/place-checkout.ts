@@ -64,7 +64,6 @@ export async function placeCheckout(input: {
   const parsed = PlaceCheckoutSchema.safeParse(input.order);
   if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
   const { orderKey, card, guest, lines } = parsed.data;
-  const db = getDb();
 
   let order = await findOrder(orderKey);
   if (!order) {
@@ -85,29 +84,30 @@ export async function placeCheckout(input: {
   if (order.consumedAt) throw new AppError("order_already_completed");
   if (invoice.paidAt) return { status: "paid", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
 
-  let payment = invoice.payments[0];
-  if (payment?.status === "processing") {
+  const latest = invoice.payments[0];
+  if (latest?.status === "processing") {
     return { status: "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
   }
-  if (!payment || payment.status === "declined") {
-    payment = await db.payment.create({
-      data: { invoiceId: invoice.id, provider: input.provider.name, reference: newPaymentReference(), amountMinor: invoice.totalMinor, currency: invoice.currency, status: "pending" },
-      select: { id: true, provider: true, reference: true, status: true },
-    });
-  }
 
-  // Claim the attempt: of two submissions racing here, one charges and the other is told to wait. A
-  // checkout that was declined is pending again while its new attempt runs.
-  const pendingId = payment.id;
+  // Claim the attempt: of submissions racing here, exactly one charges and the others are told to wait. The
+  // first attempt is claimed on its payment row; a next attempt after a decline on the checkout itself, which
+  // only one of them can turn from declined back to pending, in the same transaction as its new payment.
   const basketSessionId = order.id;
+  const reference = latest && latest.status !== "declined" ? latest.reference : newPaymentReference();
   const claimed = await runTransaction(function* () {
-    const claim = yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pendingId} AND "status" = 'pending'`);
-    if (claim === 1) yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
-    return claim;
+    if (latest && latest.status !== "declined") {
+      return yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${latest.id} AND "status" = 'pending'`);
+    }
+    const reopened = yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
+    if (reopened !== 1) return 0;
+    yield* execute(Prisma.sql`
+      INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt")
+      VALUES (${invoice.id}, ${input.provider.name}, ${reference}, ${invoice.totalMinor}, ${invoice.currency}, 'processing', ${new Date()})`);
+    return 1;
   });
   if (claimed !== 1) throw new AppError("checkout_in_progress");
 
-  const attempt = { invoiceId: invoice.id, provider: input.provider.name, reference: payment.reference };
+  const attempt = { invoiceId: invoice.id, provider: input.provider.name, reference };
   const settle = async (outcome: "succeeded" | "declined") => {
     if (outcome === "succeeded") await completeCheckoutPayment(attempt);
     else await declineCheckoutPayment({ ...attempt, actor: "guest", clientIp: input.clientIp });
@@ -121,7 +121,7 @@ export async function placeCheckout(input: {
   } catch (error) {
     // Whether the provider charged is unknown: keep the attempt "processing" so it is never charged again
     // blindly; the provider's own report (or staff) settles it.
-    logger.error("payment provider failed", { invoiceId: invoice.id, paymentId: payment.id, error });
+    logger.error("payment provider failed", { invoiceId: invoice.id, reference, error });
     throw error;
   }
 
