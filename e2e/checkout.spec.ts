@@ -135,10 +135,10 @@ test("the used link opened in a fresh browser says the purchase is complete and 
   await context.close();
 });
 
-test("an expired link says so, acknowledges the payment and offers sign-in", async ({ page }, testInfo) => {
+test("an expired link says so, says the payment is untouched and offers sign-in", async ({ page }, testInfo) => {
   await page.goto(demoCheckout("--expired").completionUrl);
   await expect(heading(page)).toHaveText("This link has expired");
-  await expect(page.getByText("Your payment was received and is safe.")).toBeVisible();
+  await expect(page.getByText("Nothing about your payment has changed.", { exact: false })).toBeVisible();
   await screenshotState(page, testInfo, "expired");
 });
 
@@ -180,8 +180,8 @@ test("a response lost on the network is retried with the same Idempotency-Key an
   });
   await fillCheckout(page, { email: uniqueEmail(), card: CARD_OK });
   await pay(page);
-  await expect(heading(page)).toHaveText("We couldn’t reach our server");
-  await expect(page.getByText("You will not be charged twice.")).toBeVisible();
+  await expect(heading(page)).toHaveText("We couldn’t finish just now");
+  await expect(page.getByText("Trying again never charges you.", { exact: false })).toBeVisible();
   await screenshotState(page, testInfo, "network-error");
 
   await page.getByRole("button", { name: "Try again" }).click();

@@ -70,7 +70,7 @@ function postLargeBody(url: string, options: { totalBytes: number; declared: boo
 
 test("every endpoint that reads a body refuses an oversized one with 413, declared or chunked, without holding it in memory", async () => {
   const before = residentBytes(server.pids());
-  for (const path of ["/api/checkout", "/api/auth/signin/email"]) {
+  for (const path of ["/api/checkout", "/api/auth/signin/email", "/api/public/billing/invoices/1/registerByToken?token=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65"]) {
     for (const declared of [true, false]) {
       const result = await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared });
       expect(result.status, `${path}, ${declared ? "declared" : "chunked"}`).toBe(413);
@@ -88,6 +88,26 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
   }
   const grown = residentBytes(server.pids()) - before;
   expect(grown, `the server grew by ${Math.round(grown / MB)} MB`).toBeLessThan(64 * MB);
+  expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+});
+
+test("a method the server does not know (TRACE, PROPFIND) is a 405 in words, never a logged 500", async () => {
+  for (const method of ["TRACE", "PROPFIND"]) {
+    for (const path of ["/api/health", "/api/public/businesses/1/logo", "/checkout"]) {
+      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${server.baseUrl}${path}`, { method }, (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
+        });
+        request.on("error", reject);
+        request.end();
+      });
+      expect(answer.status, `${method} ${path}`).toBe(405);
+      expect(answer.type, `${method} ${path}`).toContain("application/problem+json");
+      expect(JSON.parse(answer.body), `${method} ${path}`).toMatchObject({ code: "method_not_allowed" });
+    }
+  }
   expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
 });
 

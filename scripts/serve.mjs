@@ -57,8 +57,8 @@ function refusesBody(request) {
  * @param {string} title
  * @param {string} detail
  */
-function problem(response, status, code, title, detail) {
-  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...(status === 405 ? { allow: "GET, HEAD" } : {}) });
+function problem(response, status, code, title, detail, allow = "GET, HEAD") {
+  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...(status === 405 ? { allow } : {}) });
   response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
 }
 
@@ -66,7 +66,15 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/** The methods Next.js's route handlers know; any other (TRACE, CONNECT, …) made it throw a logged 500. */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 createServer((request, response) => {
+  if (!KNOWN_METHODS.has(request.method ?? "")) {
+    request.resume();
+    problem(response, 405, "method_not_allowed", "Method not allowed", "This server does not support this HTTP method.", [...KNOWN_METHODS].join(", "));
+    return;
+  }
   if (refusesBody(request)) {
     // Answered at once; whatever body follows is read and dropped as it comes, never kept.
     request.resume();

@@ -6,7 +6,8 @@ import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
  */
 export type CompletionState =
   | { kind: "loading" }
-  | { kind: "success"; invoiceId: number; pdfUrl: string; summary: InvoiceSummary | null }
+  /** `pdfUrl` is null in the staff preview, which has no invoice to download. */
+  | { kind: "success"; invoiceId: number; pdfUrl: string | null; summary: InvoiceSummary | null }
   | { kind: "used" }
   | { kind: "expired" }
   | { kind: "not_found" }

@@ -32,7 +32,7 @@ function copyOf(state: CompletionState): Copy {
     case "declined":
       return { heading: "Your payment didn’t go through", announcement: "The payment was declined. No money was taken." };
     case "network_error":
-      return { heading: "We couldn’t reach our server", announcement: "Connection problem. You can try again." };
+      return { heading: "We couldn’t finish just now", announcement: "Something went wrong on the way. You can try again." };
     case "rate_limited":
       return { heading: "Please wait a moment", announcement: "Too many attempts. Please wait before trying again." };
     case "missing_parameters":
@@ -74,7 +74,7 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
             <tr key={index}>
               <td>
                 {line.description}
-                {line.quantity > 1 && <span className={styles.quantity}> × {line.quantity}</span>}
+                {line.quantity > 1 && <span className={styles.quantity}> ×&nbsp;{line.quantity}</span>}
               </td>
               <td className={styles.amount}>{money(line.amountMinor)}</td>
             </tr>
@@ -125,9 +125,15 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
             <p className={styles.note}>Your receipt could not be shown just now; the invoice below has every detail.</p>
           )}
           <Actions>
-            <a className={styles.primary} href={state.pdfUrl} download>
-              Download invoice (PDF)
-            </a>
+            {state.pdfUrl ? (
+              <a className={styles.primary} href={state.pdfUrl} download>
+                Download invoice (PDF)
+              </a>
+            ) : (
+              <span className={styles.primary} aria-disabled="true" title="The preview has no invoice to download">
+                Download invoice (PDF)
+              </span>
+            )}
           </Actions>
           <section className={styles.next} aria-labelledby="next-heading">
             <h2 id="next-heading" className={styles.receiptHeading}>
@@ -165,8 +171,8 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
     case "expired":
       return (
         <>
-          <p className={styles.lead}>Your payment was received and is safe.</p>
-          <p>This page’s link works for a limited time after payment. Sign in with the e-mail address you used at checkout to find your invoice.</p>
+          <p className={styles.lead}>This page’s link works for a limited time only, and that time is over.</p>
+          <p>Nothing about your payment has changed. If it went through, sign in with the e-mail address you used at checkout to find your invoice.</p>
           <Actions>{signIn}</Actions>
         </>
       );
@@ -219,8 +225,8 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
     case "network_error":
       return (
         <>
-          <p className={styles.lead}>Your payment was received. We could not finish setting up your account because the connection dropped.</p>
-          <p>Check your connection and try again. You will not be charged twice.</p>
+          <p className={styles.lead}>The connection dropped or our server had a problem, so your account is not set up yet.</p>
+          <p>Check your connection and try again. Trying again never charges you.</p>
           <Actions>
             <button className={styles.primary} type="button" onClick={onRetry}>
               Try again
@@ -231,8 +237,8 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
     case "rate_limited":
       return (
         <>
-          <p className={styles.lead}>Your payment was received. There were too many attempts from your connection just now.</p>
-          <p>Please wait {state.retryAfterSeconds} seconds, then try again.</p>
+          <p className={styles.lead}>There were too many attempts from your connection just now.</p>
+          <p>Please wait {state.retryAfterSeconds} seconds, then try again. Trying again never charges you.</p>
           <Actions>
             <button className={styles.primary} type="button" onClick={onRetry}>
               Try again

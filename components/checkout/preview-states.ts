@@ -23,7 +23,7 @@ const sampleSummary: InvoiceSummary = {
 };
 
 export const PREVIEW_STATES: { kind: CompletionKind; label: string; state: CompletionState }[] = [
-  { kind: "success", label: "Success", state: { kind: "success", invoiceId: 123, pdfUrl: "#preview-pdf", summary: sampleSummary } },
+  { kind: "success", label: "Success", state: { kind: "success", invoiceId: 123, pdfUrl: null, summary: sampleSummary } },
   { kind: "used", label: "Already used", state: { kind: "used" } },
   { kind: "expired", label: "Expired", state: { kind: "expired" } },
   { kind: "not_found", label: "Not found", state: { kind: "not_found" } },

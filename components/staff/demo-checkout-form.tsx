@@ -26,6 +26,7 @@ export function DemoCheckoutForm({ onCreated }: { onCreated: (created: CreatedDe
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return; // the button stays focusable while busy (a disabled one would drop keyboard focus)
     const form = new FormData(event.currentTarget);
     const variant = String(form.get("variant"));
     setBusy(true);
@@ -58,7 +59,7 @@ export function DemoCheckoutForm({ onCreated }: { onCreated: (created: CreatedDe
             </label>
           ))}
         </fieldset>
-        <button className={styles.button} type="submit" disabled={busy}>
+        <button className={styles.button} type="submit" aria-disabled={busy}>
           {busy ? "Creating…" : "Create a demo checkout"}
         </button>
         {error && (

@@ -35,6 +35,7 @@ export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketS
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return; // the button stays focusable while busy (a disabled one would drop keyboard focus)
     const form = new FormData(event.currentTarget);
     setBusy(true);
     try {
@@ -64,7 +65,7 @@ export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketS
         </label>
         <input className={styles.input} id="dry-run-basket" name="basketSession" defaultValue={initial?.basketSession} required />
       </div>
-      <button className={styles.button} type="submit" disabled={busy}>
+      <button className={styles.button} type="submit" aria-disabled={busy}>
         {busy ? "Checking…" : "Dry-run the registration"}
       </button>
       <p role="status" aria-live="polite" className={styles.notice} hidden={result === null}>

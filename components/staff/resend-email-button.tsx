@@ -11,6 +11,7 @@ export function ResendEmailButton({ basketSessionId }: { basketSessionId: number
   const [busy, setBusy] = useState(false);
 
   async function resend() {
+    if (busy) return; // the button stays focusable while busy (a disabled one would drop keyboard focus)
     setBusy(true);
     try {
       const endpoint = endpoints.staff.resendRegistrationEmail(basketSessionId);
@@ -24,7 +25,7 @@ export function ResendEmailButton({ basketSessionId }: { basketSessionId: number
 
   return (
     <div>
-      <button className={`${styles.button} ${styles.secondary}`} type="button" onClick={resend} disabled={busy}>
+      <button className={`${styles.button} ${styles.secondary}`} type="button" onClick={resend} aria-disabled={busy}>
         {busy ? "Queuing…" : "Resend the registration e-mail"}
       </button>
       <p role="status" className={styles.hint}>

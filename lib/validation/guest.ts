@@ -1,7 +1,11 @@
 import { z } from "@/lib/validation/zod";
 
-/** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name or an address. */
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+/**
+ * Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name or an address, nor
+ * have the invisible marks that reverse the direction of the text after them ("Evil \u202Eexe.tool"), which would
+ * make a name read differently on staff pages and in e-mails.
+ */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
 const noControlCharacters = "must not contain control characters";
 
 const optionalText = (max: number) =>

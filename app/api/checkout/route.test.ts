@@ -135,6 +135,7 @@ describe("POST /api/checkout", () => {
     ["an order key that is not a UUID", order({ orderKey: "abc" })],
     ["a product id beyond 32 bits", { ...order(), lines: [{ productId: 2_147_483_648, quantity: 1 }] }],
     ["a NUL character in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\u0000Checkout" } }],
+    ["a mark that reverses the text in the name", { ...order(), guest: { ...order().guest, fullName: "Evil \u202Eexe.tool" } }],
   ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
     const before = await db.basketSession.count();
     const result = await checkout(body);

@@ -108,7 +108,7 @@ function receiptOf(invoice: InvoiceDocument): MailReceipt {
       ["Invoice", invoice.number],
       ["Date", formatDate(invoice.paidAt ?? invoice.issuedAt, timeZone, locale)],
     ],
-    lines: invoice.lines.map((line) => [line.quantity > 1 ? `${line.description} × ${line.quantity}` : line.description, money(line.amountMinor)]),
+    lines: invoice.lines.map((line) => [line.quantity > 1 ? `${line.description} ×\u00a0${line.quantity}` : line.description, money(line.amountMinor)]),
     totals: [
       ["Tax", money(invoice.taxMinor)],
       ["Total paid", money(invoice.totalMinor)],

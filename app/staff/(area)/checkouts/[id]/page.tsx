@@ -44,9 +44,16 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           <dd>{when(checkout.consumedAt)}</dd>
           <dt>Invoice</dt>
           <dd>
-            {checkout.invoice
-              ? `${checkout.invoice.number ?? "Not issued yet (numbered when the payment succeeds)"} · ${formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}${checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}`
-              : "—"}
+            {checkout.invoice ? (
+              <>
+                {checkout.invoice.number ? <span className={styles.word}>{checkout.invoice.number}</span> : "Not issued yet (numbered when the payment succeeds)"}
+                {" · "}
+                <span className={styles.word}>{formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}</span>
+                {checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}
+              </>
+            ) : (
+              "—"
+            )}
           </dd>
           <dt>Customer</dt>
           <dd>

@@ -35,7 +35,13 @@ export default async function StaffOutboxMessagePage({ params }: { params: Promi
           {message.rendered.attachments.length > 0 && (
             <>
               <dt>Attached</dt>
-              <dd>{message.rendered.attachments.map((attachment) => attachment.filename).join(", ")}</dd>
+              <dd>
+                {message.rendered.attachments.map((attachment) => (
+                  <span key={attachment.filename} className={styles.word}>
+                    {attachment.filename}
+                  </span>
+                ))}
+              </dd>
             </>
           )}
         </dl>
