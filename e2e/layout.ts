@@ -5,8 +5,8 @@ import type { Page } from "@playwright/test";
 
 import { expect } from "./fixtures";
 
-/** The widths every page is looked at: a small phone and a laptop. */
-export const WIDTHS = [375, 1280] as const;
+/** The widths every page is looked at: the smallest phone the pages support, a common one, and a laptop. */
+export const WIDTHS = [320, 375, 1280] as const;
 
 /** Where every e2e run writes its screenshots, for people to look at (not compared with anything). */
 export const SCREENSHOT_DIR = "e2e-screenshots";

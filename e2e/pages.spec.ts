@@ -51,9 +51,13 @@ test("the pages with tables stay readable at 375 and 1280 px", async ({ page, re
   await expect(page.getByRole("row").filter({ hasText: "Pending payment" })).toHaveCount(0);
   await expect(page.getByRole("row").filter({ hasText: "declined-" }).first()).toBeVisible();
   await page.goto("/staff");
-  await page.getByRole("row").nth(1).getByRole("link").first().click();
+  await page.getByRole("row").filter({ hasText: "Declined" }).getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 2, name: "Audit trail" })).toBeVisible();
-  await lookAt(page, "staff-checkout");
+  await lookAt(page, "staff-checkout-declined");
+  await page.goto("/staff?status=registered");
+  await page.getByRole("row").nth(1).getByRole("link").first().click();
+  await expect(page.getByText(/pay_demo_/)).toBeVisible();
+  await lookAt(page, "staff-checkout-registered");
   await page.goto("/staff/outbox");
   await lookAt(page, "staff-outbox");
   await page.getByRole("row").nth(1).getByRole("link").first().click();
