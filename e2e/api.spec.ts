@@ -100,3 +100,25 @@ test("the registered token downloads the invoice PDF and its summary from the bu
   const none = await request.get(`/api/public/billing/invoices/${checkout.invoiceId}/pdfByToken`);
   expect(await none.json()).toMatchObject({ status: 401, code: "invoice_token_invalid" });
 });
+
+test("the built app serves its OpenAPI 3.1 description, and /docs/api draws it from this origin alone, within the CSP", async ({ page, request }) => {
+  const described = await request.get("/api/openapi.json");
+  expect(described.status()).toBe(200);
+  const document = (await described.json()) as { openapi: string; paths: Record<string, unknown> };
+  expect(document.openapi).toBe("3.1.0");
+  expect(Object.keys(document.paths)).toContain("/api/public/billing/invoices/{invoiceId}/registerByToken");
+
+  const elsewhere: string[] = [];
+  page.on("request", (sent) => {
+    if (!sent.url().startsWith(new URL(described.url()).origin) && !sent.url().startsWith("data:")) elsewhere.push(sent.url());
+  });
+  const response = await page.goto("/docs/api");
+  expect(response?.headers()["content-security-policy"]).toContain("'nonce-");
+  await expect(page.getByRole("heading", { name: "Guest checkout completion API" })).toBeVisible({ timeout: 20_000 });
+  for (const summary of ["Register the guest of a paid checkout", "Download the invoice PDF with an invoice token", "Place and pay a guest's order"]) {
+    await expect(page.getByText(summary).first()).toBeVisible();
+  }
+  await expect(page.getByText("ErrorCode").first()).toBeVisible();
+  expect(elsewhere, "requests that left the origin").toEqual([]);
+  await page.screenshot({ path: "e2e-screenshots/docs-api-1280.png" });
+});
