@@ -26,6 +26,9 @@ import { sessionCookie } from "@/test/session";
  * does a documented answer no case produces.
  */
 
+// A small budget per basket token for this file, so the 429 case needs few requests (read on first use).
+process.env.RATE_LIMIT_TOKEN_POINTS = "30";
+
 const db = getDb();
 await seedIfEmpty();
 const document = buildOpenApiDocument();

@@ -7,8 +7,8 @@ import { ProblemSchema } from "@/lib/api/problem";
 import { problemBody } from "@/lib/server/errors";
 import { PlacedCheckoutResponseSchema, PlaceCheckoutSchema } from "@/lib/validation/checkout";
 import { HealthSchema } from "@/lib/validation/health";
-import { InvoiceDetailSchema } from "@/lib/validation/invoice-detail";
-import { InvoiceSummarySchema } from "@/lib/validation/invoice-summary";
+import { InvoiceDetailSchema, type InvoiceDetail } from "@/lib/validation/invoice-detail";
+import { InvoiceSummarySchema, SAMPLE_INVOICE_SUMMARY } from "@/lib/validation/invoice-summary";
 import { BasketTokenSchema, IdempotencyKeySchema, InvoiceIdSchema, RegistrationTokenSchema } from "@/lib/validation/registration";
 import { z } from "@/lib/validation/zod";
 
@@ -53,6 +53,26 @@ const invoiceTokenErrors = {
   "401": problem("The invoice token is missing, malformed, forged, for another purpose, or expired.", ["invoice_token_invalid", "invoice_token_expired"]),
   "404": problem("The token is not for this invoice, or the invoice is not there.", ["invoice_not_found"]),
 } satisfies ZodOpenApiResponsesObject;
+
+/** The made-up receipt of the staff preview, as the authenticated read answers it. */
+const sampleInvoiceDetail: InvoiceDetail = {
+  id: SAMPLE_INVOICE_SUMMARY.invoiceId,
+  number: SAMPLE_INVOICE_SUMMARY.invoiceNumber,
+  status: "paid",
+  issuedAt: SAMPLE_INVOICE_SUMMARY.issuedAt,
+  paidAt: SAMPLE_INVOICE_SUMMARY.paidAt,
+  currency: SAMPLE_INVOICE_SUMMARY.currency,
+  business: { name: SAMPLE_INVOICE_SUMMARY.businessName, address: "12 Clerkenwell Road\nLondon EC1M 5PQ", taxId: "GB 123 4567 89", locale: "en-GB", timeZone: "Europe/London" },
+  customer: { id: 7, fullName: "Jo Guest", email: "jo@example.com", company: null },
+  billedTo: { name: "Jo Guest", email: "jo@example.com", company: null, address: "1 Demo Street\nE1 6AN London" },
+  lines: SAMPLE_INVOICE_SUMMARY.lines.map((line, index) => ({ ...line, position: index + 1, taxMinor: Math.round((line.amountMinor * line.taxRateBp) / 10_000) })),
+  subtotalMinor: SAMPLE_INVOICE_SUMMARY.subtotalMinor,
+  taxMinor: SAMPLE_INVOICE_SUMMARY.taxMinor,
+  totalMinor: SAMPLE_INVOICE_SUMMARY.totalMinor,
+  payments: [
+    { provider: "test", reference: "pay_4a172406e7d812c8", amountMinor: SAMPLE_INVOICE_SUMMARY.totalMinor, currency: "GBP", status: "succeeded", createdAt: SAMPLE_INVOICE_SUMMARY.issuedAt, completedAt: SAMPLE_INVOICE_SUMMARY.issuedAt },
+  ],
+};
 
 const invoiceTokenSecurity: Record<string, string[]>[] = [{ invoiceToken: [] }, { invoiceTokenQuery: [] }];
 
@@ -177,7 +197,7 @@ export function buildOpenApiDocument() {
           security: invoiceTokenSecurity,
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": { description: "The receipt.", content: { "application/json": { schema: InvoiceSummarySchema } } },
+            "200": { description: "The receipt.", content: { "application/json": { schema: InvoiceSummarySchema, examples: { paid: { value: SAMPLE_INVOICE_SUMMARY } } } } },
             ...invoiceTokenErrors,
             "500": common["500"],
           },
@@ -194,7 +214,7 @@ export function buildOpenApiDocument() {
           security: [{ sessionCookie: [] }],
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": { description: "The full invoice.", content: { "application/json": { schema: InvoiceDetailSchema } } },
+            "200": { description: "The full invoice.", content: { "application/json": { schema: InvoiceDetailSchema, examples: { paid: { value: sampleInvoiceDetail } } } } },
             "401": problem("Nobody is signed in.", ["unauthorized"]),
             "404": problem("No invoice this viewer may read has this id.", ["invoice_not_found"]),
             "500": common["500"],
@@ -212,7 +232,18 @@ export function buildOpenApiDocument() {
             "completion page's address, with a basket token that exists only in this answer.",
           requestBody: { required: true, content: { "application/json": { schema: PlaceCheckoutSchema } } },
           responses: {
-            "200": { description: "Paid, or waiting for the bank's confirmation.", content: { "application/json": { schema: PlacedCheckoutResponseSchema } } },
+            "200": {
+              description: "Paid, or waiting for the bank's confirmation.",
+              content: {
+                "application/json": {
+                  schema: PlacedCheckoutResponseSchema,
+                  examples: {
+                    paid: { value: { status: "paid", invoiceId: 123, completionUrl: "/checkout/complete?invoiceId=123&basketSession=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65" } },
+                    pending: { value: { status: "pending", invoiceId: 124, completionUrl: "/checkout/complete?invoiceId=124&basketSession=9d1e0c2a-5b7f-4e3d-8c6a-1f2e3d4c5b6a" } },
+                  },
+                },
+              },
+            },
             "400": problem("The order is not valid (the detail names the first problem).", ["bad_request"]),
             "402": problem("The card was declined. Nothing was taken.", ["payment_declined"]),
             "409": problem("This order's payment is being processed, or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),

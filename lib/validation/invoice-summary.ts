@@ -28,3 +28,23 @@ export const InvoiceSummarySchema = z.object({
   customerEmailMasked: z.string(),
 }).meta({ id: "InvoiceSummary" });
 export type InvoiceSummary = z.infer<typeof InvoiceSummarySchema>;
+
+/** A made-up receipt: what the staff preview shows in each state, and the API reference's example. */
+export const SAMPLE_INVOICE_SUMMARY: InvoiceSummary = {
+  invoiceId: 123,
+  invoiceNumber: "INV-2026-000123",
+  issuedAt: "2026-11-21T09:30:00.000Z",
+  paidAt: "2026-11-21T09:30:00.000Z",
+  currency: "GBP",
+  locale: "en-GB",
+  timeZone: "Europe/London",
+  businessName: "Hive & Desk Coworking",
+  lines: [
+    { description: "Day pass", quantity: 2, unitPriceMinor: 2500, taxRateBp: 2000, amountMinor: 5000 },
+    { description: "Meeting room (1 hour)", quantity: 1, unitPriceMinor: 4000, taxRateBp: 2000, amountMinor: 4000 },
+  ],
+  subtotalMinor: 9000,
+  taxMinor: 1800,
+  totalMinor: 10800,
+  customerEmailMasked: "j***@example.com",
+};
