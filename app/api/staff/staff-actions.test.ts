@@ -191,6 +191,19 @@ describe("staff action: resend and demo", () => {
     const basketSession = new URLSearchParams(String(result.body.completionPath).split("?")[1]).get("basketSession")!;
     expect((await callRegister({ invoiceId: invoice.id, token: basketSession })).status).toBe(200);
   });
+
+  it("creates a declined demo checkout, whose link says so, and refuses one both unpaid and declined", async () => {
+    const business = await createBusiness();
+    const cookie = await staffCookie(business.id);
+    const declined = await read(await createDemo(post("/api/staff/demo-checkouts", { declined: true }, cookie)));
+    expect(declined.status).toBe(201);
+    const basketSession = new URLSearchParams(String(declined.body.completionPath).split("?")[1]).get("basketSession")!;
+    expect((await callRegister({ invoiceId: Number(declined.body.invoiceId), token: basketSession })).body.code).toBe("payment_declined");
+
+    const both = await read(await createDemo(post("/api/staff/demo-checkouts", { unpaid: true, declined: true }, cookie)));
+    expect(both.status).toBe(400);
+    expect(both.body.code).toBe("bad_request");
+  });
 });
 
 describe("guest checkouts list", () => {

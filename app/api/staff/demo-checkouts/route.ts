@@ -9,13 +9,15 @@ import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody }
 
 export const dynamic = "force-dynamic";
 
-const DemoCheckoutRequestSchema = z.object({
-  email: z.email().max(254).optional(),
-  name: z.string().trim().min(1).max(200).optional(),
-  unpaid: z.boolean().default(false),
-  declined: z.boolean().default(false),
-  expired: z.boolean().default(false),
-});
+const DemoCheckoutRequestSchema = z
+  .object({
+    email: z.email().max(254).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    unpaid: z.boolean().default(false),
+    declined: z.boolean().default(false),
+    expired: z.boolean().default(false),
+  })
+  .refine((request) => !(request.unpaid && request.declined), "A demo checkout is either unpaid or declined, not both.");
 
 /** Staff: a demo guest checkout of their business, to preview the completion page with (same code as the CLI). */
 export async function POST(request: Request): Promise<Response> {
