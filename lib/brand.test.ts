@@ -29,6 +29,11 @@ describe("brandPalette", () => {
   });
 
   it("falls back to the portal's colour for a missing or malformed value", () => {
-    for (const value of [null, undefined, "", "red", "#fff", "#12345g", "url(x)"]) expect(brandPalette(value).accent).toBe(DEFAULT_BRAND_COLOR);
+    for (const value of [null, undefined, "", "red", "#ff", "#12345g", "url(x)", "#1234567"]) expect(brandPalette(value).accent).toBe(DEFAULT_BRAND_COLOR);
+  });
+
+  it("reads the short form and stray spaces as a browser would", () => {
+    expect(brandPalette("#FA0").accent).toBe("#ffaa00");
+    expect(brandPalette(" #E8A317 ").accent).toBe("#e8a317");
   });
 });

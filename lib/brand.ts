@@ -16,10 +16,16 @@ export interface BrandPalette {
   accentText: string;
 }
 
-const HEX = /^#([0-9a-f]{6})$/i;
+const HEX = /^#(?:[0-9a-f]{6}|[0-9a-f]{3})$/i;
 
 export function isBrandColor(value: string): boolean {
-  return HEX.test(value);
+  return HEX.test(value.trim());
+}
+
+/** `#rrggbb` in lower case, from `#rrggbb` or the short `#rgb`. */
+function normalized(value: string): string {
+  const hex = value.trim().toLowerCase();
+  return hex.length === 4 ? `#${[...hex.slice(1)].map((digit) => digit + digit).join("")}` : hex;
 }
 
 function channels(hex: string): [number, number, number] {
@@ -48,7 +54,7 @@ export function contrastRatio(a: string, b: string): number {
 
 /** The palette of a brand colour; an absent or malformed one gives the portal's own green. */
 export function brandPalette(color: string | null | undefined): BrandPalette {
-  const accent = color && isBrandColor(color) ? color.toLowerCase() : DEFAULT_BRAND_COLOR;
+  const accent = color && isBrandColor(color) ? normalized(color) : DEFAULT_BRAND_COLOR;
   const onAccent = contrastRatio(accent, "#ffffff") >= contrastRatio(accent, "#000000") ? "#ffffff" : "#000000";
   let accentText = accent;
   const [red, green, blue] = channels(accent);
