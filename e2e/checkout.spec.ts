@@ -200,7 +200,14 @@ test("too many attempts shows the rate-limited state with the wait", async ({ pa
   );
   await page.goto(demoCheckout().completionUrl);
   await expect(heading(page)).toHaveText("Please wait a moment");
-  await expect(page.getByText("Please wait 42 seconds, then try again.")).toBeVisible();
+  // The wait counts down from the server's Retry-After.
+  const wait = page.getByText(/Please wait \d+ seconds?, then try again\./);
+  const secondsLeft = async () => Number(/(\d+) second/.exec((await wait.textContent()) ?? "")?.[1]);
+  await expect(wait).toBeVisible();
+  const first = await secondsLeft();
+  expect(first).toBeGreaterThanOrEqual(40);
+  expect(first).toBeLessThanOrEqual(42);
+  await expect.poll(secondsLeft, { timeout: 5000 }).toBeLessThan(first);
   await screenshotState(page, testInfo, "rate-limited");
 });
 

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 import { formatDate, formatMoney } from "@/lib/format";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
@@ -93,6 +93,16 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
       </table>
     </section>
   );
+}
+
+/** "N seconds", counting down to zero once a second (not announced: the state's own announcement is). */
+function Countdown({ from }: { from: number }) {
+  const [left, setLeft] = useState(from);
+  useEffect(() => {
+    const timer = setInterval(() => setLeft((seconds) => Math.max(0, seconds - 1)), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return <>{left === 1 ? "1 second" : `${left} seconds`}</>;
 }
 
 function Actions({ children }: { children: ReactNode }) {
@@ -197,7 +207,9 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
         <>
           <p className={styles.lead}>Your bank is still confirming the payment. This usually takes a few seconds.</p>
           {state.retryInSeconds !== null ? (
-            <p className={styles.note}>This page checks again by itself in {state.retryInSeconds} seconds.</p>
+            <p className={styles.note}>
+              This page checks again by itself in <Countdown key={state.retryInSeconds} from={state.retryInSeconds} />.
+            </p>
           ) : (
             <>
               <p>This is taking longer than usual. There is nothing more you need to do; you will not be charged twice.</p>
@@ -238,7 +250,10 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return (
         <>
           <p className={styles.lead}>There were too many attempts from your connection just now.</p>
-          <p>Please wait {state.retryAfterSeconds} seconds, then try again. Trying again never charges you.</p>
+          <p>
+            Please wait <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} />, then try again. Trying again never charges
+            you.
+          </p>
           <Actions>
             <button className={styles.primary} type="button" onClick={onRetry}>
               Try again
