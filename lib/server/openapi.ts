@@ -268,10 +268,7 @@ export function buildOpenApiDocument() {
   });
 }
 
-let cached: string | undefined;
-
-/** The document as JSON, built once per process. */
+/** The document as JSON. */
 export function openApiJson(): string {
-  cached ??= JSON.stringify(buildOpenApiDocument());
-  return cached;
+  return JSON.stringify(buildOpenApiDocument());
 }

@@ -1,11 +1,13 @@
-import { handleRoute, methodNotAllowed } from "@/lib/server/http";
+import { cachedTextResponse, handleRoute, methodNotAllowed } from "@/lib/server/http";
 import { openApiJson } from "@/lib/server/openapi";
 
 export const dynamic = "force-dynamic";
 
+const document = cachedTextResponse(openApiJson, { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" });
+
 /** The API's OpenAPI 3.1 description (lib/server/openapi.ts); /docs/api draws it. */
-export async function GET(): Promise<Response> {
-  return handleRoute(async () => new Response(openApiJson(), { headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" } }));
+export async function GET(request: Request): Promise<Response> {
+  return handleRoute(() => document(request));
 }
 
 export const POST = methodNotAllowed("GET");

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
+import { cachedTextResponse } from "@/lib/server/http";
+
 /**
  * Scalar's API reference (the standalone browser bundle of @scalar/api-reference), served from this origin so
  * /docs/api works offline and within the Content-Security-Policy: nothing comes from a CDN.
@@ -27,15 +29,12 @@ const PRELUDE = `globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_
 })();
 `;
 
-let bundle: Promise<string> | undefined;
+const bundle = cachedTextResponse(async () => PRELUDE + (await readFile(BUNDLE, "utf8")), {
+  "Content-Type": "text/javascript; charset=utf-8",
+  "Cache-Control": "public, max-age=86400",
+  "X-Content-Type-Options": "nosniff",
+});
 
-async function load(): Promise<string> {
-  return PRELUDE + (await readFile(BUNDLE, "utf8"));
-}
-
-export async function GET(): Promise<Response> {
-  bundle ??= load();
-  return new Response(await bundle, {
-    headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff" },
-  });
+export function GET(request: Request): Promise<Response> {
+  return bundle(request);
 }
