@@ -70,7 +70,6 @@ function stateOfError(error: unknown): CompletionState {
     case "order_already_completed":
     case "payload_too_large":
     case "internal_error":
-    case "service_unavailable":
     case null:
       return { kind: "network_error" };
     default:

@@ -52,10 +52,9 @@ const errorText: Record<ErrorCode, { title: string; detail: string }> = {
     detail: "This order is already paid and registered. Check your e-mail for how to sign in.",
   },
   payment_declined: { title: "Payment declined", detail: "Your card was declined. No money was taken." },
-  payload_too_large: { title: "Request too large", detail: "The request body is larger than this endpoint accepts." },
+  payload_too_large: { title: "Request too large", detail: "The request body must be at most 64 KB." },
   rate_limited: { title: "Too many attempts", detail: "Too many attempts. Wait a moment and try again." },
   internal_error: { title: "Internal server error", detail: "An unexpected error occurred." },
-  service_unavailable: { title: "Service unavailable", detail: "The service is temporarily unavailable." },
 };
 
 export class AppError extends Error {

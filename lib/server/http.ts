@@ -30,7 +30,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * byte is read, and a chunked body as soon as it passes it, so an oversized body is never held in memory.
  */
 export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
-  const tooLarge = () => new AppError("payload_too_large", { detail: `The request body must be at most ${Math.round(maxBytes / 1024)} KB.` });
+  const tooLarge = () =>
+    new AppError("payload_too_large", maxBytes === MAX_BODY_BYTES ? {} : { detail: `The request body must be at most ${Math.round(maxBytes / 1024)} KB.` });
   const declared = request.headers.get("content-length");
   if (declared !== null && !(Number(declared) <= maxBytes)) throw tooLarge();
   if (!request.body) return "";

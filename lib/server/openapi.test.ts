@@ -6,11 +6,15 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { POST as placeCheckout } from "@/app/api/checkout/route";
-import { GET as health } from "@/app/api/health/route";
+import { GET as getCheckout, POST as placeCheckout } from "@/app/api/checkout/route";
+import { GET as health, POST as postHealth } from "@/app/api/health/route";
+import { GET as getInvoicePdf, POST as postInvoicePdf } from "@/app/api/public/billing/invoices/[invoiceId]/pdf/route";
+import { POST as postPdfByToken } from "@/app/api/public/billing/invoices/[invoiceId]/pdfByToken/route";
+import { GET as getRegisterByToken } from "@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route";
+import { POST as postSummaryByToken } from "@/app/api/public/billing/invoices/[invoiceId]/summaryByToken/route";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
 import { POST as registerByToken } from "@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route";
-import { GET as getInvoice } from "@/app/api/public/billing/invoices/[invoiceId]/route";
+import { GET as getInvoice, POST as postInvoice } from "@/app/api/public/billing/invoices/[invoiceId]/route";
 import { getDb } from "@/lib/server/db";
 import { buildOpenApiDocument } from "@/lib/server/openapi";
 import { seedIfEmpty } from "@/prisma/seed";
@@ -59,7 +63,7 @@ async function conforms(operationId: string, response: Response): Promise<void> 
   const mediaType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
   expect(Object.keys(documented!.content ?? {}), `${operationId} ${status}: content type`).toContain(mediaType);
   for (const [name, header] of Object.entries(documented!.headers ?? {})) {
-    if (header.required) expect(response.headers.get(name), `${operationId} ${status}: header ${name}`).toMatch(/^\d+$/);
+    if (header.required) expect(response.headers.get(name), `${operationId} ${status}: header ${name}`).toMatch(name === "Retry-After" ? /^\d+$/ : /\S/);
   }
   if (mediaType === "application/pdf") {
     expect(Buffer.from(await response.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
@@ -122,7 +126,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("describes every endpoint of the contract, with its security", () => {
-    expect([...operations.keys()].sort()).toEqual(["getInvoice", "health", "pdfByToken", "placeCheckout", "registerByToken", "summaryByToken"]);
+    expect([...operations.keys()].sort()).toEqual(["getInvoice", "getInvoicePdf", "health", "pdfByToken", "placeCheckout", "registerByToken", "summaryByToken"]);
     expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual(["basketToken", "invoiceToken", "invoiceTokenQuery", "sessionCookie"]);
   });
 
@@ -160,6 +164,8 @@ describe("the real answers conform to the document", () => {
     for (let attempt = 0; attempt < 100 && response.status !== 429; attempt++) response = await register(guessed.invoiceId + 1_000_000, guessed.token);
     await conforms("registerByToken", response);
 
+    await conforms("registerByToken", await getRegisterByToken());
+
     const faulty = await createCheckout();
     const removeFault = await injectOutboxFault(db);
     try {
@@ -179,6 +185,8 @@ describe("the real answers conform to the document", () => {
       await conforms(route, await callTokenRoute(route, { invoiceId: other.invoiceId, token: registered.invoiceToken }));
       await conforms(route, await withTableGone("InvoiceLine", () => callTokenRoute(route, { invoiceId: registered.invoiceId, token: registered.invoiceToken })));
     }
+    await conforms("pdfByToken", await postPdfByToken());
+    await conforms("summaryByToken", await postSummaryByToken());
   });
 
   it("getInvoice", async () => {
@@ -190,6 +198,19 @@ describe("the real answers conform to the document", () => {
     await conforms("getInvoice", await read(registered.invoiceId));
     await conforms("getInvoice", await read((await createRegisteredCheckout()).invoiceId, cookie));
     await conforms("getInvoice", await withTableGone("InvoiceLine", () => read(registered.invoiceId, cookie)));
+    await conforms("getInvoice", await postInvoice());
+  });
+
+  it("getInvoicePdf", async () => {
+    const registered = await createRegisteredCheckout();
+    const download = (invoiceId: number, cookie?: string) =>
+      getInvoicePdf(new Request(`http://localhost/api/public/billing/invoices/${invoiceId}/pdf`, { headers: cookie ? { cookie } : {} }), params(invoiceId));
+    const cookie = await sessionCookie({ role: "customer", email: registered.email });
+    await conforms("getInvoicePdf", await download(registered.invoiceId, cookie));
+    await conforms("getInvoicePdf", await download(registered.invoiceId));
+    await conforms("getInvoicePdf", await download((await createRegisteredCheckout()).invoiceId, cookie));
+    await conforms("getInvoicePdf", await withTableGone("InvoiceLine", () => download(registered.invoiceId, cookie)));
+    await conforms("getInvoicePdf", await postInvoicePdf());
   });
 
   it("placeCheckout", async () => {
@@ -209,10 +230,12 @@ describe("the real answers conform to the document", () => {
     await conforms("placeCheckout", response);
 
     await conforms("placeCheckout", await withTableGone("InvoiceLine", async () => checkout(await order())));
+    await conforms("placeCheckout", await getCheckout());
   });
 
   it("health", async () => {
     await conforms("health", await health());
+    await conforms("health", await postHealth());
     const release = await blockWrites();
     try {
       await conforms("health", await health());

@@ -3,20 +3,21 @@ import "server-only";
 import { createDocument, type ZodOpenApiResponsesObject } from "zod-openapi";
 
 import type { ErrorCode } from "@/lib/api/error-codes";
+import { getConfig } from "@/lib/config";
 import { ProblemSchema } from "@/lib/api/problem";
 import { problemBody } from "@/lib/server/errors";
 import { PlacedCheckoutResponseSchema, PlaceCheckoutSchema } from "@/lib/validation/checkout";
 import { HealthSchema } from "@/lib/validation/health";
 import { InvoiceDetailSchema, type InvoiceDetail } from "@/lib/validation/invoice-detail";
 import { InvoiceSummarySchema, SAMPLE_INVOICE_SUMMARY } from "@/lib/validation/invoice-summary";
-import { BasketTokenSchema, IdempotencyKeySchema, InvoiceIdSchema, RegistrationTokenSchema } from "@/lib/validation/registration";
+import { IdempotencyKeySchema, InvoiceIdSchema, RegistrationTokenSchema } from "@/lib/validation/registration";
 import { z } from "@/lib/validation/zod";
 
 /**
  * The API's machine-readable description (OpenAPI 3.1), served at /api/openapi.json and drawn at /docs/api. It is
  * built from the zod schemas the handlers use, and every example error is the body the server itself writes
- * (`problemBody`), so neither can drift from the code; test/openapi-conformance.test.ts checks the real answers
- * against it. docs/contract.md says the same in words.
+ * (`problemBody`; a real answer's detail may say more), so neither can drift from the code; lib/server/openapi.test.ts
+ * checks the real answers against it. docs/contract.md says the same in words.
  */
 
 const invoiceIdParam = InvoiceIdSchema.meta({
@@ -44,10 +45,23 @@ function problem(description: string, codes: ErrorCode[], options: { retryAfter?
   };
 }
 
-const common = {
-  "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]),
-  "500": problem("An unexpected fault. The detail holds a reference for support, and nothing was half-written.", ["internal_error"]),
-} satisfies ZodOpenApiResponsesObject;
+const correlationId = z.string().meta({ description: "The reference of the fault in the server's log (also in the detail).", example: "5b0f5c3e-8d0e-4a43-9f3a-1c2b3d4e5f60" });
+
+/** The answers every operation can give: a method it does not take, and an unexpected fault. */
+function always(allow: string) {
+  return {
+    "405": {
+      ...problem(`The endpoint takes ${allow} only.`, ["method_not_allowed"]),
+      headers: z.object({ Allow: z.string().meta({ description: "The methods the endpoint takes.", example: allow, header: { required: true } }) }),
+    },
+    "500": {
+      ...problem("An unexpected fault; nothing was half-written. The detail ends with a reference for support.", ["internal_error"]),
+      headers: z.object({ "X-Correlation-Id": correlationId }),
+    },
+  } satisfies ZodOpenApiResponsesObject;
+}
+
+const tooLarge = { "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]) } satisfies ZodOpenApiResponsesObject;
 
 const invoiceTokenErrors = {
   "401": problem("The invoice token is missing, malformed, forged, for another purpose, or expired.", ["invoice_token_invalid", "invoice_token_expired"]),
@@ -74,6 +88,12 @@ const sampleInvoiceDetail: InvoiceDetail = {
   ],
 };
 
+/** The shape of an invoice token (its signature is made up). */
+const SAMPLE_INVOICE_TOKEN =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6Imludm9pY2UtYWNjZXNzK2p3dCIsImtpZCI6ImsxIn0." +
+  "eyJpc3MiOiJiaWxsaW5nLXBvcnRhbCIsImF1ZCI6Imludm9pY2UiLCJzdWIiOiIxMjMiLCJjaWQiOjcsInNjb3BlIjoiaW52b2ljZTpyZWFkIGludm9pY2U6cGRmIn0." +
+  "c2FtcGxlLXNpZ25hdHVyZS1ub3QtdmFsaWQtYW55d2hlcmU";
+
 const invoiceTokenSecurity: Record<string, string[]>[] = [{ invoiceToken: [] }, { invoiceTokenQuery: [] }];
 
 export function buildOpenApiDocument() {
@@ -84,9 +104,10 @@ export function buildOpenApiDocument() {
       version: "1.0.0",
       description:
         "Turns a guest who has just paid into a registered customer, hands them an invoice-scoped token, and serves " +
-        "their invoice. Errors are RFC 9457 problem details with a stable `code`. Every JSON answer carries " +
-        "`Cache-Control: no-store`.",
+        "their invoice. Errors are RFC 9457 problem details with a stable `code`. Every answer of these endpoints " +
+        "carries `Cache-Control: no-store` (PDFs: `private, no-store`).",
     },
+    servers: [{ url: getConfig().appUrl, description: "This installation" }],
     tags: [
       { name: "Guest checkout", description: "Placing an order and registering the guest who paid for it." },
       { name: "Invoices", description: "The invoice, by invoice token or for a signed-in viewer." },
@@ -132,15 +153,10 @@ export function buildOpenApiDocument() {
             "the invoice; single use; expiry; payment. Nothing reveals whether an invoice exists without a valid basket " +
             "token. With an `Idempotency-Key`, a retry of the request that consumed the basket is answered again (replay).",
           security: [{ basketToken: [] }],
+          // The basket token (`?token=`) is described by the basketToken security scheme, not again as a parameter: a
+          // client that sent it twice would be refused (one `token`, or none, is accepted).
           requestParams: {
             path: z.object({ invoiceId: invoiceIdParam }),
-            query: z.object({
-              token: BasketTokenSchema.meta({
-                description: "The basket session GUID (any letter case).",
-                example: "3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65",
-                override: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
-              }),
-            }),
             header: z.object({
               "Idempotency-Key": IdempotencyKeySchema.optional().meta({
                 description:
@@ -158,7 +174,7 @@ export function buildOpenApiDocument() {
           responses: {
             "200": {
               description: "Registered (or replayed): the invoice token.",
-              content: { "application/json": { schema: RegistrationTokenSchema, examples: { registered: { value: { Token: "eyJhbGciOiJIUzI1NiIsInR5cCI6Imludm9pY2UtYWNjZXNzK2p3dCJ9…" } } } } },
+              content: { "application/json": { schema: RegistrationTokenSchema, examples: { registered: { value: { Token: SAMPLE_INVOICE_TOKEN } } } } },
             },
             "400": problem("The Idempotency-Key is not 8–255 printable characters.", ["idempotency_key_invalid"]),
             "401": problem("The basket token is missing, malformed or unknown; already used; or expired.", ["basket_token_invalid", "basket_token_used", "basket_token_expired"]),
@@ -166,7 +182,8 @@ export function buildOpenApiDocument() {
             "404": problem("The invoice id is malformed, unknown, or not this basket's invoice (one answer for all three).", ["invoice_not_found"]),
             "409": problem("The payment is not confirmed yet; nothing changed. Retry after the given seconds.", ["payment_pending"], { retryAfter: true }),
             "429": problem("Too many attempts from this client address or for this token.", ["rate_limited"], { retryAfter: true }),
-            ...common,
+            ...tooLarge,
+            ...always("POST"),
           },
         },
       },
@@ -184,7 +201,7 @@ export function buildOpenApiDocument() {
               content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
             },
             ...invoiceTokenErrors,
-            "500": common["500"],
+            ...always("GET"),
           },
         },
       },
@@ -199,7 +216,7 @@ export function buildOpenApiDocument() {
           responses: {
             "200": { description: "The receipt.", content: { "application/json": { schema: InvoiceSummarySchema, examples: { paid: { value: SAMPLE_INVOICE_SUMMARY } } } } },
             ...invoiceTokenErrors,
-            "500": common["500"],
+            ...always("GET"),
           },
         },
       },
@@ -217,7 +234,26 @@ export function buildOpenApiDocument() {
             "200": { description: "The full invoice.", content: { "application/json": { schema: InvoiceDetailSchema, examples: { paid: { value: sampleInvoiceDetail } } } } },
             "401": problem("Nobody is signed in.", ["unauthorized"]),
             "404": problem("No invoice this viewer may read has this id.", ["invoice_not_found"]),
-            "500": common["500"],
+            ...always("GET"),
+          },
+        },
+      },
+      "/api/public/billing/invoices/{invoiceId}/pdf": {
+        get: {
+          tags: ["Invoices"],
+          operationId: "getInvoicePdf",
+          summary: "Download an invoice PDF as a signed-in customer or staff member",
+          description: "The portal's download: the same viewers and answers as the invoice read. Every download is audited.",
+          security: [{ sessionCookie: [] }],
+          requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
+          responses: {
+            "200": {
+              description: "The invoice, as a PDF named after its number (`Content-Disposition: attachment`).",
+              content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
+            },
+            "401": problem("Nobody is signed in.", ["unauthorized"]),
+            "404": problem("No issued invoice this viewer may read has this id.", ["invoice_not_found"]),
+            ...always("GET"),
           },
         },
       },
@@ -228,9 +264,30 @@ export function buildOpenApiDocument() {
           summary: "Place and pay a guest's order",
           description:
             "The checkout page's submission. The `orderKey` makes a resubmission safe: the same order is never placed or " +
-            "charged twice, and after a decline the next submission is a new attempt on the same order. Answers the " +
-            "completion page's address, with a basket token that exists only in this answer.",
-          requestBody: { required: true, content: { "application/json": { schema: PlaceCheckoutSchema } } },
+            "charged twice, and after a decline the next submission is a new attempt on the same order. A resubmission " +
+            "answers the order's current state (its lines and guest are those first placed). Each answer holds the " +
+            "completion page's address with a new basket token, which exists only in that answer; the order's earlier " +
+            "tokens stop working. The built-in test provider pays with 4242 4242 4242 4242, declines " +
+            "4000 0000 0000 0002, and confirms 4000 0000 0000 3220 a few seconds later (`pending`). The card number must " +
+            "pass the Luhn check and the expiry be in the future; `guest.email` must be an e-mail address.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: PlaceCheckoutSchema,
+                examples: {
+                  dayPass: {
+                    value: {
+                      orderKey: "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+                      guest: { fullName: "Jo Guest", email: "jo@example.com", billingCountry: "GB" },
+                      lines: [{ productId: 1, quantity: 2 }],
+                      card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
+                    },
+                  },
+                },
+              },
+            },
+          },
           responses: {
             "200": {
               description: "Paid, or waiting for the bank's confirmation.",
@@ -248,7 +305,8 @@ export function buildOpenApiDocument() {
             "402": problem("The card was declined. Nothing was taken.", ["payment_declined"]),
             "409": problem("This order's payment is being processed, or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),
             "429": problem("Too many checkout attempts from this client address.", ["rate_limited"], { retryAfter: true }),
-            ...common,
+            ...tooLarge,
+            ...always("POST"),
           },
         },
       },
@@ -261,6 +319,7 @@ export function buildOpenApiDocument() {
           responses: {
             "200": { description: "Healthy.", content: { "application/json": { schema: HealthSchema, examples: { ok: { value: { status: "ok" } } } } } },
             "503": { description: "The database cannot take a write now.", content: { "application/json": { schema: HealthSchema, examples: { unavailable: { value: { status: "unavailable" } } } } } },
+            "405": always("GET")["405"],
           },
         },
       },

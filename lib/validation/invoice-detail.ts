@@ -32,7 +32,7 @@ export const InvoiceDetailSchema = z.object({
       reference: z.string(),
       amountMinor: z.number().int(),
       currency: z.string(),
-      status: z.string(),
+      status: z.enum(["pending", "processing", "succeeded", "declined"]),
       createdAt: z.iso.datetime(),
       completedAt: z.iso.datetime().nullable(),
     }),

@@ -81,6 +81,13 @@ describe("POST /api/checkout", () => {
     expect(await db.basketSession.count({ where: { orderKey: body.orderKey } })).toBe(1);
   });
 
+  it("POST /api/checkout – a malformed body costs no more than a valid one: it is refused in words, never a lock-out", async () => {
+    const ip = randomIp();
+    for (const body of ["{garbage", "", "null", JSON.stringify({ padding: "x".repeat(70 * 1024) }), "{garbage", "", "null", "{garbage"]) {
+      expect([400, 413], body.slice(0, 20)).toContain((await checkout(body, ip)).status);
+    }
+  });
+
   it("POST /api/checkout – after a decline, retries sent at once charge the order once and number its invoice once", async () => {
     for (let round = 0; round < 3; round++) {
       const body = order({ card: "4000 0000 0000 0002" });

@@ -12,10 +12,10 @@ export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const clientIp = clientIpOf(request);
     await consumeCheckoutAttempt(clientIp);
-    const order = await readJsonBody(request);
-    if (order === null) throw new AppError("bad_request", { detail: "The request body must be a JSON object." });
-    const storefront = await getStorefrontOrThrow();
     try {
+      const order = await readJsonBody(request);
+      if (order === null) throw new AppError("bad_request", { detail: "The request body must be a JSON object." });
+      const storefront = await getStorefrontOrThrow();
       const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp });
       await refundCheckoutPenalty(clientIp);
       return jsonResponse(placed);
@@ -27,3 +27,6 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 export const GET = methodNotAllowed("POST");
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -11,3 +11,6 @@ export async function GET(request: Request): Promise<Response> {
 }
 
 export const POST = methodNotAllowed("GET");
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,7 +1,8 @@
 /**
  * Starts the reference on /docs/api, drawn from /api/openapi.json. A script file rather than an inline script,
  * so the page's CSP needs no exception. Everything that would reach beyond this origin is off: Scalar's web
- * fonts, telemetry, the request client (and its proxy), the AI agent and MCP. Scalar mounts in an element of its
+ * fonts, telemetry, the request client and each operation's "Test Request" (and the proxy they use), the AI agent
+ * and MCP. Tiny, so it is revalidated on every visit (`no-cache`): new options reach every browser at once. Scalar mounts in an element of its
  * own, outside the page's React tree.
  */
 const configuration = {
@@ -9,6 +10,7 @@ const configuration = {
   withDefaultFonts: false,
   telemetry: false,
   hideClientButton: true,
+  hideTestRequestButton: true,
   showDeveloperTools: "never",
   agent: { disabled: true },
   mcp: { disabled: true },
@@ -24,5 +26,5 @@ const script = `(() => {
 `;
 
 export function GET(): Response {
-  return new Response(script, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff" } });
+  return new Response(script, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" } });
 }

@@ -1,40 +1,6 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { scalarBundle } from "@/lib/server/api-reference";
 
-import { cachedTextResponse } from "@/lib/server/http";
-
-/**
- * Scalar's API reference (the standalone browser bundle of @scalar/api-reference), served from this origin so
- * /docs/api works offline and within the Content-Security-Policy: nothing comes from a CDN.
- */
-const BUNDLE = path.join(process.cwd(), "node_modules", "@scalar", "api-reference", "dist", "browser", "standalone.js");
-
-/**
- * Before the bundle, two settings that keep it within the CSP (no 'unsafe-eval', styles by nonce only):
- * - the zod inside it runs without compiling validators, since its probe for `new Function` is reported as a
- *   violation (the same setting as lib/validation/zod.ts);
- * - every <style> element created on the page carries the page's nonce (from its `csp-nonce` meta tag). Scalar
- *   stamps its main stylesheet itself, but two it renders (its theme, and a toast library's) would be refused.
- */
-const PRELUDE = `globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });
-(() => {
-  const nonce = document.querySelector('meta[property="csp-nonce"]')?.content;
-  if (!nonce) return;
-  const createElement = Document.prototype.createElement;
-  Document.prototype.createElement = function (tagName, options) {
-    const element = createElement.call(this, tagName, options);
-    if (String(tagName).toLowerCase() === "style") element.nonce = nonce;
-    return element;
-  };
-})();
-`;
-
-const bundle = cachedTextResponse(async () => PRELUDE + (await readFile(BUNDLE, "utf8")), {
-  "Content-Type": "text/javascript; charset=utf-8",
-  "Cache-Control": "public, max-age=86400",
-  "X-Content-Type-Options": "nosniff",
-});
-
+/** Scalar's API reference bundle for /docs/api (lib/server/api-reference.ts), served from this origin. */
 export function GET(request: Request): Promise<Response> {
-  return bundle(request);
+  return scalarBundle(request);
 }
