@@ -119,6 +119,8 @@ test("the built app serves its OpenAPI 3.1 description, and /docs/api draws it f
     await expect(page.getByText(summary).first()).toBeVisible();
   }
   await expect(page.getByText("ErrorCode").first()).toBeVisible();
+  // It describes; it sends nothing: no request client, no "Test Request" on any operation.
+  await expect(page.getByRole("button", { name: /Test Request|Open API Client/i })).toHaveCount(0);
   expect(elsewhere, "requests that left the origin").toEqual([]);
   await page.screenshot({ path: "e2e-screenshots/docs-api-1280.png" });
 });
