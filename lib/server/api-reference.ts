@@ -37,7 +37,7 @@ const PRELUDE = `globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_
 })();
 `;
 
-/** Answers the bundle, with the prelude, gzipped when the client takes it. */
+/** Answers the bundle, with the prelude. */
 export const scalarBundle = cachedTextResponse(async () => PRELUDE + (await readFile(BUNDLE, "utf8")), {
   "Content-Type": "text/javascript; charset=utf-8",
   // The page asks for it with Scalar's version in the address (`?v=`), so a cached copy never outlives an upgrade.

@@ -1,7 +1,5 @@
 import "server-only";
 
-import { gzipSync } from "node:zlib";
-
 import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
@@ -108,20 +106,14 @@ export function pdfResponse({ fileName, pdf }: InvoicePdf): Response {
 }
 
 /**
- * A large, unchanging text answer (the OpenAPI document, the reference's script), gzipped once per process when
- * the client takes gzip: Next.js compresses pages and static files, not what route handlers answer.
+ * A large, unchanging text answer (the OpenAPI document, the reference's script), read once per process. Not
+ * compressed: Next.js drops a route handler's own `Content-Encoding` header, which left gzipped bytes that no
+ * client could read; compression belongs to the proxy in front (see the README).
  */
-export function cachedTextResponse(load: () => Promise<string> | string, headers: Record<string, string>): (request: Request) => Promise<Response> {
-  let bodies: Promise<{ plain: Buffer; gzipped: Buffer }> | undefined;
-  return async (request) => {
-    bodies ??= Promise.resolve(load()).then((text) => {
-      const plain = Buffer.from(text);
-      return { plain, gzipped: gzipSync(plain) };
-    });
-    const { plain, gzipped } = await bodies;
-    const gzip = /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "");
-    return new Response(new Uint8Array(gzip ? gzipped : plain), {
-      headers: { ...headers, Vary: "Accept-Encoding", ...(gzip ? { "Content-Encoding": "gzip" } : {}) },
-    });
+export function cachedTextResponse(load: () => Promise<string> | string, headers: Record<string, string>): () => Promise<Response> {
+  let body: Promise<string> | undefined;
+  return async () => {
+    body ??= Promise.resolve(load());
+    return new Response(await body, { headers });
   };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { gunzipSync } from "node:zlib";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -113,16 +112,10 @@ describe("the OpenAPI document", () => {
     expect(result.valid).toBe(true);
     expect(document.openapi).toBe("3.1.0");
 
-    const served = await openApiRoute(new Request("http://localhost/api/openapi.json"));
+    const served = await openApiRoute();
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("application/json");
     expect(await served.json()).toEqual(JSON.parse(JSON.stringify(document)));
-
-    // Gzipped for a client that takes it (Next.js compresses pages, not route handlers' answers).
-    const gzipped = await openApiRoute(new Request("http://localhost/api/openapi.json", { headers: { "accept-encoding": "gzip, br" } }));
-    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
-    expect(gzipped.headers.get("vary")).toBe("Accept-Encoding");
-    expect(JSON.parse(gunzipSync(Buffer.from(await gzipped.arrayBuffer())).toString())).toEqual(JSON.parse(JSON.stringify(document)));
   });
 
   it("describes every endpoint of the contract, with its security", () => {

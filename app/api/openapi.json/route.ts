@@ -6,8 +6,8 @@ export const dynamic = "force-dynamic";
 const document = cachedTextResponse(openApiJson, { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" });
 
 /** The API's OpenAPI 3.1 description (lib/server/openapi.ts); /docs/api draws it. */
-export async function GET(request: Request): Promise<Response> {
-  return handleRoute(() => document(request));
+export async function GET(): Promise<Response> {
+  return handleRoute(document);
 }
 
 export const POST = methodNotAllowed("GET");
