@@ -1,12 +1,13 @@
 import type { CSSProperties, ReactNode } from "react";
 
-import { brandPalette, type BrandPalette } from "@/lib/brand";
-import { getBrand } from "@/lib/server/brand";
+import { brandPalette } from "@/lib/brand";
+import { getBrand, type Brand } from "@/lib/server/brand";
 
 import styles from "./page-shell.module.css";
 
-/** The brand's colours as the CSS variables the pages use (globals.css): links and buttons, and the band. */
-export function brandStyle(palette: BrandPalette): CSSProperties {
+/** The brand's colours (the portal's own without one) as the CSS variables the pages use (globals.css): links and buttons, and the band. */
+export function brandStyle(brand: Brand | null): CSSProperties {
+  const palette = brand?.palette ?? brandPalette(null);
   return { "--color-accent": palette.accentText, "--color-brand": palette.accent, "--color-on-brand": palette.onAccent } as CSSProperties;
 }
 
@@ -14,7 +15,7 @@ export function brandStyle(palette: BrandPalette): CSSProperties {
 export async function SiteFrame({ children }: { children: ReactNode }) {
   const brand = await getBrand();
   return (
-    <main className={styles.main} style={brandStyle(brand?.palette ?? brandPalette(null))}>
+    <main className={styles.main} style={brandStyle(brand)}>
       <p className={styles.brand}>
         {/* A plain img: next/image would add its client code to every guest page, for a 40 px logo that needs none of it. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}

@@ -19,32 +19,36 @@ export function logoPathOf(businessId: number): string {
   return `/api/public/businesses/${businessId}/logo`;
 }
 
-export function brandOf(business: { id: number; name: string; brandColor: string | null; hasLogo: boolean }): Brand {
-  return {
-    businessId: business.id,
-    name: business.name,
-    palette: brandPalette(business.brandColor),
-    logoPath: business.hasLogo ? logoPathOf(business.id) : null,
-  };
-}
-
 const brandColumns = { id: int, name: text, brandColor: textOrNull, hasLogo: int };
 
-async function loadBrand(businessId: number | null): Promise<Brand | null> {
-  const [business] = await runReadOnly(() =>
+/** The brands of the businesses `where` selects, in id order (the logo's bytes are not read, only whether there is one). */
+async function brandsWhere(where: Prisma.Sql): Promise<Brand[]> {
+  const businesses = await runReadOnly(() =>
     query(
       Prisma.sql`
       SELECT "id", "name", "brandColor", CASE WHEN "logoPng" IS NULL THEN 0 ELSE 1 END AS "hasLogo" FROM "Business"
-      ${businessId === null ? Prisma.empty : Prisma.sql`WHERE "id" = ${businessId}`}
-      ORDER BY "id" LIMIT 1`,
+      ${where} ORDER BY "id"`,
       brandColumns,
     ),
   );
-  return business ? brandOf({ ...business, hasLogo: business.hasLogo === 1 }) : null;
+  return businesses.map((business) => ({
+    businessId: business.id,
+    name: business.name,
+    palette: brandPalette(business.brandColor),
+    logoPath: business.hasLogo === 1 ? logoPathOf(business.id) : null,
+  }));
+}
+
+/** The brands of these businesses, in one query. */
+export function getBrands(businessIds: readonly number[]): Promise<Brand[]> {
+  return businessIds.length === 0 ? Promise.resolve([]) : brandsWhere(Prisma.sql`WHERE "id" IN (${Prisma.join([...new Set(businessIds)])})`);
 }
 
 /** The brand of a business, or of the storefront's (the first business) when no id is given; once per request. */
-export const getBrand = cache((businessId: number | null = null) => loadBrand(businessId));
+export const getBrand = cache(async (businessId: number | null = null): Promise<Brand | null> => {
+  const [brand] = businessId === null ? await brandsWhere(Prisma.sql`WHERE "id" = (SELECT MIN("id") FROM "Business")`) : await getBrands([businessId]);
+  return brand ?? null;
+});
 
 /** The business's logo (PNG), or null. */
 export async function getLogoPng(businessId: number): Promise<Uint8Array | null> {

@@ -182,28 +182,19 @@ describe("the real answers conform to the document", () => {
     await conforms("summaryByToken", await postSummaryByToken());
   });
 
-  it("getInvoice", async () => {
+  it.each([
+    { operationId: "getInvoice", suffix: "", get: getInvoice, post: postInvoice },
+    { operationId: "getInvoicePdf", suffix: "/pdf", get: getInvoicePdf, post: postInvoicePdf },
+  ])("$operationId", async ({ operationId, suffix, get, post }) => {
     const registered = await createRegisteredCheckout();
     const read = (invoiceId: number, cookie?: string) =>
-      getInvoice(new Request(`http://localhost/api/public/billing/invoices/${invoiceId}`, { headers: cookie ? { cookie } : {} }), params(invoiceId));
+      get(new Request(`http://localhost/api/public/billing/invoices/${invoiceId}${suffix}`, { headers: cookie ? { cookie } : {} }), params(invoiceId));
     const cookie = await sessionCookie({ role: "customer", email: registered.email });
-    await conforms("getInvoice", await read(registered.invoiceId, cookie));
-    await conforms("getInvoice", await read(registered.invoiceId));
-    await conforms("getInvoice", await read((await createRegisteredCheckout()).invoiceId, cookie));
-    await conforms("getInvoice", await withTableGone("InvoiceLine", () => read(registered.invoiceId, cookie)));
-    await conforms("getInvoice", await postInvoice());
-  });
-
-  it("getInvoicePdf", async () => {
-    const registered = await createRegisteredCheckout();
-    const download = (invoiceId: number, cookie?: string) =>
-      getInvoicePdf(new Request(`http://localhost/api/public/billing/invoices/${invoiceId}/pdf`, { headers: cookie ? { cookie } : {} }), params(invoiceId));
-    const cookie = await sessionCookie({ role: "customer", email: registered.email });
-    await conforms("getInvoicePdf", await download(registered.invoiceId, cookie));
-    await conforms("getInvoicePdf", await download(registered.invoiceId));
-    await conforms("getInvoicePdf", await download((await createRegisteredCheckout()).invoiceId, cookie));
-    await conforms("getInvoicePdf", await withTableGone("InvoiceLine", () => download(registered.invoiceId, cookie)));
-    await conforms("getInvoicePdf", await postInvoicePdf());
+    await conforms(operationId, await read(registered.invoiceId, cookie));
+    await conforms(operationId, await read(registered.invoiceId));
+    await conforms(operationId, await read((await createRegisteredCheckout()).invoiceId, cookie));
+    await conforms(operationId, await withTableGone("InvoiceLine", () => read(registered.invoiceId, cookie)));
+    await conforms(operationId, await post());
   });
 
   it("placeCheckout", async () => {

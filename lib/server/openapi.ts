@@ -61,6 +61,11 @@ function always(allow: string) {
   } satisfies ZodOpenApiResponsesObject;
 }
 
+const invoicePdf = {
+  description: "The invoice, as a PDF named after its number (`Content-Disposition: attachment`).",
+  content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
+};
+
 const tooLarge = { "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]) } satisfies ZodOpenApiResponsesObject;
 
 const invoiceTokenErrors = {
@@ -196,10 +201,7 @@ export function buildOpenApiDocument() {
           security: invoiceTokenSecurity,
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": {
-              description: "The invoice, as a PDF named after its number (`Content-Disposition: attachment`).",
-              content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
-            },
+            "200": invoicePdf,
             ...invoiceTokenErrors,
             ...always("GET"),
           },
@@ -247,10 +249,7 @@ export function buildOpenApiDocument() {
           security: [{ sessionCookie: [] }],
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": {
-              description: "The invoice, as a PDF named after its number (`Content-Disposition: attachment`).",
-              content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
-            },
+            "200": invoicePdf,
             "401": problem("Nobody is signed in.", ["unauthorized"]),
             "404": problem("No issued invoice this viewer may read has this id.", ["invoice_not_found"]),
             ...always("GET"),

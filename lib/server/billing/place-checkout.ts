@@ -93,11 +93,10 @@ export async function placeCheckout(input: {
   // first attempt is claimed on its payment row; a next attempt after a decline on the checkout itself, which
   // only one of them can turn from declined back to pending, in the same transaction as its new payment.
   const basketSessionId = order.id;
-  const reference = latest && latest.status !== "declined" ? latest.reference : newPaymentReference();
+  const pending = latest && latest.status !== "declined" ? latest : null;
+  const reference = pending?.reference ?? newPaymentReference();
   const claimed = await runTransaction(function* () {
-    if (latest && latest.status !== "declined") {
-      return yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${latest.id} AND "status" = 'pending'`);
-    }
+    if (pending) return yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pending.id} AND "status" = 'pending'`);
     const reopened = yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
     if (reopened !== 1) return 0;
     yield* execute(Prisma.sql`

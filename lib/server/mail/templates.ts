@@ -7,9 +7,8 @@ import { getConfig } from "@/lib/config";
 import { formatDate, formatMoney } from "@/lib/format";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
-import { brandOf } from "@/lib/server/brand";
-import { Prisma, query, runReadOnly, type Db } from "@/lib/server/db";
-import { int, text, textOrNull } from "@/lib/server/db/columns";
+import { getBrands } from "@/lib/server/brand";
+import type { Db } from "@/lib/server/db";
 import type { RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
 
 /** A file sent with the e-mail; drawn only when the e-mail is sent (the staff preview lists it, unsent). */
@@ -222,23 +221,13 @@ function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | nu
  */
 export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
   const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => registrationPayloadOf(message) ?? []);
-  const [businesses, customers] = await Promise.all([
-    runReadOnly(() => query(
-      Prisma.sql`
-      SELECT "id", "name", "brandColor", CASE WHEN "logoPng" IS NULL THEN 0 ELSE 1 END AS "hasLogo" FROM "Business"
-      WHERE "id" IN (${Prisma.join([0, ...new Set(payloads.map((payload) => payload.businessId))])})`,
-      { id: int, name: text, brandColor: textOrNull, hasLogo: int },
-    )),
+  const [brands, customers] = await Promise.all([
+    getBrands(payloads.map((payload) => payload.businessId)),
     db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
   ]);
   const { appUrl } = getConfig();
   const directory: Directory = {
-    brands: new Map(
-      businesses.map((business) => {
-        const brand = brandOf({ ...business, hasLogo: business.hasLogo === 1 });
-        return [business.id, { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href }];
-      }),
-    ),
+    brands: new Map(brands.map((brand) => [brand.businessId, { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href }])),
     customers: new Map(customers.map((customer) => [customer.id, customer.fullName])),
   };
   return async (message) => {

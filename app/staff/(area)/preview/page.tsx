@@ -7,7 +7,6 @@ import { CompletionPreview } from "@/components/staff/completion-preview";
 import { PreviewTools } from "@/components/staff/preview-tools";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import { brandStyle } from "@/components/ui/page-shell";
-import { brandPalette } from "@/lib/brand";
 import { getBrand } from "@/lib/server/brand";
 import styles from "@/components/staff/staff.module.css";
 import { getConfig } from "@/lib/config";
@@ -44,7 +43,7 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
           <p className={styles.banner} role="note">
             Preview — nothing is saved. This is the guest&apos;s page in the “{current.label}” state, with sample data.
           </p>
-          <div style={brandStyle((await getBrand(staff.businessId))?.palette ?? brandPalette(null))}>
+          <div style={brandStyle(await getBrand(staff.businessId))}>
             <CompletionPreview key={current.kind} state={current.state} />
           </div>
         </div>
