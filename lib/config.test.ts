@@ -68,7 +68,7 @@ describe("configuration", () => {
 
   it("defaults to the embedded SQLite database and tells the providers apart by URL", () => {
     const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret });
-    expect(config.database).toEqual({ url: "file:./.data/app.db", provider: "sqlite", poolSize: 10 });
+    expect(config.database).toEqual({ url: "file:./.data/app.db", provider: "sqlite", poolSize: 10, counterPoolSize: 4 });
     expect(config.appUrl).toBe("http://localhost:3000");
     const pg = parseConfig({
       NODE_ENV: "test",
@@ -76,8 +76,9 @@ describe("configuration", () => {
       NEXTAUTH_SECRET: authSecret,
       DATABASE_URL: "postgresql://u:p@db:5432/app",
       DATABASE_POOL_SIZE: "25",
+      DATABASE_COUNTER_POOL_SIZE: "2",
     });
-    expect(pg.database).toEqual({ url: "postgresql://u:p@db:5432/app", provider: "postgresql", poolSize: 25 });
+    expect(pg.database).toEqual({ url: "postgresql://u:p@db:5432/app", provider: "postgresql", poolSize: 25, counterPoolSize: 2 });
   });
 
   it("names every invalid variable", () => {

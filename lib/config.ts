@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   ),
   // PostgreSQL only: connections per instance (SQLite uses one).
   DATABASE_POOL_SIZE: positiveInt(10),
+  // PostgreSQL only: connections per instance for the rate-limit counters, beside the pool above.
+  DATABASE_COUNTER_POOL_SIZE: positiveInt(4),
   INVOICE_TOKEN_SECRETS: z.preprocess(emptyAsUndefined, z.string().optional()),
   INVOICE_TOKEN_ISSUER: z.string().min(1).default("coworking-billing"),
   INVOICE_TOKEN_TTL_SECONDS: positiveInt(3600),
@@ -79,7 +81,7 @@ export interface AppConfig {
   mode: "development" | "test" | "production";
   port: number;
   appUrl: string;
-  database: { url: string; provider: DatabaseProvider; poolSize: number };
+  database: { url: string; provider: DatabaseProvider; poolSize: number; counterPoolSize: number };
   invoiceToken: { issuer: string; ttlSeconds: number; keys: [SigningKey, ...SigningKey[]] };
   basketTtlHours: number;
   paymentPendingRetryAfterSeconds: number;
@@ -179,7 +181,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     mode,
     port: env.PORT,
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
-    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL), poolSize: env.DATABASE_POOL_SIZE },
+    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL), poolSize: env.DATABASE_POOL_SIZE, counterPoolSize: env.DATABASE_COUNTER_POOL_SIZE },
     invoiceToken: {
       issuer: env.INVOICE_TOKEN_ISSUER,
       ttlSeconds: env.INVOICE_TOKEN_TTL_SECONDS,

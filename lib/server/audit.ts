@@ -30,10 +30,23 @@ export async function recordAuditEvent(event: AuditEventInput): Promise<void> {
   await runTransaction(() => execute(auditEventInsert(event)));
 }
 
+const AUDIT_EVENT_COLUMNS = Prisma.sql`"type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt"`;
+
+/** An audit event whose values may also be SQL expressions over the rows an INSERT … SELECT reads. */
+export type AuditEventExpressions = { [K in keyof AuditEventInput]: AuditEventInput[K] | Prisma.Sql };
+
+function auditEventValues(event: AuditEventExpressions): Prisma.Sql {
+  const detail = event.detail === undefined || event.detail instanceof Prisma.Sql ? (event.detail ?? null) : JSON.stringify(event.detail);
+  return Prisma.sql`${event.type}, ${event.reason ?? null}, ${event.actor}, ${event.basketSessionId ?? null}, ${event.invoiceId ?? null},
+    ${event.customerId ?? null}, ${event.clientIp ?? null}, ${detail}, ${new Date()}`;
+}
+
 /** The INSERT of an audit event, one plain statement (both databases), for Prisma or a transaction script. */
 export function auditEventInsert(event: AuditEventInput): Statement {
-  return Prisma.sql`
-    INSERT INTO "AuditEvent" ("type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt")
-    VALUES (${event.type}, ${event.reason ?? null}, ${event.actor}, ${event.basketSessionId ?? null}, ${event.invoiceId ?? null},
-            ${event.customerId ?? null}, ${event.clientIp ?? null}, ${event.detail ? JSON.stringify(event.detail) : null}, ${new Date()})`;
+  return Prisma.sql`INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMNS}) VALUES (${auditEventValues(event)})`;
+}
+
+/** The INSERT of an audit event for each row of `from` (a CTE, in a statement of several changes). */
+export function auditEventInsertFrom(from: Prisma.Sql, event: AuditEventExpressions): Statement {
+  return Prisma.sql`INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMNS}) SELECT ${auditEventValues(event)} FROM ${from}`;
 }

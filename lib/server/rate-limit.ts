@@ -1,19 +1,23 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
-import { date, int } from "@/lib/server/db/columns";
+import { execute, Prisma, query, runAsyncCommit } from "@/lib/server/db";
+import { date, int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
+import { logger } from "@/lib/server/logger";
 
 /**
  * Fixed-window rate limits kept in the database, so every instance shares them. Each attempt costs a point
  * up front; a refused one is charged more afterwards, so honest retries (a reload, a payment still pending)
  * stay far from the limit while guessing runs into it quickly.
  *
- * A charge is one atomic statement: an INSERT … ON CONFLICT … DO UPDATE … RETURNING that starts a new window
- * when the last one ended, and otherwise adds to it. It is a step of a transaction script, so registerByToken
- * charges inside its own transaction script and pays no extra round trip. A row of "RateLimitWindow" is one
- * key's current window: "prefix:key", points used, end of the window.
+ * A charge is one statement of its own, never a step of the transaction it guards: an INSERT … ON CONFLICT … DO
+ * UPDATE … RETURNING over all its keys, which starts a new window where the last one ended and otherwise adds to
+ * it. Every request from one address updates that address's row, and the row stays locked until the statement
+ * commits; inside a registration's transaction, every registration from one office's NAT waited for the one
+ * before it to commit. On PostgreSQL it commits without waiting for the disk (`runAsyncCommit`), so the lock is
+ * held for microseconds. A row of "RateLimitWindow" is one key's current window: "prefix:key", points used, end
+ * of the window.
  */
 export interface LimitRule {
   prefix: string;
@@ -24,38 +28,45 @@ export interface LimitRule {
 
 export type Charge = readonly [rule: LimitRule, key: string];
 
-const windowColumns = { points: int, expire: date };
+const windowColumns = { key: text, points: int, expire: date };
 
-/** Adds `cost` points to each key; returns how long until the most exceeded key is allowed again, 0 if none is. */
-export function* charge(charges: readonly Charge[], cost: number, now: Date): SqlScript<number> {
-  let retryAfterMs = 0;
-  for (const [rule, key] of charges) {
-    const newWindowEnd = new Date(now.getTime() + rule.windowSeconds * 1000);
-    const rows = yield* query(
+/** Adds `cost` points to each key; resolves to how long until the most exceeded key is allowed again, 0 if none is. */
+export async function charge(charges: readonly Charge[], cost: number, now: Date): Promise<number> {
+  if (charges.length === 0) return 0;
+  // In key order, so two charges that share keys lock them in the same order.
+  const rules = new Map<string, LimitRule>(charges.map(([rule, key]) => [`${rule.prefix}:${key}`, rule]));
+  const keys = [...rules.keys()].sort();
+  const rows = await runAsyncCommit(() =>
+    query(
       Prisma.sql`
-      INSERT INTO "RateLimitWindow" ("key", "points", "expire") VALUES (${`${rule.prefix}:${key}`}, ${cost}, ${newWindowEnd})
+      INSERT INTO "RateLimitWindow" ("key", "points", "expire")
+      VALUES ${Prisma.join(keys.map((key) => Prisma.sql`(${key}, ${cost}, ${new Date(now.getTime() + rules.get(key)!.windowSeconds * 1000)})`))}
       ON CONFLICT ("key") DO UPDATE SET
         "points" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."points" ELSE "RateLimitWindow"."points" + excluded."points" END,
         "expire" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimitWindow"."expire" END
-      RETURNING "points", "expire"`,
+      RETURNING "key", "points", "expire"`,
       windowColumns,
-    );
-    const row = rows[0];
-    if (!row) throw new Error("rate limit: the charge returned no row");
-    if (row.points > rule.points) retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
+    ),
+  );
+  if (rows.length !== keys.length) throw new Error("rate limit: the charge did not return every key");
+  pruneExpiredWindows(now);
+  let retryAfterMs = 0;
+  for (const row of rows) {
+    if (row.points > rules.get(row.key)!.points) retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
   }
-  yield* pruneExpiredWindows(now);
   return retryAfterMs;
 }
 
 const PRUNE_EVERY_MS = 5 * 60_000;
 const pruning = globalThis as unknown as { rateLimitPrunedAt?: number };
 
-/** Windows that ended are dropped every few minutes (per instance), so one-off keys do not pile up. */
-function* pruneExpiredWindows(now: Date): SqlScript<void> {
+/** Windows that ended are dropped every few minutes (per instance), beside the requests, so one-off keys do not pile up. */
+function pruneExpiredWindows(now: Date): void {
   if (now.getTime() - (pruning.rateLimitPrunedAt ?? 0) < PRUNE_EVERY_MS) return;
   pruning.rateLimitPrunedAt = now.getTime();
-  yield* execute(Prisma.sql`DELETE FROM "RateLimitWindow" WHERE "expire" <= ${now}`);
+  runAsyncCommit(() => execute(Prisma.sql`DELETE FROM "RateLimitWindow" WHERE "expire" <= ${now}`)).catch((error: unknown) =>
+    logger.warn("pruning ended rate-limit windows failed; the next charge tries again", { error }),
+  );
 }
 
 /** 429 rate_limited, with Retry-After: what a charge that went over answers. */
@@ -93,12 +104,12 @@ function checkoutCharges(clientIp: string): Charge[] {
  */
 export async function consumeCheckoutAttempt(clientIp: string): Promise<void> {
   const now = new Date();
-  const retryAfterMs = await runTransaction(() => charge(checkoutCharges(clientIp), 1 + DECLINE_COST, now));
+  const retryAfterMs = await charge(checkoutCharges(clientIp), 1 + DECLINE_COST, now);
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 }
 
 /** Gives the penalty back to an attempt whose card was not declined. */
 export async function refundCheckoutPenalty(clientIp: string): Promise<void> {
   const now = new Date();
-  await runTransaction(() => charge(checkoutCharges(clientIp), -DECLINE_COST, now));
+  await charge(checkoutCharges(clientIp), -DECLINE_COST, now);
 }

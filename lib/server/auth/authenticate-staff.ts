@@ -2,7 +2,7 @@ import "server-only";
 
 import bcrypt from "bcryptjs";
 
-import { getDb, runTransaction } from "@/lib/server/db";
+import { getDb } from "@/lib/server/db";
 import { charge, type Charge, type LimitRule } from "@/lib/server/rate-limit";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -42,7 +42,7 @@ export async function authenticateStaff(input: { email: unknown; password: unkno
     [perClient, input.clientIp],
   ];
   const now = new Date();
-  if ((await runTransaction(() => charge(charges, 1, now))) > 0) return null;
+  if ((await charge(charges, 1, now)) > 0) return null;
 
   const staff = await getDb().staffUser.findUnique({
     where: { email },
@@ -51,6 +51,6 @@ export async function authenticateStaff(input: { email: unknown; password: unkno
   dummyHash ??= bcrypt.hash("no staff user has this e-mail", BCRYPT_ROUNDS);
   const matches = await bcrypt.compare(input.password, staff?.passwordHash ?? (await dummyHash));
   if (!staff || !matches) return null;
-  await runTransaction(() => charge(charges, -1, now));
+  await charge(charges, -1, now);
   return { staffUserId: staff.id, businessId: staff.businessId, email: staff.email, role: staff.role };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { currentAuthRequest } from "@/lib/server/auth/auth-request";
-import { getDb, runTransaction } from "@/lib/server/db";
+import { getDb } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 import { enqueueMail } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
@@ -26,7 +26,7 @@ async function decide(email: string, clientIp: string): Promise<boolean> {
   const now = new Date();
   // No customer's address holds a control character (and PostgreSQL cannot even compare one with NUL).
   if (/[\u0000-\u001f]/.test(email)) return false;
-  if ((await runTransaction(() => charge([[perClient, clientIp]], 1, now))) > 0) {
+  if ((await charge([[perClient, clientIp]], 1, now)) > 0) {
     logger.warn("sign-in link not sent: too many requests from this client address");
     return false;
   }
@@ -34,7 +34,7 @@ async function decide(email: string, clientIp: string): Promise<boolean> {
     logger.info("sign-in link not sent: no portal access for this address");
     return false;
   }
-  if ((await runTransaction(() => charge([[perAddress, email]], 1, now))) > 0) {
+  if ((await charge([[perAddress, email]], 1, now)) > 0) {
     logger.warn("sign-in link not sent: too many links for this address");
     return false;
   }

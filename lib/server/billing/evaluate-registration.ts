@@ -15,6 +15,8 @@ import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/
 /** The basket session and its invoice, as the checks need them. */
 export interface EvaluatedBasket {
   id: number;
+  /** The hash of the token it was found by. */
+  tokenHash: string;
   businessId: number;
   guestFullName: string;
   guestEmail: string;
@@ -72,7 +74,7 @@ function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
   if (!row) return null;
   const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = row;
   const invoice = invoiceId === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
-  return { ...basket, invoice };
+  return { ...basket, tokenHash, invoice };
 }
 
 export type RegistrationDecision =

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { auditEventInsert } from "@/lib/server/audit";
+import { auditEventInsert, auditEventInsertFrom, type AuditEventExpressions } from "@/lib/server/audit";
 import {
   basketTokenHash,
   evaluateRegistration,
@@ -10,21 +10,27 @@ import {
   type IssuedInvoice,
   type RegistrationRequest,
 } from "@/lib/server/billing/evaluate-registration";
-import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
-import { int } from "@/lib/server/db/columns";
+import type { DatabaseProvider } from "@/lib/config";
+import { execute, Prisma, query, runOneWrite, type SqlScript } from "@/lib/server/db";
+import { bool, int } from "@/lib/server/db/columns";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
-import { mailInsert } from "@/lib/server/mail/outbox";
+import { mailInsert, registrationMailInsertFrom } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
-import { charge, rateLimited, registrationCharges, type Charge } from "@/lib/server/rate-limit";
+import { charge, rateLimited, registrationCharges } from "@/lib/server/rate-limit";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
  * docs/contract.md §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
- * a token for that one invoice. The rate limit, the checks and the change are one transaction script; races
- * end with one winner because the basket is consumed by a conditional update and the customer is unique per
- * (business, e-mail).
+ * a token for that one invoice. The rate limit is charged first, in a statement of its own; then one transaction
+ * script reads the basket, checks it and acts. Races end with one winner because the basket is consumed by a
+ * conditional update and the customer is unique per (business, e-mail).
+ *
+ * On PostgreSQL the script's one write is one statement (`runOneWrite`): consuming the basket, creating or
+ * linking the customer, linking the invoice, the audit event and the e-mail are CTEs of a single INSERT, and a
+ * registration is three round trips — the charge, the read, the write — where a transaction of single statements
+ * took ten. SQLite runs the same changes as separate statements of one transaction, in-process.
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -33,14 +39,13 @@ export interface RegisterByTokenInput extends RegistrationRequest {
 }
 
 type Outcome =
-  | { kind: "rate_limited"; retryAfterMs: number }
   | { kind: "refused"; code: ErrorCode }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
   | { kind: "replayed"; invoiceId: number; customerId: number };
 
 const idColumn = { id: int };
 
-/** Thrown inside the transaction when another request consumed the basket first; rolls the attempt back. */
+/** Thrown inside the script when another request consumed the basket first; rolls the attempt back. */
 class BasketConsumedConcurrently extends Error {}
 
 /** A retry follows a lost race for the basket; the next attempt sees the winner's commit, so two suffice. */
@@ -49,9 +54,15 @@ const MAX_ATTEMPTS = 3;
 export async function registerByToken(input: RegisterByTokenInput): Promise<{ token: string }> {
   const now = input.now ?? new Date();
   const charges = registrationCharges({ clientIp: input.clientIp, tokenHash: basketTokenHash(input.token) });
-  const outcome = await runWithRetry(() => registration(input, charges, now));
-  if (outcome.kind === "rate_limited") throw rateLimited(outcome.retryAfterMs);
+  // Every attempt costs a point up front; a refused one more, below. A payment still pending or declined is not a
+  // failure (only a valid token gets that far), so the completion page can keep polling.
+  const retryAfterMs = await charge(charges, 1, now);
+  if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
+
+  const { provider } = getConfig().database;
+  const outcome = await runWithRetry(() => registration(input, provider, now));
   if (outcome.kind === "refused") {
+    if (outcome.code !== "payment_pending" && outcome.code !== "payment_declined") await charge(charges, getConfig().rateLimit.failureCost, now);
     throw new AppError(
       outcome.code,
       outcome.code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {},
@@ -72,25 +83,20 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
 async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runTransaction(script);
+      return await runOneWrite(script);
     } catch (error) {
-      // Lost the race for the basket (PostgreSQL; SQLite runs one script at a time): the next attempt answers
-      // "used", or replays when the winner carried this request's Idempotency-Key.
+      // Lost the race for the basket: the next attempt answers "used", or replays when the winner carried this
+      // request's Idempotency-Key.
       if (!(error instanceof BasketConsumedConcurrently) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
 
-function* registration(input: RegisterByTokenInput, charges: Charge[], now: Date): SqlScript<Outcome> {
-  // Every attempt costs a point up front; a refused one more, below. A payment still pending or declined is
-  // not a failure (only a valid token gets that far), so the completion page can keep polling.
-  const retryAfterMs = yield* charge(charges, 1, now);
-  if (retryAfterMs > 0) return { kind: "rate_limited", retryAfterMs };
-
+/** The checks, then one write: an audit event for a refusal or a replay, the registration itself otherwise. */
+function* registration(input: RegisterByTokenInput, provider: DatabaseProvider, now: Date): SqlScript<Outcome> {
   const decision = yield* evaluateRegistration(input, now);
   switch (decision.kind) {
     case "refuse":
-      if (decision.code !== "payment_pending" && decision.code !== "payment_declined") yield* charge(charges, getConfig().rateLimit.failureCost, now);
       // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
       if (decision.basket) yield* execute(refusalAudit(decision.code, decision.basket, input.clientIp));
       return { kind: "refused", code: decision.code };
@@ -106,8 +112,10 @@ function* registration(input: RegisterByTokenInput, charges: Charge[], now: Date
         }),
       );
       return { kind: "replayed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
-    case "register":
-      return yield* register(decision.basket, decision.invoice, input, now);
+    case "register": {
+      const registered = yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, input, now);
+      return { kind: "registered", invoiceId: decision.invoice.id, basketSessionId: decision.basket.id, ...registered };
+    }
   }
 }
 
@@ -122,11 +130,13 @@ function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string
   });
 }
 
-function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Outcome> {
-  const keyHash = input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
+type Registered = { customerId: number; customer: "created" | "linked" };
+
+/** What the registration writes, as separate statements (SQLite, where they cost no round trip). */
+function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Registered> {
   const consumed = yield* execute(Prisma.sql`
-    UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${keyHash}
-    WHERE "id" = ${basket.id} AND "consumedAt" IS NULL`);
+    UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${consumedKeyHash(input)}
+    WHERE ${consumable(basket)}`);
   if (consumed !== 1) throw new BasketConsumedConcurrently();
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
@@ -135,8 +145,7 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
   const email = normalizeEmail(basket.guestEmail);
   const inserted = yield* query(
     Prisma.sql`
-    INSERT INTO "Customer" ("businessId", "fullName", "email", "company", "phone", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt")
-    VALUES (${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now}, ${basket.id}, ${now})
+    INSERT INTO "Customer" (${CUSTOMER_COLUMNS}) VALUES (${customerValues(basket, email, now)})
     ON CONFLICT ("businessId", "email") DO NOTHING
     RETURNING "id"`,
     idColumn,
@@ -154,25 +163,92 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
   }
 
   yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
-
-  yield* execute(
-    auditEventInsert({
-      type: "registration.succeeded",
-      actor: "guest",
-      basketSessionId: basket.id,
-      invoiceId: invoice.id,
-      customerId,
-      clientIp: input.clientIp,
-      detail: { customer: created ? "created" : "linked", idempotencyKey: input.idempotencyKey !== null },
-    }),
-  );
+  const customer = created ? "created" : "linked";
+  yield* execute(auditEventInsert(succeededAudit(basket, invoice, input, { customerId, detail: succeededDetail(customer, input) })));
   yield* execute(
     mailInsert({
       kind: created ? "registration.new_customer" : "registration.existing_customer",
       recipient: email,
-      payload: { businessId: basket.businessId, customerId, invoiceId: invoice.id, invoiceNumber: invoice.number },
+      payload: { ...mailPayload(basket, invoice), customerId },
     }),
   );
+  return { customerId, customer };
+}
 
-  return { kind: "registered", invoiceId: invoice.id, customerId, customer: created ? "created" : "linked", basketSessionId: basket.id };
+/**
+ * The same changes as one statement (PostgreSQL): each CTE reads the rows of the one before, so when the basket
+ * was consumed first by another request nothing at all is written, and the statement returns no row. The
+ * customer is created, or linked with portal access granted when it had none, by one INSERT … ON CONFLICT DO
+ * UPDATE; `xmax = 0` tells a row it inserted from one it updated.
+ */
+function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Registered> {
+  const email = normalizeEmail(basket.guestEmail);
+  const customerRow = Prisma.sql`"registered"`;
+  const [registered] = yield* query(
+    Prisma.sql`
+    WITH "consumed" AS (
+      UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${consumedKeyHash(input)}
+      WHERE ${consumable(basket)}
+      RETURNING "id"
+    ), "registered" AS (
+      INSERT INTO "Customer" (${CUSTOMER_COLUMNS}) SELECT ${customerValues(basket, email, now)} FROM "consumed"
+      ON CONFLICT ("businessId", "email") DO UPDATE SET
+        "portalAccessGrantedAt" = COALESCE("Customer"."portalAccessGrantedAt", excluded."portalAccessGrantedAt"),
+        "portalAccessBasketSessionId" = CASE WHEN "Customer"."portalAccessGrantedAt" IS NULL
+          THEN excluded."portalAccessBasketSessionId" ELSE "Customer"."portalAccessBasketSessionId" END
+      RETURNING "id", (xmax = 0) AS "created"
+    ), "linked" AS (
+      UPDATE "Invoice" SET "customerId" = r."id" FROM "registered" r WHERE "Invoice"."id" = ${invoice.id}
+    ), "audited" AS (
+      ${auditEventInsertFrom(
+        customerRow,
+        succeededAudit(basket, invoice, input, {
+          customerId: Prisma.sql`"registered"."id"`,
+          detail: Prisma.sql`CASE WHEN "registered"."created" THEN ${JSON.stringify(succeededDetail("created", input))} ELSE ${JSON.stringify(succeededDetail("linked", input))} END`,
+        }),
+      )}
+    ), "mailed" AS (
+      ${registrationMailInsertFrom(customerRow, { recipient: email, payload: mailPayload(basket, invoice) })}
+    )
+    SELECT "id", "created" FROM "registered"`,
+    { id: int, created: bool },
+  );
+  if (!registered) throw new BasketConsumedConcurrently();
+  return { customerId: registered.id, customer: registered.created ? "created" : "linked" };
+}
+
+/**
+ * The basket as it was read, still unconsumed: the guard of the consuming UPDATE. The token is part of it, so a
+ * registration never completes with a link that was replaced after the read.
+ */
+function consumable(basket: EvaluatedBasket): Prisma.Sql {
+  return Prisma.sql`"id" = ${basket.id} AND "tokenHash" = ${basket.tokenHash} AND "consumedAt" IS NULL`;
+}
+
+function consumedKeyHash(input: RegisterByTokenInput): string | null {
+  return input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
+}
+
+const CUSTOMER_COLUMNS = Prisma.sql`"businessId", "fullName", "email", "company", "phone", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt"`;
+
+function customerValues(basket: EvaluatedBasket, email: string, now: Date): Prisma.Sql {
+  return Prisma.sql`${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now}, ${basket.id}, ${now}`;
+}
+
+/** The success's audit event; its customer is a value (SQLite) or an expression over the statement's rows (PostgreSQL). */
+function succeededAudit<Customer extends Pick<AuditEventExpressions, "customerId" | "detail">>(
+  basket: EvaluatedBasket,
+  invoice: IssuedInvoice,
+  input: RegisterByTokenInput,
+  customer: Customer,
+) {
+  return { type: "registration.succeeded", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id, clientIp: input.clientIp, ...customer } as const;
+}
+
+function succeededDetail(customer: "created" | "linked", input: RegisterByTokenInput) {
+  return { customer, idempotencyKey: input.idempotencyKey !== null };
+}
+
+function mailPayload(basket: EvaluatedBasket, invoice: IssuedInvoice) {
+  return { businessId: basket.businessId, invoiceId: invoice.id, invoiceNumber: invoice.number };
 }

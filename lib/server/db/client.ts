@@ -22,12 +22,16 @@ export type Db = {
   [K in Exclude<keyof SqliteClient, "$transaction">]: K extends `$${string}` ? SqliteClient[K] : Omit<SqliteClient[K], MultiStatementOperation>;
 };
 
-/** The driver under the Prisma client: the one better-sqlite3 connection, or the one pg pool. */
-export type Driver = { provider: "sqlite"; connection: Database.Database } | { provider: "postgresql"; pool: pg.Pool };
+/**
+ * The driver under the Prisma client: the one better-sqlite3 connection, or the pg pools — the one Prisma and
+ * the transaction scripts share, and a small one for the rate-limit counters (`runAsyncCommit`).
+ */
+export type Driver = { provider: "sqlite"; connection: Database.Database } | { provider: "postgresql"; pool: pg.Pool; counterPool: pg.Pool };
 
 interface DbState {
   db: Db;
   pool: pg.Pool | null;
+  counterPool: pg.Pool | null;
   /** Filled in when Prisma opens the SQLite file (lazily, and again after a `$disconnect`). */
   sqlite: { connection: Database.Database | null } | null;
   /** Prepared statements of the transaction scripts, per SQLite connection. */
@@ -85,14 +89,19 @@ function createState(url: string): DbState {
   if (url.startsWith("file:")) {
     const sqlite: DbState["sqlite"] = { connection: null };
     const db = new SqliteClient({ adapter: new ServerSqliteAdapter(url, (connection) => (sqlite.connection = connection)) });
-    return { db, pool: null, sqlite, prepared };
+    return { db, pool: null, counterPool: null, sqlite, prepared };
   }
-  const pool = new pg.Pool({ connectionString: url, max: getConfig().database.poolSize });
+  const { poolSize, counterPoolSize } = getConfig().database;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Its sessions commit without waiting for the WAL flush: what they write (counters) may be lost in a crash of
+  // the database server, never half-written, and an address's hot counter row is locked for microseconds, not
+  // for a disk flush (transaction.ts, runAsyncCommit).
+  const counterPool = new pg.Pool({ connectionString: url, max: counterPoolSize, options: "-c synchronous_commit=off" });
   // An idle connection the server ended (a restart, a failover) is dropped by the pool; unheard, the pool's
   // "error" event would end the process.
-  pool.on("error", (error) => logger.warn("an idle PostgreSQL connection failed; the pool dropped it", { error }));
+  for (const each of [pool, counterPool]) each.on("error", (error) => logger.warn("an idle PostgreSQL connection failed; the pool dropped it", { error }));
   const db = new PostgresClient({ adapter: new ServerPgAdapter(pool) }) as unknown as Db;
-  return { db, pool, sqlite: null, prepared };
+  return { db, pool, counterPool, sqlite: null, prepared };
 }
 
 /**
@@ -118,6 +127,7 @@ export async function disconnectDb(): Promise<void> {
   processWideState.delete("db");
   await state.db.$disconnect();
   await state.pool?.end();
+  await state.counterPool?.end();
 }
 
 export function getDb(): Db {
@@ -127,7 +137,7 @@ export function getDb(): Db {
 /** The driver under `getDb()`, connecting it first when needed (and again after a `$disconnect`). */
 export async function getDriver(): Promise<Driver> {
   const state = dbState();
-  if (state.pool) return { provider: "postgresql", pool: state.pool };
+  if (state.pool && state.counterPool) return { provider: "postgresql", pool: state.pool, counterPool: state.counterPool };
   if (!state.sqlite?.connection?.open) await state.db.$connect();
   const connection = state.sqlite?.connection;
   if (!connection?.open) throw new Error("the SQLite connection did not open");

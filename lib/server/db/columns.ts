@@ -66,3 +66,10 @@ export function bytesOrNull(value: unknown): Buffer | null {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   throw new TypeError(`expected bytes, got ${typeof value}`);
 }
+
+/** A truth value: PostgreSQL's boolean, or SQLite's 0 and 1. */
+export function bool(value: unknown): boolean {
+  if (typeof value === "boolean") return value;
+  if (value === 0 || value === 1) return value === 1;
+  throw new TypeError(`expected a boolean, got ${typeof value}`);
+}

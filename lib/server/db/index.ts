@@ -21,7 +21,7 @@ import "server-only";
  */
 export { Prisma } from "@/lib/generated/sqlite/client";
 export { disconnectDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
-export { canBeginWriteTransaction, runReadOnly, runTransaction } from "@/lib/server/db/transaction";
+export { canBeginWriteTransaction, runAsyncCommit, runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db/transaction";
 export { execute, query, type SqlScript, type Statement } from "@/lib/server/db/script";
 
 /**

@@ -9,8 +9,9 @@ import type { SqlScript } from "@/lib/server/db/script";
 import { logger } from "@/lib/server/logger";
 
 /**
- * The one way to run a transaction (script.ts): `runTransaction` for a script that writes, `runReadOnly` for one
- * that only reads.
+ * The ways to run a transaction script (script.ts): `runTransaction` for a script that writes, `runReadOnly` for
+ * one that only reads, and two for PostgreSQL's hot paths, which run as `runTransaction` on SQLite:
+ * `runOneWrite` for a script whose only write is its last statement, `runAsyncCommit` for the rate-limit counters.
  *
  * SQLite: scripts run on the connection Prisma uses, always synchronously from BEGIN to COMMIT, so no transaction
  * is ever open on it across an await. A writing script is queued, and the scripts queued during one turn of the
@@ -25,12 +26,12 @@ import { logger } from "@/lib/server/logger";
  */
 export async function runTransaction<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, true);
+  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, "transaction");
 }
 
 export async function runReadOnly<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  if (driver.provider === "postgresql") return runOnPostgres(driver.pool, script, false);
+  if (driver.provider === "postgresql") return runOnPostgres(driver.pool, script, "reads");
   const { connection } = driver;
   assertNoTransactionOpen(connection);
   prepared(connection, "BEGIN").run();
@@ -39,6 +40,32 @@ export async function runReadOnly<T>(script: () => SqlScript<T>): Promise<T> {
   } finally {
     if (connection.inTransaction) prepared(connection, "COMMIT").run();
   }
+}
+
+/**
+ * A script that reads, then writes with one statement (data-modifying CTEs make one statement of several
+ * changes): on PostgreSQL its statements are sent one by one, with no BEGIN and no COMMIT, two round trips
+ * fewer. That is sound because one statement is atomic on its own, and a read before it sees what it would have
+ * seen as a statement of a READ COMMITTED transaction: what was committed when it ran. A statement after the
+ * write is refused before it is sent (a SELECT is a read; any other statement writes), so a script that breaks
+ * the rule fails on its first run, on PostgreSQL. SQLite: as `runTransaction`.
+ */
+export async function runOneWrite<T>(script: () => SqlScript<T>): Promise<T> {
+  const driver = await getDriver();
+  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, "one-write");
+}
+
+/**
+ * `runOneWrite` for what may be lost in a crash of the database server but must never wait on a disk: the
+ * rate-limit counters (rate-limit.ts). PostgreSQL: on the counter pool, whose sessions run with
+ * `synchronous_commit = off`, so a COMMIT returns before its WAL record is flushed; a server crash can lose the
+ * last fraction of a second of charges, nothing else, and never leaves one half-written. Every request from one
+ * address updates the same row, and the row is locked until its statement commits: waiting for a flush, those
+ * requests would run one flush at a time. SQLite: as `runTransaction`.
+ */
+export async function runAsyncCommit<T>(script: () => SqlScript<T>): Promise<T> {
+  const driver = await getDriver();
+  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.counterPool, script, "one-write");
 }
 
 // ---- SQLite ----
@@ -211,16 +238,25 @@ function pgValue(value: unknown): unknown {
   return value ?? null;
 }
 
-async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, inTransaction: boolean): Promise<T> {
+/** "transaction": BEGIN … COMMIT; "reads": statement by statement; "one-write": the same, refusing a statement after a write. */
+type PostgresMode = "transaction" | "reads" | "one-write";
+
+const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql);
+
+async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
   const client = await pool.connect();
+  const inTransaction = mode === "transaction";
   let broken: Error | undefined;
   try {
     if (inTransaction) await client.query("BEGIN");
     try {
       const steps = script();
       let next = steps.next();
+      let written = false;
       while (!next.done) {
         const { statement, returns } = next.value;
+        if (mode === "one-write" && written) throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
+        written = !isRead(statement.text);
         const result = await client.query({ text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
         next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
       }
