@@ -1,6 +1,6 @@
 import "server-only";
 
-import { execute, Prisma, runTransaction, type Statement } from "@/lib/server/db";
+import { execute, Prisma, runOneWrite, type Statement } from "@/lib/server/db";
 
 export type AuditEventType =
   | "registration.succeeded"
@@ -27,7 +27,7 @@ export interface AuditEventInput {
 
 /** Records an audit event on its own. An event that must stand or fall with a change is a step of its script. */
 export async function recordAuditEvent(event: AuditEventInput): Promise<void> {
-  await runTransaction(() => execute(auditEventInsert(event)));
+  await runOneWrite(() => execute(auditEventInsert(event)));
 }
 
 const AUDIT_EVENT_COLUMNS = Prisma.sql`"type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt"`;

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
-import { execute, getDb, isUniqueViolation, Prisma, runTransaction } from "@/lib/server/db";
+import { execute, getDb, isUniqueViolation, Prisma, runOneWrite, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { logger } from "@/lib/server/logger";
@@ -48,7 +48,7 @@ async function findOrder(orderKey: string) {
  */
 async function issueCompletionUrl(basketSessionId: number, invoiceId: number): Promise<string> {
   const token = randomUUID();
-  const issued = await runTransaction(() =>
+  const issued = await runOneWrite(() =>
     execute(Prisma.sql`UPDATE "BasketSession" SET "tokenHash" = ${sha256Hex(token)} WHERE "id" = ${basketSessionId} AND "consumedAt" IS NULL`),
   );
   if (issued !== 1) throw new AppError("order_already_completed");

@@ -38,7 +38,7 @@ export interface RegisterByTokenInput extends RegistrationRequest {
   now?: Date;
 }
 
-type Outcome =
+export type Outcome =
   | { kind: "refused"; code: ErrorCode }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
   | { kind: "replayed"; invoiceId: number; customerId: number };
@@ -60,7 +60,7 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 
   const { provider } = getConfig().database;
-  const outcome = await runWithRetry(() => registration(input, provider, now));
+  const outcome = await runWithRetry(() => registrationScript(input, provider, now));
   if (outcome.kind === "refused") {
     if (outcome.code !== "payment_pending" && outcome.code !== "payment_declined") await charge(charges, getConfig().rateLimit.failureCost, now);
     throw new AppError(
@@ -92,8 +92,11 @@ async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> 
   }
 }
 
-/** The checks, then one write: an audit event for a refusal or a replay, the registration itself otherwise. */
-function* registration(input: RegisterByTokenInput, provider: DatabaseProvider, now: Date): SqlScript<Outcome> {
+/**
+ * The checks, then one write: an audit event for a refusal or a replay, the registration itself otherwise.
+ * Exported for the benchmark's database floor, which sends the same statements through `pg` directly.
+ */
+export function* registrationScript(input: RegisterByTokenInput, provider: DatabaseProvider, now: Date): SqlScript<Outcome> {
   const decision = yield* evaluateRegistration(input, now);
   switch (decision.kind) {
     case "refuse":

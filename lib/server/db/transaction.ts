@@ -239,40 +239,58 @@ function pgValue(value: unknown): unknown {
 }
 
 /** "transaction": BEGIN … COMMIT; "reads": statement by statement; "one-write": the same, refusing a statement after a write. */
-type PostgresMode = "transaction" | "reads" | "one-write";
+export type PostgresMode = "transaction" | "reads" | "one-write";
 
 const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql);
 
 async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
   const client = await pool.connect();
-  const inTransaction = mode === "transaction";
   let broken: Error | undefined;
   try {
-    if (inTransaction) await client.query("BEGIN");
-    try {
-      const steps = script();
-      let next = steps.next();
-      let written = false;
-      while (!next.done) {
-        const { statement, returns } = next.value;
-        if (mode === "one-write" && written) throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
-        written = !isRead(statement.text);
-        const result = await client.query({ text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
-        next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
-      }
-      if (inTransaction) await client.query("COMMIT");
-      return next.value;
-    } catch (error) {
-      if (inTransaction) {
-        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-      }
-      throw error;
-    }
+    return await runOnPostgresClient(client, script, mode);
+  } catch (error) {
+    if (!(error instanceof RollbackFailed)) throw error;
+    broken = error;
+    throw error.failure;
   } finally {
     // A client whose rollback failed is in an unknown state: the pool discards it.
     client.release(broken);
+  }
+}
+
+/** The script failed, and so did its ROLLBACK: the client is in an unknown state. */
+class RollbackFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super("ROLLBACK failed after a failed transaction script");
+  }
+}
+
+/** Runs a script on one PostgreSQL client, as the pools do; exported for the benchmark's database floor (scripts/bench.ts). */
+export async function runOnPostgresClient<T>(client: pg.ClientBase, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
+  const inTransaction = mode === "transaction";
+  if (inTransaction) await client.query("BEGIN");
+  try {
+    const steps = script();
+    let next = steps.next();
+    let written = false;
+    while (!next.done) {
+      const { statement, returns } = next.value;
+      if (mode === "one-write" && written) throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
+      written = !isRead(statement.text);
+      const result = await client.query({ text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
+      next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
+    }
+    if (inTransaction) await client.query("COMMIT");
+    return next.value;
+  } catch (error) {
+    if (inTransaction) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        throw new RollbackFailed(error);
+      }
+    }
+    throw error;
   }
 }
 

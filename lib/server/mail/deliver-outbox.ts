@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { execute, getDb, Prisma, query, runReadOnly, runTransaction } from "@/lib/server/db";
+import { execute, getDb, Prisma, query, runOneWrite, runReadOnly } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
 import { mailRenderer } from "@/lib/server/mail/templates";
@@ -62,7 +62,7 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   if (ids.length === 0) return report;
   const claimedUntil = new Date(now.getTime() + LEASE_MS);
   // The claim checks again, row by row, that each is still due: of two workers, only one claims a row.
-  const claimed = await runTransaction(() =>
+  const claimed = await runOneWrite(() =>
     query(
       Prisma.sql`
       UPDATE "OutboxMessage" SET "status" = 'sending', "claimedUntil" = ${claimedUntil}
@@ -114,7 +114,7 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   if (sent.length > 0) {
     const sentAt = new Date();
     // One statement: a delivered sign-in link must not stay readable in the database (or on the staff page).
-    await runTransaction(() =>
+    await runOneWrite(() =>
       execute(Prisma.sql`
         UPDATE "OutboxMessage"
         SET "status" = 'sent', "sentAt" = ${sentAt}, "attempts" = "attempts" + 1, "claimedUntil" = NULL, "lastError" = NULL,

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { execute, Prisma, runTransaction, type Statement } from "@/lib/server/db";
+import { execute, Prisma, runOneWrite, type Statement } from "@/lib/server/db";
 
 /** The e-mails the app sends: the two registration e-mails of docs/contract.md §3.5 and the portal's sign-in link. */
 export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
@@ -23,7 +23,7 @@ export type OutboxMessageInput =
 
 /** Queues an e-mail on its own; the mail worker delivers it. */
 export async function enqueueMail(message: OutboxMessageInput): Promise<void> {
-  await runTransaction(() => execute(mailInsert(message)));
+  await runOneWrite(() => execute(mailInsert(message)));
 }
 
 /**
