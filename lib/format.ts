@@ -3,30 +3,27 @@
  * currency and the business's locale, dates in the business's time zone. Amounts are integer minor units.
  */
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+/** Formatters by what they were made for: making one costs far more than using it (a PDF formats dozens of values). */
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
-function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
-  const key = `${locale}|${currency}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: "currency", currency });
-    moneyFormats.set(key, format);
-  }
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, create: () => F): F {
+  let format = formats.get(key) as F | undefined;
+  if (!format) formats.set(key, (format = create()));
   return format;
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  const format = moneyFormat(currency, locale);
+  const format = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency }));
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }
 
 export function formatTaxRate(basisPoints: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(basisPoints / 10_000);
+  return cached(`percent|${locale}`, () => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 })).format(basisPoints / 10_000);
 }
 
 export function formatDate(instant: Date | string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(new Date(instant));
+  return cached(`date|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone })).format(new Date(instant));
 }
 
 /** `jane@example.com` → `j***@example.com`: enough to recognise one's address, not to learn someone's. */
@@ -37,5 +34,7 @@ export function maskEmail(email: string): string {
 }
 
 export function formatDateTime(instant: Date | string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(instant));
+  return cached(`datetime|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone })).format(
+    new Date(instant),
+  );
 }
