@@ -5,7 +5,7 @@
 // side by side, and writes every figure as JSON under bench-results/ (not committed).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -99,10 +99,53 @@ interface Measurement {
   latencyP99Ms: number;
   errors: number;
   requests: number;
+  /** CPU time per request (ms) of the servers' processes, and of the database server's (PostgreSQL's processes). */
+  cpuMsPerRequest: { server: number; database: number };
+}
+
+/** The servers measured (their process ids), for the CPU each request costs them. */
+const serverPids = new Set<number>();
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User and system CPU time (ms) of these processes so far, from /proc (0 where there is no /proc). */
+function cpuMsOf(pids: Iterable<number>): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone, or no /proc
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** PostgreSQL's processes on this machine (the bench's server is local), or none. */
+function postgresPids(): number[] {
+  if (PROVIDER !== "postgresql") return [];
+  try {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
 }
 
 async function measure(endpoint: string, connections: number, options: Partial<autocannon.Options>, seconds = DURATION_SECONDS): Promise<Measurement> {
+  const database = postgresPids();
+  const before = { server: cpuMsOf(serverPids), database: cpuMsOf(database) };
   const result = await autocannon({ url: BASE, connections, duration: seconds, pipelining: 1, ...options });
+  const requests = Math.max(1, result.requests.total);
+  const perRequest = (now: number, then: number) => +((now - then) / requests).toFixed(2);
   return {
     endpoint,
     connections,
@@ -111,6 +154,7 @@ async function measure(endpoint: string, connections: number, options: Partial<a
     latencyP99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
+    cpuMsPerRequest: { server: perRequest(cpuMsOf(serverPids), before.server), database: perRequest(cpuMsOf(database), before.database) },
   };
 }
 
@@ -264,6 +308,7 @@ async function startServer(port = PORT): Promise<ChildProcess> {
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
+  if (server.pid) serverPids.add(server.pid);
   for (let attempt = 0; attempt < 240; attempt++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return server;
@@ -278,6 +323,7 @@ async function startServer(port = PORT): Promise<ChildProcess> {
 /** Ends a process group and waits for it to exit (before its database is dropped). */
 async function stop(child: ChildProcess | null): Promise<void> {
   if (!child?.pid || child.exitCode !== null) return;
+  serverPids.delete(child.pid);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   process.kill(-child.pid, "SIGTERM");
   await exited;
@@ -495,7 +541,8 @@ async function run(): Promise<RunResult> {
       for (const connections of CONNECTIONS) {
         const measurement = await measure(name, connections, options);
         measurements.push(measurement);
-        say(`${name} @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors`);
+        const cpu = measurement.cpuMsPerRequest;
+        say(`${name} @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${cpu.server} ms, database ${cpu.database} ms`);
       }
     }
 
@@ -544,7 +591,15 @@ function report(results: RunResult[]): string {
     const row = results.map((result) => cell(result.measurements.find((each) => each.endpoint === endpoint && each.connections === connections)));
     lines.push(`${endpoint.padEnd(20)}${String(connections).padStart(6)}${row.join("")}`);
   }
-  lines.push("(requests per second, then p50 / p99 latency in ms)", "");
+  lines.push("(requests per second, then p50 / p99 latency in ms)", "", "CPU time per request at 50 connections, ms: the server's process / the database server's processes (PostgreSQL)");
+  for (const { endpoint, connections } of first.measurements.filter((row) => row.connections === 50)) {
+    const row = results.map((result) => {
+      const cpu = result.measurements.find((each) => each.endpoint === endpoint && each.connections === connections)?.cpuMsPerRequest;
+      return (cpu ? (result.provider === "postgresql" ? `${cpu.server} / ${cpu.database}` : `${cpu.server}`) : "–").padStart(20);
+    });
+    lines.push(`${endpoint.padEnd(26)}${row.join("")}`);
+  }
+  lines.push("");
   lines.push(`ratios to the no-op route at the same connections, median of ${RATIO_ROUNDS} interleaved rounds (each round's in brackets):`);
   for (const result of results) {
     for (const ratio of result.ratios) {

@@ -69,7 +69,7 @@ await app.prepare();
 /** The methods Next.js's route handlers know; any other (TRACE, CONNECT, …) made it throw a logged 500. */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-createServer((request, response) => {
+const server = createServer((request, response) => {
   if (!KNOWN_METHODS.has(request.method ?? "")) {
     request.resume();
     problem(response, 405, "method_not_allowed", "Method not allowed", "This server does not support this HTTP method.", [...KNOWN_METHODS].join(", "));
@@ -90,3 +90,20 @@ createServer((request, response) => {
 }).listen(port, hostname, () => {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `ready on http://${hostname}:${port}`, trustedProxies }));
 });
+
+/** Longest a shutdown waits for requests in flight. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * SIGTERM (an orchestrator rolling out) or SIGINT: stop accepting connections, let the requests in flight finish
+ * (at most SHUTDOWN_GRACE_MS), then exit normally, which also writes a `--cpu-prof` profile.
+ * @param {string} signal
+ */
+function shutDown(signal) {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: finishing the requests in flight, then exiting` }));
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+}
+process.once("SIGTERM", shutDown);
+process.once("SIGINT", shutDown);
