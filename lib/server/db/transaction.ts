@@ -1,5 +1,7 @@
 import "server-only";
 
+import { createHash } from "node:crypto";
+
 import type Database from "better-sqlite3";
 import pg from "pg";
 
@@ -243,6 +245,23 @@ export type PostgresMode = "transaction" | "reads" | "one-write";
 
 const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql);
 
+/**
+ * Scripts' statements are prepared on the server, once per connection, under a name derived from their text: a
+ * registration's statements are then only bound and run, not parsed and planned again (a third of PostgreSQL's
+ * CPU per registration, docs/benchmarks.md). Their texts are fixed, bar lists of values (`IN (…)`), so each
+ * connection holds a few dozen.
+ */
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string {
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `s_${createHash("sha256").update(text).digest("base64url").slice(0, 24)}`;
+    if (preparedNames.size >= 1000) preparedNames.clear();
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
 async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -277,7 +296,7 @@ export async function runOnPostgresClient<T>(client: pg.ClientBase, script: () =
       const { statement, returns } = next.value;
       if (mode === "one-write" && written) throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
       written = !isRead(statement.text);
-      const result = await client.query({ text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
+      const result = await client.query({ name: preparedName(statement.text), text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
       next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
     }
     if (inTransaction) await client.query("COMMIT");
