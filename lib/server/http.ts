@@ -56,6 +56,17 @@ export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES):
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * For an endpoint that takes no body: one declared within `maxBytes` is left unread (Node.js reads and drops it
+ * once the answer is sent), one declared above it is refused (413), and one sent without a length is read, up
+ * to the limit, to learn its size.
+ */
+export async function ignoreBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<void> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= maxBytes) return;
+  await readBodyText(request, maxBytes);
+}
+
 /** A JSON body of at most `maxBytes`; null when it is not JSON (the caller's schema then refuses it). */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await readBodyText(request, maxBytes);

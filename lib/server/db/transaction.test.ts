@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { execute, getDb, getDriver, Prisma, PrismaTransactionRefused, query, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { execute, getDb, getDriver, Prisma, PrismaTransactionRefused, query, runAsyncCommit, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
 import { date, int } from "@/lib/server/db/columns";
 
 /** The rate limiter's table is the simplest one with a key, an integer and a date: a good scratch table. */
@@ -275,5 +275,42 @@ describe.runIf(onSqlite)("SQLite: the writing scripts of one turn share one tran
     expect(committedKeys(a, b)).toEqual([]);
     await runTransaction(() => insertRow(a));
     expect(committedKeys(a)).toEqual([a]);
+  });
+});
+
+describe("PostgreSQL's hot paths: one write without BEGIN, counters without waiting for the disk", () => {
+  it("runOneWrite refuses a statement after the script's write, before sending it, and keeps what it wrote (PostgreSQL)", async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const run = runOneWrite(function* () {
+      yield* insertRow(first);
+      yield* insertRow(second);
+    });
+    if (onSqlite) {
+      // SQLite runs it as one transaction: both rows.
+      await run;
+      expect(await rowOf(second)).not.toBeNull();
+    } else {
+      await expect(run).rejects.toThrow(/a statement after the script's write/);
+      expect(await rowOf(first)).not.toBeNull();
+      expect(await rowOf(second)).toBeNull();
+    }
+  });
+
+  it("runOneWrite runs reads and then one write, which is committed when it resolves", async () => {
+    const key = randomUUID();
+    const seen = await runOneWrite(function* () {
+      const before = yield* readRow(key);
+      yield* insertRow(key, 7);
+      return before;
+    });
+    expect(seen).toBeNull();
+    expect(await rowOf(key)).toMatchObject({ points: 7 });
+  });
+
+  it.runIf(!onSqlite)("the counters' sessions commit without waiting for the WAL flush; every other session waits for it", async () => {
+    const setting = () => query(Prisma.sql`SELECT current_setting('synchronous_commit') AS "value"`, { value: (value: unknown) => String(value) });
+    expect(await runAsyncCommit(setting)).toEqual([{ value: "off" }]);
+    expect(await runOneWrite(setting)).toEqual([{ value: "on" }]);
+    expect(await runTransaction(setting)).toEqual([{ value: "on" }]);
   });
 });

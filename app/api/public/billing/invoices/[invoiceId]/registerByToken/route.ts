@@ -1,6 +1,6 @@
 import { registerByToken } from "@/lib/server/billing/register-by-token";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readBodyText } from "@/lib/server/http";
+import { clientIpOf, handleRoute, ignoreBody, jsonResponse, methodNotAllowed } from "@/lib/server/http";
 import { IdempotencyKeySchema, type RegistrationToken } from "@/lib/validation/registration";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 /** docs/contract.md §3.1. The body is ignored (but not beyond 64 KB: 413); the basket GUID travels in `?token=`. */
 export async function POST(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
-    await readBodyText(request);
+    await ignoreBody(request);
     const { invoiceId } = await context.params;
     const tokens = new URL(request.url).searchParams.getAll("token");
     const rawKey = request.headers.get("idempotency-key");
