@@ -107,18 +107,25 @@ interface Measurement {
 const serverPids = new Set<number>();
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User and system CPU time (ms) of these processes so far, from /proc (0 where there is no /proc). */
-function cpuMsOf(pids: Iterable<number>): number {
-  let ticks = 0;
+/** User and system CPU time (ms) of each of these processes so far, from /proc (none where there is no /proc). */
+function cpuMsOf(pids: Iterable<number>): Map<number, number> {
+  const times = new Map<number, number>();
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      times.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // gone, or no /proc
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return times;
+}
+
+/** CPU time used since `before` by the processes alive now (one that started since counts from zero). */
+function cpuMsSince(before: Map<number, number>, pids: Iterable<number>): number {
+  let used = 0;
+  for (const [pid, now] of cpuMsOf(pids)) used += now - (before.get(pid) ?? 0);
+  return used;
 }
 
 /** PostgreSQL's processes on this machine (the bench's server is local), or none. */
@@ -141,11 +148,10 @@ function postgresPids(): number[] {
 }
 
 async function measure(endpoint: string, connections: number, options: Partial<autocannon.Options>, seconds = DURATION_SECONDS): Promise<Measurement> {
-  const database = postgresPids();
-  const before = { server: cpuMsOf(serverPids), database: cpuMsOf(database) };
+  const before = { server: cpuMsOf(serverPids), database: cpuMsOf(postgresPids()) };
   const result = await autocannon({ url: BASE, connections, duration: seconds, pipelining: 1, ...options });
   const requests = Math.max(1, result.requests.total);
-  const perRequest = (now: number, then: number) => +((now - then) / requests).toFixed(2);
+  const perRequest = (used: number) => +(used / requests).toFixed(2);
   return {
     endpoint,
     connections,
@@ -154,7 +160,7 @@ async function measure(endpoint: string, connections: number, options: Partial<a
     latencyP99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
-    cpuMsPerRequest: { server: perRequest(cpuMsOf(serverPids), before.server), database: perRequest(cpuMsOf(database), before.database) },
+    cpuMsPerRequest: { server: perRequest(cpuMsSince(before.server, serverPids)), database: perRequest(cpuMsSince(before.database, postgresPids())) },
   };
 }
 
