@@ -16,11 +16,12 @@ import pg from "pg";
 import { z } from "zod";
 
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
+import { basketOf, basketQuery, basketQueryColumns } from "@/lib/server/billing/evaluate-registration";
 import { registrationScript } from "@/lib/server/billing/register-by-token";
 import { disconnectDb, getDb } from "@/lib/server/db";
 import { runOnPostgresClient } from "@/lib/server/db/transaction";
 import { sha256Hex } from "@/lib/server/hash";
-import { chargeScript, registrationCharges } from "@/lib/server/rate-limit";
+import { chargeAndReadScript, registrationCharges } from "@/lib/server/rate-limit";
 import { testPostgresUrl, withDatabase } from "@/test/paths";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { buildIfNeeded } from "@/scripts/lib/build";
@@ -205,9 +206,9 @@ export interface Floor {
 }
 
 /**
- * The registration through `pg` directly, no Next.js, no HTTP: the app's own statements (the rate-limit charge on a
- * session with synchronous_commit off, then the registration script: the read and the one statement that
- * writes), on `connections` pairs of connections at once. What PostgreSQL itself allows here: every registration's
+ * The registration through `pg` directly, no Next.js, no HTTP: the app's own statements (the rate-limit charge
+ * with the read of the basket, on a session with synchronous_commit off, then the one statement that writes), on
+ * `connections` pairs of connections at once. What PostgreSQL itself allows here: every registration's
  * COMMIT waits for its WAL flush, as the app's do, and concurrent ones share flushes.
  */
 async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], connections: number): Promise<Floor> {
@@ -227,8 +228,11 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
         for (let checkout = queue.pop(); checkout; checkout = queue.pop()) {
           const now = new Date();
           const input = { token: checkout.token, invoiceId: String(checkout.invoiceId), idempotencyKey: null, clientIp: "127.0.0.1", now };
-          await runOnPostgresClient(counters, () => chargeScript(registrationCharges({ clientIp: input.clientIp, tokenHash: sha256Hex(checkout.token) }), 1, now), "one-write");
-          const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now), "one-write");
+          const tokenHash = sha256Hex(checkout.token);
+          const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
+          const charged = await runOnPostgresClient(counters, () => chargeAndReadScript(charges, 1, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
+          const read = { basket: basketOf(tokenHash, charged.row) };
+          const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now, read), "one-write");
           if (outcome.kind !== "registered") throw new Error(`floor: the registration was ${outcome.kind}`);
         }
       }),

@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { execute, Prisma, query, runAsyncCommit, type SqlScript } from "@/lib/server/db";
-import { date, int, text } from "@/lib/server/db/columns";
+import { type Columns, date, dateOrNull, int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 
@@ -38,27 +38,72 @@ export async function charge(charges: readonly Charge[], cost: number, now: Date
   return retryAfterMs;
 }
 
-/** The charge's one statement, as a script (the benchmark's database floor runs it too). */
+/** The charge's one statement, as a script. */
 export function* chargeScript(charges: readonly Charge[], cost: number, now: Date): SqlScript<number> {
-  // In key order, so two charges that share keys lock them in the same order.
-  const rules = new Map<string, LimitRule>(charges.map(([rule, key]) => [`${rule.prefix}:${key}`, rule]));
-  const keys = [...rules.keys()].sort();
-  const rows = yield* query(
-    Prisma.sql`
-    INSERT INTO "RateLimitWindow" ("key", "points", "expire")
-    VALUES ${Prisma.join(keys.map((key) => Prisma.sql`(${key}, ${cost}, ${new Date(now.getTime() + rules.get(key)!.windowSeconds * 1000)})`))}
-    ON CONFLICT ("key") DO UPDATE SET
-      "points" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."points" ELSE "RateLimitWindow"."points" + excluded."points" END,
-      "expire" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimitWindow"."expire" END
-    RETURNING "key", "points", "expire"`,
-    windowColumns,
-  );
+  const { keys, rules, upsert } = chargeUpsert(charges, cost, now);
+  const rows = yield* query(upsert, windowColumns);
   if (rows.length !== keys.length) throw new Error("rate limit: the charge did not return every key");
   let retryAfterMs = 0;
   for (const row of rows) {
     if (row.points > rules.get(row.key)!.points) retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
   }
   return retryAfterMs;
+}
+
+/**
+ * PostgreSQL: a charge and a read in one statement, one round trip: the charge's upsert is a CTE beside `read` (a
+ * SELECT of at most one row), and the statement answers the read's row (or nulls) with the charge's verdict. It
+ * commits as a charge does (`runAsyncCommit`); the read sees what was committed when the statement began.
+ */
+export async function chargeAndRead<T>(
+  charges: readonly Charge[],
+  cost: number,
+  now: Date,
+  read: Prisma.Sql,
+  readColumns: Columns<T>,
+): Promise<{ retryAfterMs: number; row: T | undefined }> {
+  const result = await runAsyncCommit(() => chargeAndReadScript(charges, cost, now, read, readColumns));
+  pruneExpiredWindows(now);
+  return result;
+}
+
+/** `chargeAndRead`'s statement, as a script (the benchmark's database floor runs it too). */
+export function* chargeAndReadScript<T>(
+  charges: readonly Charge[],
+  cost: number,
+  now: Date,
+  read: Prisma.Sql,
+  readColumns: Columns<T>,
+): SqlScript<{ retryAfterMs: number; row: T | undefined }> {
+  const { keys, rules, upsert } = chargeUpsert(charges, cost, now);
+  const limits = Prisma.join(keys.map((key) => Prisma.sql`(${key}::text, ${rules.get(key)!.points}::int)`));
+  const [row] = yield* query(
+    Prisma.sql`
+    WITH "charged" AS (${upsert}),
+    "verdict" AS (
+      SELECT COUNT(*) AS "chargedKeys", MAX(c."expire") FILTER (WHERE c."points" > l."points") AS "limitedUntil"
+      FROM "charged" c JOIN (VALUES ${limits}) AS l ("key", "points") ON l."key" = c."key"
+    )
+    SELECT v."chargedKeys", v."limitedUntil", r.* FROM "verdict" v LEFT JOIN (${read}) r ON true`,
+    { ...readColumns, chargedKeys: int, limitedUntil: dateOrNull },
+  );
+  if (row?.chargedKeys !== keys.length) throw new Error("rate limit: the charge did not return every key");
+  const { chargedKeys: _chargedKeys, limitedUntil, ...readRow } = row;
+  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row: readRow as T };
+}
+
+/** An INSERT … ON CONFLICT … DO UPDATE … RETURNING over the charge's keys, in key order (two charges that share keys lock them in the same order). */
+function chargeUpsert(charges: readonly Charge[], cost: number, now: Date) {
+  const rules = new Map<string, LimitRule>(charges.map(([rule, key]) => [`${rule.prefix}:${key}`, rule]));
+  const keys = [...rules.keys()].sort();
+  const upsert = Prisma.sql`
+    INSERT INTO "RateLimitWindow" ("key", "points", "expire")
+    VALUES ${Prisma.join(keys.map((key) => Prisma.sql`(${key}, ${cost}, ${new Date(now.getTime() + rules.get(key)!.windowSeconds * 1000)})`))}
+    ON CONFLICT ("key") DO UPDATE SET
+      "points" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."points" ELSE "RateLimitWindow"."points" + excluded."points" END,
+      "expire" = CASE WHEN "RateLimitWindow"."expire" <= ${now} THEN excluded."expire" ELSE "RateLimitWindow"."expire" END
+    RETURNING "key", "points", "expire"`;
+  return { keys, rules, upsert };
 }
 
 const PRUNE_EVERY_MS = 5 * 60_000;

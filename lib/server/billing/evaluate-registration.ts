@@ -3,7 +3,7 @@ import "server-only";
 import { timingSafeEqual } from "node:crypto";
 
 import { Prisma, query, type SqlScript } from "@/lib/server/db";
-import { date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
+import { type Columns, date, dateOrNull, decodeRow, int, intOrNull, text, textOrNull, undecoded } from "@/lib/server/db/columns";
 import { sha256Hex } from "@/lib/server/hash";
 import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/lib/validation/registration";
 
@@ -60,21 +60,32 @@ const basketColumns = {
   invoiceCustomerId: intOrNull,
 };
 
-/** The hottest read of the app, one statement: the basket session and its invoice. */
-function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
-  const [row] = yield* query(
-    Prisma.sql`
+/** The hottest read of the app, one statement: the basket session and its invoice, by the hash of its token. */
+export function basketQuery(tokenHash: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."status",
            b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
            i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
     FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE b."tokenHash" = ${tokenHash}`,
-    basketColumns,
-  );
-  if (!row) return null;
-  const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = row;
+    WHERE b."tokenHash" = ${tokenHash}`;
+}
+
+/** `basketQuery`'s columns, undecoded: for a statement that reads the basket beside something else (`basketOf` decodes them). */
+export const basketQueryColumns = Object.fromEntries(Object.keys(basketColumns).map((name) => [name, undecoded])) as Columns<
+  Record<keyof typeof basketColumns, unknown>
+>;
+
+/** The basket in a row of `basketQuery`'s columns; null when the row has none (no basket has the token). */
+export function basketOf(tokenHash: string, row: Readonly<Record<string, unknown>> | undefined): EvaluatedBasket | null {
+  if (!row || row.id === null || row.id === undefined) return null;
+  const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = decodeRow(basketColumns, row);
   const invoice = invoiceId === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
   return { ...basket, tokenHash, invoice };
+}
+
+function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
+  const rows = yield* query(basketQuery(tokenHash), basketQueryColumns);
+  return basketOf(tokenHash, rows[0]);
 }
 
 export type RegistrationDecision =
@@ -105,14 +116,17 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** A step of a transaction script: the endpoint runs it inside its transaction, the dry run on its own. */
-export function* evaluateRegistration(request: RegistrationRequest, now: Date): SqlScript<RegistrationDecision> {
+/**
+ * A step of a transaction script: the endpoint runs it inside its transaction, the dry run on its own. `read` is
+ * the basket when it was already read (on PostgreSQL, in the statement that charged the rate limits).
+ */
+export function* evaluateRegistration(request: RegistrationRequest, now: Date, read?: { basket: EvaluatedBasket | null }): SqlScript<RegistrationDecision> {
   // 1. token missing or not a GUID
   const tokenHash = basketTokenHash(request.token);
   if (!tokenHash) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 2. no basket session has that token
-  const basket = yield* findBasket(tokenHash);
+  const basket = read ? read.basket : yield* findBasket(tokenHash);
   if (!basket) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 3. invoice id malformed, unknown, or not the one this basket produced: one answer for all three

@@ -3,6 +3,9 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { auditEventInsert, auditEventInsertFrom, type AuditEventExpressions } from "@/lib/server/audit";
 import {
+  basketOf,
+  basketQuery,
+  basketQueryColumns,
   basketTokenHash,
   evaluateRegistration,
   idempotencyKeyHash,
@@ -17,7 +20,7 @@ import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { mailInsert, registrationMailInsertFrom } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
-import { charge, rateLimited, registrationCharges } from "@/lib/server/rate-limit";
+import { charge, chargeAndRead, rateLimited, registrationCharges } from "@/lib/server/rate-limit";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -27,10 +30,11 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * script reads the basket, checks it and acts. Races end with one winner because the basket is consumed by a
  * conditional update and the customer is unique per (business, e-mail).
  *
- * On PostgreSQL the script's one write is one statement (`runOneWrite`): consuming the basket, creating or
- * linking the customer, linking the invoice, the audit event and the e-mail are CTEs of a single INSERT, and a
- * registration is three round trips — the charge, the read, the write — where a transaction of single statements
- * took ten. SQLite runs the same changes as separate statements of one transaction, in-process.
+ * On PostgreSQL the basket is read in the statement that charges the rate limits, and the script's one write is
+ * one statement (`runOneWrite`): consuming the basket, creating or linking the customer, linking the invoice, the
+ * audit event and the e-mail are CTEs of a single statement. A registration is two round trips — the charge with the
+ * read, then the write — where a transaction of single statements took ten. SQLite runs the same changes as
+ * separate statements of one transaction, in-process, where a statement costs no round trip.
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -53,14 +57,24 @@ const MAX_ATTEMPTS = 3;
 
 export async function registerByToken(input: RegisterByTokenInput): Promise<{ token: string }> {
   const now = input.now ?? new Date();
-  const charges = registrationCharges({ clientIp: input.clientIp, tokenHash: basketTokenHash(input.token) });
+  const tokenHash = basketTokenHash(input.token);
+  const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
+  const { provider } = getConfig().database;
   // Every attempt costs a point up front; a refused one more, below. A payment still pending or declined is not a
-  // failure (only a valid token gets that far), so the completion page can keep polling.
-  const retryAfterMs = await charge(charges, 1, now);
+  // failure (only a valid token gets that far), so the completion page can keep polling. On PostgreSQL the basket
+  // is read in the charge's statement, a round trip fewer; what it reads is only acted on if the charge allows.
+  let read: { basket: EvaluatedBasket | null } | undefined;
+  let retryAfterMs: number;
+  if (provider === "postgresql" && tokenHash) {
+    const charged = await chargeAndRead(charges, 1, now, basketQuery(tokenHash), basketQueryColumns);
+    retryAfterMs = charged.retryAfterMs;
+    read = { basket: basketOf(tokenHash, charged.row) };
+  } else {
+    retryAfterMs = await charge(charges, 1, now);
+  }
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 
-  const { provider } = getConfig().database;
-  const outcome = await runWithRetry(() => registrationScript(input, provider, now));
+  const outcome = await runWithRetry((attempt) => registrationScript(input, provider, now, attempt === 1 ? read : undefined));
   if (outcome.kind === "refused") {
     if (outcome.code !== "payment_pending" && outcome.code !== "payment_declined") await charge(charges, getConfig().rateLimit.failureCost, now);
     throw new AppError(
@@ -80,10 +94,11 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
   return { token: await mintInvoiceToken({ invoiceId: outcome.invoiceId, customerId: outcome.customerId, now }) };
 }
 
-async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> {
+/** Runs the script until it does not lose the race for the basket; a retry reads the basket again. */
+async function runWithRetry(script: (attempt: number) => SqlScript<Outcome>): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runOneWrite(script);
+      return await runOneWrite(() => script(attempt));
     } catch (error) {
       // Lost the race for the basket: the next attempt answers "used", or replays when the winner carried this
       // request's Idempotency-Key.
@@ -96,8 +111,13 @@ async function runWithRetry(script: () => SqlScript<Outcome>): Promise<Outcome> 
  * The checks, then one write: an audit event for a refusal or a replay, the registration itself otherwise.
  * Exported for the benchmark's database floor, which sends the same statements through `pg` directly.
  */
-export function* registrationScript(input: RegisterByTokenInput, provider: DatabaseProvider, now: Date): SqlScript<Outcome> {
-  const decision = yield* evaluateRegistration(input, now);
+export function* registrationScript(
+  input: RegisterByTokenInput,
+  provider: DatabaseProvider,
+  now: Date,
+  read?: { basket: EvaluatedBasket | null },
+): SqlScript<Outcome> {
+  const decision = yield* evaluateRegistration(input, now, read);
   switch (decision.kind) {
     case "refuse":
       // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
