@@ -85,12 +85,14 @@ export function* chargeAndReadScript<T>(
       FROM "charged" c JOIN (VALUES ${limits}) AS l ("key", "points") ON l."key" = c."key"
     )
     SELECT v."chargedKeys", v."limitedUntil", r.* FROM "verdict" v LEFT JOIN (${read}) r ON true`,
-    { ...readColumns, chargedKeys: int, limitedUntil: dateOrNull },
+    { ...readColumns, ...verdictColumns } as Columns<T & { chargedKeys: number; limitedUntil: Date | null }>,
   );
   if (row?.chargedKeys !== keys.length) throw new Error("rate limit: the charge did not return every key");
-  const { chargedKeys: _chargedKeys, limitedUntil, ...readRow } = row;
-  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row: readRow as T };
+  const { limitedUntil } = row;
+  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row };
 }
+
+const verdictColumns = { chargedKeys: int, limitedUntil: dateOrNull };
 
 /** An INSERT … ON CONFLICT … DO UPDATE … RETURNING over the charge's keys, in key order (two charges that share keys lock them in the same order). */
 function chargeUpsert(charges: readonly Charge[], cost: number, now: Date) {
