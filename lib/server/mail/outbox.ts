@@ -26,12 +26,12 @@ export async function enqueueMail(message: OutboxMessageInput): Promise<void> {
   await runOneWrite(() => execute(mailInsert(message)));
 }
 
+const OUTBOX_COLUMNS = Prisma.sql`"kind", "recipient", "businessId", "payload", "status", "attempts", "nextAttemptAt", "createdAt"`;
+
 /**
  * The INSERT of an outbox row, for Prisma or a transaction script. As a step of the script of the change it
  * announces, the mail is sent if and only if the change committed (a transactional outbox).
  */
-const OUTBOX_COLUMNS = Prisma.sql`"kind", "recipient", "businessId", "payload", "status", "attempts", "nextAttemptAt", "createdAt"`;
-
 export function mailInsert(message: OutboxMessageInput): Statement {
   const businessId = message.kind === "auth.sign_in_link" ? null : message.payload.businessId;
   const now = new Date();
