@@ -181,3 +181,35 @@ test("the server restarts while a mail worker process holds the SQLite database 
     await database.drop();
   }
 });
+
+test("SIGTERM: the server answers the requests in flight, then exits", async () => {
+  test.setTimeout(120_000);
+  const database = await createDatabase("sqlite", "sigterm");
+  const server = await startBuiltServer({ database, port: 3339, env: UNLIMITED });
+  try {
+    const productId = await productIdOf(database);
+    const tally = new Tally();
+    const checkouts: PaidCheckout[] = [];
+    for (let index = 0; index < 30; index++) {
+      const paid = await checkout(tally, server.baseUrl, { productId, email: `sigterm-${index}-${randomUUID()}@example.com` });
+      if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
+      checkouts.push(paid);
+    }
+    let answered = 0;
+    const responses = checkouts.map((paid) =>
+      register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) => {
+        answered++;
+        return token === null ? "refused" : "registered";
+      }),
+    );
+    // The server is at work on them: the signal arrives with requests in flight.
+    while (answered === 0) await sleep(1);
+    const signalled = Date.now();
+    await server.stop();
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(await Promise.all(responses)).toEqual(checkouts.map(() => "registered"));
+    expect(server.output()).toContain("SIGTERM: finishing the requests in flight, then exiting");
+  } finally {
+    await database.drop();
+  }
+});

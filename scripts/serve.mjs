@@ -94,16 +94,21 @@ const server = createServer((request, response) => {
 /** Longest a shutdown waits for requests in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+let shuttingDown = false;
+
 /**
  * SIGTERM (an orchestrator rolling out) or SIGINT: stop accepting connections, let the requests in flight finish
- * (at most SHUTDOWN_GRACE_MS), then exit normally, which also writes a `--cpu-prof` profile.
+ * (at most SHUTDOWN_GRACE_MS), then exit normally, which also writes a `--cpu-prof` profile. A second signal (one
+ * sent to the process group reaches `npm start` too, which passes it on) changes nothing.
  * @param {string} signal
  */
 function shutDown(signal) {
+  if (shuttingDown) return;
+  shuttingDown = true;
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: finishing the requests in flight, then exiting` }));
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
 }
-process.once("SIGTERM", shutDown);
-process.once("SIGINT", shutDown);
+process.on("SIGTERM", shutDown);
+process.on("SIGINT", shutDown);
