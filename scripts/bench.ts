@@ -230,7 +230,8 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
           const input = { token: checkout.token, invoiceId: String(checkout.invoiceId), idempotencyKey: null, clientIp: "127.0.0.1", now };
           const tokenHash = sha256Hex(checkout.token);
           const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
-          const charged = await runOnPostgresClient(counters, () => chargeAndReadScript(charges, 1, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
+          const attempt = { cost: 1, extraWhenMissing: 4 };
+          const charged = await runOnPostgresClient(counters, () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
           const read = { basket: basketOf(tokenHash, charged.row) };
           const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now, read), "one-write");
           if (outcome.kind !== "registered") throw new Error(`floor: the registration was ${outcome.kind}`);

@@ -1,8 +1,8 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config";
+import { getConfig, type DatabaseProvider } from "@/lib/config";
 import { execute, Prisma, query, runAsyncCommit, type SqlScript } from "@/lib/server/db";
-import { type Columns, date, dateOrNull, int, text } from "@/lib/server/db/columns";
+import { bool, type Columns, date, dateOrNull, int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 
@@ -50,52 +50,70 @@ export function* chargeScript(charges: readonly Charge[], cost: number, now: Dat
   return retryAfterMs;
 }
 
+/** What an attempt is charged up front: `cost`, and `extraWhenMissing` more when the read finds nothing (a sure refusal). */
+export interface AttemptCost {
+  cost: number;
+  extraWhenMissing: number;
+}
+
 /**
- * PostgreSQL: a charge and a read in one statement, one round trip: the charge's upsert is a CTE beside `read` (a
- * SELECT of at most one row), and the statement answers the read's row (or nulls) with the charge's verdict. It
- * commits as a charge does (`runAsyncCommit`); the read sees what was committed when the statement began.
+ * A charge and a read together, so that an attempt the read shows to be hopeless (no such row) is charged its
+ * refusal at once: attempts sent all at once are then charged as they come, not only after each has been
+ * answered. PostgreSQL: one statement, one round trip — the read and the charge's upsert are CTEs, and the
+ * statement answers the read's row (or nulls) with the charge's verdict. SQLite: the read and the charge, one
+ * script. It commits as a charge does (`runAsyncCommit`); the read sees what was committed when it ran.
  */
 export async function chargeAndRead<T>(
   charges: readonly Charge[],
-  cost: number,
+  attempt: AttemptCost,
   now: Date,
   read: Prisma.Sql,
   readColumns: Columns<T>,
 ): Promise<{ retryAfterMs: number; row: T | undefined }> {
-  const result = await runAsyncCommit(() => chargeAndReadScript(charges, cost, now, read, readColumns));
+  const { provider } = getConfig().database;
+  const result = await runAsyncCommit(() => chargeAndReadScript(provider, charges, attempt, now, read, readColumns));
   pruneExpiredWindows(now);
   return result;
 }
 
-/** `chargeAndRead`'s statement, as a script (the benchmark's database floor runs it too). */
+/** `chargeAndRead` as a script (the benchmark's database floor runs it too). */
 export function* chargeAndReadScript<T>(
+  provider: DatabaseProvider,
   charges: readonly Charge[],
-  cost: number,
+  attempt: AttemptCost,
   now: Date,
   read: Prisma.Sql,
   readColumns: Columns<T>,
 ): SqlScript<{ retryAfterMs: number; row: T | undefined }> {
+  if (provider === "sqlite") {
+    const [row] = yield* query(read, readColumns);
+    const retryAfterMs = yield* chargeScript(charges, attempt.cost + (row ? 0 : attempt.extraWhenMissing), now);
+    return { retryAfterMs, row };
+  }
+  const cost = Prisma.sql`${attempt.cost}::int + CASE WHEN EXISTS (SELECT 1 FROM "found") THEN 0 ELSE ${attempt.extraWhenMissing}::int END`;
   const { keys, rules, upsert } = chargeUpsert(charges, cost, now);
   const limits = Prisma.join(keys.map((key) => Prisma.sql`(${key}::text, ${rules.get(key)!.points}::int)`));
   const [row] = yield* query(
     Prisma.sql`
-    WITH "charged" AS (${upsert}),
+    WITH "found" AS (${read}),
+    "charged" AS (${upsert}),
     "verdict" AS (
-      SELECT COUNT(*) AS "chargedKeys", MAX(c."expire") FILTER (WHERE c."points" > l."points") AS "limitedUntil"
+      SELECT COUNT(*) AS "chargedKeys", MAX(c."expire") FILTER (WHERE c."points" > l."points") AS "limitedUntil",
+             EXISTS (SELECT 1 FROM "found") AS "readFound"
       FROM "charged" c JOIN (VALUES ${limits}) AS l ("key", "points") ON l."key" = c."key"
     )
-    SELECT v."chargedKeys", v."limitedUntil", r.* FROM "verdict" v LEFT JOIN (${read}) r ON true`,
-    { ...readColumns, ...verdictColumns } as Columns<T & { chargedKeys: number; limitedUntil: Date | null }>,
+    SELECT v."chargedKeys", v."limitedUntil", v."readFound", f.* FROM "verdict" v LEFT JOIN "found" f ON true`,
+    { ...readColumns, ...verdictColumns } as Columns<T & { chargedKeys: number; limitedUntil: Date | null; readFound: boolean }>,
   );
   if (row?.chargedKeys !== keys.length) throw new Error("rate limit: the charge did not return every key");
-  const { limitedUntil } = row;
-  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row };
+  const { limitedUntil, readFound } = row;
+  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row: readFound ? row : undefined };
 }
 
-const verdictColumns = { chargedKeys: int, limitedUntil: dateOrNull };
+const verdictColumns = { chargedKeys: int, limitedUntil: dateOrNull, readFound: bool };
 
 /** An INSERT … ON CONFLICT … DO UPDATE … RETURNING over the charge's keys, in key order (two charges that share keys lock them in the same order). */
-function chargeUpsert(charges: readonly Charge[], cost: number, now: Date) {
+function chargeUpsert(charges: readonly Charge[], cost: number | Prisma.Sql, now: Date) {
   const rules = new Map<string, LimitRule>(charges.map(([rule, key]) => [`${rule.prefix}:${key}`, rule]));
   const keys = [...rules.keys()].sort();
   const upsert = Prisma.sql`

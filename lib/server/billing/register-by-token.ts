@@ -26,15 +26,16 @@ import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
  * docs/contract.md §3.1: turns the guest of a paid basket session into a customer of the business, once, and returns
- * a token for that one invoice. The rate limit is charged first, in a statement of its own; then one transaction
- * script reads the basket, checks it and acts. Races end with one winner because the basket is consumed by a
- * conditional update and the customer is unique per (business, e-mail).
+ * a token for that one invoice. The rate limits are charged first, with the read of the basket, never inside the
+ * transaction they guard (rate-limit.ts); then one transaction script checks the basket and acts. Races end with
+ * one winner because the basket is consumed by a conditional update (on what was read: still unconsumed, still
+ * this token) and the customer is unique per (business, e-mail).
  *
- * On PostgreSQL the basket is read in the statement that charges the rate limits, and the script's one write is
- * one statement (`runOneWrite`): consuming the basket, creating or linking the customer, linking the invoice, the
- * audit event and the e-mail are CTEs of a single statement. A registration is two round trips — the charge with the
- * read, then the write — where a transaction of single statements took ten. SQLite runs the same changes as
- * separate statements of one transaction, in-process, where a statement costs no round trip.
+ * On PostgreSQL the charge with the read is one statement, and the script's one write is one statement
+ * (`runOneWrite`): consuming the basket, creating or linking the customer, linking the invoice, the audit event
+ * and the e-mail are CTEs of a single statement. A registration is two round trips where a transaction of single
+ * statements took ten. SQLite runs the same changes as separate statements of one transaction, in-process, where
+ * a statement costs no round trip.
  */
 
 export interface RegisterByTokenInput extends RegistrationRequest {
@@ -43,7 +44,7 @@ export interface RegisterByTokenInput extends RegistrationRequest {
 }
 
 export type Outcome =
-  | { kind: "refused"; code: ErrorCode }
+  | { kind: "refused"; code: ErrorCode; basketFound: boolean }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
   | { kind: "replayed"; invoiceId: number; customerId: number };
 
@@ -59,24 +60,24 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
   const now = input.now ?? new Date();
   const tokenHash = basketTokenHash(input.token);
   const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
-  const { provider } = getConfig().database;
-  // Every attempt costs a point up front; a refused one more, below. A payment still pending or declined is not a
-  // failure (only a valid token gets that far), so the completion page can keep polling. On PostgreSQL the basket
-  // is read in the charge's statement, a round trip fewer; what it reads is only acted on if the charge allows.
-  let read: { basket: EvaluatedBasket | null } | undefined;
-  let retryAfterMs: number;
-  if (provider === "postgresql" && tokenHash) {
-    const charged = await chargeAndRead(charges, 1, now, basketQuery(tokenHash), basketQueryColumns);
-    retryAfterMs = charged.retryAfterMs;
-    read = { basket: basketOf(tokenHash, charged.row) };
-  } else {
-    retryAfterMs = await charge(charges, 1, now);
+  const { failureCost } = getConfig().rateLimit;
+  // Every attempt costs a point up front, and a refused one more. An attempt that is sure to be refused (a token
+  // that is not a GUID, or that no basket has) is charged both at once, so that attempts sent all at once are
+  // charged as they come; any other refusal is charged its extra below. A payment still pending or declined is
+  // not a refusal (only a valid token gets that far), so the completion page can keep polling.
+  if (!tokenHash) {
+    const retryAfterMs = await charge(charges, 1 + failureCost, now);
+    throw retryAfterMs > 0 ? rateLimited(retryAfterMs) : new AppError("basket_token_invalid");
   }
-  if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
+  const charged = await chargeAndRead(charges, { cost: 1, extraWhenMissing: failureCost }, now, basketQuery(tokenHash), basketQueryColumns);
+  if (charged.retryAfterMs > 0) throw rateLimited(charged.retryAfterMs);
+  const read = { basket: basketOf(tokenHash, charged.row) };
 
+  const { provider } = getConfig().database;
   const outcome = await runWithRetry((attempt) => registrationScript(input, provider, now, attempt === 1 ? read : undefined));
   if (outcome.kind === "refused") {
-    if (outcome.code !== "payment_pending" && outcome.code !== "payment_declined") await charge(charges, getConfig().rateLimit.failureCost, now);
+    const chargedAlready = !outcome.basketFound || outcome.code === "payment_pending" || outcome.code === "payment_declined";
+    if (!chargedAlready) await charge(charges, failureCost, now);
     throw new AppError(
       outcome.code,
       outcome.code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {},
@@ -122,7 +123,7 @@ export function* registrationScript(
     case "refuse":
       // Garbage tokens are not audited, so they cannot fill the table; the rate limit answers them.
       if (decision.basket) yield* execute(refusalAudit(decision.code, decision.basket, input.clientIp));
-      return { kind: "refused", code: decision.code };
+      return { kind: "refused", code: decision.code, basketFound: decision.basket !== null };
     case "replay":
       yield* execute(
         auditEventInsert({

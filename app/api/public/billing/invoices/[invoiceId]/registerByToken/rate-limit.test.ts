@@ -34,6 +34,15 @@ describe("POST /registerByToken – rate limits", () => {
     expect((await callRegister({ invoiceId: 1, token: randomUUID(), headers: from(randomIp()) })).status).toBe(401);
   });
 
+  it("POST /registerByToken – guesses sent all at once are charged as they come: no more get through than one at a time", async () => {
+    const ip = randomIp();
+    const results = await Promise.all(Array.from({ length: 30 }, () => callRegister({ invoiceId: 1, token: randomUUID(), headers: from(ip) })));
+    const statuses = results.map((result) => result.status);
+    // 10 points per address, 5 per guess: two guesses, as one at a time.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(28);
+  });
+
   it("POST /registerByToken – a limited address cannot register even a valid checkout, and nothing is written", async () => {
     const ip = randomIp();
     await callRegister({ invoiceId: 1, token: randomUUID(), headers: from(ip) });
