@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 
+import Database from "better-sqlite3";
+
 import { expect, test } from "./fixtures";
 
 import { createDatabase, deliveredMail, openDescriptorsOf, providers, startBuiltServer, type BuiltServer, type TestDatabase } from "./built-server";
@@ -182,34 +184,43 @@ test("the server restarts while a mail worker process holds the SQLite database 
   }
 });
 
-test("SIGTERM: the server answers the requests in flight, then exits", async () => {
+test("SIGTERM: the server answers the requests in flight, closes its keep-alive connections, and exits", async () => {
   test.setTimeout(120_000);
   const database = await createDatabase("sqlite", "sigterm");
   const server = await startBuiltServer({ database, port: 3339, env: UNLIMITED });
+  const holder = new Database(database.url.slice("file:".length));
   try {
     const productId = await productIdOf(database);
     const tally = new Tally();
     const checkouts: PaidCheckout[] = [];
-    for (let index = 0; index < 30; index++) {
+    for (let index = 0; index < 20; index++) {
       const paid = await checkout(tally, server.baseUrl, { productId, email: `sigterm-${index}-${randomUUID()}@example.com` });
       if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
       checkouts.push(paid);
     }
-    let answered = 0;
-    const responses = checkouts.map((paid) =>
-      register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) => {
-        answered++;
-        return token === null ? "refused" : "registered";
-      }),
-    );
-    // The server is at work on them: the signal arrives with requests in flight.
-    while (answered === 0) await sleep(1);
-    const signalled = Date.now();
-    await server.stop();
-    expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(await Promise.all(responses)).toEqual(checkouts.map(() => "registered"));
+    // Another process holds the write lock: the registrations reach the server and wait there, in flight.
+    holder.prepare("BEGIN IMMEDIATE").run();
+    const responses = checkouts.map((paid) => register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) => (token ? "registered" : "not registered")));
+    let stopped = false;
+    const keepAlive = Array.from({ length: 5 }, async () => {
+      while (!stopped) await fetch(`${server.baseUrl}/api/health`).then((response) => response.arrayBuffer(), () => sleep(5));
+    });
+    await sleep(1000);
+
+    const exited = server.stop();
+    await sleep(300);
+    holder.prepare("ROLLBACK").run();
+    const released = Date.now();
+    expect(await Promise.all(responses), tally.toString()).toEqual(checkouts.map(() => "registered"));
+    await exited;
+    stopped = true;
+    await Promise.all(keepAlive);
+    // Well within the 10 s grace: the keep-alive clients were told to close their connections.
+    expect(Date.now() - released).toBeLessThan(5_000);
     expect(server.output()).toContain("SIGTERM: finishing the requests in flight, then exiting");
   } finally {
+    holder.close();
+    await server.stop();
     await database.drop();
   }
 });

@@ -62,6 +62,11 @@ function problem(response, status, code, title, detail, allow = "GET, HEAD") {
   response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
 }
 
+/** Set on SIGTERM or SIGINT (below). */
+let shuttingDown = false;
+/** The responses not yet finished: at a shutdown, each is told to close its connection once it is sent. */
+const inFlight = new Set();
+
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -81,6 +86,10 @@ const server = createServer((request, response) => {
     problem(response, 405, "method_not_allowed", "Method not allowed", "Pages are only read (GET); forms post to the API.");
     return;
   }
+  // During a shutdown every answer closes its connection, so keep-alive clients move to another instance.
+  if (shuttingDown) response.setHeader("connection", "close");
+  inFlight.add(response);
+  response.once("close", () => inFlight.delete(response));
   request.headers["x-forwarded-for"] = clientAddressOf(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));
@@ -94,20 +103,20 @@ const server = createServer((request, response) => {
 /** Longest a shutdown waits for requests in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-let shuttingDown = false;
 
 /**
- * SIGTERM (an orchestrator rolling out) or SIGINT: stop accepting connections, let the requests in flight finish
- * (at most SHUTDOWN_GRACE_MS), then exit normally, which also writes a `--cpu-prof` profile. A second signal (one
- * sent to the process group reaches `npm start` too, which passes it on) changes nothing.
+ * SIGTERM (an orchestrator rolling out) or SIGINT: stop accepting connections, close the idle ones, answer the
+ * requests in flight with `Connection: close` (and any that still arrive on an open connection), and exit
+ * normally once every connection has closed — at most SHUTDOWN_GRACE_MS later — which also writes a `--cpu-prof`
+ * profile. A second signal (one sent to the process group reaches `npm start` too, which passes it on) changes nothing.
  * @param {string} signal
  */
 function shutDown(signal) {
   if (shuttingDown) return;
   shuttingDown = true;
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: finishing the requests in flight, then exiting` }));
+  for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
   server.close(() => process.exit(0));
-  server.closeIdleConnections();
   setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
 }
 process.on("SIGTERM", shutDown);
