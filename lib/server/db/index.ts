@@ -3,8 +3,8 @@ import "server-only";
 /**
  * The data layer. Its one rule:
  *
- *   **Every transaction is a transaction script run by `runTransaction` (or `runReadOnly`); Prisma runs single
- *   statements only.**
+ *   **Every transaction is a transaction script run by `runTransaction` (or `runReadOnly`, `runOneWrite`,
+ *   `runAsyncCommit`); Prisma runs single statements only.**
  *
  * On SQLite that means no transaction is ever open on the connection across an await: scripts run synchronously
  * from BEGIN to COMMIT (the writing ones queued and run together at the end of the event loop's turn, in one
@@ -15,6 +15,8 @@ import "server-only";
  *   instead of holding the connection);
  * - a script is a generator (script.ts): it cannot await, so it cannot hold its transaction open while waiting.
  * On PostgreSQL the same scripts run on one pooled client each; the rule keeps both databases on one code path.
+ * `runOneWrite` and `runAsyncCommit` are PostgreSQL's hot paths (no BEGIN/COMMIT for a script whose one write is
+ * its last statement; the rate-limit counters without waiting for the disk) and run as `runTransaction` on SQLite.
  *
  * Everything the layer keeps for the process — the client, the driver connection, the prepared statements, the
  * write queue — lives on globalThis (`processWide` in client.ts), so every copy of these modules in a build shares it.

@@ -296,6 +296,17 @@ describe("PostgreSQL's hot paths: one write without BEGIN, counters without wait
     }
   });
 
+  it.runIf(!onSqlite)("runOneWrite counts a SELECT … FOR UPDATE as a write: alone it would lock nothing (PostgreSQL)", async () => {
+    const key = randomUUID();
+    await runTransaction(() => insertRow(key));
+    const run = runOneWrite(function* () {
+      yield* query(Prisma.sql`SELECT "points" FROM "RateLimitWindow" WHERE "key" = ${key} FOR UPDATE`, { points: int });
+      yield* execute(Prisma.sql`UPDATE "RateLimitWindow" SET "points" = 9 WHERE "key" = ${key}`);
+    });
+    await expect(run).rejects.toThrow(/a statement after the script's write/);
+    expect(await rowOf(key)).toMatchObject({ points: 1 });
+  });
+
   it("runOneWrite runs reads and then one write, which is committed when it resolves", async () => {
     const key = randomUUID();
     const seen = await runOneWrite(function* () {
@@ -312,5 +323,20 @@ describe("PostgreSQL's hot paths: one write without BEGIN, counters without wait
     expect(await runAsyncCommit(setting)).toEqual([{ value: "off" }]);
     expect(await runOneWrite(setting)).toEqual([{ value: "on" }]);
     expect(await runTransaction(setting)).toEqual([{ value: "on" }]);
+  });
+});
+
+describe.runIf(!onSqlite)("PostgreSQL's prepared statements", () => {
+  it("a statement prepared before a migration changed its result still runs after it (on another connection)", async () => {
+    const table = `scratch_${randomUUID().replaceAll("-", "")}`;
+    const driver = await getDriver();
+    if (driver.provider !== "postgresql") throw new Error("PostgreSQL only");
+    await driver.pool.query(`CREATE TABLE "${table}" ("x" integer)`);
+    await driver.pool.query(`INSERT INTO "${table}" VALUES (7)`);
+    const read = () => query(Prisma.sql`SELECT "x" FROM ${Prisma.raw(`"${table}"`)}`, { x: (value: unknown) => String(value) });
+    expect(await runReadOnly(read)).toEqual([{ x: "7" }]);
+    await driver.pool.query(`ALTER TABLE "${table}" ALTER COLUMN "x" TYPE text`);
+    for (let run = 0; run < 12; run++) expect(await runReadOnly(read)).toEqual([{ x: "7" }]);
+    await driver.pool.query(`DROP TABLE "${table}"`);
   });
 });

@@ -243,7 +243,8 @@ function pgValue(value: unknown): unknown {
 /** "transaction": BEGIN … COMMIT; "reads": statement by statement; "one-write": the same, refusing a statement after a write. */
 export type PostgresMode = "transaction" | "reads" | "one-write";
 
-const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql);
+/** A plain SELECT; one that locks rows (FOR UPDATE, FOR SHARE …) counts as a write, since alone it would lock nothing. */
+const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b/i.test(sql);
 
 /**
  * Scripts' statements are prepared on the server, once per connection, under a name derived from their text: a
@@ -263,18 +264,39 @@ function preparedName(text: string): string {
 }
 
 async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
+  try {
+    return await runOnPooledClient(pool, script, mode);
+  } catch (error) {
+    if (!isStalePreparedStatement(error)) throw error;
+    // A migration changed what a prepared statement returns; that connection is gone, and the script runs again
+    // on another. Nothing was written: the failing statement was a read, or the transaction's first change and
+    // rolled back, or a one-write script's write, which is its last statement.
+    return runOnPooledClient(pool, script, mode);
+  }
+}
+
+async function runOnPooledClient<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
+  let discard: Error | undefined;
   try {
     return await runOnPostgresClient(client, script, mode);
   } catch (error) {
-    if (!(error instanceof RollbackFailed)) throw error;
-    broken = error;
-    throw error.failure;
+    if (error instanceof RollbackFailed) {
+      discard = error;
+      throw error.failure;
+    }
+    // Its prepared statements go with it.
+    if (isStalePreparedStatement(error)) discard = error as Error;
+    throw error;
   } finally {
     // A client whose rollback failed is in an unknown state: the pool discards it.
-    client.release(broken);
+    client.release(discard);
   }
+}
+
+/** PostgreSQL's answer to a prepared statement whose result changed shape under it (after a migration). */
+function isStalePreparedStatement(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === "0A000" && /cached plan must not change result type/.test(error.message);
 }
 
 /** The script failed, and so did its ROLLBACK: the client is in an unknown state. */
