@@ -649,6 +649,7 @@ async function main(): Promise<void> {
     say("no PostgreSQL server answers (set BENCH_DATABASE_URL): SQLite only");
     providers.splice(providers.indexOf("postgresql"), 1);
   }
+  if (providers.length === 0) throw new Error(`nothing to measure: BENCH_DATABASES=${process.env.BENCH_DATABASES ?? ""}`);
   mkdirSync("bench-results", { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const results: RunResult[] = [];
