@@ -118,7 +118,8 @@ function sameHash(a: string, b: string): boolean {
 
 /**
  * A step of a transaction script: the endpoint runs it inside its transaction, the dry run on its own. `read` is
- * the basket when it was already read (on PostgreSQL, in the statement that charged the rate limits).
+ * the basket when it was already read: the endpoint reads it with the rate-limit charge (rate-limit.ts,
+ * `chargeAndRead`), and acts on it through a conditional update.
  */
 export function* evaluateRegistration(request: RegistrationRequest, now: Date, read?: { basket: EvaluatedBasket | null }): SqlScript<RegistrationDecision> {
   // 1. token missing or not a GUID
