@@ -4,13 +4,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/server/db";
 import { childServerEnv } from "@/scripts/lib/child-env";
 
 import { createBusiness, createCheckout, uniqueEmail } from "./factories";
+import { holdBasketRow, within } from "./held-row";
 
 /**
  * Two `next start` instances over one PostgreSQL database (docs/contract.md §6): every guarantee of registerByToken must
@@ -121,30 +121,19 @@ describe.runIf(onPostgres)("two instances over one PostgreSQL database", () => {
   it("registrations from one address run side by side: one waiting for a row does not hold up the next", async () => {
     const [first, second] = [await createCheckout(), await createCheckout()];
     const sameAddress = { "x-forwarded-for": `10.${randomBytes(3).join(".")}` };
-    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await holder.connect();
+    const held = await holdBasketRow(first.basketSessionId);
     try {
-      await holder.query("BEGIN");
-      await holder.query(`SELECT 1 FROM "BasketSession" WHERE "id" = $1 FOR UPDATE`, [first.basketSessionId]);
       const waiting = register(ports[0], first.invoiceId, first.token, sameAddress);
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await holder.query<{ n: string }>(
-          `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (Number(rows[0]?.n) > 0) break;
-        if (waited > 10_000) throw new Error("the first registration never reached the held row");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const next = await Promise.race([
+      await held.untilSomeoneWaits();
+      const next = await within(
         register(ports[0], second.invoiceId, second.token, sameAddress).then((response) => response.status),
-        new Promise((resolve) => setTimeout(resolve, 5_000, "still waiting")),
-      ]);
+        5_000,
+      );
       expect(next).toBe(200);
-      await holder.query("COMMIT");
+      await held.release();
       expect((await waiting).status).toBe(200);
     } finally {
-      await holder.query("ROLLBACK").catch(() => undefined);
-      await holder.end();
+      await held.end();
     }
   });
 
