@@ -24,6 +24,18 @@ async function productIdOf(database: TestDatabase): Promise<number> {
   return Number(product.id);
 }
 
+/** `count` checkouts placed and paid one after another, each by a guest of its own. */
+async function paidCheckouts(tally: Tally, baseUrl: string, database: TestDatabase, input: { count: number; label: string }): Promise<PaidCheckout[]> {
+  const productId = await productIdOf(database);
+  const checkouts: PaidCheckout[] = [];
+  for (let index = 0; index < input.count; index++) {
+    const paid = await checkout(tally, baseUrl, { productId, email: `${input.label}-${index}-${randomUUID()}@example.com` });
+    if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
+    checkouts.push(paid);
+  }
+  return checkouts;
+}
+
 for (const provider of providers()) {
   test.describe(`the data layer on ${provider}`, () => {
     test.describe.configure({ mode: "serial", timeout: 240_000 });
@@ -115,14 +127,8 @@ for (const provider of providers()) {
     test("a server killed in the middle of a burst of registrations leaves every checkout untouched or fully registered", async () => {
       const port = provider === "sqlite" ? 3333 : 3334;
       server = await startBuiltServer({ database, port, env: UNLIMITED });
-      const productId = await productIdOf(database);
       const tally = new Tally();
-      const checkouts: PaidCheckout[] = [];
-      for (let index = 0; index < 120; index++) {
-        const paid = await checkout(tally, server.baseUrl, { productId, email: `crash-${index}-${randomUUID()}@example.com` });
-        if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
-        checkouts.push(paid);
-      }
+      const checkouts = await paidCheckouts(tally, server.baseUrl, database, { count: 120, label: "crash" });
 
       // Twenty at a time; the process is killed once a third have been answered.
       const acknowledged = new Set<number>();
@@ -190,14 +196,8 @@ test("SIGTERM: the server answers the requests in flight, closes its keep-alive 
   const server = await startBuiltServer({ database, port: 3339, env: UNLIMITED });
   const holder = new Database(database.url.slice("file:".length));
   try {
-    const productId = await productIdOf(database);
     const tally = new Tally();
-    const checkouts: PaidCheckout[] = [];
-    for (let index = 0; index < 20; index++) {
-      const paid = await checkout(tally, server.baseUrl, { productId, email: `sigterm-${index}-${randomUUID()}@example.com` });
-      if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
-      checkouts.push(paid);
-    }
+    const checkouts = await paidCheckouts(tally, server.baseUrl, database, { count: 20, label: "sigterm" });
     // Another process holds the write lock: the registrations reach the server and wait there, in flight.
     holder.prepare("BEGIN IMMEDIATE").run();
     const responses = checkouts.map((paid) => register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) => (token ? "registered" : "not registered")));
