@@ -15,6 +15,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { z } from "zod";
 
+import { getConfig } from "@/lib/config";
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
 import { basketOf, basketQuery, basketQueryColumns } from "@/lib/server/billing/evaluate-registration";
 import { registrationScript } from "@/lib/server/billing/register-by-token";
@@ -230,7 +231,7 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
           const input = { token: checkout.token, invoiceId: String(checkout.invoiceId), idempotencyKey: null, clientIp: "127.0.0.1", now };
           const tokenHash = sha256Hex(checkout.token);
           const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
-          const attempt = { cost: 1, extraWhenMissing: 4 };
+          const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
           const charged = await runOnPostgresClient(counters, () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
           const read = { basket: basketOf(tokenHash, charged.row) };
           const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now, read), "one-write");
