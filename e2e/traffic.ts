@@ -39,11 +39,19 @@ export class Tally {
   }
 }
 
+/** Statuses whose response may not carry a body, even an empty one. */
+const BODILESS = new Set([101, 204, 205, 304]);
+
+/**
+ * One request, answered in full: the body is read before the outcome is counted, so an answer cut off
+ * after its headers (a server killed mid-response) is an "error" like any other lost answer.
+ */
 export async function send(tally: Tally, kind: string, url: string, init: RequestInit = {}): Promise<Response | null> {
   try {
     const response = await fetch(url, { redirect: "manual", ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const body = await response.arrayBuffer();
     tally.add(kind, response.status);
-    return response;
+    return new Response(BODILESS.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
   } catch (error) {
     tally.add(kind, error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error");
     return null;
@@ -70,10 +78,7 @@ export async function checkout(tally: Tally, baseUrl: string, input: { productId
       card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
     }),
   );
-  if (response?.status !== 200) {
-    await response?.arrayBuffer();
-    return null;
-  }
+  if (response?.status !== 200) return null;
   const placed = (await response.json()) as { completionUrl: string };
   const url = new URL(placed.completionUrl, baseUrl);
   return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession")! };
@@ -82,16 +87,12 @@ export async function checkout(tally: Tally, baseUrl: string, input: { productId
 /** registerByToken; the invoice token when it answered 200. */
 export async function register(tally: Tally, baseUrl: string, invoiceId: number, basketSession: string, kind = "registerByToken"): Promise<string | null> {
   const response = await send(tally, kind, `${baseUrl}${endpoints.billing.invoices.registerByToken(invoiceId, basketSession).url}`, json({}));
-  if (response?.status !== 200) {
-    await response?.arrayBuffer();
-    return null;
-  }
+  if (response?.status !== 200) return null;
   return ((await response.json()) as { Token: string }).Token;
 }
 
 export async function downloadPdf(tally: Tally, baseUrl: string, invoiceId: number, token: string): Promise<void> {
-  const response = await send(tally, "pdfByToken", `${baseUrl}${endpoints.billing.invoices.pdfByToken(invoiceId, token).url}`);
-  await response?.arrayBuffer();
+  await send(tally, "pdfByToken", `${baseUrl}${endpoints.billing.invoices.pdfByToken(invoiceId, token).url}`);
 }
 
 /** The portal's "e-mail me a sign-in link" form: next-auth's CSRF token, then the form post. */
@@ -103,10 +104,9 @@ export async function requestSignInLink(tally: Tally, baseUrl: string, email: st
     .map((entry) => entry.split(";")[0])
     .join("; ");
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await send(tally, "sign-in link", `${baseUrl}/api/auth/signin/email`, {
+  await send(tally, "sign-in link", `${baseUrl}/api/auth/signin/email`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     body: new URLSearchParams({ csrfToken, email, callbackUrl: `${baseUrl}/portal`, json: "true" }),
   });
-  await response?.arrayBuffer();
 }
