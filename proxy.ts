@@ -1,12 +1,22 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { DEFAULT_LOCALE, LOCALE_HEADER } from "@/lib/i18n/locales";
+import { guestLocaleOf } from "@/lib/i18n/negotiate";
+
+/** The pages written in the guest's language; every other page (staff, portal) is in the business's, English. */
+const GUEST_LANGUAGE_PAGES = ["/checkout"];
+
+function isGuestLanguagePage(pathname: string): boolean {
+  return GUEST_LANGUAGE_PAGES.some((page) => pathname === page || pathname.startsWith(`${page}/`));
+}
+
 /**
  * The Content-Security-Policy of every page, with a nonce of its own per response: Next.js reads the policy from
  * the request headers and puts the nonce on the scripts it writes, so only those run. No 'unsafe-eval' outside
  * `next dev` (React needs it there for its debugging). Inline style attributes stay allowed (`style-src-attr`):
  * React writes a few, and the staff outbox previews e-mails, whose HTML is styled that way; no script can use
  * them. API routes are left out of the matcher: they answer JSON and files, and nothing in front of them should
- * read their bodies.
+ * read their bodies. It also decides each page's language, in a header the client cannot set (it is overwritten).
  */
 export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
@@ -29,6 +39,7 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
+  requestHeaders.set(LOCALE_HEADER, isGuestLanguagePage(request.nextUrl.pathname) ? guestLocaleOf(request.headers) : DEFAULT_LOCALE);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
   // Browsers keep to HTTPS for two years once they have seen it served that way (APP_URL says how it is served).

@@ -1,13 +1,17 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Billing portal", template: "%s · Billing portal" },
-  description: "Invoices and checkout completion for coworking guests and customers.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const portal = (await getTranslations("frame"))("portalName");
+  return {
+    title: { default: portal, template: `%s · ${portal}` },
+    description: "Invoices and checkout completion for coworking guests and customers.",
+  };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
@@ -15,7 +19,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
   return (
-    <html lang="en">
+    <html lang={await getLocale()}>
       <body>{children}</body>
     </html>
   );

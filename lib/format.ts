@@ -12,8 +12,12 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return format;
 }
 
+/**
+ * The currency's narrow symbol: "25,00 £" rather than French's "25,00 £GB". A business has one currency, so the
+ * symbol cannot be mistaken for another's.
+ */
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  const format = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency }));
+  const format = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol" }));
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
+import type { Locale } from "@/lib/i18n/locales";
 import { getDb } from "@/lib/server/db";
 
 import { callRegister } from "./register-client";
@@ -12,8 +13,18 @@ export function uniqueEmail(): string {
   return `guest-${randomBytes(6).toString("hex")}@example.com`;
 }
 
+export interface BusinessOptions {
+  extraProducts?: number;
+  /** A GBP business in en-GB unless told otherwise. */
+  currency?: string;
+  locale?: string;
+  invoiceLanguage?: "customer" | "business";
+  /** The day pass's price, in minor units (2500 unless told otherwise). */
+  dayPassMinor?: number;
+}
+
 /** A business of its own, so tests never share invoices or customers; two products unless told otherwise. */
-export async function createBusiness(options: { extraProducts?: number } = {}): Promise<{ id: number; productIds: [number, number, ...number[]] }> {
+export async function createBusiness(options: BusinessOptions = {}): Promise<{ id: number; productIds: [number, number, ...number[]] }> {
   const extra = Array.from({ length: options.extraProducts ?? 0 }, (_, index) => ({
     name: `Extra item ${index + 1} with a description long enough to need some room`,
     unitPriceMinor: 100 + index,
@@ -24,8 +35,9 @@ export async function createBusiness(options: { extraProducts?: number } = {}): 
     data: {
       name: `Test Space ${randomBytes(3).toString("hex")}`,
       address: "1 Test Street\nLondon",
-      currency: "GBP",
-      locale: "en-GB",
+      currency: options.currency ?? "GBP",
+      locale: options.locale ?? "en-GB",
+      invoiceLanguage: options.invoiceLanguage ?? "customer",
       timeZone: "Europe/London",
       invoicePrefix: "TST",
       taxId: "GB000",
@@ -33,7 +45,8 @@ export async function createBusiness(options: { extraProducts?: number } = {}): 
     select: { id: true },
   });
   const productIds: number[] = [];
-  for (const product of [{ name: "Day pass", unitPriceMinor: 2500, taxRateBp: 2000 }, { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 }, ...extra]) {
+  const dayPass = { name: "Day pass", unitPriceMinor: options.dayPassMinor ?? 2500, taxRateBp: 2000 };
+  for (const product of [dayPass, { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 }, ...extra]) {
     productIds.push((await db.product.create({ data: { ...product, businessId: business.id }, select: { id: true } })).id);
   }
   const [first, second, ...rest] = productIds;
@@ -51,6 +64,8 @@ export interface CheckoutOptions {
   placedHoursAgo?: number;
   /** Lines beyond the usual two (2 day passes, 1 meeting room), one of each extra product. */
   extraLines?: number;
+  /** The guest's language at checkout (English unless told otherwise). */
+  locale?: Locale;
 }
 
 export interface TestCheckout {
@@ -89,6 +104,7 @@ export async function createCheckout(options: CheckoutOptions = {}): Promise<Tes
       ],
     },
     payment,
+    locale: options.locale,
     now,
   });
   if (options.declined) await declineCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, actor: "guest" });

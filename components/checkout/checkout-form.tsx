@@ -1,11 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useMemo, useRef, useState, type FormEvent } from "react";
 
 import styles from "@/components/ui/form.module.css";
 import { endpoints } from "@/lib/api/endpoints";
+import type { ErrorCode } from "@/lib/api/error-codes";
 import { ApiError, httpClient } from "@/lib/api/http-client";
 import { formatMoney, formatTaxRate } from "@/lib/format";
+import type { Messages } from "@/lib/i18n/messages";
 import { priceLine, sumLines } from "@/lib/money";
 import { PlaceCheckoutSchema } from "@/lib/validation/checkout";
 
@@ -21,18 +24,66 @@ export interface CheckoutProduct {
 
 const MAX_QUANTITY = 20;
 
+/** The guest's fields; each one's label is the message of its name in the "checkout" messages. */
 const GUEST_FIELDS = [
-  { name: "fullName", label: "Full name", autoComplete: "name", required: true },
-  { name: "email", label: "E-mail address", autoComplete: "email", type: "email", required: true, hint: "We e-mail your receipt and invoice here." },
-  { name: "company", label: "Company (optional)", autoComplete: "organization" },
-  { name: "phone", label: "Phone (optional)", autoComplete: "tel", type: "tel" },
-  { name: "billingLine1", label: "Billing address (optional)", autoComplete: "address-line1" },
-  { name: "billingPostalCode", label: "Postcode (optional)", autoComplete: "postal-code" },
-  { name: "billingCity", label: "Town or city (optional)", autoComplete: "address-level2" },
+  { name: "fullName", autoComplete: "name", required: true },
+  { name: "email", autoComplete: "email", type: "email", required: true, hint: "emailHint" },
+  { name: "company", autoComplete: "organization" },
+  { name: "phone", autoComplete: "tel", type: "tel" },
+  { name: "billingLine1", autoComplete: "address-line1" },
+  { name: "billingPostalCode", autoComplete: "postal-code" },
+  { name: "billingCity", autoComplete: "address-level2" },
+] as const;
+
+const CARD_FIELDS = [
+  { name: "number", label: "cardNumber", autoComplete: "cc-number", placeholder: null },
+  { name: "expiry", label: "cardExpiry", autoComplete: "cc-exp", placeholder: "cardExpiryPlaceholder" },
+  { name: "cvc", label: "cardCvc", autoComplete: "cc-csc", placeholder: null },
 ] as const;
 
 type GuestField = (typeof GUEST_FIELDS)[number]["name"] | "billingCountry";
 type Errors = Partial<Record<string, string>>;
+type ErrorKey = keyof Messages["checkout"]["errors"];
+
+/**
+ * What to tell the guest about one problem the checkout's schema found, in their language: by the field it is
+ * about, and for the few fields with two kinds of problem, by which (the schema's own words are the API's, in English).
+ */
+function errorKeyOf(issue: { path: PropertyKey[]; code: string }): ErrorKey {
+  const path = issue.path.join(".");
+  if (path === "lines") return "lines";
+  if (path.startsWith("lines.")) return "quantity";
+  switch (path) {
+    case "guest.fullName":
+      return issue.code === "too_small" || issue.code === "invalid_type" ? "fullName" : "fullNameInvalid";
+    case "guest.email":
+      return "email";
+    case "guest.billingCountry":
+      return "billingCountry";
+    case "card.number":
+      return issue.code === "custom" ? "cardNumberInvalid" : "cardNumber";
+    case "card.expiry":
+      return issue.code === "custom" ? "cardExpired" : "cardExpiry";
+    case "card.cvc":
+      return "cardCvc";
+    default:
+      return "optional";
+  }
+}
+
+/** The form's message for an answer of the checkout endpoint other than success (a decline is shown at the card). */
+function failureKeyOf(code: ErrorCode | null): "inProgress" | "alreadyCompleted" | "rateLimited" | "failed" {
+  switch (code) {
+    case "checkout_in_progress":
+      return "inProgress";
+    case "order_already_completed":
+      return "alreadyCompleted";
+    case "rate_limited":
+      return "rateLimited";
+    default:
+      return "failed";
+  }
+}
 
 function fieldId(path: string): string {
   return `field-${path.replace(/\./g, "-")}`;
@@ -54,6 +105,7 @@ export function CheckoutForm({
   products: CheckoutProduct[];
   countries: { code: string; name: string }[];
 }) {
+  const t = useTranslations("checkout");
   const [quantities, setQuantities] = useState<Record<number, number>>({});
   const [guest, setGuest] = useState<Record<GuestField, string>>({
     fullName: "",
@@ -104,9 +156,9 @@ export function CheckoutForm({
     const parsed = PlaceCheckoutSchema.safeParse(payload);
     if (!parsed.success) {
       const found: Errors = {};
-      for (const issue of parsed.error.issues) found[issue.path.join(".")] ??= issue.message;
+      for (const issue of parsed.error.issues) found[issue.path.join(".")] ??= t(`errors.${errorKeyOf(issue)}`);
       setErrors(found);
-      setFormError("Some details need your attention; see the messages below.");
+      setFormError(t("fixFields"));
       const first = Object.keys(found)[0];
       if (first) document.getElementById(fieldId(first === "lines" ? `quantity-${products[0]?.id}` : first))?.focus();
       return;
@@ -123,12 +175,12 @@ export function CheckoutForm({
       return; // keep the button disabled while the next page loads
     } catch (error) {
       if (error instanceof ApiError && error.code === "payment_declined") {
-        setErrors({ "card.number": error.message });
+        setErrors({ "card.number": t("declined") });
         document.getElementById(fieldId("card.number"))?.focus();
       } else if (error instanceof ApiError) {
-        setFormError(error.message);
+        setFormError(t(failureKeyOf(error.code)));
       } else {
-        setFormError("We could not reach our server. Check your connection and try again — you will not be charged twice.");
+        setFormError(t("unreachable"));
       }
     }
     inFlight.current = false;
@@ -152,7 +204,7 @@ export function CheckoutForm({
       )}
 
       <fieldset className={checkout.fieldset}>
-        <legend className={checkout.legend}>Choose</legend>
+        <legend className={checkout.legend}>{t("choose")}</legend>
         <ul className={checkout.products}>
           {products.map((product) => (
             <li key={product.id} className={checkout.product}>
@@ -161,7 +213,7 @@ export function CheckoutForm({
                   {product.name}
                 </label>
                 <p className={styles.hint}>
-                  {product.description} · {money(product.unitPriceMinor)} + {formatTaxRate(product.taxRateBp, locale)} VAT
+                  {t("productPrice", { description: product.description, price: money(product.unitPriceMinor), taxRate: formatTaxRate(product.taxRateBp, locale) })}
                 </p>
               </div>
               <input
@@ -181,30 +233,30 @@ export function CheckoutForm({
         {errorOf("lines")}
         <dl className={checkout.totals} aria-live="polite">
           <div>
-            <dt>Subtotal</dt>
+            <dt>{t("subtotal")}</dt>
             <dd>{money(totals.subtotalMinor)}</dd>
           </div>
           <div>
-            <dt>VAT</dt>
+            <dt>{t("vat")}</dt>
             <dd>{money(totals.taxMinor)}</dd>
           </div>
           <div className={checkout.total}>
-            <dt>Total</dt>
+            <dt>{t("total")}</dt>
             <dd>{money(totals.totalMinor)}</dd>
           </div>
         </dl>
       </fieldset>
 
       <fieldset className={checkout.fieldset}>
-        <legend className={checkout.legend}>Your details</legend>
+        <legend className={checkout.legend}>{t("details")}</legend>
         <div className={checkout.grid}>
           {GUEST_FIELDS.map((field) => {
             const path = `guest.${field.name}`;
-            const hint = "hint" in field ? field.hint : undefined;
+            const hint = "hint" in field ? t(field.hint) : undefined;
             return (
               <div className={styles.field} key={field.name}>
                 <label className={styles.label} htmlFor={fieldId(path)}>
-                  {field.label}
+                  {t(field.name)}
                 </label>
                 <input
                   className={styles.input}
@@ -228,7 +280,7 @@ export function CheckoutForm({
           })}
           <div className={styles.field}>
             <label className={styles.label} htmlFor={fieldId("guest.billingCountry")}>
-              Country
+              {t("billingCountry")}
             </label>
             <select
               className={styles.input}
@@ -248,30 +300,24 @@ export function CheckoutForm({
       </fieldset>
 
       <fieldset className={checkout.fieldset}>
-        <legend className={checkout.legend}>Payment</legend>
+        <legend className={checkout.legend}>{t("payment")}</legend>
         <p className={styles.hint} id="test-card-hint">
-          This is a test shop: pay with 4242 4242 4242 4242, any future expiry date and any CVC. Nothing is charged.
+          {t("testCard")}
         </p>
         <div className={checkout.cardGrid}>
-          {(
-            [
-              { name: "number", label: "Card number", autoComplete: "cc-number", placeholder: "1234 1234 1234 1234" },
-              { name: "expiry", label: "Expiry (MM/YY)", autoComplete: "cc-exp", placeholder: "MM/YY" },
-              { name: "cvc", label: "CVC", autoComplete: "cc-csc", placeholder: "123" },
-            ] as const
-          ).map((field) => {
+          {CARD_FIELDS.map((field) => {
             const path = `card.${field.name}`;
             return (
               <div className={`${styles.field} ${field.name === "number" ? checkout.wide : ""}`} key={field.name}>
                 <label className={styles.label} htmlFor={fieldId(path)}>
-                  {field.label}
+                  {t(field.label)}
                 </label>
                 <input
                   className={styles.input}
                   id={fieldId(path)}
                   inputMode="numeric"
                   autoComplete={field.autoComplete}
-                  placeholder={field.placeholder}
+                  placeholder={field.placeholder ? t(field.placeholder) : field.name === "number" ? "1234 1234 1234 1234" : "123"}
                   value={card[field.name]}
                   onChange={(event) => setCard((current) => ({ ...current, [field.name]: event.target.value }))}
                   aria-invalid={errors[path] ? true : undefined}
@@ -285,7 +331,7 @@ export function CheckoutForm({
       </fieldset>
 
       <button className={`${styles.button} ${checkout.pay}`} type="submit" disabled={submitting}>
-        {submitting ? "Paying…" : `Pay ${money(totals.totalMinor)}`}
+        {submitting ? t("paying") : t("pay", { total: money(totals.totalMinor) })}
       </button>
     </form>
   );

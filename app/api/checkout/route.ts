@@ -1,3 +1,4 @@
+import { guestLocaleOf } from "@/lib/i18n/negotiate";
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
 import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
@@ -16,7 +17,9 @@ export async function POST(request: Request): Promise<Response> {
       const order = await readJsonBody(request);
       if (order === null) throw new AppError("bad_request", { detail: "The request body must be a JSON object." });
       const storefront = await getStorefrontOrThrow();
-      const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp });
+      // The language the page was shown in: the same cookie or Accept-Language comes with its submission.
+      const locale = guestLocaleOf(request.headers);
+      const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp, locale });
       await refundCheckoutPenalty(clientIp);
       return jsonResponse(placed);
     } catch (error) {

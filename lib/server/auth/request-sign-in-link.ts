@@ -51,11 +51,23 @@ export function mayReceiveSignInLink(email: string): Promise<boolean> {
   return decision;
 }
 
-/** next-auth's sendVerificationRequest: queues the one-time link when `mayReceiveSignInLink` says so. */
+/**
+ * next-auth's sendVerificationRequest: queues the one-time link when `mayReceiveSignInLink` says so, in the
+ * customer's language (the newest customer's, when the address is a customer of several businesses).
+ */
 export async function requestSignInLink(input: { email: string; url: string; expiresAt: Date }): Promise<void> {
   const email = normalizeEmail(input.email);
   if (!(await mayReceiveSignInLink(email))) return;
-  await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: input.url, expiresAt: input.expiresAt.toISOString() } });
+  const customer = await getDb().customer.findFirst({
+    where: { email, portalAccessGrantedAt: { not: null } },
+    orderBy: { id: "desc" },
+    select: { locale: true },
+  });
+  await enqueueMail({
+    kind: "auth.sign_in_link",
+    recipient: email,
+    payload: { url: input.url, expiresAt: input.expiresAt.toISOString(), locale: customer?.locale },
+  });
   kickMailWorker();
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
+import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
 import { auditEventInsert } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
@@ -34,6 +35,8 @@ export async function createGuestCheckout(input: {
   payment: { provider: string; reference: string };
   /** The checkout form's key for this order, when it came from the form. */
   orderKey?: string;
+  /** The guest's language at checkout; their registration e-mail is written in it. English unless said. */
+  locale?: Locale;
   now?: Date;
 }): Promise<CreatedGuestCheckout> {
   const parsed = GuestCheckoutInputSchema.safeParse(input.order);
@@ -100,10 +103,11 @@ export async function createGuestCheckout(input: {
 
     const [basket] = yield* query(
       Prisma.sql`
-      INSERT INTO "BasketSession" ("tokenHash", "orderKey", "businessId", "status", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
+      INSERT INTO "BasketSession" ("tokenHash", "orderKey", "businessId", "status", "locale", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
                                    "billingLine1", "billingLine2", "billingCity", "billingPostalCode", "billingCountry",
                                    "expiresAt", "invoiceId", "createdAt")
-      VALUES (${sha256Hex(basketToken)}, ${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${guest.fullName}, ${guest.email},
+      VALUES (${sha256Hex(basketToken)}, ${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${input.locale ?? DEFAULT_LOCALE},
+              ${guest.fullName}, ${guest.email},
               ${guest.company ?? null}, ${guest.phone ?? null}, ${guest.billingLine1 ?? null}, ${guest.billingLine2 ?? null},
               ${guest.billingCity ?? null}, ${guest.billingPostalCode ?? null}, ${guest.billingCountry ?? null},
               ${basketExpiresAt(now)}, ${invoice.id}, ${now})

@@ -22,6 +22,8 @@ export interface EvaluatedBasket {
   guestEmail: string;
   guestCompany: string | null;
   guestPhone: string | null;
+  /** The guest's language at checkout. */
+  locale: string;
   /** pending_payment | declined | paid | registered */
   status: string;
   completedAt: Date | null;
@@ -49,6 +51,7 @@ const basketColumns = {
   guestEmail: text,
   guestCompany: textOrNull,
   guestPhone: textOrNull,
+  locale: text,
   status: text,
   completedAt: dateOrNull,
   expiresAt: date,
@@ -63,7 +66,7 @@ const basketColumns = {
 /** The hottest read of the app, one statement: the basket session and its invoice, by the hash of its token. */
 export function basketQuery(tokenHash: string): Prisma.Sql {
   return Prisma.sql`
-    SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."status",
+    SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."locale", b."status",
            b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
            i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
     FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"

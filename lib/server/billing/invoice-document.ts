@@ -1,5 +1,7 @@
 import "server-only";
 
+import { languageOf, type Locale } from "@/lib/i18n/locales";
+import { storedLocale } from "@/lib/i18n/translator";
 import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
 import { bytesOrNull, date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 
@@ -38,6 +40,11 @@ export interface InvoiceDocument {
   totalMinor: number;
   business: { name: string; address: string; taxId: string; locale: string; timeZone: string; brandColor: string | null; logoPng: Buffer | null };
   customer: { email: string } | null;
+  /**
+   * The language of its labels: the customer's (their latest checkout's; the checkout's own before the invoice has a
+   * customer), or the business's when it chose so (Business.invoiceLanguage). Money and dates follow `business.locale`.
+   */
+  language: Locale;
   lines: InvoiceLineDocument[];
 }
 
@@ -64,6 +71,8 @@ const invoiceColumns = {
   businessBrandColor: textOrNull,
   businessLogoPng: bytesOrNull,
   customerEmail: textOrNull,
+  businessInvoiceLanguage: text,
+  guestLocale: textOrNull,
 };
 
 const lineColumns = { position: int, description: text, quantity: int, unitPriceMinor: int, taxRateBp: int, amountMinor: int, taxMinor: int };
@@ -80,8 +89,10 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
            i."subtotalMinor", i."taxMinor", i."totalMinor",
            b."name" AS "businessName", b."address" AS "businessAddress", b."taxId" AS "businessTaxId",
            b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", b."brandColor" AS "businessBrandColor",
-           b."logoPng" AS "businessLogoPng", c."email" AS "customerEmail"
+           b."logoPng" AS "businessLogoPng", c."email" AS "customerEmail",
+           b."invoiceLanguage" AS "businessInvoiceLanguage", COALESCE(c."locale", s."locale") AS "guestLocale"
     FROM "Invoice" i JOIN "Business" b ON b."id" = i."businessId" LEFT JOIN "Customer" c ON c."id" = i."customerId"
+         LEFT JOIN "BasketSession" s ON s."invoiceId" = i."id"
     WHERE i."id" = ${invoiceId} AND i."number" IS NOT NULL AND i."issuedAt" IS NOT NULL`,
     invoiceColumns,
   );
@@ -92,7 +103,19 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
     FROM "InvoiceLine" WHERE "invoiceId" = ${invoiceId} ORDER BY "position"`,
     lineColumns,
   );
-  const { businessName, businessAddress, businessTaxId, businessLocale, businessTimeZone, businessBrandColor, businessLogoPng, customerEmail, ...invoice } = row;
+  const {
+    businessName,
+    businessAddress,
+    businessTaxId,
+    businessLocale,
+    businessTimeZone,
+    businessBrandColor,
+    businessLogoPng,
+    businessInvoiceLanguage,
+    customerEmail,
+    guestLocale,
+    ...invoice
+  } = row;
   return {
     ...invoice,
     business: {
@@ -105,6 +128,7 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
       logoPng: businessLogoPng,
     },
     customer: customerEmail === null ? null : { email: customerEmail },
+    language: businessInvoiceLanguage === "business" || guestLocale === null ? languageOf(businessLocale) : storedLocale(guestLocale),
     lines,
   };
 }

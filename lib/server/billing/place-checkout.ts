@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
+import type { Locale } from "@/lib/i18n/locales";
 import { execute, getDb, isUniqueViolation, Prisma, runOneWrite, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
@@ -60,6 +61,8 @@ export async function placeCheckout(input: {
   order: PlaceCheckoutInput;
   provider: PaymentProvider;
   clientIp: string;
+  /** The guest's language: the one the checkout page was shown in. */
+  locale?: Locale;
 }): Promise<PlacedCheckoutResponse> {
   const parsed = PlaceCheckoutSchema.safeParse(input.order);
   if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
@@ -72,6 +75,7 @@ export async function placeCheckout(input: {
         businessId: input.businessId,
         order: { guest, lines },
         orderKey,
+        locale: input.locale,
         payment: { provider: input.provider.name, reference: newPaymentReference() },
       });
     } catch (error) {

@@ -165,7 +165,8 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
   // customer gets portal access from this basket; an existing one is linked and never changed (the guest only
-  // proved they paid, not who they are), except for portal access when it had none: an earlier grant stays.
+  // proved they paid, not who they are), except for portal access when it had none (an earlier grant stays) and
+  // its language, which becomes this checkout's: a preference, which the sign-in e-mails to that address follow.
   const email = normalizeEmail(basket.guestEmail);
   const inserted = yield* query(
     Prisma.sql`
@@ -182,8 +183,10 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
   const customerId = found.id;
   if (!created) {
     yield* execute(Prisma.sql`
-      UPDATE "Customer" SET "portalAccessGrantedAt" = ${now}, "portalAccessBasketSessionId" = ${basket.id}
-      WHERE "id" = ${customerId} AND "portalAccessGrantedAt" IS NULL`);
+      UPDATE "Customer" SET "locale" = ${basket.locale},
+        "portalAccessGrantedAt" = COALESCE("portalAccessGrantedAt", ${now}),
+        "portalAccessBasketSessionId" = CASE WHEN "portalAccessGrantedAt" IS NULL THEN ${basket.id} ELSE "portalAccessBasketSessionId" END
+      WHERE "id" = ${customerId}`);
   }
 
   yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
@@ -217,6 +220,7 @@ function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice
     ), "registered" AS (
       INSERT INTO "Customer" (${CUSTOMER_COLUMNS}) SELECT ${customerValues(basket, email, now)} FROM "consumed"
       ON CONFLICT ("businessId", "email") DO UPDATE SET
+        "locale" = excluded."locale",
         "portalAccessGrantedAt" = COALESCE("Customer"."portalAccessGrantedAt", excluded."portalAccessGrantedAt"),
         "portalAccessBasketSessionId" = CASE WHEN "Customer"."portalAccessGrantedAt" IS NULL
           THEN excluded."portalAccessBasketSessionId" ELSE "Customer"."portalAccessBasketSessionId" END
@@ -253,10 +257,10 @@ function consumedKeyHash(input: RegisterByTokenInput): string | null {
   return input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
 }
 
-const CUSTOMER_COLUMNS = Prisma.sql`"businessId", "fullName", "email", "company", "phone", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt"`;
+const CUSTOMER_COLUMNS = Prisma.sql`"businessId", "fullName", "email", "company", "phone", "locale", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt"`;
 
 function customerValues(basket: EvaluatedBasket, email: string, now: Date): Prisma.Sql {
-  return Prisma.sql`${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${now}, ${basket.id}, ${now}`;
+  return Prisma.sql`${basket.businessId}, ${basket.guestFullName}, ${email}, ${basket.guestCompany}, ${basket.guestPhone}, ${basket.locale}, ${now}, ${basket.id}, ${now}`;
 }
 
 /** The success's audit event; its customer is a value (SQLite) or an expression over the statement's rows (PostgreSQL). */
@@ -273,6 +277,7 @@ function succeededDetail(customer: "created" | "linked", input: RegisterByTokenI
   return { customer, idempotencyKey: input.idempotencyKey !== null };
 }
 
+/** The registration e-mail's payload: it is written in the language of the checkout. */
 function mailPayload(basket: EvaluatedBasket, invoice: IssuedInvoice) {
-  return { businessId: basket.businessId, invoiceId: invoice.id, invoiceNumber: invoice.number };
+  return { businessId: basket.businessId, invoiceId: invoice.id, invoiceNumber: invoice.number, locale: basket.locale };
 }

@@ -9,12 +9,14 @@ import PDFDocument from "pdfkit";
 
 import { brandPalette } from "@/lib/brand";
 import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
+import { translatorFor } from "@/lib/i18n/translator";
 import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
 
 /**
  * The invoice PDF (docs/contract.md §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
  * whatever its script (Latin, Greek, Cyrillic) and the text stays selectable. Long invoices flow onto
- * further pages with the table header repeated; every page carries the invoice number and its page count.
+ * further pages with the table header repeated; every page carries the invoice number and its page count. Its
+ * labels are in the invoice's language (`InvoiceDocument.language`); money and dates are written the business's way.
  */
 
 const FONT_DIR = path.join(process.cwd(), "node_modules", "@expo-google-fonts", "noto-sans");
@@ -40,17 +42,16 @@ const CELL_PADDING = 6;
 const COLOR = { text: "#1f2328", muted: "#57606a", rule: "#d8d6cf", band: "#f1f0eb", paid: "#1f6f5c" };
 
 interface Column {
-  title: string;
   width: number;
   align: "left" | "right";
 }
 
 const COLUMNS = {
-  description: { title: "Description", width: 225, align: "left" },
-  quantity: { title: "Qty", width: 45, align: "right" },
-  unitPrice: { title: "Unit price", width: 80, align: "right" },
-  taxRate: { title: "Tax", width: 55, align: "right" },
-  amount: { title: "Amount", width: CONTENT_WIDTH - 225 - 45 - 80 - 55, align: "right" },
+  description: { width: 225, align: "left" },
+  quantity: { width: 45, align: "right" },
+  unitPrice: { width: 80, align: "right" },
+  taxRate: { width: 55, align: "right" },
+  amount: { width: CONTENT_WIDTH - 225 - 45 - 80 - 55, align: "right" },
 } satisfies Record<string, Column>;
 
 type ColumnKey = keyof typeof COLUMNS;
@@ -105,14 +106,15 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const { locale, timeZone } = invoice.business;
   const money = (minor: number) => formatMoney(minor, invoice.currency, locale);
   const date = (instant: Date) => formatDate(instant, timeZone, locale);
+  const t = await translatorFor(invoice.language, "invoice");
 
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
     bufferPages: true,
-    lang: locale,
+    lang: invoice.language,
     displayTitle: true,
-    info: { Title: `Invoice ${invoice.number}`, Author: invoice.business.name, CreationDate: invoice.issuedAt },
+    info: { Title: t("documentTitle", { number: invoice.number }), Author: invoice.business.name, CreationDate: invoice.issuedAt },
   });
   const { regular, bold } = loadFonts();
   // pdfkit takes a parsed fontkit font as it is (its typings only know file names and buffers).
@@ -142,17 +144,17 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   doc.font("bold").fontSize(16).fillColor(COLOR.text).text(invoice.business.name, MARGIN, nameY, { width: 290 });
   doc.font("body").fontSize(9).fillColor(COLOR.muted);
   for (const line of invoice.business.address.split("\n")) doc.text(line, { width: 290 });
-  doc.text(`Tax ID: ${invoice.business.taxId}`, { width: 290 });
+  doc.text(t("taxId", { taxId: invoice.business.taxId }), { width: 290 });
   const leftBottom = doc.y;
 
   const rightX = MARGIN + 300;
   const rightWidth = CONTENT_WIDTH - 300;
-  doc.font("bold").fontSize(22).fillColor(COLOR.text).text("Invoice", rightX, MARGIN - 4, { width: rightWidth, align: "right" });
+  doc.font("bold").fontSize(22).fillColor(COLOR.text).text(t("title"), rightX, MARGIN - 4, { width: rightWidth, align: "right" });
   doc.moveDown(0.3);
   const facts: [string, string][] = [
-    ["Invoice number", invoice.number],
-    ["Issue date", date(invoice.issuedAt)],
-    ["Payment date", invoice.paidAt ? date(invoice.paidAt) : "Not paid yet"],
+    [t("number"), invoice.number],
+    [t("issueDate"), date(invoice.issuedAt)],
+    [t("paymentDate"), invoice.paidAt ? date(invoice.paidAt) : t("notPaid")],
   ];
   for (const [label, value] of facts) {
     const y = doc.y;
@@ -166,7 +168,7 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const billedTo = [invoice.billedToCompany, ...(invoice.billedToAddress?.split("\n") ?? []), invoice.billedToEmail].filter(
     (line): line is string => Boolean(line),
   );
-  doc.font("bold").fontSize(8).fillColor(COLOR.muted).text("BILLED TO", MARGIN, y, { width: 280 });
+  doc.font("bold").fontSize(8).fillColor(COLOR.muted).text(t("billedTo"), MARGIN, y, { width: 280 });
   doc.font("bold").fontSize(11).fillColor(COLOR.text).text(invoice.billedToName, { width: 280 });
   doc.font("body").fontSize(9.5).fillColor(COLOR.text);
   for (const line of billedTo) doc.text(line, { width: 280 });
@@ -176,8 +178,8 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const stampWidth = CONTENT_WIDTH - 320;
   if (invoice.paidAt) {
     doc.roundedRect(stampX, y, stampWidth, 62, 6).lineWidth(1.5).strokeColor(COLOR.paid).stroke();
-    doc.font("bold").fontSize(20).fillColor(COLOR.paid).text("PAID", stampX, y + 8, { width: stampWidth, align: "center" });
-    doc.font("body").fontSize(8).fillColor(COLOR.muted).text("Payment reference", stampX, y + 34, { width: stampWidth, align: "center" });
+    doc.font("bold").fontSize(20).fillColor(COLOR.paid).text(t("paid"), stampX, y + 8, { width: stampWidth, align: "center" });
+    doc.font("body").fontSize(8).fillColor(COLOR.muted).text(t("paymentReference"), stampX, y + 34, { width: stampWidth, align: "center" });
     doc.font("bold").fontSize(8.5).fillColor(COLOR.text).text(invoice.paymentReference ?? "—", stampX + 6, y + 45, {
       width: stampWidth - 12,
       align: "center",
@@ -193,14 +195,14 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.font("bold").fontSize(8.5).fillColor(COLOR.muted);
     for (const key of COLUMN_ORDER) {
       const column = COLUMNS[key];
-      doc.text(column.title, columnX(key) + CELL_PADDING, y + 6, { width: column.width - 2 * CELL_PADDING, align: column.align, lineBreak: false });
+      doc.text(t(key), columnX(key) + CELL_PADDING, y + 6, { width: column.width - 2 * CELL_PADDING, align: column.align, lineBreak: false });
     }
     y += 20;
   };
   const newPage = () => {
     doc.addPage();
     y = MARGIN;
-    doc.font("body").fontSize(9).fillColor(COLOR.muted).text(`Invoice ${invoice.number} (continued)`, MARGIN, y, { width: CONTENT_WIDTH });
+    doc.font("body").fontSize(9).fillColor(COLOR.muted).text(t("continued", { number: invoice.number }), MARGIN, y, { width: CONTENT_WIDTH });
     y += 22;
   };
 
@@ -235,9 +237,9 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
 
   // Totals, kept together.
   const totals: [string, string, boolean][] = [
-    ["Subtotal", money(invoice.subtotalMinor), false],
-    ["Tax", money(invoice.taxMinor), false],
-    [invoice.paidAt ? "Total paid" : "Total due", money(invoice.totalMinor), true],
+    [t("subtotal"), money(invoice.subtotalMinor), false],
+    [t("tax"), money(invoice.taxMinor), false],
+    [invoice.paidAt ? t("totalPaid") : t("totalDue"), money(invoice.totalMinor), true],
   ];
   if (y + 12 + totals.length * 20 > BODY_BOTTOM) newPage();
   y += 12;
@@ -257,7 +259,7 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.switchToPage(pages.start + index);
     doc.page.margins.bottom = 0;
     doc.font("body").fontSize(8).fillColor(COLOR.muted);
-    doc.text(`${invoice.business.name} · Invoice ${invoice.number} · Page ${index + 1} of ${pages.count}`, MARGIN, FOOTER_Y, {
+    doc.text(t("footer", { business: invoice.business.name, number: invoice.number, page: index + 1, pages: pages.count }), MARGIN, FOOTER_Y, {
       width: CONTENT_WIDTH,
       align: "center",
       lineBreak: false,

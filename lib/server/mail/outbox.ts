@@ -10,11 +10,15 @@ export interface RegistrationMailPayload {
   customerId: number;
   invoiceId: number;
   invoiceNumber: string;
+  /** The language of the checkout, which the e-mail is written in (absent on e-mails queued before there was one: English). */
+  locale?: string;
 }
 
 export interface SignInLinkPayload {
   url: string;
   expiresAt: string;
+  /** The customer's language (absent on links queued before there was one: English). */
+  locale?: string;
 }
 
 export type OutboxMessageInput =

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { brandPalette, type BrandPalette } from "@/lib/brand";
 import { getConfig } from "@/lib/config";
 import { formatDate, formatMoney } from "@/lib/format";
+import { displayLocale, type Locale } from "@/lib/i18n/locales";
+import { storedLocale, translatorFor } from "@/lib/i18n/translator";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { getBrands } from "@/lib/server/brand";
@@ -38,12 +40,14 @@ interface MailBrand {
 
 /** A receipt: what was bought and what was paid, as the completion page shows it. */
 interface MailReceipt {
+  heading: string;
   facts: [string, string][];
   lines: [string, string][];
   totals: [string, string][];
 }
 
 interface MailContent {
+  locale: Locale;
   brand: MailBrand;
   subject: string;
   heading: string;
@@ -59,7 +63,7 @@ function receiptHtml(receipt: MailReceipt): string {
     `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;white-space:nowrap${strong ? ";font-weight:700" : ""}">${escapeHtml(value)}</td></tr>`;
   const facts = receipt.facts.map(([label, value]) => `${escapeHtml(label)}: <strong style="white-space:nowrap">${escapeHtml(value)}</strong>`).join(" · ");
   const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
-  return `<h2 style="margin:24px 0 8px;font-size:16px">Receipt</h2>
+  return `<h2 style="margin:24px 0 8px;font-size:16px">${escapeHtml(receipt.heading)}</h2>
 <p style="margin:0 0 8px;font-size:14px;color:#57606a">${facts}</p>
 <table role="presentation" style="width:100%;border-collapse:collapse;font-size:14px">${receipt.lines.map((line) => row(line)).join("")}${totals}</table>`;
 }
@@ -70,7 +74,7 @@ function layout(input: MailContent): string {
   const paragraphs = input.paragraphs.map((text) => `<p style="margin:0 0 16px">${escapeHtml(text)}</p>`).join("");
   const logo = logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="" width="40" height="40" style="vertical-align:middle;margin-right:12px;border-radius:8px">` : "";
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.heading)}</title></head>
+<html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.heading)}</title></head>
 <body style="margin:0;background:#f6f5f1;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;padding:32px 16px">
 <p style="margin:0 0 16px;font-weight:700;font-size:17px">${logo}<span style="vertical-align:middle">${escapeHtml(name)}</span></p>
@@ -84,7 +88,7 @@ ${paragraphs}${input.receipt ? receiptHtml(input.receipt) : ""}
 
 function plainText(input: MailContent): string {
   const receipt = input.receipt
-    ? ["Receipt", ...input.receipt.facts.map(([label, value]) => `${label}: ${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
+    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}: ${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
     : [];
   return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
 }
@@ -99,18 +103,20 @@ interface Directory {
   customers: ReadonlyMap<number, string>;
 }
 
-function receiptOf(invoice: InvoiceDocument): MailReceipt {
-  const { locale, timeZone } = invoice.business;
-  const money = (minor: number) => formatMoney(minor, invoice.currency, locale);
+/** The receipt as the completion page shows it: in the guest's language, with numbers and dates written their way. */
+function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof translatorFor<"email">>>, locale: Locale): MailReceipt {
+  const formatting = displayLocale(locale, invoice.business.locale);
+  const money = (minor: number) => formatMoney(minor, invoice.currency, formatting);
   return {
+    heading: t("receipt"),
     facts: [
-      ["Invoice", invoice.number],
-      ["Date", formatDate(invoice.paidAt ?? invoice.issuedAt, timeZone, locale)],
+      [t("invoice"), invoice.number],
+      [t("date"), formatDate(invoice.paidAt ?? invoice.issuedAt, invoice.business.timeZone, formatting)],
     ],
     lines: invoice.lines.map((line) => [line.quantity > 1 ? `${line.description} ×\u00a0${line.quantity}` : line.description, money(line.amountMinor)]),
     totals: [
-      ["Tax", money(invoice.taxMinor)],
-      ["Total paid", money(invoice.totalMinor)],
+      [t("tax"), money(invoice.taxMinor)],
+      [t("totalPaid"), money(invoice.totalMinor)],
     ],
   };
 }
@@ -127,24 +133,24 @@ async function renderRegistration(
   if (brand === undefined || customerName === undefined || !invoice) throw new Error("the business, customer or invoice of this e-mail no longer exists");
   const signIn = new URL("/portal/sign-in", getConfig().appUrl);
   signIn.searchParams.set("email", recipient);
-  const greeting = `Hello ${customerName},`;
-  const footer = `You receive this e-mail because you bought from ${brand.name}. Sign-in links are sent only to this address.`;
+  const locale = storedLocale(payload.locale);
+  const t = await translatorFor(locale, "email");
+  const greeting = t("greeting", { name: customerName });
+  const footer = t("footer", { business: brand.name });
+  const receipt = receiptOf(invoice, t, locale);
   const attachments: MailAttachment[] = [
     { filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) },
   ];
   if (kind === "registration.new_customer") {
     return compose(
       {
+        locale,
         brand,
-        subject: `Your receipt from ${brand.name}, and your account`,
-        heading: "Thank you — your account is ready",
-        paragraphs: [
-          greeting,
-          `Thank you for your purchase. Your receipt is below and invoice ${payload.invoiceNumber} is attached. We have created your customer account, so you can find it again at any time.`,
-          "To sign in, ask for a one-time link on the sign-in page; we send it to this address. No password needed.",
-        ],
-        receipt: receiptOf(invoice),
-        action: { label: "Sign in to your account", url: signIn.href },
+        subject: t("newCustomer.subject", { business: brand.name }),
+        heading: t("newCustomer.heading"),
+        paragraphs: [greeting, t("newCustomer.thanks", { number: payload.invoiceNumber }), t("newCustomer.signIn")],
+        receipt,
+        action: { label: t("newCustomer.action"), url: signIn.href },
         footer,
       },
       attachments,
@@ -152,16 +158,13 @@ async function renderRegistration(
   }
   return compose(
     {
+      locale,
       brand,
-      subject: `Your receipt from ${brand.name}, added to your account`,
-      heading: "A purchase was added to your account",
-      paragraphs: [
-        greeting,
-        `Thank you for your purchase. Your receipt is below and invoice ${payload.invoiceNumber} is attached; it is also in your account, with your earlier invoices.`,
-        "If you did not make this purchase, reply to this e-mail and we will look into it.",
-      ],
-      receipt: receiptOf(invoice),
-      action: { label: "See your invoices", url: signIn.href },
+      subject: t("existingCustomer.subject", { business: brand.name }),
+      heading: t("existingCustomer.heading"),
+      paragraphs: [greeting, t("existingCustomer.thanks", { number: payload.invoiceNumber }), t("existingCustomer.notYou")],
+      receipt,
+      action: { label: t("existingCustomer.action"), url: signIn.href },
       footer,
     },
     attachments,
@@ -174,18 +177,18 @@ function senderName(): string {
   return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1] ?? from;
 }
 
-function renderSignInLink(payload: SignInLinkPayload): RenderedMail {
+async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMail> {
   const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
+  const locale = storedLocale(payload.locale);
+  const t = await translatorFor(locale, "email");
   return compose({
+    locale,
     brand: { name: senderName(), palette: brandPalette(null), logoUrl: null },
-    subject: "Your sign-in link",
-    heading: "Sign in to your account",
-    paragraphs: [
-      "Here is your link to sign in to the customer portal, where your invoices are.",
-      `The link works once and expires in ${minutes} minutes.`,
-    ],
-    action: { label: "Sign in", url: payload.url },
-    footer: "If you did not ask to sign in, ignore this e-mail: nobody can sign in without the link.",
+    subject: t("signInLink.subject"),
+    heading: t("signInLink.heading"),
+    paragraphs: [t("signInLink.body"), t("signInLink.expiry", { minutes })],
+    action: { label: t("signInLink.action"), url: payload.url },
+    footer: t("signInLink.footer"),
   });
 }
 
@@ -203,6 +206,7 @@ const RegistrationMailPayloadSchema = z.object({
   customerId: z.number().int(),
   invoiceId: z.number().int(),
   invoiceNumber: z.string(),
+  locale: z.string().optional(),
 }) satisfies z.ZodType<RegistrationMailPayload>;
 
 function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | null {

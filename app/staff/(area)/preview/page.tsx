@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { NextIntlClientProvider } from "next-intl";
 import { z } from "zod";
 
 import { PREVIEW_STATES } from "@/components/checkout/preview-states";
@@ -10,19 +11,25 @@ import { brandStyle } from "@/components/ui/page-shell";
 import { getBrand } from "@/lib/server/brand";
 import styles from "@/components/staff/staff.module.css";
 import { getConfig } from "@/lib/config";
+import { DEFAULT_LOCALE, LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
+import { messagesFor, pick } from "@/lib/i18n/messages";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
 export const metadata: Metadata = { title: "Completion preview · Staff", robots: { index: false, follow: false } };
 
-/** `?state=` names one of the preview's states; anything else shows the first. */
-const PreviewQuerySchema = z.object({ state: z.enum(PREVIEW_STATES.map((preview) => preview.kind)).optional().catch(undefined) });
+/** `?state=` names one of the preview's states, `?locale=` one of the guest's languages; anything else shows the first. */
+const PreviewQuerySchema = z.object({
+  state: z.enum(PREVIEW_STATES.map((preview) => preview.kind)).optional().catch(undefined),
+  locale: z.enum(LOCALES).catch(DEFAULT_LOCALE),
+});
 
 export default async function StaffPreviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const staff = await requireStaffPage();
   const business = await getStaffBusiness(staff);
-  const { state } = PreviewQuerySchema.parse(await searchParams);
+  const { state, locale } = PreviewQuerySchema.parse(await searchParams);
   const current = PREVIEW_STATES.find((preview) => preview.kind === state) ?? PREVIEW_STATES[0]!;
+  const address = (query: { state: string; locale: string }) => `/staff/preview?${new URLSearchParams(query)}`;
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff/preview">
@@ -32,8 +39,18 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
           <ul className={styles.stateList}>
             {PREVIEW_STATES.map((preview) => (
               <li key={preview.kind}>
-                <Link href={`/staff/preview?state=${preview.kind}`} aria-current={preview.kind === current.kind ? "page" : undefined}>
+                <Link href={address({ state: preview.kind, locale })} aria-current={preview.kind === current.kind ? "page" : undefined}>
                   {preview.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <p className={styles.stateHeading}>In the guest&apos;s language</p>
+          <ul className={styles.stateList}>
+            {LOCALES.map((option) => (
+              <li key={option}>
+                <Link href={address({ state: current.kind, locale: option })} lang={option} aria-current={option === locale ? "page" : undefined}>
+                  {LOCALE_NAMES[option]}
                 </Link>
               </li>
             ))}
@@ -43,8 +60,10 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
           <p className={styles.banner} role="note">
             Preview — nothing is saved. This is the guest&apos;s page in the “{current.label}” state, with sample data.
           </p>
-          <div style={brandStyle(await getBrand(staff.businessId))}>
-            <CompletionPreview key={current.kind} state={current.state} />
+          <div style={brandStyle(await getBrand(staff.businessId))} lang={locale}>
+            <NextIntlClientProvider locale={locale} messages={pick(await messagesFor(locale), ["completion"])} timeZone="UTC">
+              <CompletionPreview key={current.kind} state={current.state} />
+            </NextIntlClientProvider>
           </div>
         </div>
       </div>

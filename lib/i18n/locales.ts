@@ -1,0 +1,37 @@
+/**
+ * The languages the guest's pages, e-mails and invoices are written in. To add one, see the README
+ * ("Adding a language"): a catalogue in lib/i18n/messages and its name below.
+ */
+export const LOCALES = ["en", "de", "fr", "es"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** The business's language when it has none of its own in LOCALES, and the staff pages' language. */
+export const DEFAULT_LOCALE: Locale = "en";
+
+/** The cookie that remembers a guest's choice in the language switcher (a year, the whole site). */
+export const LOCALE_COOKIE = "locale";
+export const LOCALE_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+/** The request header in which proxy.ts passes a page the language it is rendered in. */
+export const LOCALE_HEADER = "x-locale";
+
+/** Each language's name in itself, as the switcher shows it. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", de: "Deutsch", fr: "Français", es: "Español" };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** The language of a BCP 47 tag ("de-AT" → "de") when it is one of ours, otherwise the default. */
+export function languageOf(tag: string | null | undefined): Locale {
+  const language = tag?.split(/[-_]/)[0]?.toLowerCase();
+  return isLocale(language) ? language : DEFAULT_LOCALE;
+}
+
+/**
+ * The locale that numbers and dates on a guest's page or e-mail are written in: the business's own (en-GB) when
+ * the guest reads its language, otherwise the guest's language with its usual conventions (de: 1.234,56 £).
+ */
+export function displayLocale(guest: Locale, businessLocale: string): string {
+  return businessLocale.split(/[-_]/)[0]?.toLowerCase() === guest ? businessLocale : guest;
+}

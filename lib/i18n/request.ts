@@ -1,0 +1,15 @@
+import { headers } from "next/headers";
+import { getRequestConfig } from "next-intl/server";
+
+import { DEFAULT_LOCALE, isLocale, LOCALE_HEADER } from "./locales";
+import { messagesFor } from "./messages";
+
+/**
+ * next-intl's configuration per request: the language proxy.ts chose for the page (the guest's on guest pages, the
+ * business's default on the others), and its catalogue alone.
+ */
+export default getRequestConfig(async () => {
+  const chosen = (await headers()).get(LOCALE_HEADER);
+  const locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
+  return { locale, messages: await messagesFor(locale), timeZone: "UTC" };
+});

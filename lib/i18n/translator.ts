@@ -1,0 +1,25 @@
+import { createTranslator } from "use-intl/core";
+
+import { DEFAULT_LOCALE, isLocale, type Locale } from "./locales";
+import { messagesFor, type Namespace } from "./messages";
+
+/** One of our languages from a stored value (a checkout's or customer's `locale`); English for anything else. */
+export function storedLocale(value: unknown): Locale {
+  return isLocale(value) ? value : DEFAULT_LOCALE;
+}
+
+/**
+ * Messages of one namespace in one language, for what is written outside a page: e-mails and invoices. A missing
+ * message throws (the catalogue test keeps every language complete), so nothing is ever sent half translated.
+ */
+export async function translatorFor<N extends Namespace>(locale: Locale, namespace: N) {
+  const messages = await messagesFor(locale);
+  return createTranslator({
+    locale,
+    messages,
+    namespace,
+    onError: (error) => {
+      throw error;
+    },
+  });
+}

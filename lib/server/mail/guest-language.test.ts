@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+
+import { getConfig } from "@/lib/config";
+import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
+import { getInvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
+import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
+import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { createBusiness, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
+import { readOutbox, type OutboxMail } from "@/test/mail-outbox";
+import { readPdf } from "@/test/pdf-text";
+
+/**
+ * The guest's language after the pages: kept with the checkout and the customer, it writes the registration and
+ * sign-in e-mails and the invoice's labels; the business's locale writes the invoice's money and dates.
+ */
+const db = getDb();
+
+/** Delivers the queued mail of `recipient` alone (other tests queue mail too) and returns what was written. */
+async function deliveredTo(recipient: string): Promise<OutboxMail[]> {
+  await runTransaction(() =>
+    execute(Prisma.sql`
+      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
+      WHERE "status" = 'pending' AND "recipient" <> ${recipient}`),
+  );
+  await deliverOutbox();
+  return (await readOutbox(getConfig().mail.outboxDir)).filter((mail) => mail.to === recipient);
+}
+
+describe("the guest's language", () => {
+  it("is kept with the checkout and the new customer, and writes the registration e-mail, its receipt and its invoice", async () => {
+    const checkout = await createRegisteredCheckout({ email: uniqueEmail(), name: "Hanna Gast", locale: "de" });
+
+    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { locale: true } })).toEqual({ locale: "de" });
+    expect(await db.customer.findFirstOrThrow({ where: { email: checkout.email }, select: { locale: true } })).toEqual({ locale: "de" });
+    const [mail] = await deliveredTo(checkout.email);
+    expect(mail?.subject).toMatch(/^Ihr Beleg von Test Space \w+ und Ihr Konto$/);
+    expect(mail?.text).toContain("Hallo Hanna Gast,");
+    expect(mail?.text).toMatch(/Day pass ×\u00a02 +50,00\u00a0£/);
+    expect(mail?.text).toMatch(/Bezahlt gesamt +108,00\u00a0£/);
+    expect(mail?.html).toContain('<html lang="de">');
+    expect(mail?.html).toContain("In Ihrem Konto anmelden");
+    // The invoice attached: German labels; money and dates the way of the business (en-GB).
+    const pdf = readPdf(mail!.attachments[0]!.content).text;
+    expect(pdf).toContain("Rechnungsnr.");
+    expect(pdf).toContain("BEZAHLT");
+    expect(pdf).toMatch(/Bezahlt gesamt +£108\.00/);
+    expect(pdf).toMatch(/Rechnungsdatum +\d{1,2} [A-Z][a-z]+ \d{4}/);
+  });
+
+  it("becomes an existing customer's language at their next checkout, on both databases' way of linking", async () => {
+    const email = uniqueEmail();
+    const first = await createRegisteredCheckout({ email, locale: "en" });
+    await createRegisteredCheckout({ email, businessId: first.businessId, locale: "fr" });
+
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "fr" });
+    const subjects = (await deliveredTo(email)).map((mail) => mail.subject).sort();
+    expect(subjects).toEqual([expect.stringMatching(/^Votre reçu de .*, ajouté à votre compte$/), expect.stringMatching(/^Your receipt from .*, and your account$/)]);
+  });
+
+  it("writes the sign-in e-mail too", async () => {
+    const checkout = await createRegisteredCheckout({ email: uniqueEmail(), locale: "es" });
+    await deliveredTo(checkout.email);
+
+    await requestSignInLink({ email: checkout.email, url: "http://localhost/api/auth/callback/email?token=x", expiresAt: new Date(Date.now() + 15 * 60_000) });
+
+    const mail = (await deliveredTo(checkout.email)).find((candidate) => candidate.subject === "Tu enlace de acceso");
+    expect(mail?.text).toMatch(/caduca en 1[45] minutos\./);
+    expect(mail?.html).toContain('<html lang="es">');
+  });
+});
+
+describe("the invoice PDF", () => {
+  it("writes money and dates the business's way: 1.234,56 € for a de-DE business in EUR", async () => {
+    const business = await createBusiness({ currency: "EUR", locale: "de-DE", dayPassMinor: 61728 });
+    const checkout = await createRegisteredCheckout({ businessId: business.id, locale: "de" });
+    const invoice = (await getInvoiceDocument(checkout.invoiceId))!;
+
+    const { text } = readPdf(await renderInvoicePdf(invoice));
+    // Two day passes of 617,28 € at 20 %: 1.234,56 €.
+    expect(text).toMatch(/Day pass +2 +617,28 € +20 % +1\.234,56 €/);
+    expect(text).toMatch(/Rechnungsdatum +\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}/);
+  });
+
+  it("has its labels in the customer's language, or the business's when it chose so", async () => {
+    const customers = await createBusiness();
+    const own = await createBusiness({ invoiceLanguage: "business" });
+    const inFrench = await createRegisteredCheckout({ businessId: customers.id, locale: "fr" });
+    const inEnglish = await createRegisteredCheckout({ businessId: own.id, locale: "fr" });
+
+    const french = readPdf(await renderInvoicePdf((await getInvoiceDocument(inFrench.invoiceId))!)).text;
+    const english = readPdf(await renderInvoicePdf((await getInvoiceDocument(inEnglish.invoiceId))!)).text;
+    expect(french).toContain("FACTURÉ À");
+    expect(french).toMatch(/Total payé +£108\.00/);
+    expect(english).toContain("BILLED TO");
+    expect(english).toMatch(/Total paid +£108\.00/);
+  });
+});
