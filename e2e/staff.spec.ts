@@ -2,8 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { PREVIEW_STATES } from "../components/checkout/preview-states";
+import { LOCALES } from "../lib/i18n/locales";
 import { expect, test } from "./fixtures";
-import { demoCheckout, registeredCheckout, signInAsStaff } from "./support";
+import { catalogueOf, demoCheckout, registeredCheckout, signInAsStaff } from "./support";
 
 async function expectNoSeriousA11yViolations(page: Page, context: string): Promise<void> {
   // The e-mail preview is a sandboxed iframe (no scripts), which axe cannot enter; the e-mail is checked apart.
@@ -65,14 +66,21 @@ test("staff find a guest's checkout, its invoice, customer and audit trail, and 
   expect(checkout.invoiceId).toBeGreaterThan(0);
 });
 
-test("staff preview every state of the completion page, with the banner and no serious accessibility violation", async ({ page }) => {
+test("staff preview every state of the completion page in every language, with the banner and no serious accessibility violation", async ({ page }) => {
+  test.setTimeout(180_000);
   await signInAsStaff(page);
-  for (const preview of PREVIEW_STATES) {
-    await page.goto(`/staff/preview?state=${preview.kind}`);
-    await expect(page.getByText("Preview — nothing is saved")).toBeVisible();
-    await expect(page.locator(`[data-state="${preview.kind}"]`)).toBeVisible();
-    await expectNoSeriousA11yViolations(page, preview.kind);
+  for (const locale of LOCALES) {
+    const { completion } = catalogueOf(locale);
+    for (const preview of PREVIEW_STATES) {
+      await page.goto(`/staff/preview?state=${preview.kind}&locale=${locale}`);
+      await expect(page.getByText("Preview — nothing is saved")).toBeVisible();
+      const state = page.locator(`[lang="${locale}"] [data-state="${preview.kind}"]`);
+      await expect(state.getByRole("heading", { level: 1 })).toHaveText(completion[preview.kind].heading);
+      await expectNoSeriousA11yViolations(page, `${preview.kind} in ${locale}`);
+    }
   }
+  // The staff page around the preview stays in the business's language.
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
   const robots = await page.locator('meta[name="robots"]').getAttribute("content");
   expect(robots).toContain("noindex");
 });

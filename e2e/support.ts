@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 import type { APIRequestContext, Page } from "@playwright/test";
 
 import { endpoints } from "../lib/api/endpoints";
+import type { Locale } from "../lib/i18n/locales";
+import type { Messages } from "../lib/i18n/messages";
 import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_MAIL_OUTBOX } from "../playwright.config";
 import { waitForMail } from "../test/mail-outbox";
 import { expect } from "./fixtures";
@@ -51,4 +54,9 @@ export async function signInToPortal(page: Page, email: string): Promise<void> {
   if (!url) throw new Error(`no sign-in link in the e-mail: ${mail.text}`);
   await page.goto(url);
   await expect(page).toHaveURL(/\/portal$/);
+}
+
+/** A language's catalogue, as the app reads it: tests expect the words it holds, not copies of them. */
+export function catalogueOf(locale: Locale): Messages {
+  return JSON.parse(readFileSync(`lib/i18n/messages/${locale}.json`, "utf8")) as Messages;
 }

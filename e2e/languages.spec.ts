@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+
+import { LOCALES } from "../lib/i18n/locales";
+import { E2E_MAIL_OUTBOX } from "../playwright.config";
+import { waitForMail } from "../test/mail-outbox";
+import { readPdf } from "../test/pdf-text";
+import { expect, test } from "./fixtures";
+import { lookAt } from "./layout";
+import { catalogueOf as catalogue, demoCheckout } from "./support";
+
+/**
+ * The guest's language, in the built app and real Chromium: the browser's Accept-Language picks it, the switcher
+ * changes and remembers it, and the checkout, the completion page, the e-mails and the invoice follow it.
+ */
+
+function uniqueEmail(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}@example.com`;
+}
+
+async function expectNoSeriousA11yViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  expect(serious.map((violation) => `${what}: ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+const heading = (page: Page) => page.getByRole("heading", { level: 1 });
+
+test.describe("a browser that asks for German", () => {
+  test.use({ locale: "de-DE" });
+
+  test("gets the whole flow in German: checkout, completion page, e-mails and invoice", async ({ page }) => {
+    const de = catalogue("de");
+    const email = uniqueEmail("deutsch");
+    await page.goto("/checkout");
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    await expect(heading(page)).toHaveText("Platz buchen");
+    await expect(page).toHaveTitle("Platz buchen · Rechnungsportal");
+
+    // The form explains in German what is missing.
+    await page.getByLabel("Day pass").fill("2");
+    await page.getByRole("button", { name: /bezahlen$/ }).click();
+    await expect(page.getByText(de.checkout.errors.fullName)).toBeVisible();
+
+    await page.getByLabel(de.checkout.fullName).fill("Greta Gast");
+    await page.getByLabel(de.checkout.email).fill(email);
+    await page.getByLabel(de.checkout.cardNumber).fill("4242 4242 4242 4242");
+    await page.getByLabel(de.checkout.cardExpiry).fill("12/34");
+    await page.getByLabel(de.checkout.cardCvc).fill("123");
+    await expect(page.getByRole("button", { name: "60,00 £ bezahlen" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "checkout");
+    await lookAt(page, "checkout-de");
+    await page.getByRole("button", { name: "60,00 £ bezahlen" }).click();
+
+    // The completion page: its address is the one it always was; its words are German.
+    await expect(heading(page)).toHaveText(de.completion.success.heading);
+    await expect(page).toHaveURL(/\/checkout\/complete\?invoiceId=\d+$/);
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    const receipt = page.getByRole("region", { name: de.completion.receipt.heading });
+    await expect(receipt).toContainText(`${de.completion.receipt.totalPaid}60,00\u00a0£`);
+    await expectNoSeriousA11yViolations(page, "completion");
+
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("link", { name: de.completion.success.download }).click();
+    const pdf = readPdf(readFileSync(await (await downloading).path())).text;
+    expect(pdf).toContain("RECHNUNG AN");
+    expect(pdf).toMatch(/Bezahlt gesamt +£60\.00/);
+
+    const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email);
+    expect(welcome.subject).toMatch(/^Ihr Beleg von .* und Ihr Konto$/);
+    expect(welcome.text).toContain("Hallo Greta Gast,");
+    expect(readPdf(welcome.attachments[0]!.content).text).toContain("Rechnungsdatum");
+
+    // The sign-in e-mail goes out in the customer's language too, whichever page asked for it.
+    await page.goto("/portal/sign-in");
+    await page.getByLabel("E-mail address").fill(email);
+    await page.getByRole("button", { name: "E-mail me a sign-in link" }).click();
+    const link = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject === de.email.signInLink.subject);
+    expect(link.text).toContain(de.email.signInLink.body);
+  });
+});
+
+test("the switcher changes the language where the guest is, keeps what they typed and what they did, and is remembered", async ({ page }) => {
+  const registrations: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/registerByToken")) registrations.push(request.url());
+  });
+  await page.goto("/checkout");
+  await expect(heading(page)).toHaveText(catalogue("en").checkout.title);
+  await page.getByLabel("Full name").fill("Camille Invitée");
+
+  await page.getByRole("navigation", { name: "Language" }).getByRole("button", { name: "Français" }).click();
+  const fr = catalogue("fr");
+  await expect(heading(page)).toHaveText(fr.checkout.title);
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByLabel(fr.checkout.fullName)).toHaveValue("Camille Invitée");
+  await expect(page.getByRole("navigation", { name: fr.frame.language }).getByRole("button", { name: "Français" })).toHaveAttribute("aria-current", "true");
+
+  await page.getByLabel("Day pass").fill("1");
+  await page.getByLabel(fr.checkout.email).fill(uniqueEmail("francais"));
+  await page.getByLabel(fr.checkout.cardNumber).fill("4242 4242 4242 4242");
+  await page.getByLabel(fr.checkout.cardExpiry).fill("12/34");
+  await page.getByLabel(fr.checkout.cardCvc).fill("123");
+  await page.getByRole("button", { name: /^Payer / }).click();
+  await expect(heading(page)).toHaveText(fr.completion.success.heading);
+
+  // On the completion page, switching re-renders the words, not the purchase: no second registration.
+  const es = catalogue("es");
+  await page.getByRole("navigation", { name: fr.frame.language }).getByRole("button", { name: "Español" }).click();
+  await expect(heading(page)).toHaveText(es.completion.success.heading);
+  await expect(page.getByRole("region", { name: es.completion.receipt.heading })).toContainText(es.completion.receipt.totalPaid);
+  await page.reload();
+  await expect(heading(page)).toHaveText(es.completion.success.heading);
+  expect(registrations).toHaveLength(1);
+});
+
+test("the success state in each language, at every width, with no serious accessibility violation", async ({ browser }) => {
+  for (const locale of LOCALES) {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    await page.goto(demoCheckout().completionUrl);
+    await expect(heading(page)).toHaveText(catalogue(locale).completion.success.heading);
+    await expect(page.getByRole("region", { name: catalogue(locale).completion.receipt.heading })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, locale);
+    await lookAt(page, `complete-success-${locale}`);
+    await context.close();
+  }
+});
