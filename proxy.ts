@@ -3,8 +3,11 @@ import { NextResponse, type NextRequest } from "next/server";
 import { DEFAULT_LOCALE, LOCALE_HEADER } from "@/lib/i18n/locales";
 import { guestLocaleOf } from "@/lib/i18n/negotiate";
 
-/** The pages written in the guest's language; every other page (staff, portal) is in the business's, English. */
-const GUEST_LANGUAGE_PAGES = ["/checkout"];
+/**
+ * The pages written in the guest's language: the checkout and the customer portal. The others (the staff pages, the
+ * home page) are in English, the business's default.
+ */
+const GUEST_LANGUAGE_PAGES = ["/checkout", "/portal"];
 
 function isGuestLanguagePage(pathname: string): boolean {
   return GUEST_LANGUAGE_PAGES.some((page) => pathname === page || pathname.startsWith(`${page}/`));

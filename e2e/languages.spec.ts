@@ -74,12 +74,21 @@ test.describe("a browser that asks for German", () => {
     expect(welcome.text).toContain("Hallo Greta Gast,");
     expect(readPdf(welcome.attachments[0]!.content).text).toContain("Rechnungsdatum");
 
-    // The sign-in e-mail goes out in the customer's language too, whichever page asked for it.
-    await page.goto("/portal/sign-in");
-    await page.getByLabel("E-mail address").fill(email);
-    await page.getByRole("button", { name: "E-mail me a sign-in link" }).click();
+    // The way back to the invoice: the portal's sign-in, the sign-in e-mail (in the customer's language) and the
+    // invoices, all in German.
+    await page.getByRole("link", { name: de.completion.success.goToAccount }).click();
+    await expect(heading(page)).toHaveText(de.portal.signIn.title);
+    await page.getByLabel(de.portal.signIn.email).fill(email);
+    await page.getByRole("button", { name: de.portal.signIn.send }).click();
+    await expect(heading(page)).toHaveText(de.portal.checkEmail.title);
     const link = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject === de.email.signInLink.subject);
     expect(link.text).toContain(de.email.signInLink.body);
+    await page.goto(/Anmelden: (\S+)/.exec(link.text)![1]!);
+    await expect(heading(page)).toHaveText(de.portal.invoices.title);
+    await expect(page.getByRole("table")).toContainText(de.portal.invoices.paid);
+    await expect(page.getByRole("table")).toContainText("60,00\u00a0£");
+    await expectNoSeriousA11yViolations(page, "portal");
+    await lookAt(page, "portal-de");
   });
 });
 

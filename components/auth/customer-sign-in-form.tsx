@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import styles from "@/components/ui/form.module.css";
@@ -11,6 +12,7 @@ const EmailSchema = GuestDetailsSchema.shape.email;
 
 /** Asks for a one-time sign-in link; the answer is the same whether or not the address has an account. */
 export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail: string; linkProblem: string | null }) {
+  const t = useTranslations("portal.signIn");
   const router = useRouter();
   const [email, setEmail] = useState(initialEmail);
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +22,7 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
     event.preventDefault();
     const parsed = EmailSchema.safeParse(email);
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Enter a valid e-mail address");
+      setError(t("invalidEmail"));
       return;
     }
     setError(null);
@@ -28,7 +30,7 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
     const result = await signIn("email", { email: parsed.data, callbackUrl: "/portal", redirect: false });
     setSending(false);
     if (!result || result.error) {
-      setError("We could not send the link just now. Try again in a moment.");
+      setError(t("sendFailed"));
       return;
     }
     router.push("/portal/check-email");
@@ -43,7 +45,7 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
       )}
       <div className={styles.field}>
         <label className={styles.label} htmlFor="email">
-          E-mail address
+          {t("email")}
         </label>
         <input
           className={styles.input}
@@ -63,12 +65,12 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
           </p>
         ) : (
           <p className={styles.hint} id="email-hint">
-            Use the address you gave at checkout.
+            {t("emailHint")}
           </p>
         )}
       </div>
       <button className={styles.button} type="submit" disabled={sending}>
-        {sending ? "Sending…" : "E-mail me a sign-in link"}
+        {sending ? t("sending") : t("send")}
       </button>
     </form>
   );

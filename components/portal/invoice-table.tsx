@@ -1,5 +1,8 @@
 import { endpoints } from "@/lib/api/endpoints";
+import { getLocale, getTranslations } from "next-intl/server";
+
 import { formatDate, formatMoney } from "@/lib/format";
+import { displayLocale } from "@/lib/i18n/locales";
 
 import styles from "./invoice-table.module.css";
 
@@ -13,47 +16,51 @@ export interface InvoiceRow {
   business: { locale: string; timeZone: string };
 }
 
-/** The customer's invoices: a table on wide screens, stacked cards on narrow ones. */
-export function InvoiceTable({ invoices }: { invoices: InvoiceRow[] }) {
+/** The customer's invoices, in the page's language: a table on wide screens, stacked cards on narrow ones. */
+export async function InvoiceTable({ invoices }: { invoices: InvoiceRow[] }) {
+  const [t, locale] = await Promise.all([getTranslations("portal.invoices"), getLocale()]);
   if (invoices.length === 0) {
-    return <p className={styles.empty}>You have no invoices yet. After your next purchase, it appears here.</p>;
+    return <p className={styles.empty}>{t("empty")}</p>;
   }
   return (
     <table className={styles.table}>
-      <caption className={styles.caption}>Your invoices, newest first</caption>
+      <caption className={styles.caption}>{t("caption")}</caption>
       <thead>
         <tr>
-          <th scope="col">Invoice</th>
-          <th scope="col">Date</th>
+          <th scope="col">{t("invoice")}</th>
+          <th scope="col">{t("date")}</th>
           <th scope="col" className={styles.number}>
-            Total
+            {t("total")}
           </th>
-          <th scope="col">Status</th>
+          <th scope="col">{t("status")}</th>
           <th scope="col">
-            <span className="visually-hidden">Download</span>
+            <span className="visually-hidden">{t("download")}</span>
           </th>
         </tr>
       </thead>
       <tbody>
-        {invoices.map((invoice) => (
-          <tr key={invoice.id}>
-            <th scope="row" data-label="Invoice">
-              {invoice.number}
-            </th>
-            <td data-label="Date">{formatDate(invoice.issuedAt, invoice.business.timeZone, invoice.business.locale)}</td>
-            <td data-label="Total" className={styles.number}>
-              {formatMoney(invoice.totalMinor, invoice.currency, invoice.business.locale)}
-            </td>
-            <td data-label="Status">
-              <span className={invoice.paidAt ? styles.paid : styles.unpaid}>{invoice.paidAt ? "Paid" : "Awaiting payment"}</span>
-            </td>
-            <td>
-              <a className={styles.download} href={endpoints.billing.invoices.pdf(invoice.id).url} download>
-                Download PDF<span className="visually-hidden"> of invoice {invoice.number}</span>
-              </a>
-            </td>
-          </tr>
-        ))}
+        {invoices.map((invoice) => {
+          const formatting = displayLocale(locale, invoice.business.locale);
+          return (
+            <tr key={invoice.id}>
+              <th scope="row" data-label={t("invoice")}>
+                {invoice.number}
+              </th>
+              <td data-label={t("date")}>{formatDate(invoice.issuedAt, invoice.business.timeZone, formatting)}</td>
+              <td data-label={t("total")} className={styles.number}>
+                {formatMoney(invoice.totalMinor, invoice.currency, formatting)}
+              </td>
+              <td data-label={t("status")}>
+                <span className={invoice.paidAt ? styles.paid : styles.unpaid}>{invoice.paidAt ? t("paid") : t("unpaid")}</span>
+              </td>
+              <td>
+                <a className={styles.download} href={endpoints.billing.invoices.pdf(invoice.id).url} download>
+                  {t.rich("downloadPdf", { number: invoice.number, hidden: (chunks) => <span className="visually-hidden">{chunks}</span> })}
+                </a>
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

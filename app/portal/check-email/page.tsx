@@ -1,25 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 
+import { ClientMessages } from "@/components/i18n/client-messages";
+import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageShell } from "@/components/ui/page-shell";
 import { getConfig } from "@/lib/config";
 
-export const metadata: Metadata = { title: "Check your e-mail", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("portal.checkEmail"))("title"), robots: { index: false } };
+}
 
 export default async function CheckEmailPage() {
   // Rendered per request: the link's lifetime is configuration of the running app, not of the build.
   await connection();
-  const minutes = getConfig().auth.signInLinkTtlMinutes;
+  const t = await getTranslations("portal.checkEmail");
   return (
-    <PageShell title="Check your e-mail">
-      <p role="status">
-        If that address belongs to an account, a sign-in link is on its way. It works once and expires in {minutes} minutes.
-      </p>
-      <p>Nothing after a few minutes? Look in your spam folder, or make sure you used the address you gave at checkout.</p>
-      <p>
-        <Link href="/portal/sign-in">Ask for another link</Link>
-      </p>
-    </PageShell>
+    <ClientMessages namespaces={["frame"]}>
+      <PageShell title={t("title")} aside={<LanguageSwitcher />}>
+        <p role="status">{t("sent", { minutes: getConfig().auth.signInLinkTtlMinutes })}</p>
+        <p>{t("spam")}</p>
+        <p>
+          <Link href="/portal/sign-in">{t("again")}</Link>
+        </p>
+      </PageShell>
+    </ClientMessages>
   );
 }
