@@ -6,6 +6,7 @@ import { getInvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { resendRegistrationEmail } from "@/lib/server/staff/resend-registration-email";
 import { createBusiness, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { readOutbox, type OutboxMail } from "@/test/mail-outbox";
 import { readPdf } from "@/test/pdf-text";
@@ -56,6 +57,16 @@ describe("the guest's language", () => {
     expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "fr" });
     const subjects = (await deliveredTo(email)).map((mail) => mail.subject).sort();
     expect(subjects).toEqual([expect.stringMatching(/^Votre reçu de .*, ajouté à votre compte$/), expect.stringMatching(/^Your receipt from .*, and your account$/)]);
+  });
+
+  it("writes the registration e-mail staff send again in the checkout's language, as the first was", async () => {
+    const checkout = await createRegisteredCheckout({ email: uniqueEmail(), locale: "fr" });
+    await deliveredTo(checkout.email);
+
+    await resendRegistrationEmail({ staffUserId: 1, businessId: checkout.businessId, basketSessionId: checkout.basketSessionId, clientIp: "10.0.0.1" });
+
+    const subjects = (await deliveredTo(checkout.email)).map((mail) => mail.subject);
+    expect(subjects).toEqual([expect.stringMatching(/^Votre reçu de .* et votre compte$/), expect.stringMatching(/^Votre reçu de .* et votre compte$/)]);
   });
 
   it("writes the sign-in e-mail too", async () => {

@@ -14,6 +14,7 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
     select: {
       id: true,
       consumedAt: true,
+      locale: true,
       invoice: { select: { id: true, number: true, customer: { select: { id: true, email: true } } } },
       auditEvents: { where: { type: "registration.succeeded" }, select: { detail: true }, take: 1 },
     },
@@ -32,7 +33,8 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
       mailInsert({
         kind: created ? "registration.new_customer" : "registration.existing_customer",
         recipient: customer.email,
-        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber },
+        // In the language of the checkout, as the first one was.
+        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber, locale: basket.locale },
       }),
     );
     yield* execute(
