@@ -138,3 +138,20 @@ test("the success state in each language, at every width, with no serious access
     await context.close();
   }
 });
+
+test("a page sends the browser its own language's messages, for its own components, and no script carries a catalogue", async ({ request }) => {
+  const checkout = demoCheckout();
+  const de = catalogue("de");
+  const html = await (await request.get(checkout.completionUrl, { headers: { "accept-language": "de" } })).text();
+  expect(html).toContain(de.completion.network_error.lead);
+  // Not the other languages, and not what the page's client code never shows (the e-mails, the invoice, the checkout).
+  for (const other of ["en", "fr", "es"] as const) expect(html).not.toContain(catalogue(other).completion.network_error.lead);
+  for (const unused of [de.email.newCustomer.thanks, de.invoice.paymentReference, de.checkout.testCard]) expect(html).not.toContain(unused);
+
+  const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]!);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const script of scripts) {
+    const code = await (await request.get(script)).text();
+    for (const locale of LOCALES) expect(code, script).not.toContain(catalogue(locale).completion.network_error.lead);
+  }
+});
