@@ -1,13 +1,16 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 
 import { PageShell } from "@/components/ui/page-shell";
 
-export default function NotFound() {
+/** In the language of the address asked for: a guest's mistyped link under /checkout reads in their language. */
+export default async function NotFound() {
+  const t = await getTranslations("frame.notFound");
   return (
-    <PageShell title="Page not found">
-      <p>There is no page at this address.</p>
+    <PageShell title={t("title")}>
+      <p>{t("body")}</p>
       <p>
-        <Link href="/">Go to the billing portal</Link>
+        <Link href="/">{t("home")}</Link>
       </p>
     </PageShell>
   );

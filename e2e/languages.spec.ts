@@ -40,10 +40,13 @@ test.describe("a browser that asks for German", () => {
     await expect(heading(page)).toHaveText("Platz buchen");
     await expect(page).toHaveTitle("Platz buchen · Rechnungsportal");
 
-    // The form explains in German what is missing.
+    // The form explains in German what is missing or too long, with the field's own limit.
     await page.getByLabel("Day pass").fill("2");
+    await page.getByLabel(de.checkout.phone).fill("0".repeat(41));
     await page.getByRole("button", { name: /bezahlen$/ }).click();
     await expect(page.getByText(de.checkout.errors.fullName)).toBeVisible();
+    await expect(page.getByText("Höchstens 40 Zeichen")).toBeVisible();
+    await page.getByLabel(de.checkout.phone).fill("");
 
     await page.getByLabel(de.checkout.fullName).fill("Greta Gast");
     await page.getByLabel(de.checkout.email).fill(email);
@@ -67,7 +70,7 @@ test.describe("a browser that asks for German", () => {
     await page.getByRole("link", { name: de.completion.success.download }).click();
     const pdf = readPdf(readFileSync(await (await downloading).path())).text;
     expect(pdf).toContain("RECHNUNG AN");
-    expect(pdf).toMatch(/Bezahlt gesamt +£60\.00/);
+    expect(pdf).toMatch(new RegExp(`${de.invoice.totalPaid} +£60\\.00`));
 
     const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email);
     expect(welcome.subject).toMatch(/^Ihr Beleg von .* und Ihr Konto$/);
@@ -101,8 +104,12 @@ test("the switcher changes the language where the guest is, keeps what they type
   await expect(heading(page)).toHaveText(catalogue("en").checkout.title);
   await page.getByLabel("Full name").fill("Camille Invitée");
 
-  await page.getByRole("navigation", { name: "Language" }).getByRole("button", { name: "Français" }).click();
+  // By keyboard: the focus stays on the language chosen, and the change is announced in the new language.
+  await page.getByRole("navigation", { name: "Language" }).getByRole("button", { name: "Français" }).focus();
+  await page.keyboard.press("Enter");
   const fr = catalogue("fr");
+  await expect(page.getByRole("status").filter({ hasText: fr.frame.switched })).toHaveCount(1);
+  await expect(page.getByRole("button", { name: "Français" })).toBeFocused();
   await expect(heading(page)).toHaveText(fr.checkout.title);
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await expect(page.getByLabel(fr.checkout.fullName)).toHaveValue("Camille Invitée");
@@ -124,6 +131,11 @@ test("the switcher changes the language where the guest is, keeps what they type
   await page.reload();
   await expect(heading(page)).toHaveText(es.completion.success.heading);
   expect(registrations).toHaveLength(1);
+
+  // A mistyped address under the guest's pages answers in their language too.
+  await page.goto("/checkout/nope");
+  await expect(heading(page)).toHaveText(es.frame.notFound.title);
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
 });
 
 test("the success state in each language, at every width, with no serious accessibility violation", async ({ browser }) => {

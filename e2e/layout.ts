@@ -14,6 +14,7 @@ export const SCREENSHOT_DIR = "e2e-screenshots";
 /**
  * What is wrong with the page's layout at its current width, in words:
  * - an element reaches past the viewport's edge, other than inside a container that scrolls sideways;
+ * - a table is wider than the box it stands in (it would spill out of its card);
  * - a word breaks across lines: any word in a table (money, badges, invoice numbers, headings), and any word
  *   of up to 24 characters elsewhere. Longer ones (e-mail addresses, links) may wrap outside tables, and
  *   code samples may wrap anywhere.
@@ -42,6 +43,13 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if ((box.right > viewport + 1 || box.left < -1) && !scrollsSideways(element.parentElement)) {
         problems.push(`reaches past the viewport (${Math.round(box.left)}–${Math.round(box.right)} px): ${describe(element)}`);
       }
+    }
+    // A table wider than the box it stands in spills out of its card, even far from the viewport's edge.
+    for (const table of document.body.querySelectorAll("table")) {
+      const container = table.parentElement!;
+      const inner = container.getBoundingClientRect().right - parseFloat(getComputedStyle(container).paddingRight);
+      const right = table.getBoundingClientRect().right;
+      if (right > inner + 1 && !scrollsSideways(container)) problems.push(`a table reaches ${Math.round(right - inner)} px past its container: ${describe(table)}`);
     }
 
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

@@ -47,28 +47,29 @@ type ErrorKey = keyof Messages["checkout"]["errors"];
 
 /**
  * What to tell the guest about one problem the checkout's schema found, in their language: by the field it is
- * about, and for the few fields with two kinds of problem, by which (the schema's own words are the API's, in English).
+ * about and the kind of problem (the schema's own words are the API's, in English), with the limit it broke.
  */
-function errorKeyOf(issue: { path: PropertyKey[]; code: string }): ErrorKey {
+function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown }): [ErrorKey, { max: number }] {
   const path = issue.path.join(".");
-  if (path === "lines") return "lines";
-  if (path.startsWith("lines.")) return "quantity";
+  const max = { max: Number(issue.maximum ?? 0) };
+  const tooLong = issue.code === "too_big";
+  if (path === "lines") return ["lines", max];
+  if (path.startsWith("lines.")) return ["quantity", { max: tooLong ? max.max : MAX_QUANTITY }];
   switch (path) {
-    case "guest.fullName":
-      return issue.code === "too_small" || issue.code === "invalid_type" ? "fullName" : "fullNameInvalid";
     case "guest.email":
-      return "email";
+      return ["email", max];
     case "guest.billingCountry":
-      return "billingCountry";
+      return ["billingCountry", max];
     case "card.number":
-      return issue.code === "custom" ? "cardNumberInvalid" : "cardNumber";
+      return [issue.code === "custom" ? "cardNumberInvalid" : "cardNumber", max];
     case "card.expiry":
-      return issue.code === "custom" ? "cardExpired" : "cardExpiry";
+      return [issue.code === "custom" ? "cardExpired" : "cardExpiry", max];
     case "card.cvc":
-      return "cardCvc";
-    default:
-      return "optional";
+      return ["cardCvc", max];
   }
+  if (tooLong) return ["tooLong", max];
+  if (path === "guest.fullName" && (issue.code === "too_small" || issue.code === "invalid_type")) return ["fullName", max];
+  return ["controlCharacters", max];
 }
 
 /** The form's message for an answer of the checkout endpoint other than success (a decline is shown at the card). */
@@ -156,7 +157,10 @@ export function CheckoutForm({
     const parsed = PlaceCheckoutSchema.safeParse(payload);
     if (!parsed.success) {
       const found: Errors = {};
-      for (const issue of parsed.error.issues) found[issue.path.join(".")] ??= t(`errors.${errorKeyOf(issue)}`);
+      for (const issue of parsed.error.issues) {
+        const [key, values] = problemOf(issue);
+        found[issue.path.join(".")] ??= t(`errors.${key}`, values);
+      }
       setErrors(found);
       setFormError(t("fixFields"));
       const first = Object.keys(found)[0];

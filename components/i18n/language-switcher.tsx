@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
-import { useTransition } from "react";
+import { useState, useTransition } from "react";
 
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS, LOCALE_NAMES, LOCALES, type Locale } from "@/lib/i18n/locales";
 
@@ -23,9 +23,13 @@ export function LanguageSwitcher() {
   const t = useTranslations("frame");
   const router = useRouter();
   const [switching, startTransition] = useTransition();
+  const [switched, setSwitched] = useState(false);
 
+  // The buttons stay enabled while the page re-renders: a disabled button would drop the keyboard focus.
   function choose(locale: Locale) {
+    if (switching || locale === current) return;
     rememberLocale(locale);
+    setSwitched(true);
     startTransition(() => router.refresh());
   }
 
@@ -39,14 +43,17 @@ export function LanguageSwitcher() {
               className={styles.option}
               lang={locale}
               aria-current={locale === current ? "true" : undefined}
-              disabled={switching}
-              onClick={() => locale !== current && choose(locale)}
+              onClick={() => choose(locale)}
             >
               {LOCALE_NAMES[locale]}
             </button>
           </li>
         ))}
       </ul>
+      {/* Says in the new language that the page is now in it, once the guest has switched (not on arrival). */}
+      <p className="visually-hidden" role="status">
+        {switched && !switching ? t("switched") : ""}
+      </p>
     </nav>
   );
 }

@@ -15,8 +15,16 @@ describe("the guest's language", () => {
     expect(asked({ "accept-language": "en-US,en;q=0.9,de;q=0.95" })).toBe("en");
   });
 
+  it("is decided by the first 256 characters and ten most wanted languages: a header of thousands costs no more than a short one", () => {
+    const many = Array.from({ length: 2000 }, (_, index) => `zz-${index}`);
+    expect(asked({ "accept-language": [...many.slice(0, 9), "fr"].join(",") })).toBe("fr");
+    expect(asked({ "accept-language": [...many.slice(0, 10), "fr"].join(",") })).toBe("en");
+    expect(asked({ "accept-language": [...many.slice(0, 20).map((tag) => `${tag};q=0.5`), "de;q=0.9"].join(",") })).toBe("de");
+    expect(asked({ "accept-language": [...many.map((tag) => `${tag};q=0.5`), "de;q=0.9"].join(",") })).toBe("en");
+  });
+
   it("is English when the browser asks for none of ours, or sends nothing readable", () => {
-    for (const header of ["", "zh-CN", "*", "de;q=0", "garbage;;q=x", "x-klingon, !!", "de-".repeat(200)]) expect(asked({ "accept-language": header }), header).toBe("en");
+    for (const header of ["", "zh-CN", "*", "de;q=0", "garbage;;q=x", "x-klingon, !!", "--,;;,==", "ü".repeat(5000)]) expect(asked({ "accept-language": header }), header).toBe("en");
     expect(asked({})).toBe("en");
   });
 
@@ -24,6 +32,7 @@ describe("the guest's language", () => {
     expect(asked({ cookie: "theme=dark; locale=fr", "accept-language": "de" })).toBe("fr");
     expect(asked({ cookie: "locale=xx", "accept-language": "de" })).toBe("de");
     expect(asked({ cookie: "locale=", "accept-language": "es" })).toBe("es");
+    expect(asked({ cookie: 'locale="de"', "accept-language": "es" })).toBe("de");
   });
 });
 

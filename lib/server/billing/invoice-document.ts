@@ -41,8 +41,9 @@ export interface InvoiceDocument {
   business: { name: string; address: string; taxId: string; locale: string; timeZone: string; brandColor: string | null; logoPng: Buffer | null };
   customer: { email: string } | null;
   /**
-   * The language of its labels: the customer's (their latest checkout's; the checkout's own before the invoice has a
-   * customer), or the business's when it chose so (Business.invoiceLanguage). Money and dates follow `business.locale`.
+   * The language of its labels: the customer's when they bought it (its checkout's), so an invoice reads the same
+   * every time it is drawn; or the business's when it chose so (Business.invoiceLanguage). Money and dates follow
+   * `business.locale`.
    */
   language: Locale;
   lines: InvoiceLineDocument[];
@@ -90,7 +91,7 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
            b."name" AS "businessName", b."address" AS "businessAddress", b."taxId" AS "businessTaxId",
            b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", b."brandColor" AS "businessBrandColor",
            b."logoPng" AS "businessLogoPng", c."email" AS "customerEmail",
-           b."invoiceLanguage" AS "businessInvoiceLanguage", COALESCE(c."locale", s."locale") AS "guestLocale"
+           b."invoiceLanguage" AS "businessInvoiceLanguage", COALESCE(s."locale", c."locale") AS "guestLocale"
     FROM "Invoice" i JOIN "Business" b ON b."id" = i."businessId" LEFT JOIN "Customer" c ON c."id" = i."customerId"
          LEFT JOIN "BasketSession" s ON s."invoiceId" = i."id"
     WHERE i."id" = ${invoiceId} AND i."number" IS NOT NULL AND i."issuedAt" IS NOT NULL`,

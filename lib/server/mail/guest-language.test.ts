@@ -38,14 +38,14 @@ describe("the guest's language", () => {
     expect(mail?.subject).toMatch(/^Ihr Beleg von Test Space \w+ und Ihr Konto$/);
     expect(mail?.text).toContain("Hallo Hanna Gast,");
     expect(mail?.text).toMatch(/Day pass ×\u00a02 +50,00\u00a0£/);
-    expect(mail?.text).toMatch(/Bezahlt gesamt +108,00\u00a0£/);
+    expect(mail?.text).toMatch(/Insgesamt bezahlt +108,00\u00a0£/);
     expect(mail?.html).toContain('<html lang="de">');
     expect(mail?.html).toContain("In Ihrem Konto anmelden");
     // The invoice attached: German labels; money and dates the way of the business (en-GB).
     const pdf = readPdf(mail!.attachments[0]!.content).text;
     expect(pdf).toContain("Rechnungsnr.");
     expect(pdf).toContain("BEZAHLT");
-    expect(pdf).toMatch(/Bezahlt gesamt +£108\.00/);
+    expect(pdf).toMatch(/Insgesamt bezahlt +£108\.00/);
     expect(pdf).toMatch(/Rechnungsdatum +\d{1,2} [A-Z][a-z]+ \d{4}/);
   });
 
@@ -91,6 +91,15 @@ describe("the invoice PDF", () => {
     // Two day passes of 617,28 € at 20 %: 1.234,56 €.
     expect(text).toMatch(/Day pass +2 +617,28 € +20 % +1\.234,56 €/);
     expect(text).toMatch(/Rechnungsdatum +\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}/);
+  });
+
+  it("keeps the language it was bought in, whatever the customer's next checkout is in", async () => {
+    const email = uniqueEmail();
+    const german = await createRegisteredCheckout({ email, locale: "de" });
+    await createRegisteredCheckout({ email, businessId: german.businessId, locale: "es" });
+
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "es" });
+    expect(readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text).toContain("RECHNUNG AN");
   });
 
   it("has its labels in the customer's language, or the business's when it chose so", async () => {

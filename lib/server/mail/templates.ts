@@ -41,6 +41,8 @@ interface MailBrand {
 /** A receipt: what was bought and what was paid, as the completion page shows it. */
 interface MailReceipt {
   heading: string;
+  /** Between a fact's label and its value: ": ", or French's " : ". */
+  factSeparator: string;
   facts: [string, string][];
   lines: [string, string][];
   totals: [string, string][];
@@ -61,7 +63,9 @@ function receiptHtml(receipt: MailReceipt): string {
   const row = ([label, value]: [string, string], strong = false) =>
     `<tr><td style="padding:6px 0;border-bottom:1px solid #e3e1da${strong ? ";font-weight:700" : ""}">${escapeHtml(label)}</td>` +
     `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;white-space:nowrap${strong ? ";font-weight:700" : ""}">${escapeHtml(value)}</td></tr>`;
-  const facts = receipt.facts.map(([label, value]) => `${escapeHtml(label)}: <strong style="white-space:nowrap">${escapeHtml(value)}</strong>`).join(" · ");
+  const facts = receipt.facts
+    .map(([label, value]) => `${escapeHtml(label)}${escapeHtml(receipt.factSeparator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`)
+    .join(" · ");
   const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
   return `<h2 style="margin:24px 0 8px;font-size:16px">${escapeHtml(receipt.heading)}</h2>
 <p style="margin:0 0 8px;font-size:14px;color:#57606a">${facts}</p>
@@ -88,7 +92,7 @@ ${paragraphs}${input.receipt ? receiptHtml(input.receipt) : ""}
 
 function plainText(input: MailContent): string {
   const receipt = input.receipt
-    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}: ${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
+    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}${input.receipt!.factSeparator}${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
     : [];
   return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
 }
@@ -109,6 +113,7 @@ function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof transl
   const money = (minor: number) => formatMoney(minor, invoice.currency, formatting);
   return {
     heading: t("receipt"),
+    factSeparator: t("factSeparator"),
     facts: [
       [t("invoice"), invoice.number],
       [t("date"), formatDate(invoice.paidAt ?? invoice.issuedAt, invoice.business.timeZone, formatting)],
