@@ -33,6 +33,7 @@ test.describe("a browser that asks for German", () => {
   test.use({ locale: "de-DE" });
 
   test("gets the whole flow in German: checkout, completion page, e-mails and invoice", async ({ page }) => {
+    test.setTimeout(120_000);
     const de = catalogue("de");
     const email = uniqueEmail("deutsch");
     await page.goto("/checkout");
@@ -139,6 +140,7 @@ test("the switcher changes the language where the guest is, keeps what they type
 });
 
 test("the success state in each language, at every width, with no serious accessibility violation", async ({ browser }) => {
+  test.setTimeout(120_000);
   for (const locale of LOCALES) {
     const context = await browser.newContext({ locale });
     const page = await context.newPage();

@@ -57,7 +57,7 @@ function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown
   if (path.startsWith("lines.")) return ["quantity", { max: tooLong ? max.max : MAX_QUANTITY }];
   switch (path) {
     case "guest.email":
-      return ["email", max];
+      return [issue.code === "too_small" || issue.code === "invalid_type" ? "emailMissing" : "email", max];
     case "guest.billingCountry":
       return ["billingCountry", max];
     case "card.number":
