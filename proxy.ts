@@ -51,5 +51,5 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  matcher: [{ source: "/((?!api/|_next/static/|_next/image|icon\\.svg$|favicon\\.ico$).*)" }],
+  matcher: [{ source: "/((?!api/|_next/static/|_next/image$|icon\\.svg$).*)" }],
 };

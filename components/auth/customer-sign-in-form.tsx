@@ -15,14 +15,15 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
   const t = useTranslations("portal.signIn");
   const router = useRouter();
   const [email, setEmail] = useState(initialEmail);
-  const [error, setError] = useState<string | null>(null);
+  // The message's key, not its words: a guest who switches language afterwards reads it in the new one.
+  const [error, setError] = useState<"invalidEmail" | "sendFailed" | null>(null);
   const [sending, setSending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const parsed = EmailSchema.safeParse(email);
     if (!parsed.success) {
-      setError(t("invalidEmail"));
+      setError("invalidEmail");
       return;
     }
     setError(null);
@@ -30,7 +31,7 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
     const result = await signIn("email", { email: parsed.data, callbackUrl: "/portal", redirect: false });
     setSending(false);
     if (!result || result.error) {
-      setError(t("sendFailed"));
+      setError("sendFailed");
       return;
     }
     router.push("/portal/check-email");
@@ -61,7 +62,7 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
         />
         {error ? (
           <p className={styles.error} id="email-error">
-            {error}
+            {t(error)}
           </p>
         ) : (
           <p className={styles.hint} id="email-hint">

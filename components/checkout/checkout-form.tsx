@@ -42,8 +42,16 @@ const CARD_FIELDS = [
 ] as const;
 
 type GuestField = (typeof GUEST_FIELDS)[number]["name"] | "billingCountry";
-type Errors = Partial<Record<string, string>>;
 type ErrorKey = keyof Messages["checkout"]["errors"];
+/**
+ * What the form says, kept as a message and its values rather than as words: a guest who switches language
+ * afterwards reads it in the new one.
+ */
+interface Said {
+  key: `errors.${ErrorKey}` | "declined" | "fixFields" | "unreachable" | ReturnType<typeof failureKeyOf>;
+  values?: { max: number };
+}
+type Errors = Partial<Record<string, Said>>;
 
 /**
  * What to tell the guest about one problem the checkout's schema found, in their language: by the field it is
@@ -120,7 +128,8 @@ export function CheckoutForm({
   });
   const [card, setCard] = useState({ number: "", expiry: "", cvc: "" });
   const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<Said | null>(null);
+  const say = (said: Said) => t(said.key, said.values);
   const [submitting, setSubmitting] = useState(false);
   const inFlight = useRef(false);
   const order = useRef<{ key: string; fingerprint: string } | null>(null);
@@ -159,10 +168,10 @@ export function CheckoutForm({
       const found: Errors = {};
       for (const issue of parsed.error.issues) {
         const [key, values] = problemOf(issue);
-        found[issue.path.join(".")] ??= t(`errors.${key}`, values);
+        found[issue.path.join(".")] ??= { key: `errors.${key}`, values };
       }
       setErrors(found);
-      setFormError(t("fixFields"));
+      setFormError({ key: "fixFields" });
       const first = Object.keys(found)[0];
       if (first) document.getElementById(fieldId(first === "lines" ? `quantity-${products[0]?.id}` : first))?.focus();
       return;
@@ -179,12 +188,12 @@ export function CheckoutForm({
       return; // keep the button disabled while the next page loads
     } catch (error) {
       if (error instanceof ApiError && error.code === "payment_declined") {
-        setErrors({ "card.number": t("declined") });
+        setErrors({ "card.number": { key: "declined" } });
         document.getElementById(fieldId("card.number"))?.focus();
       } else if (error instanceof ApiError) {
-        setFormError(t(failureKeyOf(error.code)));
+        setFormError({ key: failureKeyOf(error.code) });
       } else {
-        setFormError(t("unreachable"));
+        setFormError({ key: "unreachable" });
       }
     }
     inFlight.current = false;
@@ -192,18 +201,20 @@ export function CheckoutForm({
   }
 
   const describedBy = (path: string, hint?: boolean) => (errors[path] ? `${fieldId(path)}-error` : hint ? `${fieldId(path)}-hint` : undefined);
-  const errorOf = (path: string) =>
-    errors[path] ? (
+  const errorOf = (path: string) => {
+    const said = errors[path];
+    return said ? (
       <p className={styles.error} id={`${fieldId(path)}-error`}>
-        {errors[path]}
+        {say(said)}
       </p>
     ) : null;
+  };
 
   return (
     <form className={styles.form} onSubmit={submit} noValidate aria-describedby={formError ? "form-error" : undefined}>
       {formError && (
         <p className={styles.notice} id="form-error" role="alert">
-          {formError}
+          {say(formError)}
         </p>
       )}
 

@@ -25,9 +25,10 @@ export function LanguageSwitcher() {
   const [switching, startTransition] = useTransition();
   const [switched, setSwitched] = useState(false);
 
-  // The buttons stay enabled while the page re-renders: a disabled button would drop the keyboard focus.
+  // The buttons stay enabled while the page re-renders (a disabled button would drop the keyboard focus), and a
+  // second choice made meanwhile wins: the cookie says it, and the page is rendered again for it.
   function choose(locale: Locale) {
-    if (switching || locale === current) return;
+    if (locale === current && !switching) return;
     rememberLocale(locale);
     setSwitched(true);
     startTransition(() => router.refresh());

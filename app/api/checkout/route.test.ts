@@ -23,11 +23,11 @@ function order(overrides: { orderKey?: string; card?: string; email?: string; qu
   };
 }
 
-async function checkout(body: unknown, ip = randomIp()) {
+async function checkout(body: unknown, ip = randomIp(), headers: Record<string, string> = {}) {
   const response = await POST(
     new Request("http://localhost/api/checkout", {
       method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", "x-forwarded-for": ip, ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     }),
   );
@@ -57,6 +57,18 @@ async function paymentsOf(orderKey: string) {
 }
 
 describe("POST /api/checkout", () => {
+  it("keeps the guest's language with the checkout: the one of the submission that paid, after a decline in another", async () => {
+    const orderKey = randomUUID();
+    const ip = randomIp();
+    const declined = await checkout(order({ orderKey, card: "4000 0000 0000 0002" }), ip, { "accept-language": "en-GB,en;q=0.9" });
+    expect(declined.status).toBe(402);
+    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({ locale: "en" });
+
+    const paid = await checkout(order({ orderKey }), ip, { "accept-language": "en", cookie: "locale=de" });
+    expect(paid.status).toBe(200);
+    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({ locale: "de" });
+  });
+
   it("POST /api/checkout – the test card pays: a paid invoice and a completion link that registers", async () => {
     const body = order();
     const result = await checkout(body);

@@ -45,12 +45,14 @@ async function findOrder(orderKey: string) {
 
 /**
  * Only this response ever holds the basket GUID (just its hash is stored), so the order is handed a new one
- * each time it is answered: whichever response reaches the browser, its GUID works.
+ * each time it is answered: whichever response reaches the browser, its GUID works. The checkout takes the
+ * language of that submission too: a guest who switched language after a declined card registers in the new one.
  */
-async function issueCompletionUrl(basketSessionId: number, invoiceId: number): Promise<string> {
+async function issueCompletionUrl(basketSessionId: number, invoiceId: number, locale: Locale | undefined): Promise<string> {
   const token = randomUUID();
+  const language = locale === undefined ? Prisma.empty : Prisma.sql`, "locale" = ${locale}`;
   const issued = await runOneWrite(() =>
-    execute(Prisma.sql`UPDATE "BasketSession" SET "tokenHash" = ${sha256Hex(token)} WHERE "id" = ${basketSessionId} AND "consumedAt" IS NULL`),
+    execute(Prisma.sql`UPDATE "BasketSession" SET "tokenHash" = ${sha256Hex(token)}${language} WHERE "id" = ${basketSessionId} AND "consumedAt" IS NULL`),
   );
   if (issued !== 1) throw new AppError("order_already_completed");
   return checkoutCompletionPath(invoiceId, token);
@@ -86,11 +88,11 @@ export async function placeCheckout(input: {
   const invoice = order?.invoice;
   if (!order || !invoice) throw new Error(`order ${orderKey} has no invoice`);
   if (order.consumedAt) throw new AppError("order_already_completed");
-  if (invoice.paidAt) return { status: "paid", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+  if (invoice.paidAt) return { status: "paid", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale) };
 
   const latest = invoice.payments[0];
   if (latest?.status === "processing") {
-    return { status: "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+    return { status: "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale) };
   }
 
   // Claim the attempt: of submissions racing here, exactly one charges and the others are told to wait. The
@@ -133,5 +135,9 @@ export async function placeCheckout(input: {
     throw new AppError("payment_declined", { detail: result.message });
   }
   if (result.status === "succeeded") await settle("succeeded");
-  return { status: result.status === "succeeded" ? "paid" : "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id) };
+  return {
+    status: result.status === "succeeded" ? "paid" : "pending",
+    invoiceId: invoice.id,
+    completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale),
+  };
 }

@@ -41,8 +41,6 @@ interface MailBrand {
 /** A receipt: what was bought and what was paid, as the completion page shows it. */
 interface MailReceipt {
   heading: string;
-  /** Between a fact's label and its value: ": ", or French's " : ". */
-  factSeparator: string;
   facts: [string, string][];
   lines: [string, string][];
   totals: [string, string][];
@@ -50,6 +48,8 @@ interface MailReceipt {
 
 interface MailContent {
   locale: Locale;
+  /** Between a label and what it names ("Invoice: INV-1", "Sign in: https://…"): ": ", or French's " : ". */
+  separator: string;
   brand: MailBrand;
   subject: string;
   heading: string;
@@ -59,12 +59,12 @@ interface MailContent {
   footer: string;
 }
 
-function receiptHtml(receipt: MailReceipt): string {
+function receiptHtml(receipt: MailReceipt, separator: string): string {
   const row = ([label, value]: [string, string], strong = false) =>
     `<tr><td style="padding:6px 0;border-bottom:1px solid #e3e1da${strong ? ";font-weight:700" : ""}">${escapeHtml(label)}</td>` +
     `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;white-space:nowrap${strong ? ";font-weight:700" : ""}">${escapeHtml(value)}</td></tr>`;
   const facts = receipt.facts
-    .map(([label, value]) => `${escapeHtml(label)}${escapeHtml(receipt.factSeparator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`)
+    .map(([label, value]) => `${escapeHtml(label)}${escapeHtml(separator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`)
     .join(" · ");
   const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
   return `<h2 style="margin:24px 0 8px;font-size:16px">${escapeHtml(receipt.heading)}</h2>
@@ -84,7 +84,7 @@ function layout(input: MailContent): string {
 <p style="margin:0 0 16px;font-weight:700;font-size:17px">${logo}<span style="vertical-align:middle">${escapeHtml(name)}</span></p>
 <div style="background:#fff;border:1px solid #d8d6cf;border-top:6px solid ${palette.accent};border-radius:12px;padding:24px">
 <h1 style="margin:0 0 16px;font-size:20px">${escapeHtml(input.heading)}</h1>
-${paragraphs}${input.receipt ? receiptHtml(input.receipt) : ""}
+${paragraphs}${input.receipt ? receiptHtml(input.receipt, input.separator) : ""}
 <p style="margin:24px 0"><a href="${escapeHtml(input.action.url)}" style="display:inline-block;background:${palette.accentText};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">${escapeHtml(input.action.label)}</a></p>
 <p style="margin:0;font-size:13px;color:#57606a">${escapeHtml(input.footer)}</p>
 </div></div></body></html>`;
@@ -92,9 +92,9 @@ ${paragraphs}${input.receipt ? receiptHtml(input.receipt) : ""}
 
 function plainText(input: MailContent): string {
   const receipt = input.receipt
-    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}${input.receipt!.factSeparator}${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
+    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}${input.separator}${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
     : [];
-  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}: ${input.action.url}`, "", input.footer, ""].join("\n");
+  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}${input.separator}${input.action.url}`, "", input.footer, ""].join("\n");
 }
 
 function compose(input: MailContent, attachments: MailAttachment[] = []): RenderedMail {
@@ -113,7 +113,6 @@ function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof transl
   const money = (minor: number) => formatMoney(minor, invoice.currency, formatting);
   return {
     heading: t("receipt"),
-    factSeparator: t("factSeparator"),
     facts: [
       [t("invoice"), invoice.number],
       [t("date"), formatDate(invoice.paidAt ?? invoice.issuedAt, invoice.business.timeZone, formatting)],
@@ -150,6 +149,7 @@ async function renderRegistration(
     return compose(
       {
         locale,
+        separator: t("factSeparator"),
         brand,
         subject: t("newCustomer.subject", { business: brand.name }),
         heading: t("newCustomer.heading"),
@@ -164,6 +164,7 @@ async function renderRegistration(
   return compose(
     {
       locale,
+      separator: t("factSeparator"),
       brand,
       subject: t("existingCustomer.subject", { business: brand.name }),
       heading: t("existingCustomer.heading"),
@@ -188,6 +189,7 @@ async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMai
   const t = await translatorFor(locale, "email");
   return compose({
     locale,
+    separator: t("factSeparator"),
     brand: { name: senderName(), palette: brandPalette(null), logoUrl: null },
     subject: t("signInLink.subject"),
     heading: t("signInLink.heading"),
