@@ -228,7 +228,7 @@ test("behind one trusted proxy the client address is the one the proxy appended,
 test("every page carries a nonce-based Content-Security-Policy, new each time, without 'unsafe-eval', and no frame may embed it", async () => {
   // Paths that only start like a static file's are pages too (their 404), and a language header sent by the
   // client is never obeyed: proxy.ts sets it on every page.
-  for (const path of ["/", "/checkout", "/checkout/complete", "/portal/sign-in", "/staff/sign-in", "/no-such-page", "/icon.svg/x", "/favicon.ico.x"]) {
+  for (const path of ["/", "/checkout", "/checkout/complete", "/portal/sign-in", "/staff/sign-in", "/no-such-page", "/icon.svg/x", "/favicon.ico", "/_next/imagex"]) {
     const [first, second] = [await fetch(`${server.baseUrl}${path}`, { headers: { "x-locale": "de" } }), await fetch(`${server.baseUrl}${path}`)];
     const policy = first.headers.get("content-security-policy") ?? "";
     expect(policy, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
