@@ -22,10 +22,18 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-/** The language of a BCP 47 tag ("de-AT" → "de") when it is one of ours, otherwise the default. */
-export function languageOf(tag: string | null | undefined): Locale {
+/** The language of a BCP 47 tag ("de-AT" → "de") when it is one of ours, otherwise null. */
+function ourLanguageOf(tag: string | null | undefined): Locale | null {
   const language = tag?.split(/[-_]/)[0]?.toLowerCase();
-  return isLocale(language) ? language : DEFAULT_LOCALE;
+  return isLocale(language) ? language : null;
+}
+
+/**
+ * The language of a BCP 47 tag ("de-AT" → "de", a business's locale) or of a stored value (a checkout's or
+ * customer's `locale`) when it is one of ours, otherwise the default.
+ */
+export function languageOf(tag: string | null | undefined): Locale {
+  return ourLanguageOf(tag) ?? DEFAULT_LOCALE;
 }
 
 /**
@@ -33,5 +41,5 @@ export function languageOf(tag: string | null | undefined): Locale {
  * the guest reads its language, otherwise the guest's language with its usual conventions (de: 1.234,56 £).
  */
 export function displayLocale(guest: Locale, businessLocale: string): string {
-  return businessLocale.split(/[-_]/)[0]?.toLowerCase() === guest ? businessLocale : guest;
+  return ourLanguageOf(businessLocale) === guest ? businessLocale : guest;
 }

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 
-import { DEFAULT_LOCALE, isLocale, LOCALE_HEADER } from "./locales";
+import { languageOf, LOCALE_HEADER } from "./locales";
 import { messagesFor } from "./messages";
 
 /**
@@ -9,7 +9,6 @@ import { messagesFor } from "./messages";
  * business's default on the others), and its catalogue alone.
  */
 export default getRequestConfig(async () => {
-  const chosen = (await headers()).get(LOCALE_HEADER);
-  const locale = isLocale(chosen) ? chosen : DEFAULT_LOCALE;
+  const locale = languageOf((await headers()).get(LOCALE_HEADER));
   return { locale, messages: await messagesFor(locale), timeZone: "UTC" };
 });

@@ -1,12 +1,7 @@
 import { createTranslator } from "use-intl/core";
 
-import { DEFAULT_LOCALE, isLocale, type Locale } from "./locales";
+import type { Locale } from "./locales";
 import { messagesFor, type Namespace } from "./messages";
-
-/** One of our languages from a stored value (a checkout's or customer's `locale`); English for anything else. */
-export function storedLocale(value: unknown): Locale {
-  return isLocale(value) ? value : DEFAULT_LOCALE;
-}
 
 /**
  * Messages of one namespace in one language, for what is written outside a page: e-mails and invoices. A missing

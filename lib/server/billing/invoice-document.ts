@@ -1,7 +1,6 @@
 import "server-only";
 
 import { languageOf, type Locale } from "@/lib/i18n/locales";
-import { storedLocale } from "@/lib/i18n/translator";
 import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
 import { bytesOrNull, date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 
@@ -129,7 +128,7 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
       logoPng: businessLogoPng,
     },
     customer: customerEmail === null ? null : { email: customerEmail },
-    language: businessInvoiceLanguage === "business" || guestLocale === null ? languageOf(businessLocale) : storedLocale(guestLocale),
+    language: businessInvoiceLanguage === "business" || guestLocale === null ? languageOf(businessLocale) : languageOf(guestLocale),
     lines,
   };
 }

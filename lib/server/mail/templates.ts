@@ -5,8 +5,8 @@ import { z } from "zod";
 import { brandPalette, type BrandPalette } from "@/lib/brand";
 import { getConfig } from "@/lib/config";
 import { formatDate, formatMoney } from "@/lib/format";
-import { displayLocale, type Locale } from "@/lib/i18n/locales";
-import { storedLocale, translatorFor } from "@/lib/i18n/translator";
+import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
+import { translatorFor } from "@/lib/i18n/translator";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { getBrands } from "@/lib/server/brand";
@@ -137,7 +137,7 @@ async function renderRegistration(
   if (brand === undefined || customerName === undefined || !invoice) throw new Error("the business, customer or invoice of this e-mail no longer exists");
   const signIn = new URL("/portal/sign-in", getConfig().appUrl);
   signIn.searchParams.set("email", recipient);
-  const locale = storedLocale(payload.locale);
+  const locale = languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
   const greeting = t("greeting", { name: customerName });
   const footer = t("footer", { business: brand.name });
@@ -145,32 +145,19 @@ async function renderRegistration(
   const attachments: MailAttachment[] = [
     { filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) },
   ];
-  if (kind === "registration.new_customer") {
-    return compose(
-      {
-        locale,
-        separator: t("factSeparator"),
-        brand,
-        subject: t("newCustomer.subject", { business: brand.name }),
-        heading: t("newCustomer.heading"),
-        paragraphs: [greeting, t("newCustomer.thanks", { number: payload.invoiceNumber }), t("newCustomer.signIn")],
-        receipt,
-        action: { label: t("newCustomer.action"), url: signIn.href },
-        footer,
-      },
-      attachments,
-    );
-  }
+  // A new customer is told how to sign in; an existing one, what to do if the purchase was not theirs.
+  const variant = kind === "registration.new_customer" ? "newCustomer" : "existingCustomer";
+  const closing = variant === "newCustomer" ? t("newCustomer.signIn") : t("existingCustomer.notYou");
   return compose(
     {
       locale,
       separator: t("factSeparator"),
       brand,
-      subject: t("existingCustomer.subject", { business: brand.name }),
-      heading: t("existingCustomer.heading"),
-      paragraphs: [greeting, t("existingCustomer.thanks", { number: payload.invoiceNumber }), t("existingCustomer.notYou")],
+      subject: t(`${variant}.subject`, { business: brand.name }),
+      heading: t(`${variant}.heading`),
+      paragraphs: [greeting, t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
       receipt,
-      action: { label: t("existingCustomer.action"), url: signIn.href },
+      action: { label: t(`${variant}.action`), url: signIn.href },
       footer,
     },
     attachments,
@@ -185,7 +172,7 @@ function senderName(): string {
 
 async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMail> {
   const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
-  const locale = storedLocale(payload.locale);
+  const locale = languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
   return compose({
     locale,
