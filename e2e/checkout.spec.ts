@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import AxeBuilder from "@axe-core/playwright";
 import type { Page, TestInfo } from "@playwright/test";
 
 import { E2E_BASE_URL } from "../playwright.config";
 import { expect, test } from "./fixtures";
-import { demoCheckout } from "./support";
+import { demoCheckout, expectNoSeriousA11yViolations } from "./support";
 
 const CARD_OK = "4242 4242 4242 4242";
 const CARD_DECLINED = "4000 0000 0000 0002";
@@ -33,12 +32,6 @@ async function pay(page: Page): Promise<string> {
   const navigation = page.waitForRequest((request) => request.isNavigationRequest() && request.url().includes("/checkout/complete?"));
   await page.getByRole("button", { name: /^Pay / }).click();
   return (await navigation).url();
-}
-
-async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 async function screenshotState(page: Page, testInfo: TestInfo, state: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { LOCALES } from "../lib/i18n/locales";
@@ -10,7 +9,7 @@ import { waitForMail } from "../test/mail-outbox";
 import { readPdf } from "../test/pdf-text";
 import { expect, test } from "./fixtures";
 import { lookAt } from "./layout";
-import { catalogueOf as catalogue, demoCheckout } from "./support";
+import { catalogueOf as catalogue, demoCheckout, expectNoSeriousA11yViolations } from "./support";
 
 /**
  * The guest's language, in the built app and real Chromium: the browser's Accept-Language picks it, the switcher
@@ -19,12 +18,6 @@ import { catalogueOf as catalogue, demoCheckout } from "./support";
 
 function uniqueEmail(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}@example.com`;
-}
-
-async function expectNoSeriousA11yViolations(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${what}: ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 });

@@ -1,17 +1,12 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
 import { PREVIEW_STATES } from "../components/checkout/preview-states";
 import { LOCALES } from "../lib/i18n/locales";
 import { expect, test } from "./fixtures";
-import { catalogueOf, demoCheckout, registeredCheckout, signInAsStaff } from "./support";
+import { catalogueOf, demoCheckout, expectNoSeriousA11yViolations, registeredCheckout, signInAsStaff } from "./support";
 
-async function expectNoSeriousA11yViolations(page: Page, context: string): Promise<void> {
-  // The e-mail preview is a sandboxed iframe (no scripts), which axe cannot enter; the e-mail is checked apart.
-  const results = await new AxeBuilder({ page }).exclude("iframe").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${context}: ${violation.id}`)).toEqual([]);
-}
+/** The e-mail preview is a sandboxed iframe (no scripts), which axe cannot enter; the e-mail is checked apart. */
+const expectAccessible = (page: Page, what: string) => expectNoSeriousA11yViolations(page, what, { exclude: "iframe" });
 
 test("staff pages send anyone who is not staff to the sign-in page, never showing data", async ({ page }) => {
   for (const path of ["/staff", "/staff/outbox", "/staff/outbox/1", "/staff/preview", "/staff/checkouts/1"]) {
@@ -43,7 +38,7 @@ test("staff find a guest's checkout, its invoice, customer and audit trail, and 
   await page.getByRole("link", { name: "Registered", exact: true }).click();
   const row = page.getByRole("row").filter({ hasText: "Audit Trail Guest" });
   await expect(row).toContainText("Registered");
-  await expectNoSeriousA11yViolations(page, "checkouts");
+  await expectAccessible(page, "checkouts");
   await row.getByRole("link").first().click();
 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Checkout #");
@@ -52,7 +47,7 @@ test("staff find a guest's checkout, its invoice, customer and audit trail, and 
   await expect(trail).toContainText("checkout.created");
   await expect(trail).toContainText("checkout.paid");
   await expect(trail).toContainText("registration.succeeded");
-  await expectNoSeriousA11yViolations(page, "checkout detail");
+  await expectAccessible(page, "checkout detail");
 
   await page.getByRole("button", { name: "Resend the registration e-mail" }).click();
   await expect(page.getByText(/Queued again for/)).toBeVisible();
@@ -62,7 +57,7 @@ test("staff find a guest's checkout, its invoice, customer and audit trail, and 
   await page.getByRole("link", { name: /Account ready/ }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("and your account");
   await expect(page.locator("pre")).toContainText("Hello");
-  await expectNoSeriousA11yViolations(page, "outbox message");
+  await expectAccessible(page, "outbox message");
   expect(checkout.invoiceId).toBeGreaterThan(0);
 });
 
@@ -76,7 +71,7 @@ test("staff preview every state of the completion page in every language, with t
       await expect(page.getByText("Preview — nothing is saved")).toBeVisible();
       const state = page.locator(`[lang="${locale}"] [data-state="${preview.kind}"]`);
       await expect(state.getByRole("heading", { level: 1 })).toHaveText(completion[preview.kind].heading);
-      await expectNoSeriousA11yViolations(page, `${preview.kind} in ${locale}`);
+      await expectAccessible(page, `${preview.kind} in ${locale}`);
     }
   }
   // The staff page around the preview stays in the business's language.

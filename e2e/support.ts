@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+import AxeBuilder from "@axe-core/playwright";
+
 import type { APIRequestContext, Page } from "@playwright/test";
 
 import { endpoints } from "../lib/api/endpoints";
@@ -59,4 +61,15 @@ export async function signInToPortal(page: Page, email: string): Promise<void> {
 /** A language's catalogue, as the app reads it: tests expect the words it holds, not copies of them. */
 export function catalogueOf(locale: Locale): Messages {
   return JSON.parse(readFileSync(`lib/i18n/messages/${locale}.json`, "utf8")) as Messages;
+}
+
+/**
+ * Fails on any serious or critical WCAG 2.2 AA violation axe finds on the page as it is now; `what` names the page
+ * in the failure, and `exclude` a part axe cannot look into.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, what = "page", options: { exclude?: string } = {}): Promise<void> {
+  const axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]);
+  const results = await (options.exclude ? axe.exclude(options.exclude) : axe).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  expect(serious.map((violation) => `${what}: ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
 }
