@@ -89,7 +89,11 @@ export interface BuiltServer {
   kill9(): Promise<void>;
 }
 
-const secrets = { INVOICE_TOKEN_SECRETS: randomBytes(32).toString("base64url"), NEXTAUTH_SECRET: randomBytes(32).toString("base64url") };
+const secrets = {
+  INVOICE_TOKEN_SECRETS: randomBytes(32).toString("base64url"),
+  NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+  PAYMENT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+};
 
 export async function startBuiltServer(input: { database: TestDatabase; port: number; mailDir?: string; env?: Record<string, string> }): Promise<BuiltServer> {
   const baseUrl = `http://127.0.0.1:${input.port}`;

@@ -12,7 +12,7 @@ import { z } from "zod";
 
 const DEFAULT_DATABASE_URL = "file:./.data/app.db";
 const DATA_DIR = ".data";
-const DEV_SECRET_FILES = { invoiceToken: "invoice-token-secret", auth: "auth-secret" } as const;
+const DEV_SECRET_FILES = { invoiceToken: "invoice-token-secret", auth: "auth-secret", paymentWebhook: "payment-webhook-secret" } as const;
 /** 256 bits, written as at least 32 characters. */
 const MIN_SECRET_LENGTH = 32;
 /** Values that appear in documentation and must never sign anything real. */
@@ -64,6 +64,22 @@ const EnvSchema = z.object({
   // Staff may create paid demo checkouts (the staff preview's button, POST /api/staff/demo-checkouts). Default:
   // on outside production, off in production, where a paid checkout nobody paid for must be asked for.
   DEMO_CHECKOUTS_ENABLED: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).optional()),
+  // Fulfilment (docs/contract.md §3.7): a paid checkout that no completion page registered within this many seconds of
+  // its payment is registered by the server (0: at once).
+  FULFILMENT_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+  // A payment not settled this many seconds after it was created is settled with the provider by the reconciler.
+  PAYMENT_RECONCILE_AFTER_SECONDS: positiveInt(300),
+  // How often each instance looks for checkouts to register, payments to reconcile and (the test provider) webhook
+  // events to send.
+  BACKGROUND_INTERVAL_MS: positiveInt(2000),
+  // "false" on instances that should not run that background work (another instance does).
+  BACKGROUND_WORK_ENABLED: z.enum(["true", "false"]).default("true"),
+  // The payment provider's webhook signing secret (Standard Webhooks: "whsec_" + base64); required in production,
+  // generated in development.
+  PAYMENT_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  // Tests only, refused in production: "exit-after-charge" kills the process right after the provider charged a
+  // card and before the payment is recorded, once.
+  FAULT_INJECTION: z.preprocess(emptyAsUndefined, z.enum(["exit-after-charge"]).optional()),
   // Trusted reverse proxies in front of the app, each appending to X-Forwarded-For (0: none, the client is the TCP
   // peer). Read by the server entry (scripts/serve.mjs), which hands the app the one address it trusts.
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(99).default(0),
@@ -89,6 +105,8 @@ export interface AppConfig {
   demoCheckoutsEnabled: boolean;
   auth: { secret: string; signInLinkTtlMinutes: number };
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerEnabled: boolean; workerIntervalMs: number; maxAttempts: number };
+  fulfilment: { graceSeconds: number; reconcileAfterSeconds: number; intervalMs: number; enabled: boolean };
+  payments: { webhookSecret: string; faultInjection: "exit-after-charge" | undefined };
 }
 
 export class ConfigError extends Error {
@@ -105,7 +123,7 @@ function toSigningKey(secret: string): SigningKey {
   return { kid, secret: new TextEncoder().encode(secret) };
 }
 
-function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES): string {
+function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES, generate = () => randomBytes(32).toString("base64url")): string {
   // A file of the running app's data folder, not of the build: the bundler must not trace (copy) that folder.
   const file = path.join(/* turbopackIgnore: true */ DATA_DIR, DEV_SECRET_FILES[name]);
   mkdirSync(/* turbopackIgnore: true */ DATA_DIR, { recursive: true });
@@ -114,7 +132,7 @@ function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  const secret = randomBytes(32).toString("base64url");
+  const secret = generate();
   try {
     // "wx": when two processes start at once, the first write wins and both use it.
     writeFileSync(/* turbopackIgnore: true */ file, secret + "\n", { flag: "wx", mode: 0o600 });
@@ -165,6 +183,22 @@ function resolveSigningKeys(raw: string | undefined, mode: AppConfig["mode"]): [
   return [first!, ...rest];
 }
 
+/** A Standard Webhooks secret: "whsec_" and the base64 of at least 24 random bytes. */
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+function resolveWebhookSecret(raw: string | undefined, mode: AppConfig["mode"]): string {
+  if (raw === undefined) {
+    if (mode === "production") {
+      throw new ConfigError(
+        'PAYMENT_WEBHOOK_SECRET is required in production: "whsec_" and the base64 of 32 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`).',
+      );
+    }
+    return readOrCreateDevSecret("paymentWebhook", () => `whsec_${randomBytes(32).toString("base64")}`);
+  }
+  if (!WEBHOOK_SECRET.test(raw)) throw new ConfigError('PAYMENT_WEBHOOK_SECRET: "whsec_" and the base64 of at least 24 random bytes');
+  return raw;
+}
+
 export function databaseProviderOf(url: string): DatabaseProvider {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
 }
@@ -206,7 +240,19 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       workerIntervalMs: env.MAIL_WORKER_INTERVAL_MS,
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
     },
+    fulfilment: {
+      graceSeconds: env.FULFILMENT_GRACE_SECONDS,
+      reconcileAfterSeconds: env.PAYMENT_RECONCILE_AFTER_SECONDS,
+      intervalMs: env.BACKGROUND_INTERVAL_MS,
+      enabled: env.BACKGROUND_WORK_ENABLED === "true",
+    },
+    payments: { webhookSecret: resolveWebhookSecret(env.PAYMENT_WEBHOOK_SECRET, mode), faultInjection: faultInjectionOf(env.FAULT_INJECTION, mode) },
   };
+}
+
+function faultInjectionOf(fault: "exit-after-charge" | undefined, mode: AppConfig["mode"]): "exit-after-charge" | undefined {
+  if (fault !== undefined && mode === "production") throw new ConfigError("FAULT_INJECTION is for tests and is refused in production.");
+  return fault;
 }
 
 let cached: AppConfig | undefined;

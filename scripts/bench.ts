@@ -172,7 +172,7 @@ function measureSqliteFloor(file: string, checkouts: BenchCheckout[]): Floor {
   db.pragma("journal_mode = WAL");
   const findBasket = db.prepare(
     `SELECT b.id, b.businessId, b.guestEmail, b.guestFullName, b.consumedAt, b.expiresAt, b.completedAt, b.invoiceId, i.paidAt, i.number
-     FROM "BasketSession" b JOIN "Invoice" i ON i.id = b.invoiceId WHERE b.tokenHash = ?`,
+     FROM "BasketToken" t JOIN "BasketSession" b ON b.id = t.basketSessionId JOIN "Invoice" i ON i.id = b.invoiceId WHERE t.tokenHash = ?`,
   );
   const consume = db.prepare(`UPDATE "BasketSession" SET consumedAt = ?, status = 'registered' WHERE id = ? AND consumedAt IS NULL`);
   const findCustomer = db.prepare(`SELECT id FROM "Customer" WHERE businessId = ? AND email = ?`);
@@ -233,7 +233,7 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
           const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
           const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
           const charged = await runOnPostgresClient(counters, () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
-          const read = { basket: basketOf(tokenHash, charged.row) };
+          const read = { basket: basketOf(charged.row) };
           const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now, read), "one-write");
           if (outcome.kind !== "registered") throw new Error(`floor: the registration was ${outcome.kind}`);
         }

@@ -31,9 +31,9 @@ describe("npm run demo:checkout", () => {
     expect(output.completionUrl).toBe(
       `https://billing.example.test/checkout/complete?invoiceId=${output.invoiceId}&basketSession=${output.basketSession}`,
     );
-    const basket = await getDb().basketSession.findUniqueOrThrow({
+    const { basketSession: basket } = await getDb().basketToken.findUniqueOrThrow({
       where: { tokenHash: sha256Hex(output.basketSession) },
-      select: { guestEmail: true, guestFullName: true, status: true, invoice: { select: { id: true, number: true, paidAt: true } } },
+      select: { basketSession: { select: { guestEmail: true, guestFullName: true, status: true, invoice: { select: { id: true, number: true, paidAt: true } } } } },
     });
     expect(basket).toMatchObject({ guestEmail: "Demo.Person@Example.com", guestFullName: "Demo Person", status: "paid" });
     expect(basket.invoice).toMatchObject({ id: output.invoiceId, number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), paidAt: expect.any(Date) });

@@ -31,6 +31,7 @@ if (process.env.TEST_DATABASE_PROVIDER === "postgresql") {
 
 process.env.INVOICE_TOKEN_SECRETS ??= randomBytes(32).toString("base64url");
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.PAYMENT_WEBHOOK_SECRET ??= `whsec_${randomBytes(32).toString("base64")}`;
 process.env.MAIL_OUTBOX_DIR = path.join(TEST_DATA_DIR, `${name}-mail`);
 // Tests exercise the limiter on purpose in their own files; elsewhere it must not interfere.
 process.env.RATE_LIMIT_IP_POINTS ??= "1000000";

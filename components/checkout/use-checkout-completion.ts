@@ -60,6 +60,7 @@ function stateOfError(error: unknown): CompletionState {
     // Not answers of this endpoint, or faults: to a guest, the connection did not do its job; retrying is the answer.
     case "bad_request":
     case "idempotency_key_invalid":
+    case "webhook_signature_invalid":
     case "invoice_token_invalid":
     case "invoice_token_expired":
     case "unauthorized":

@@ -17,12 +17,21 @@ const REFUSALS: Record<RegistrationRefusal, string> = {
   payment_declined: "The payment was declined: the guest would be sent back to checkout to pay again (402 payment_declined).",
 };
 
+const utc = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/** What the server does if no completion page registers the checkout first. */
+function byServer(serverRegistersAt: string | null): string {
+  return serverRegistersAt ? ` If the guest's page has not registered it by ${utc.format(new Date(serverRegistersAt))} UTC, the server will, in the same way.` : "";
+}
+
 function describe(outcome: DryRunResponse): string {
   switch (outcome.kind) {
     case "would_create_customer":
-      return "All checks pass: registering would create a new customer and send the “account ready” e-mail.";
+      return `All checks pass: registering would create a new customer and send the “account ready” e-mail.${byServer(outcome.serverRegistersAt)}`;
     case "would_link_customer":
-      return `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.`;
+      return `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.${byServer(outcome.serverRegistersAt)}`;
+    case "would_hand_out_token":
+      return `Registered by the server at ${utc.format(new Date(outcome.registeredAt))} UTC (customer #${outcome.customerId}): the guest's link would get a token for the invoice, once, and nothing else would change.`;
     case "refused":
       return REFUSALS[outcome.code];
   }

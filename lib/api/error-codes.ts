@@ -6,6 +6,7 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   idempotency_key_invalid: 400,
+  webhook_signature_invalid: 400,
   basket_token_invalid: 401,
   basket_token_used: 401,
   basket_token_expired: 401,

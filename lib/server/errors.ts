@@ -14,6 +14,10 @@ const errorText: Record<ErrorCode, { title: string; detail: string }> = {
     title: "Invalid Idempotency-Key",
     detail: "The Idempotency-Key header must be 8 to 255 printable ASCII characters.",
   },
+  webhook_signature_invalid: {
+    title: "Invalid webhook event",
+    detail: "The event's signature, timestamp or body could not be verified.",
+  },
   basket_token_invalid: {
     title: "Invalid checkout token",
     detail: "The checkout token is missing or does not match any checkout.",

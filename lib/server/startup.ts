@@ -2,6 +2,7 @@ import "server-only";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { logger } from "@/lib/server/logger";
+import { startBackgroundLoop } from "@/lib/server/background";
 import { startMailWorker } from "@/lib/server/mail/worker";
 import { startSqliteCheckpointer } from "@/lib/server/db/sqlite-checkpointer";
 
@@ -16,10 +17,15 @@ export function assertConfigOrExit(): void {
   }
 }
 
-/** Background work of a serving instance: the mail worker, SQLite's checkpointer (never during `next build`). */
+/**
+ * Background work of a serving instance: the mail worker; fulfilment, reconciliation and the test provider's events;
+ * SQLite's checkpointer (never during `next build`).
+ */
 export function startBackgroundWork(): void {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  if (getConfig().mail.workerEnabled) startMailWorker();
+  const config = getConfig();
+  if (config.mail.workerEnabled) startMailWorker();
+  if (config.fulfilment.enabled) startBackgroundLoop();
   // Without it SQLite checkpoints as it always does, in the request that crosses the threshold.
   startSqliteCheckpointer().catch((error: unknown) => logger.warn("SQLite checkpointer not started", { error }));
 }

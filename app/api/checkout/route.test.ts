@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { POST } from "@/app/api/checkout/route";
 import { getDb } from "@/lib/server/db";
-import { testPaymentProvider } from "@/lib/server/payments/test-provider";
+import { sendTestProviderEvents, TEST_PROVIDER_SETTLE_DELAY_MS, testPaymentProvider } from "@/lib/server/payments/test-provider";
 import { seedIfEmpty } from "@/prisma/seed";
 import { uniqueEmail } from "@/test/factories";
 import { callRegister, randomIp } from "@/test/register-client";
@@ -225,18 +225,25 @@ describe("POST /api/checkout", () => {
 });
 
 describe("test payment provider", () => {
-  it("settles the authentication card later, and only then", async () => {
-    vi.useFakeTimers();
-    try {
-      const settled = vi.fn(async () => undefined);
-      const card = { number: "4000000000003220", expiry: "12/34", cvc: "123" };
-      const result = await testPaymentProvider.charge({ reference: "pay_x", amountMinor: 100, currency: "GBP", card, description: "x" }, settled);
-      expect(result).toEqual({ status: "pending" });
-      expect(settled).not.toHaveBeenCalled();
-      await vi.advanceTimersByTimeAsync(5000);
-      expect(settled).toHaveBeenCalledWith("succeeded");
-    } finally {
-      vi.useRealTimers();
-    }
+  it("keeps a ledger of its own: one charge per reference, and the authentication card confirmed by a signed event once its time has come", async () => {
+    const reference = `pay_${randomUUID()}`;
+    const charge = (number: string) => testPaymentProvider.charge({ reference, amountMinor: 100, currency: "GBP", card: { number, expiry: "12/34", cvc: "123" }, description: "x" });
+    expect(await charge("4000000000003220")).toEqual({ status: "pending", confirmsInMs: TEST_PROVIDER_SETTLE_DELAY_MS });
+    // The reference is the idempotency key: asking again, even with another card, answers the first charge.
+    expect(await charge("4242424242424242")).toMatchObject({ status: "pending" });
+    expect(await testPaymentProvider.retrieve(reference)).toBe("pending");
+
+    const sent: Request[] = [];
+    const deliver = async (request: Request) => {
+      sent.push(request);
+      return new Response(null, { status: 200 });
+    };
+    await sendTestProviderEvents({ deliver });
+    expect(sent.filter((request) => request.headers.get("webhook-id")?.includes(reference))).toEqual([]);
+    await sendTestProviderEvents({ now: new Date(Date.now() + TEST_PROVIDER_SETTLE_DELAY_MS + 1000), deliver });
+    const [event] = sent.filter((request) => request.headers.get("webhook-id")?.includes(reference));
+    expect(event).toBeDefined();
+    expect(testPaymentProvider.verifyEvent(await event!.text(), event!.headers)).toMatchObject({ reference, outcome: "succeeded", sequence: 2 });
+    expect(await testPaymentProvider.retrieve(reference)).toBe("succeeded");
   });
 });

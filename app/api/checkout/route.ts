@@ -3,7 +3,7 @@ import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
 import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
-import { testPaymentProvider } from "@/lib/server/payments/test-provider";
+import { checkoutPaymentProvider } from "@/lib/server/payments/registry";
 import { consumeCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +19,7 @@ export async function POST(request: Request): Promise<Response> {
       const storefront = await getStorefrontOrThrow();
       // The language the page was shown in: the same cookie or Accept-Language comes with its submission.
       const locale = guestLocaleOf(request.headers);
-      const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: testPaymentProvider, clientIp, locale });
+      const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: checkoutPaymentProvider(), clientIp, locale });
       await refundCheckoutPenalty(clientIp);
       return jsonResponse(placed);
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { FulfilmentNote } from "@/components/staff/fulfilment-note";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import { StaffTable, Words } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
@@ -65,8 +66,9 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
               </td>
               <td>{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
               <td className={styles.amount}>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
-              <td>
+              <td className={styles.wrap}>
                 <StatusBadge status={row.status} />
+                <FulfilmentNote fulfilment={row.fulfilment} timeZone={business.timeZone} locale={business.locale} />
               </td>
               <td className={styles.wrap}>{row.invoice?.customer ? <Words text={`#${row.invoice.customer.id} ${row.invoice.customer.fullName}`} /> : "—"}</td>
             </tr>

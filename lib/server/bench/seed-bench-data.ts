@@ -85,14 +85,23 @@ function* seedChunk(input: { businessId: number; registered?: boolean; label: st
     INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt", "completedAt")
     VALUES ${Prisma.join(indexes.map((index) => Prisma.sql`(${invoiceIdOf(index)}, 'test', ${reference(index)}, ${totalMinor}, 'GBP', 'succeeded', ${now}, ${now})`))}`);
   const checkouts = indexes.map((index) => ({ index, invoiceId: invoiceIdOf(index), token: randomUUID() }));
-  yield* execute(Prisma.sql`
-    INSERT INTO "BasketSession" ("tokenHash", "businessId", "status", "guestFullName", "guestEmail", "completedAt", "consumedAt", "expiresAt", "invoiceId", "createdAt")
+  const registered = input.registered ? now : null;
+  const baskets = yield* query(
+    Prisma.sql`
+    INSERT INTO "BasketSession" ("businessId", "status", "guestFullName", "guestEmail", "completedAt", "consumedAt", "registeredBy", "redeemedAt", "expiresAt", "invoiceId", "createdAt")
     VALUES ${Prisma.join(
       checkouts.map(
-        ({ index, invoiceId, token }) =>
-          Prisma.sql`(${sha256Hex(token)}, ${input.businessId}, ${input.registered ? "registered" : "paid"}, ${`Bench Guest ${index}`}, ${email(index)},
-                      ${now}, ${input.registered ? now : null}, ${expiresAt}, ${invoiceId}, ${now})`,
+        ({ index, invoiceId }) =>
+          Prisma.sql`(${input.businessId}, ${input.registered ? "registered" : "paid"}, ${`Bench Guest ${index}`}, ${email(index)},
+                      ${now}, ${registered}, ${input.registered ? "guest" : null}, ${registered}, ${expiresAt}, ${invoiceId}, ${now})`,
       ),
-    )}`);
+    )}
+    RETURNING "id", "invoiceId"`,
+    { id: int, invoiceId: int },
+  );
+  const basketOfInvoice = new Map(baskets.map((basket) => [basket.invoiceId, basket.id]));
+  yield* execute(Prisma.sql`
+    INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt")
+    VALUES ${Prisma.join(checkouts.map(({ invoiceId, token }) => Prisma.sql`(${sha256Hex(token)}, ${basketOfInvoice.get(invoiceId)!}, ${now})`))}`);
   return checkouts.map(({ invoiceId, token }) => ({ invoiceId, token }));
 }

@@ -1,100 +1,134 @@
 import "server-only";
 
+import { getConfig } from "@/lib/config";
 import { auditEventInsert, type AuditEventInput } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
-import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
+import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
+import { kickBackgroundWork } from "@/lib/server/background-kick";
 import { logger } from "@/lib/server/logger";
+import { mailInsert } from "@/lib/server/mail/outbox";
+import { kickMailWorker } from "@/lib/server/mail/worker";
+import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
- * Records that the payment of a guest checkout succeeded: the payment, the invoice (issued: numbered and
- * dated now, paid, with the payment reference) and the basket session (completed; its registration window
- * starts now), together. Calling it again for a paid checkout changes nothing.
+ * Records that the payment of a guest checkout succeeded (docs/contract.md §3.7), in one transaction: the payment, the
+ * invoice (issued: numbered and dated now, paid, with the payment reference), the basket session (completed; its
+ * link's expiry starts now, and the server registers the guest itself at `fulfilAt` if no completion page did), the
+ * audit event and the receipt e-mail, so the guest has their receipt and invoice whether or not their browser ever
+ * comes back. Calling it again for a paid checkout changes nothing.
  *
  * Invoices are numbered here, not when the order is placed, so a declined order never takes a number and
  * the numbers of a business run without gaps over the invoices it actually issued.
+ *
+ * The success of a payment already settled as declined is recorded too (a provider's word beats the reconciler's
+ * guess); a success for an invoice another payment already paid flags the payment for a refund.
  */
+
+export interface PaymentAttempt {
+  invoiceId: number;
+  provider: string;
+  reference: string;
+}
+
+export type PaymentRecorded = "paid" | "already_recorded" | "refund_due";
 
 function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, sequence: number): string {
   const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }).format(issuedAt);
   return `${prefix}-${year}-${String(sequence).padStart(6, "0")}`;
 }
 
-export async function completeCheckoutPayment(input: {
-  invoiceId: number;
-  provider: string;
-  reference: string;
-  now?: Date;
-}): Promise<void> {
+function thisPayment(input: PaymentAttempt): Prisma.Sql {
+  return Prisma.sql`"invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}`;
+}
+
+const basketColumns = { id: int, guestEmail: text, locale: text, businessId: int };
+
+/** The success as a script, for the callers that record it beside something else (a webhook event's receipt). */
+export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlScript<PaymentRecorded> {
+  const payment = yield* execute(Prisma.sql`
+    UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}, "reconcileAt" = NULL
+    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming', 'declined')`);
+  if (payment === 0) {
+    const [existing] = yield* query(Prisma.sql`SELECT "status" FROM "Payment" WHERE ${thisPayment(input)}`, { status: text });
+    if (existing?.status === "succeeded") return "already_recorded";
+    throw new AppError("not_found", { detail: "No payment matches this invoice." });
+  }
+  // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
+  const [business] = yield* query(
+    Prisma.sql`
+    UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1
+    WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId} AND "number" IS NULL)
+    RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
+    { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
+  );
+  if (!business) {
+    // Another payment of this order succeeded first: this charge took money the order did not need.
+    yield* execute(Prisma.sql`UPDATE "Payment" SET "refundDueAt" = ${now} WHERE ${thisPayment(input)}`);
+    yield* execute(
+      auditEventInsert({ type: "payment.refund_due", actor: "system", invoiceId: input.invoiceId, detail: { provider: input.provider, reference: input.reference } }),
+    );
+    logger.error("a payment succeeded for an invoice that was already paid: refund it", { invoiceId: input.invoiceId, reference: input.reference });
+    return "refund_due";
+  }
+  const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
+  yield* execute(Prisma.sql`
+    UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}
+    WHERE "id" = ${input.invoiceId}`);
+  const fulfilAt = new Date(now.getTime() + getConfig().fulfilment.graceSeconds * 1000);
+  const [basket] = yield* query(
+    Prisma.sql`
+    UPDATE "BasketSession" SET "status" = 'paid', "completedAt" = ${now}, "expiresAt" = ${basketExpiresAt(now)}, "fulfilAt" = ${fulfilAt}
+    WHERE "invoiceId" = ${input.invoiceId}
+    RETURNING "id", "guestEmail", "locale", "businessId"`,
+    basketColumns,
+  );
+  if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
+  yield* execute(auditEventInsert({ type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId }));
+  yield* execute(
+    mailInsert({
+      kind: "checkout.receipt",
+      recipient: normalizeEmail(basket.guestEmail),
+      payload: { businessId: basket.businessId, invoiceId: input.invoiceId, invoiceNumber: number, locale: basket.locale },
+    }),
+  );
+  return "paid";
+}
+
+export async function completeCheckoutPayment(input: PaymentAttempt & { now?: Date }): Promise<PaymentRecorded> {
   const now = input.now ?? new Date();
-  await runTransaction(function* () {
-    const payment = yield* execute(Prisma.sql`
-      UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}
-      WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}
-        AND "status" IN ('pending', 'processing')`);
-    if (payment === 0) {
-      const [existing] = yield* query(
-        Prisma.sql`
-        SELECT "status" FROM "Payment" WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}`,
-        { status: text },
-      );
-      if (existing?.status === "succeeded") return;
-      throw new AppError("not_found", { detail: "No pending payment matches this invoice." });
-    }
-    // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
-    const [business] = yield* query(
-      Prisma.sql`
-      UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1
-      WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId} AND "number" IS NULL)
-      RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
-      { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
-    );
-    if (!business) {
-      // A second attempt succeeded for an invoice already issued: the checkout allows one attempt at a time, so
-      // this is a provider's late report. The payment is recorded; the invoice and its number stay as they are.
-      logger.error("a payment succeeded for an invoice that was already paid: refund it", { invoiceId: input.invoiceId, reference: input.reference });
-      return;
-    }
-    const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
-    yield* execute(Prisma.sql`
-      UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}
-      WHERE "id" = ${input.invoiceId}`);
-    const [basket] = yield* query(
-      Prisma.sql`
-      UPDATE "BasketSession" SET "status" = 'paid', "completedAt" = ${now}, "expiresAt" = ${basketExpiresAt(now)}
-      WHERE "invoiceId" = ${input.invoiceId}
-      RETURNING "id"`,
-      { id: int },
-    );
-    if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
-    yield* execute(auditEventInsert({ type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId }));
-  });
+  const recorded = await runTransaction(() => recordPaymentSucceeded(input, now));
+  if (recorded === "paid") afterPaymentRecorded();
+  return recorded;
+}
+
+/** Once a payment is recorded: its receipt goes out now, and the server's registration is looked at when it is due. */
+export function afterPaymentRecorded(): void {
+  kickMailWorker();
+  kickBackgroundWork(getConfig().fulfilment.graceSeconds * 1000);
+}
+
+/** The decline as a script. Nothing changes if the attempt was already settled. */
+export function* recordPaymentDeclined(input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string }): SqlScript<boolean> {
+  const declined = yield* execute(Prisma.sql`
+    UPDATE "Payment" SET "status" = 'declined', "reconcileAt" = NULL
+    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
+  if (declined !== 1) return false;
+  const [basket] = yield* query(
+    Prisma.sql`
+    UPDATE "BasketSession" SET "status" = 'declined' WHERE "invoiceId" = ${input.invoiceId} AND "completedAt" IS NULL
+    RETURNING "id"`,
+    { id: int },
+  );
+  yield* execute(auditEventInsert({ type: "checkout.declined", actor: input.actor, basketSessionId: basket?.id, invoiceId: input.invoiceId, clientIp: input.clientIp }));
+  return true;
 }
 
 /**
- * Records that a payment attempt of a guest checkout was declined: the payment, the checkout (declined, until
- * its next attempt) and the audit event, together. Nothing changes if the attempt was already settled.
+ * Records that a payment attempt of a guest checkout was declined: the payment, the checkout (declined, until its next
+ * attempt) and the audit event, together.
  */
-export async function declineCheckoutPayment(input: {
-  invoiceId: number;
-  provider: string;
-  reference: string;
-  actor: AuditEventInput["actor"];
-  clientIp?: string;
-}): Promise<void> {
-  await runTransaction(function* () {
-    const declined = yield* execute(Prisma.sql`
-      UPDATE "Payment" SET "status" = 'declined'
-      WHERE "invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}
-        AND "status" IN ('pending', 'processing')`);
-    if (declined !== 1) return;
-    const [basket] = yield* query(
-      Prisma.sql`
-      UPDATE "BasketSession" SET "status" = 'declined' WHERE "invoiceId" = ${input.invoiceId} AND "completedAt" IS NULL
-      RETURNING "id"`,
-      { id: int },
-    );
-    yield* execute(auditEventInsert({ type: "checkout.declined", actor: input.actor, basketSessionId: basket?.id, invoiceId: input.invoiceId, clientIp: input.clientIp }));
-  });
+export async function declineCheckoutPayment(input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string }): Promise<void> {
+  await runTransaction(() => recordPaymentDeclined(input));
 }

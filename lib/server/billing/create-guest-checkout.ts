@@ -10,6 +10,7 @@ import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
+import { paymentInsert } from "@/lib/server/payments/payment-rows";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 /**
@@ -26,6 +27,8 @@ export interface CreatedGuestCheckout {
 }
 
 const idColumn = { id: int };
+
+
 const productColumns = { id: int, name: text, unitPriceMinor: int, taxRateBp: int };
 const businessColumns = { currency: text, locale: text };
 
@@ -97,16 +100,16 @@ export async function createGuestCheckout(input: {
             Prisma.sql`(${invoice.id}, ${line.position}, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp}, ${line.amountMinor}, ${line.taxMinor})`,
         ),
       )}`);
-    yield* execute(Prisma.sql`
-      INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt")
-      VALUES (${invoice.id}, ${input.payment.provider}, ${input.payment.reference}, ${totals.totalMinor}, ${business.currency}, 'pending', ${now})`);
+    yield* execute(
+      paymentInsert({ invoiceId: invoice.id, ...input.payment, amountMinor: totals.totalMinor, currency: business.currency, status: "pending" }, now),
+    );
 
     const [basket] = yield* query(
       Prisma.sql`
-      INSERT INTO "BasketSession" ("tokenHash", "orderKey", "businessId", "status", "locale", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
+      INSERT INTO "BasketSession" ("orderKey", "businessId", "status", "locale", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
                                    "billingLine1", "billingLine2", "billingCity", "billingPostalCode", "billingCountry",
                                    "expiresAt", "invoiceId", "createdAt")
-      VALUES (${sha256Hex(basketToken)}, ${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${input.locale ?? DEFAULT_LOCALE},
+      VALUES (${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${input.locale ?? DEFAULT_LOCALE},
               ${guest.fullName}, ${guest.email},
               ${guest.company ?? null}, ${guest.phone ?? null}, ${guest.billingLine1 ?? null}, ${guest.billingLine2 ?? null},
               ${guest.billingCity ?? null}, ${guest.billingPostalCode ?? null}, ${guest.billingCountry ?? null},
@@ -115,6 +118,8 @@ export async function createGuestCheckout(input: {
       idColumn,
     );
     if (!basket) throw new Error("the basket session INSERT returned no row");
+    // Its first completion link: only the SHA-256 of the GUID is stored.
+    yield* execute(Prisma.sql`INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") VALUES (${sha256Hex(basketToken)}, ${basket.id}, ${now})`);
     yield* execute(Prisma.sql`
       INSERT INTO "BasketLine" ("basketSessionId", "productId", "description", "quantity", "unitPriceMinor", "taxRateBp")
       VALUES ${Prisma.join(

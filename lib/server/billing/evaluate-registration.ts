@@ -15,8 +15,6 @@ import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/
 /** The basket session and its invoice, as the checks need them. */
 export interface EvaluatedBasket {
   id: number;
-  /** The hash of the token it was found by. */
-  tokenHash: string;
   businessId: number;
   guestFullName: string;
   guestEmail: string;
@@ -29,6 +27,10 @@ export interface EvaluatedBasket {
   completedAt: Date | null;
   expiresAt: Date;
   consumedAt: Date | null;
+  /** guest | server, once registered. */
+  registeredBy: string | null;
+  /** When a completion link was first answered with a token; null while the server's registration awaits its page. */
+  redeemedAt: Date | null;
   consumedKeyHash: string | null;
   invoice: EvaluatedInvoice | null;
 }
@@ -56,6 +58,8 @@ const basketColumns = {
   completedAt: dateOrNull,
   expiresAt: date,
   consumedAt: dateOrNull,
+  registeredBy: textOrNull,
+  redeemedAt: dateOrNull,
   consumedKeyHash: textOrNull,
   invoiceId: intOrNull,
   invoiceNumber: textOrNull,
@@ -63,14 +67,19 @@ const basketColumns = {
   invoiceCustomerId: intOrNull,
 };
 
-/** The hottest read of the app, one statement: the basket session and its invoice, by the hash of its token. */
-export function basketQuery(tokenHash: string): Prisma.Sql {
-  return Prisma.sql`
+const BASKET_SELECT = Prisma.sql`
     SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."locale", b."status",
-           b."completedAt", b."expiresAt", b."consumedAt", b."consumedKeyHash",
-           i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"
-    FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE b."tokenHash" = ${tokenHash}`;
+           b."completedAt", b."expiresAt", b."consumedAt", b."registeredBy", b."redeemedAt", b."consumedKeyHash",
+           i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"`;
+
+/**
+ * The hottest read of the app, one statement: the basket session and its invoice, by the hash of one of its links'
+ * tokens (an order may have several, all live).
+ */
+export function basketQuery(tokenHash: string): Prisma.Sql {
+  return Prisma.sql`${BASKET_SELECT}
+    FROM "BasketToken" t JOIN "BasketSession" b ON b."id" = t."basketSessionId" LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
+    WHERE t."tokenHash" = ${tokenHash}`;
 }
 
 /** `basketQuery`'s columns, undecoded: for a statement that reads the basket beside something else (`basketOf` decodes them). */
@@ -79,21 +88,34 @@ export const basketQueryColumns = Object.fromEntries(Object.keys(basketColumns).
 >;
 
 /** The basket in a row of `basketQuery`'s columns; null when the row has none (no basket has the token). */
-export function basketOf(tokenHash: string, row: Readonly<Record<string, unknown>> | undefined): EvaluatedBasket | null {
+export function basketOf(row: Readonly<Record<string, unknown>> | undefined): EvaluatedBasket | null {
   if (!row || row.id === null || row.id === undefined) return null;
   const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = decodeRow(basketColumns, row);
   const invoice = invoiceId === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
-  return { ...basket, tokenHash, invoice };
+  return { ...basket, invoice };
 }
 
 function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
   const rows = yield* query(basketQuery(tokenHash), basketQueryColumns);
-  return basketOf(tokenHash, rows[0]);
+  return basketOf(rows[0]);
+}
+
+/** The basket session by its id, for the server's own registration, which holds no link. */
+export function* findBasketById(basketSessionId: number): SqlScript<EvaluatedBasket | null> {
+  const rows = yield* query(
+    Prisma.sql`${BASKET_SELECT}
+    FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
+    WHERE b."id" = ${basketSessionId}`,
+    basketQueryColumns,
+  );
+  return basketOf(rows[0]);
 }
 
 export type RegistrationDecision =
   | { kind: "refuse"; code: RegistrationRefusal; basket: EvaluatedBasket | null }
   | { kind: "replay"; basket: EvaluatedBasket; invoice: IssuedInvoice & { customerId: number } }
+  /** The server registered the guest; this is the first valid link since, which gets a token (docs/contract.md §3.7). */
+  | { kind: "redeem"; basket: EvaluatedBasket; invoice: IssuedInvoice & { customerId: number } }
   | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
 
 export interface RegistrationRequest {
@@ -140,8 +162,10 @@ export function* evaluateRegistration(request: RegistrationRequest, now: Date, r
     return { kind: "refuse", code: "invoice_not_found", basket };
   }
 
-  // 4. already consumed, unless this is the retry of the request that consumed it
-  if (basket.consumedAt) {
+  // 4. already consumed, unless this is the retry of the request that consumed it, or the server registered the
+  //    guest and no link has been answered since (then the link is not used yet: steps 5 and 6 decide)
+  const awaitingRedemption = basket.consumedAt !== null && basket.redeemedAt === null;
+  if (basket.consumedAt && !awaitingRedemption) {
     const { customerId, number } = invoice;
     const isReplay =
       request.idempotencyKey !== null &&
@@ -160,5 +184,27 @@ export function* evaluateRegistration(request: RegistrationRequest, now: Date, r
     return { kind: "refuse", code: basket.status === "declined" ? "payment_declined" : "payment_pending", basket };
   }
 
+  if (awaitingRedemption) {
+    const { customerId } = invoice;
+    if (customerId === null) throw new Error(`basket ${basket.id} was registered without a customer`);
+    return { kind: "redeem", basket, invoice: { ...invoice, customerId, number: invoice.number } };
+  }
+  return { kind: "register", basket, invoice: { ...invoice, number: invoice.number } };
+}
+
+export type FulfilmentDecision = { kind: "skip"; reason: "not_found" | "registered" | "unpaid" } | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
+
+/**
+ * The server's registration of a paid checkout no page registered (docs/contract.md §3.7): the checks of the basket
+ * itself, in the endpoint's order — it has its invoice, it is not registered, its payment is complete. The link's
+ * checks (its token, its expiry) are not the server's: it holds no link, and a link's expiry never costs a guest who
+ * paid their account.
+ */
+export function* evaluateFulfilment(basketSessionId: number): SqlScript<FulfilmentDecision> {
+  const basket = yield* findBasketById(basketSessionId);
+  const invoice = basket?.invoice;
+  if (!basket || !invoice) return { kind: "skip", reason: "not_found" };
+  if (basket.consumedAt) return { kind: "skip", reason: "registered" };
+  if (!basket.completedAt || !invoice.paidAt || invoice.number === null) return { kind: "skip", reason: "unpaid" };
   return { kind: "register", basket, invoice: { ...invoice, number: invoice.number } };
 }

@@ -5,10 +5,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import type { Locale } from "@/lib/i18n/locales";
+import { kickBackgroundWork } from "@/lib/server/background-kick";
 import { execute, getDb, isUniqueViolation, Prisma, runOneWrite, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { logger } from "@/lib/server/logger";
+import { paymentInsert } from "@/lib/server/payments/payment-rows";
 import type { PaymentProvider } from "@/lib/server/payments/provider";
 import { checkoutCompletionPath } from "@/lib/urls";
 import { PlaceCheckoutSchema, type PlaceCheckoutInput, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
@@ -24,12 +26,19 @@ function newPaymentReference(): string {
   return `pay_${randomBytes(12).toString("hex")}`;
 }
 
+/** How soon a submission told that its order is being charged should ask again. */
+const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+
+function inProgress(): AppError {
+  return new AppError("checkout_in_progress", { retryAfterSeconds: IN_PROGRESS_RETRY_AFTER_SECONDS });
+}
+
 async function findOrder(orderKey: string) {
   return getDb().basketSession.findUnique({
     where: { orderKey },
     select: {
       id: true,
-      consumedAt: true,
+      redeemedAt: true,
       invoice: {
         select: {
           id: true,
@@ -44,16 +53,20 @@ async function findOrder(orderKey: string) {
 }
 
 /**
- * Only this response ever holds the basket GUID (just its hash is stored), so the order is handed a new one
- * each time it is answered: whichever response reaches the browser, its GUID works. The checkout takes the
- * language of that submission too: a guest who switched language after a declined card registers in the new one.
+ * Only an answer ever holds a basket GUID (just its hash is stored), so each answer for an order adds a link of its
+ * own, and none replaces another: whichever answer reaches the browser, its link registers (docs/contract.md §3.1a).
+ * The checkout takes the language of that submission too: a guest who switched language after a declined card
+ * registers in the new one. An order whose link was already answered with a token is complete.
  */
 async function issueCompletionUrl(basketSessionId: number, invoiceId: number, locale: Locale | undefined): Promise<string> {
   const token = randomUUID();
-  const language = locale === undefined ? Prisma.empty : Prisma.sql`, "locale" = ${locale}`;
-  const issued = await runOneWrite(() =>
-    execute(Prisma.sql`UPDATE "BasketSession" SET "tokenHash" = ${sha256Hex(token)}${language} WHERE "id" = ${basketSessionId} AND "consumedAt" IS NULL`),
-  );
+  const issued = await runTransaction(function* () {
+    const added = yield* execute(Prisma.sql`
+      INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt")
+      SELECT ${sha256Hex(token)}, "id", ${new Date()} FROM "BasketSession" WHERE "id" = ${basketSessionId} AND "redeemedAt" IS NULL`);
+    if (added === 1 && locale !== undefined) yield* execute(Prisma.sql`UPDATE "BasketSession" SET "locale" = ${locale} WHERE "id" = ${basketSessionId}`);
+    return added;
+  });
   if (issued !== 1) throw new AppError("order_already_completed");
   return checkoutCompletionPath(invoiceId, token);
 }
@@ -71,15 +84,17 @@ export async function placeCheckout(input: {
   const { orderKey, card, guest, lines } = parsed.data;
 
   let order = await findOrder(orderKey);
+  let placedLink: string | null = null;
   if (!order) {
     try {
-      await createGuestCheckout({
+      const placed = await createGuestCheckout({
         businessId: input.businessId,
         order: { guest, lines },
         orderKey,
         locale: input.locale,
         payment: { provider: input.provider.name, reference: newPaymentReference() },
       });
+      placedLink = checkoutCompletionPath(placed.invoiceId, placed.basketToken);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error; // the same order, submitted twice at once: use the first
     }
@@ -87,57 +102,67 @@ export async function placeCheckout(input: {
   }
   const invoice = order?.invoice;
   if (!order || !invoice) throw new Error(`order ${orderKey} has no invoice`);
-  if (order.consumedAt) throw new AppError("order_already_completed");
-  if (invoice.paidAt) return { status: "paid", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale) };
+  if (order.redeemedAt) throw new AppError("order_already_completed");
+  const basketSessionId = order.id;
+  const answer = async (status: "paid" | "pending"): Promise<PlacedCheckoutResponse> => ({
+    status,
+    invoiceId: invoice.id,
+    // The order's first answer uses the link it was placed with; every later one gets a link of its own.
+    completionUrl: placedLink ?? (await issueCompletionUrl(basketSessionId, invoice.id, input.locale)),
+  });
+  if (invoice.paidAt) return answer("paid");
 
+  // The order's true state: being charged by another submission (ask again shortly), or charged and waiting for the
+  // provider's confirmation (pending).
   const latest = invoice.payments[0];
-  if (latest?.status === "processing") {
-    return { status: "pending", invoiceId: invoice.id, completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale) };
-  }
+  if (latest?.status === "processing") throw inProgress();
+  if (latest?.status === "confirming") return answer("pending");
 
-  // Claim the attempt: of submissions racing here, exactly one charges and the others are told to wait. The
+  // Claim the attempt: of submissions racing here, exactly one charges and the others are told to ask again. The
   // first attempt is claimed on its payment row; a next attempt after a decline on the checkout itself, which
   // only one of them can turn from declined back to pending, in the same transaction as its new payment.
-  const basketSessionId = order.id;
   const pending = latest && latest.status !== "declined" ? latest : null;
   const reference = pending?.reference ?? newPaymentReference();
+  const now = new Date();
   const claimed = await runTransaction(function* () {
     if (pending) return yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pending.id} AND "status" = 'pending'`);
     const reopened = yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
     if (reopened !== 1) return 0;
-    yield* execute(Prisma.sql`
-      INSERT INTO "Payment" ("invoiceId", "provider", "reference", "amountMinor", "currency", "status", "createdAt")
-      VALUES (${invoice.id}, ${input.provider.name}, ${reference}, ${invoice.totalMinor}, ${invoice.currency}, 'processing', ${new Date()})`);
+    yield* execute(
+      paymentInsert({ invoiceId: invoice.id, provider: input.provider.name, reference, amountMinor: invoice.totalMinor, currency: invoice.currency, status: "processing" }, now),
+    );
     return 1;
   });
-  if (claimed !== 1) throw new AppError("checkout_in_progress");
+  if (claimed !== 1) throw inProgress();
 
   const attempt = { invoiceId: invoice.id, provider: input.provider.name, reference };
-  const settle = async (outcome: "succeeded" | "declined") => {
-    if (outcome === "succeeded") await completeCheckoutPayment(attempt);
-    else await declineCheckoutPayment({ ...attempt, actor: "guest", clientIp: input.clientIp });
-  };
   let result;
   try {
-    result = await input.provider.charge(
-      { reference: attempt.reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Order #${order.id}` },
-      settle,
-    );
+    result = await input.provider.charge({ reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Order #${order.id}` });
   } catch (error) {
-    // Whether the provider charged is unknown: keep the attempt "processing" so it is never charged again
-    // blindly; the provider's own report (or staff) settles it.
+    // Whether the provider charged is unknown: the attempt stays "processing", is never charged again blindly, and
+    // the reconciler settles it with the provider.
     logger.error("payment provider failed", { invoiceId: invoice.id, reference, error });
     throw error;
   }
 
-  if (result.status === "declined") {
-    await settle("declined");
-    throw new AppError("payment_declined", { detail: result.message });
+  switch (result.status) {
+    case "declined":
+      await declineCheckoutPayment({ ...attempt, actor: "guest", clientIp: input.clientIp });
+      throw new AppError("payment_declined", { detail: result.message });
+    case "succeeded":
+      await completeCheckoutPayment(attempt);
+      return answer("paid");
+    case "pending": {
+      // The provider confirms it later, by webhook; unless its event came first, the payment now waits for it.
+      const waiting = await runOneWrite(() =>
+        execute(Prisma.sql`UPDATE "Payment" SET "status" = 'confirming' WHERE "id" = (SELECT "id" FROM "Payment" WHERE "provider" = ${attempt.provider} AND "reference" = ${reference}) AND "status" = 'processing'`),
+      );
+      // The provider's event is sent by the background work (test provider), which is asked to look when it is due.
+      if (result.confirmsInMs !== undefined) kickBackgroundWork(result.confirmsInMs);
+      if (waiting === 1) return answer("pending");
+      const settled = await findOrder(orderKey);
+      return answer(settled?.invoice?.paidAt ? "paid" : "pending");
+    }
   }
-  if (result.status === "succeeded") await settle("succeeded");
-  return {
-    status: result.status === "succeeded" ? "paid" : "pending",
-    invoiceId: invoice.id,
-    completionUrl: await issueCompletionUrl(order.id, invoice.id, input.locale),
-  };
 }

@@ -7,6 +7,7 @@ import {
   basketQuery,
   basketQueryColumns,
   basketTokenHash,
+  evaluateFulfilment,
   evaluateRegistration,
   idempotencyKeyHash,
   type EvaluatedBasket,
@@ -46,7 +47,10 @@ export interface RegisterByTokenInput extends RegistrationRequest {
 export type Outcome =
   | { kind: "refused"; code: ErrorCode; basketFound: boolean }
   | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
-  | { kind: "replayed"; invoiceId: number; customerId: number };
+  | { kind: "replayed" | "redeemed"; invoiceId: number; customerId: number };
+
+/** Who registers a guest: their completion page (with what its request carried), or the server on its own. */
+type Registrant = { by: "guest"; clientIp: string; idempotencyKey: string | null } | { by: "server" };
 
 const idColumn = { id: int };
 
@@ -71,7 +75,7 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
   }
   const charged = await chargeAndRead(charges, { cost: 1, extraWhenMissing: failureCost }, now, basketQuery(tokenHash), basketQueryColumns);
   if (charged.retryAfterMs > 0) throw rateLimited(charged.retryAfterMs);
-  const read = { basket: basketOf(tokenHash, charged.row) };
+  const read = { basket: basketOf(charged.row) };
 
   const { provider } = getConfig().database;
   const outcome = await runWithRetry((attempt) => registrationScript(input, provider, now, attempt === 1 ? read : undefined));
@@ -96,7 +100,7 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
 }
 
 /** Runs the script until it does not lose the race for the basket; a retry reads the basket again. */
-async function runWithRetry(script: (attempt: number) => SqlScript<Outcome>): Promise<Outcome> {
+async function runWithRetry<T>(script: (attempt: number) => SqlScript<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await runOneWrite(() => script(attempt));
@@ -136,11 +140,42 @@ export function* registrationScript(
         }),
       );
       return { kind: "replayed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
+    case "redeem":
+      yield* (provider === "postgresql" ? redeemInOneStatement : redeem)(decision.basket, input, now);
+      return { kind: "redeemed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
     case "register": {
-      const registered = yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, input, now);
+      const registrant: Registrant = { by: "guest", clientIp: input.clientIp, idempotencyKey: input.idempotencyKey };
+      const registered = yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, registrant, now);
       return { kind: "registered", invoiceId: decision.invoice.id, basketSessionId: decision.basket.id, ...registered };
     }
   }
+}
+
+/**
+ * docs/contract.md §3.7: the server registers the guest of a paid checkout that no completion page registered in
+ * time, with the endpoint's own transaction — the customer created or linked, portal access, the audit event and the
+ * account e-mail — except that no link is used up: the first valid link afterwards still gets its token. Exactly
+ * once, across instances: the consuming update is conditional, like the endpoint's. Answers what happened, or null
+ * when there was nothing to do (a page or another instance registered it first).
+ */
+export async function registerPaidCheckoutByServer(basketSessionId: number, now = new Date()): Promise<Registered | null> {
+  const { provider } = getConfig().database;
+  const registered = await runWithRetry(() =>
+    (function* (): SqlScript<Registered | null> {
+      const decision = yield* evaluateFulfilment(basketSessionId);
+      if (decision.kind === "skip") {
+        // Nothing to register: stop looking at it.
+        yield* execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = NULL WHERE "id" = ${basketSessionId}`);
+        return null;
+      }
+      return yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, { by: "server" }, now);
+    })(),
+  );
+  if (registered) {
+    kickMailWorker();
+    logger.info("registration by the server succeeded", { basketSessionId, customerId: registered.customerId, customer: registered.customer });
+  }
+  return registered;
 }
 
 function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string) {
@@ -154,13 +189,11 @@ function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string
   });
 }
 
-type Registered = { customerId: number; customer: "created" | "linked" };
+export type Registered = { customerId: number; customer: "created" | "linked" };
 
 /** What the registration writes, as separate statements (SQLite, where they cost no round trip). */
-function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Registered> {
-  const consumed = yield* execute(Prisma.sql`
-    UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${consumedKeyHash(input)}
-    WHERE ${consumable(basket)}`);
+function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: Registrant, now: Date): SqlScript<Registered> {
+  const consumed = yield* execute(Prisma.sql`UPDATE "BasketSession" SET ${consumption(registrant, now)} WHERE ${consumable(basket)}`);
   if (consumed !== 1) throw new BasketConsumedConcurrently();
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
@@ -191,7 +224,7 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
 
   yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
   const customer = created ? "created" : "linked";
-  yield* execute(auditEventInsert(succeededAudit(basket, invoice, input, { customerId, detail: succeededDetail(customer, input) })));
+  yield* execute(auditEventInsert(succeededAudit(basket, invoice, registrant, { customerId, detail: succeededDetail(customer, registrant) })));
   yield* execute(
     mailInsert({
       kind: created ? "registration.new_customer" : "registration.existing_customer",
@@ -208,13 +241,13 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, input: Regis
  * customer is created, or linked with portal access granted when it had none, by one INSERT … ON CONFLICT DO
  * UPDATE; `xmax = 0` tells a row it inserted from one it updated.
  */
-function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice, input: RegisterByTokenInput, now: Date): SqlScript<Registered> {
+function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: Registrant, now: Date): SqlScript<Registered> {
   const email = normalizeEmail(basket.guestEmail);
   const customerRow = Prisma.sql`"registered"`;
   const [registered] = yield* query(
     Prisma.sql`
     WITH "consumed" AS (
-      UPDATE "BasketSession" SET "consumedAt" = ${now}, "status" = 'registered', "consumedKeyHash" = ${consumedKeyHash(input)}
+      UPDATE "BasketSession" SET ${consumption(registrant, now)}
       WHERE ${consumable(basket)}
       RETURNING "id"
     ), "registered" AS (
@@ -230,9 +263,9 @@ function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice
     ), "audited" AS (
       ${auditEventInsertFrom(
         customerRow,
-        succeededAudit(basket, invoice, input, {
+        succeededAudit(basket, invoice, registrant, {
           customerId: Prisma.sql`"registered"."id"`,
-          detail: Prisma.sql`CASE WHEN "registered"."created" THEN ${JSON.stringify(succeededDetail("created", input))} ELSE ${JSON.stringify(succeededDetail("linked", input))} END`,
+          detail: Prisma.sql`CASE WHEN "registered"."created" THEN ${JSON.stringify(succeededDetail("created", registrant))} ELSE ${JSON.stringify(succeededDetail("linked", registrant))} END`,
         }),
       )}
     ), "mailed" AS (
@@ -245,16 +278,63 @@ function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice
   return { customerId: registered.id, customer: registered.created ? "created" : "linked" };
 }
 
-/**
- * The basket as it was read, still unconsumed: the guard of the consuming UPDATE. The token is part of it, so a
- * registration never completes with a link that was replaced after the read.
- */
+/** The basket as it was read, still unconsumed: the guard of the consuming UPDATE. */
 function consumable(basket: EvaluatedBasket): Prisma.Sql {
-  return Prisma.sql`"id" = ${basket.id} AND "tokenHash" = ${basket.tokenHash} AND "consumedAt" IS NULL`;
+  return Prisma.sql`"id" = ${basket.id} AND "consumedAt" IS NULL`;
 }
 
-function consumedKeyHash(input: RegisterByTokenInput): string | null {
-  return input.idempotencyKey === null ? null : idempotencyKeyHash(input.idempotencyKey);
+/**
+ * What consuming the basket sets. A page's registration redeems its link at once (and keeps its Idempotency-Key for a
+ * replay); the server's leaves the link to be redeemed by the first valid call.
+ */
+function consumption(registrant: Registrant, now: Date): Prisma.Sql {
+  const redeemed = registrant.by === "guest" ? now : null;
+  return Prisma.sql`"consumedAt" = ${now}, "status" = 'registered', "registeredBy" = ${registrant.by}, "redeemedAt" = ${redeemed},
+    "consumedKeyHash" = ${registrant.by === "guest" ? keyHashOf(registrant.idempotencyKey) : null}, "fulfilAt" = NULL`;
+}
+
+function keyHashOf(idempotencyKey: string | null): string | null {
+  return idempotencyKey === null ? null : idempotencyKeyHash(idempotencyKey);
+}
+
+/** The guard of a redemption: registered by the server, and no link answered since. */
+function redeemable(basket: EvaluatedBasket): Prisma.Sql {
+  return Prisma.sql`"id" = ${basket.id} AND "consumedAt" IS NOT NULL AND "redeemedAt" IS NULL`;
+}
+
+function redeemedAudit(basket: EvaluatedBasket, input: RegisterByTokenInput) {
+  return {
+    type: "registration.redeemed",
+    actor: "guest",
+    basketSessionId: basket.id,
+    invoiceId: basket.invoice?.id,
+    customerId: basket.invoice?.customerId ?? undefined,
+    clientIp: input.clientIp,
+  } as const;
+}
+
+/** The first valid link after the server's registration: redeemed, with this request's key kept for a replay (SQLite). */
+function* redeem(basket: EvaluatedBasket, input: RegisterByTokenInput, now: Date): SqlScript<void> {
+  const redeemed = yield* execute(Prisma.sql`
+    UPDATE "BasketSession" SET "redeemedAt" = ${now}, "consumedKeyHash" = ${keyHashOf(input.idempotencyKey)} WHERE ${redeemable(basket)}`);
+  if (redeemed !== 1) throw new BasketConsumedConcurrently();
+  yield* execute(auditEventInsert(redeemedAudit(basket, input)));
+}
+
+/** The same as one statement (PostgreSQL): the audit event is written only when the link was redeemed. */
+function* redeemInOneStatement(basket: EvaluatedBasket, input: RegisterByTokenInput, now: Date): SqlScript<void> {
+  const [redeemed] = yield* query(
+    Prisma.sql`
+    WITH "redeemed" AS (
+      UPDATE "BasketSession" SET "redeemedAt" = ${now}, "consumedKeyHash" = ${keyHashOf(input.idempotencyKey)} WHERE ${redeemable(basket)}
+      RETURNING "id"
+    ), "audited" AS (
+      ${auditEventInsertFrom(Prisma.sql`"redeemed"`, redeemedAudit(basket, input))}
+    )
+    SELECT "id" FROM "redeemed"`,
+    idColumn,
+  );
+  if (!redeemed) throw new BasketConsumedConcurrently();
 }
 
 const CUSTOMER_COLUMNS = Prisma.sql`"businessId", "fullName", "email", "company", "phone", "locale", "portalAccessGrantedAt", "portalAccessBasketSessionId", "createdAt"`;
@@ -267,14 +347,21 @@ function customerValues(basket: EvaluatedBasket, email: string, now: Date): Pris
 function succeededAudit<Customer extends Pick<AuditEventExpressions, "customerId" | "detail">>(
   basket: EvaluatedBasket,
   invoice: IssuedInvoice,
-  input: RegisterByTokenInput,
+  registrant: Registrant,
   customer: Customer,
 ) {
-  return { type: "registration.succeeded", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id, clientIp: input.clientIp, ...customer } as const;
+  return {
+    type: "registration.succeeded",
+    actor: registrant.by === "guest" ? "guest" : "system",
+    clientIp: registrant.by === "guest" ? registrant.clientIp : undefined,
+    basketSessionId: basket.id,
+    invoiceId: invoice.id,
+    ...customer,
+  } as const;
 }
 
-function succeededDetail(customer: "created" | "linked", input: RegisterByTokenInput) {
-  return { customer, idempotencyKey: input.idempotencyKey !== null };
+function succeededDetail(customer: "created" | "linked", registrant: Registrant): Record<string, string | boolean> {
+  return registrant.by === "guest" ? { customer, by: "guest", idempotencyKey: registrant.idempotencyKey !== null } : { customer, by: "server" };
 }
 
 /** The registration e-mail's payload: it is written in the language of the checkout. */

@@ -2,8 +2,19 @@ import "server-only";
 
 import { execute, Prisma, runOneWrite, type Statement } from "@/lib/server/db";
 
-/** The e-mails the app sends: the two registration e-mails of docs/contract.md §3.5 and the portal's sign-in link. */
-export type OutboxKind = "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
+/**
+ * The e-mails the app sends: the receipt queued at payment (docs/contract.md §3.7), the two registration e-mails of
+ * §3.5 and the portal's sign-in link.
+ */
+export type OutboxKind = "checkout.receipt" | "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
+
+/** The receipt: the invoice it is for, in the language of the checkout. */
+export interface ReceiptMailPayload {
+  businessId: number;
+  invoiceId: number;
+  invoiceNumber: string;
+  locale: string;
+}
 
 export interface RegistrationMailPayload {
   businessId: number;
@@ -22,6 +33,7 @@ export interface SignInLinkPayload {
 }
 
 export type OutboxMessageInput =
+  | { kind: "checkout.receipt"; recipient: string; payload: ReceiptMailPayload }
   | { kind: "registration.new_customer" | "registration.existing_customer"; recipient: string; payload: RegistrationMailPayload }
   | { kind: "auth.sign_in_link"; recipient: string; payload: SignInLinkPayload };
 

@@ -11,7 +11,7 @@ import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/i
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { getBrands } from "@/lib/server/brand";
 import type { Db } from "@/lib/server/db";
-import type { RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
+import type { ReceiptMailPayload, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
 
 /** A file sent with the e-mail; drawn only when the e-mail is sent (the staff preview lists it, unsent). */
 export interface MailAttachment {
@@ -125,6 +125,37 @@ function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof transl
   };
 }
 
+/** The receipt e-mail, queued at payment: what was bought and paid, with the invoice PDF (docs/contract.md §3.7). */
+async function renderReceipt(directory: Directory, payload: ReceiptMailPayload, recipient: string): Promise<RenderedMail> {
+  const brand = directory.brands.get(payload.businessId);
+  const invoice = await getInvoiceDocument(payload.invoiceId);
+  if (brand === undefined || !invoice) throw new Error("the business or invoice of this e-mail no longer exists");
+  const locale = languageOf(payload.locale);
+  const t = await translatorFor(locale, "email");
+  return compose(
+    {
+      locale,
+      separator: t("factSeparator"),
+      brand,
+      subject: t("receiptMail.subject", { business: brand.name }),
+      heading: t("receiptMail.heading"),
+      paragraphs: [t("greeting", { name: invoice.billedToName }), t("receiptMail.thanks", { number: payload.invoiceNumber }), t("receiptMail.account")],
+      receipt: receiptOf(invoice, t, locale),
+      // A page that only shows (a scanner fetching it uses nothing up): the portal's sign-in form, for this address.
+      action: { label: t("receiptMail.action"), url: signInUrl(recipient) },
+      footer: t("footer", { business: brand.name }),
+    },
+    [{ filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) }],
+  );
+}
+
+function signInUrl(recipient: string): string {
+  const signIn = new URL("/portal/sign-in", getConfig().appUrl);
+  signIn.searchParams.set("email", recipient);
+  return signIn.href;
+}
+
+/** The account e-mail of a registration (docs/contract.md §3.5); the receipt went at payment, on its own. */
 async function renderRegistration(
   directory: Directory,
   kind: "registration.new_customer" | "registration.existing_customer",
@@ -133,35 +164,22 @@ async function renderRegistration(
 ): Promise<RenderedMail> {
   const brand = directory.brands.get(payload.businessId);
   const customerName = directory.customers.get(payload.customerId);
-  const invoice = await getInvoiceDocument(payload.invoiceId);
-  if (brand === undefined || customerName === undefined || !invoice) throw new Error("the business, customer or invoice of this e-mail no longer exists");
-  const signIn = new URL("/portal/sign-in", getConfig().appUrl);
-  signIn.searchParams.set("email", recipient);
+  if (brand === undefined || customerName === undefined) throw new Error("the business or customer of this e-mail no longer exists");
   const locale = languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
-  const greeting = t("greeting", { name: customerName });
-  const footer = t("footer", { business: brand.name });
-  const receipt = receiptOf(invoice, t, locale);
-  const attachments: MailAttachment[] = [
-    { filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) },
-  ];
   // A new customer is told how to sign in; an existing one, what to do if the purchase was not theirs.
   const variant = kind === "registration.new_customer" ? "newCustomer" : "existingCustomer";
   const closing = variant === "newCustomer" ? t("newCustomer.signIn") : t("existingCustomer.notYou");
-  return compose(
-    {
-      locale,
-      separator: t("factSeparator"),
-      brand,
-      subject: t(`${variant}.subject`, { business: brand.name }),
-      heading: t(`${variant}.heading`),
-      paragraphs: [greeting, t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
-      receipt,
-      action: { label: t(`${variant}.action`), url: signIn.href },
-      footer,
-    },
-    attachments,
-  );
+  return compose({
+    locale,
+    separator: t("factSeparator"),
+    brand,
+    subject: t(`${variant}.subject`, { business: brand.name }),
+    heading: t(`${variant}.heading`),
+    paragraphs: [t("greeting", { name: customerName }), t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
+    action: { label: t(`${variant}.action`), url: signInUrl(recipient) },
+    footer: t("footer", { business: brand.name }),
+  });
 }
 
 /** The sender's display name, e.g. "Hive & Desk Coworking" of "Hive & Desk Coworking <billing@…>". */
@@ -203,9 +221,16 @@ const RegistrationMailPayloadSchema = z.object({
   locale: z.string().optional(),
 }) satisfies z.ZodType<RegistrationMailPayload>;
 
-function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | null {
+const ReceiptMailPayloadSchema = z.object({
+  businessId: z.number().int(),
+  invoiceId: z.number().int(),
+  invoiceNumber: z.string(),
+  locale: z.string(),
+}) satisfies z.ZodType<ReceiptMailPayload>;
+
+function payloadOf<T>(schema: z.ZodType<T>, message: OutboxRow): T | null {
   try {
-    const parsed = RegistrationMailPayloadSchema.safeParse(JSON.parse(message.payload));
+    const parsed = schema.safeParse(JSON.parse(message.payload));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -218,9 +243,10 @@ function registrationPayloadOf(message: OutboxRow): RegistrationMailPayload | nu
  * e.g. a kind it does not know or a payload it cannot read, so that one row fails and the others go out).
  */
 export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
-  const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => registrationPayloadOf(message) ?? []);
+  const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => payloadOf(RegistrationMailPayloadSchema, message) ?? []);
+  const receipts = messages.filter((message) => message.kind === "checkout.receipt").flatMap((message) => payloadOf(ReceiptMailPayloadSchema, message) ?? []);
   const [brands, customers] = await Promise.all([
-    getBrands(payloads.map((payload) => payload.businessId)),
+    getBrands([...payloads, ...receipts].map((payload) => payload.businessId)),
     db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
   ]);
   const { appUrl } = getConfig();
@@ -230,9 +256,14 @@ export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Prom
   };
   return async (message) => {
     if (isRegistration(message.kind)) {
-      const payload = registrationPayloadOf(message);
+      const payload = payloadOf(RegistrationMailPayloadSchema, message);
       if (!payload) throw new Error(`unreadable payload of a ${message.kind} e-mail`);
       return renderRegistration(directory, message.kind, payload, message.recipient);
+    }
+    if (message.kind === "checkout.receipt") {
+      const payload = payloadOf(ReceiptMailPayloadSchema, message);
+      if (!payload) throw new Error("unreadable payload of a receipt e-mail");
+      return renderReceipt(directory, payload, message.recipient);
     }
     if (message.kind === "auth.sign_in_link") return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
     throw new Error(`unknown mail kind ${message.kind}`);

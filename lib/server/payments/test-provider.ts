@@ -1,35 +1,214 @@
 import "server-only";
 
+import { Webhook } from "standardwebhooks";
+import { z } from "zod";
+
+import { getConfig } from "@/lib/config";
+import { execute, Prisma, query, runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db";
+import { int, text } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
-import type { PaymentProvider } from "@/lib/server/payments/provider";
+import { WebhookRefused, type ChargeStatus, type PaymentEvent, type PaymentProvider } from "@/lib/server/payments/provider";
 
 /**
  * The built-in test provider, the embedded default. Its cards:
  * - 4242 4242 4242 4242 succeeds at once;
  * - 4000 0000 0000 0002 is declined;
- * - 4000 0000 0000 3220 needs "authentication" and succeeds a few seconds later (payment pending);
+ * - 4000 0000 0000 3220 needs "authentication" and is confirmed a few seconds later, by a webhook event;
  * - any other valid number is declined with a hint to use a test card. Nothing is ever charged.
+ *
+ * It behaves as a real provider does, on its own side: its ledger of charges is a table of its own
+ * ("TestProviderCharge", one row per reference, so a reference is charged once), and it owes the app a signed
+ * webhook event (Standard Webhooks) for every charge confirmed later, sent by every instance's background loop
+ * until the app accepts it. A restart of the app loses neither the charge nor the event.
  */
 const SUCCEEDS = "4242424242424242";
 const DECLINED = "4000000000000002";
 const SETTLES_LATER = "4000000000003220";
 export const TEST_PROVIDER_SETTLE_DELAY_MS = 4000;
+export const TEST_PROVIDER_NAME = "test";
+
+const DECLINE_MESSAGES = {
+  declined: "Your card was declined. No money was taken. Try another card.",
+  notATestCard: "This is a test shop: pay with the test card 4242 4242 4242 4242. No money was taken.",
+};
+
+/** How long a claimed event waits before another instance may send it again. */
+const EVENT_LEASE_MS = 30_000;
+const EVENT_BATCH = 20;
+const EVENT_TIMEOUT_MS = 10_000;
+
+const statusColumns = { status: text };
+const eventColumns = { reference: text, status: text, sequence: int };
+
+/** A charge still to be confirmed whose time has come is confirmed: the provider's own clock, applied when read. */
+function confirmDue(now: Date, reference?: string): Prisma.Sql {
+  const one = reference === undefined ? Prisma.empty : Prisma.sql` AND "reference" = ${reference}`;
+  return Prisma.sql`
+    UPDATE "TestProviderCharge" SET "status" = 'succeeded', "sequence" = "sequence" + 1, "notifyAt" = ${now}
+    WHERE "status" = 'pending' AND "settleAt" <= ${now}${one}`;
+}
+
+function outcomeOf(status: string): "succeeded" | "declined" {
+  return status === "succeeded" ? "succeeded" : "declined";
+}
+
+const EventBodySchema = z.object({
+  type: z.enum(["charge.succeeded", "charge.declined"]),
+  data: z.object({ reference: z.string().min(1).max(100), sequence: z.number().int().positive() }),
+});
+
+function webhook(): Webhook {
+  return new Webhook(getConfig().payments.webhookSecret);
+}
 
 export const testPaymentProvider: PaymentProvider = {
-  name: "test",
-  async charge(request, onSettled) {
-    switch (request.card.number) {
-      case SUCCEEDS:
-        return { status: "succeeded" };
-      case DECLINED:
-        return { status: "declined", message: "Your card was declined. No money was taken. Try another card." };
-      case SETTLES_LATER:
-        setTimeout(() => {
-          onSettled("succeeded").catch((error: unknown) => logger.error("test provider could not settle a payment", { error }));
-        }, TEST_PROVIDER_SETTLE_DELAY_MS).unref();
-        return { status: "pending" };
-      default:
-        return { status: "declined", message: "This is a test shop: pay with the test card 4242 4242 4242 4242. No money was taken." };
+  name: TEST_PROVIDER_NAME,
+
+  async charge(request) {
+    const now = new Date();
+    const decided =
+      request.card.number === SUCCEEDS ? "succeeded" : request.card.number === SETTLES_LATER ? "pending" : ("declined" as const);
+    const settleAt = decided === "pending" ? new Date(now.getTime() + TEST_PROVIDER_SETTLE_DELAY_MS) : null;
+    // Charged once per reference: a repeated request answers what the first one did (or what a cancel left).
+    const [charged] = await runOneWrite(() =>
+      query(
+        Prisma.sql`
+        INSERT INTO "TestProviderCharge" ("reference", "amountMinor", "currency", "status", "settleAt", "notifyAt", "sequence", "createdAt")
+        VALUES (${request.reference}, ${request.amountMinor}, ${request.currency}, ${decided}, ${settleAt}, ${settleAt}, 1, ${now})
+        ON CONFLICT ("reference") DO UPDATE SET "reference" = excluded."reference"
+        RETURNING "status"`,
+        statusColumns,
+      ),
+    );
+    const status = charged?.status ?? decided;
+    if (status === "succeeded" && getConfig().payments.faultInjection === "exit-after-charge") {
+      // The fault the reconciler exists for: the provider charged, and the app dies before recording it.
+      logger.error("FAULT_INJECTION: killing the process after the provider charged", { reference: request.reference });
+      process.kill(process.pid, "SIGKILL");
     }
+    if (status === "succeeded") return { status: "succeeded" };
+    if (status === "pending") return { status: "pending", confirmsInMs: TEST_PROVIDER_SETTLE_DELAY_MS };
+    return { status: "declined", message: request.card.number === DECLINED || status === "canceled" ? DECLINE_MESSAGES.declined : DECLINE_MESSAGES.notATestCard };
+  },
+
+  async retrieve(reference): Promise<ChargeStatus> {
+    const now = new Date();
+    const [row] = await runTransaction(function* () {
+      yield* execute(confirmDue(now, reference));
+      return yield* query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns);
+    });
+    if (!row) return "unknown";
+    return row.status === "pending" ? "pending" : outcomeOf(row.status);
+  },
+
+  async cancel(reference) {
+    const now = new Date();
+    const [row] = await runTransaction(function* () {
+      yield* execute(confirmDue(now, reference));
+      // A charge still to be confirmed is canceled; a reference never charged is barred (a later charge with it is
+      // declined), so a request still on its way cannot succeed after the app gave up on it.
+      return yield* query(
+        Prisma.sql`
+        INSERT INTO "TestProviderCharge" ("reference", "amountMinor", "currency", "status", "settleAt", "notifyAt", "sequence", "createdAt")
+        VALUES (${reference}, 0, '', 'canceled', NULL, NULL, 1, ${now})
+        ON CONFLICT ("reference") DO UPDATE SET "status" = 'canceled', "sequence" = "TestProviderCharge"."sequence" + 1, "notifyAt" = NULL
+          WHERE "TestProviderCharge"."status" = 'pending'
+        RETURNING "status"`,
+        statusColumns,
+      );
+    });
+    if (row) return outcomeOf(row.status);
+    const [settled] = await runReadOnly(() => query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns));
+    return outcomeOf(settled?.status ?? "canceled");
+  },
+
+  verifyEvent(body, headers): PaymentEvent {
+    const signed = {
+      "webhook-id": headers.get("webhook-id") ?? "",
+      "webhook-timestamp": headers.get("webhook-timestamp") ?? "",
+      "webhook-signature": headers.get("webhook-signature") ?? "",
+    };
+    let payload: unknown;
+    try {
+      payload = webhook().verify(body, signed);
+    } catch (error) {
+      throw new WebhookRefused(error instanceof Error ? error.message : "unverifiable event");
+    }
+    const event = EventBodySchema.safeParse(payload);
+    if (!event.success) throw new WebhookRefused("not an event of this provider");
+    return {
+      id: signed["webhook-id"],
+      outcome: event.data.type === "charge.succeeded" ? "succeeded" : "declined",
+      reference: event.data.data.reference,
+      sequence: event.data.data.sequence,
+    };
+  },
+
+  async runBackgroundWork(now) {
+    await sendTestProviderEvents({ now });
   },
 };
+
+/** A signed webhook request of the test provider, as it sends it (and as tests forge or replay it). */
+export function signedTestProviderEvent(input: { url: string; reference: string; outcome: "succeeded" | "declined"; sequence: number; id?: string; timestamp?: Date }): Request {
+  const body = JSON.stringify({ type: `charge.${input.outcome}`, data: { reference: input.reference, sequence: input.sequence } });
+  const id = input.id ?? `evt_${input.reference}_${input.sequence}`;
+  const timestamp = input.timestamp ?? new Date();
+  return new Request(input.url, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+      "webhook-signature": webhook().sign(id, timestamp, body),
+    },
+    body,
+  });
+}
+
+export function testProviderEventsUrl(): string {
+  return new URL(`/api/payments/${TEST_PROVIDER_NAME}/events`, getConfig().appUrl).href;
+}
+
+/**
+ * The provider's side of the webhooks: confirms the charges whose time has come, then sends each event owed (claimed
+ * with a lease, so two instances seldom send one together; the app applies an event once whatever happens). An
+ * event the app did not accept is sent again when its lease runs out.
+ */
+export async function sendTestProviderEvents(options: { now?: Date; deliver?: (request: Request) => Promise<Response> } = {}): Promise<number> {
+  const now = options.now ?? new Date();
+  const deliver = options.deliver ?? ((request: Request) => fetch(request, { signal: AbortSignal.timeout(EVENT_TIMEOUT_MS) }));
+  const claimed = await runTransaction(function* () {
+    yield* execute(confirmDue(now));
+    const due = yield* query(
+      Prisma.sql`SELECT "reference" FROM "TestProviderCharge" WHERE "notifyAt" <= ${now} ORDER BY "notifyAt" LIMIT ${EVENT_BATCH}`,
+      { reference: text },
+    );
+    if (due.length === 0) return [];
+    return yield* query(
+      Prisma.sql`
+      UPDATE "TestProviderCharge" SET "notifyAt" = ${new Date(now.getTime() + EVENT_LEASE_MS)}
+      WHERE "reference" IN (${Prisma.join(due.map((row) => row.reference))}) AND "notifyAt" <= ${now}
+      RETURNING "reference", "status", "sequence"`,
+      eventColumns,
+    );
+  });
+  let sent = 0;
+  for (const charge of claimed) {
+    if (charge.status !== "succeeded" && charge.status !== "declined") continue;
+    const request = signedTestProviderEvent({ url: testProviderEventsUrl(), reference: charge.reference, outcome: charge.status, sequence: charge.sequence });
+    try {
+      const response = await deliver(request);
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`the app answered ${response.status}`);
+      // Owed no more, unless the charge changed since this event was claimed.
+      await runOneWrite(() =>
+        execute(Prisma.sql`UPDATE "TestProviderCharge" SET "notifyAt" = NULL WHERE "reference" = ${charge.reference} AND "sequence" = ${charge.sequence}`),
+      );
+      sent++;
+    } catch (error) {
+      logger.warn("test provider: webhook event not delivered; sent again later", { reference: charge.reference, error });
+    }
+  }
+  return sent;
+}

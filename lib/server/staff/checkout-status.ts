@@ -36,3 +36,19 @@ export function checkoutStatusWhere(status: CheckoutStatus, now: Date): Prisma.B
       return { consumedAt: null, NOT: declined, expiresAt: { gt: now }, completedAt: null };
   }
 }
+
+/**
+ * How a paid checkout is fulfilled (docs/contract.md §3.7), as staff see it beside its status: registered by the server
+ * (and whether the guest's link has been answered since), or waiting for the guest's page until the server registers
+ * them itself. Null for the other checkouts.
+ */
+export type Fulfilment =
+  | { kind: "registered_by_server"; at: Date; linkRedeemedAt: Date | null }
+  | { kind: "waiting_for_guest"; registersAt: Date }
+  | null;
+
+export function fulfilmentOf(basket: { consumedAt: Date | null; registeredBy: string | null; redeemedAt: Date | null; fulfilAt: Date | null }): Fulfilment {
+  if (basket.consumedAt && basket.registeredBy === "server") return { kind: "registered_by_server", at: basket.consumedAt, linkRedeemedAt: basket.redeemedAt };
+  if (!basket.consumedAt && basket.fulfilAt) return { kind: "waiting_for_guest", registersAt: basket.fulfilAt };
+  return null;
+}

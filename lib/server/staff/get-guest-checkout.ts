@@ -2,7 +2,7 @@ import "server-only";
 
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { checkoutStatusOf } from "@/lib/server/staff/checkout-status";
+import { checkoutStatusOf, fulfilmentOf } from "@/lib/server/staff/checkout-status";
 
 /** One guest checkout of the staff member's business, with its invoice, customer and audit trail. */
 export async function getGuestCheckoutOrThrow(input: { businessId: number; basketSessionId: number; now?: Date }) {
@@ -17,6 +17,9 @@ export async function getGuestCheckoutOrThrow(input: { businessId: number; baske
       status: true,
       completedAt: true,
       consumedAt: true,
+      registeredBy: true,
+      redeemedAt: true,
+      fulfilAt: true,
       expiresAt: true,
       invoice: {
         select: {
@@ -27,6 +30,10 @@ export async function getGuestCheckoutOrThrow(input: { businessId: number; baske
           paidAt: true,
           paymentReference: true,
           customer: { select: { id: true, fullName: true, email: true, createdAt: true } },
+          payments: {
+            orderBy: { id: "asc" },
+            select: { id: true, provider: true, reference: true, status: true, amountMinor: true, currency: true, createdAt: true, completedAt: true, reconcileAt: true, refundDueAt: true },
+          },
         },
       },
       auditEvents: {
@@ -38,5 +45,5 @@ export async function getGuestCheckoutOrThrow(input: { businessId: number; baske
   if (!basket) throw new AppError("not_found", { detail: "No guest checkout of your business has this number." });
   const registration = basket.auditEvents.find((event) => event.type === "registration.succeeded");
   const customerOutcome = registration?.detail ? ((JSON.parse(registration.detail) as { customer?: "created" | "linked" }).customer ?? null) : null;
-  return { ...basket, status: checkoutStatusOf(basket, input.now ?? new Date()), customerOutcome };
+  return { ...basket, status: checkoutStatusOf(basket, input.now ?? new Date()), fulfilment: fulfilmentOf(basket), customerOutcome };
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { getDb } from "@/lib/server/db";
-import { CHECKOUT_STATUSES, checkoutStatusOf, checkoutStatusWhere, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
+import { CHECKOUT_STATUSES, checkoutStatusOf, checkoutStatusWhere, fulfilmentOf, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
 
 export const CHECKOUTS_PAGE_SIZE = 20;
 /** Far beyond any real list; keeps the offset a plain integer the database takes. */
@@ -35,6 +35,9 @@ export async function listGuestCheckouts(input: { businessId: number; status?: C
         status: true,
         completedAt: true,
         consumedAt: true,
+        registeredBy: true,
+        redeemedAt: true,
+        fulfilAt: true,
         expiresAt: true,
         invoice: { select: { id: true, number: true, totalMinor: true, currency: true, customer: { select: { id: true, fullName: true } } } },
       },
@@ -44,6 +47,6 @@ export async function listGuestCheckouts(input: { businessId: number; status?: C
     page,
     pageCount: Math.max(1, Math.ceil(total / CHECKOUTS_PAGE_SIZE)),
     total,
-    rows: baskets.map((basket) => ({ ...basket, status: checkoutStatusOf(basket, now) })),
+    rows: baskets.map((basket) => ({ ...basket, status: checkoutStatusOf(basket, now), fulfilment: fulfilmentOf(basket) })),
   };
 }

@@ -12,6 +12,7 @@ import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 export const metadata: Metadata = { title: "Mail outbox · Staff", robots: { index: false, follow: false } };
 
 const KINDS: Record<string, string> = {
+  "checkout.receipt": "Receipt",
   "registration.new_customer": "Account ready",
   "registration.existing_customer": "Purchase added",
 };
@@ -25,7 +26,7 @@ export default async function StaffOutboxPage() {
       <h1 className={styles.title}>Mail outbox</h1>
       <p>The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox folder.</p>
       <section className={styles.panel} aria-label="Messages">
-        <StaffTable label="Latest messages" columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. Registering a checkout queues one.</p>}>
+        <StaffTable label="Latest messages" columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. A paid checkout queues its receipt.</p>}>
           {messages.map((message) => (
             <tr key={message.id}>
               <th scope="row">

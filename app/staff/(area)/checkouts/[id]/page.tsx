@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { FulfilmentNote } from "@/components/staff/fulfilment-note";
 import { ResendEmailButton } from "@/components/staff/resend-email-button";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import { StaffTable } from "@/components/staff/staff-table";
@@ -10,6 +11,14 @@ import { formatDateTime, formatMoney } from "@/lib/format";
 import { loadOrNotFound, requireStaffPage } from "@/lib/server/auth/staff-page";
 import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
+
+const PAYMENT_STATUS: Record<string, string> = {
+  pending: "Not charged yet",
+  processing: "Being charged",
+  confirming: "Waiting for the provider's confirmation",
+  succeeded: "Succeeded",
+  declined: "Declined",
+};
 
 export const metadata: Metadata = { title: "Guest checkout · Staff", robots: { index: false, follow: false } };
 
@@ -37,11 +46,17 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           <dt>Placed</dt>
           <dd>{when(checkout.createdAt)}</dd>
           <dt>Paid</dt>
-          <dd>{when(checkout.completedAt)}</dd>
+          <dd>
+            {when(checkout.completedAt)}
+            <FulfilmentNote fulfilment={checkout.fulfilment} timeZone={business.timeZone} locale={business.locale} />
+          </dd>
           <dt>Link expires</dt>
           <dd>{when(checkout.expiresAt)}</dd>
           <dt>Registered</dt>
-          <dd>{when(checkout.consumedAt)}</dd>
+          <dd>
+            {when(checkout.consumedAt)}
+            {checkout.registeredBy ? ` · by ${checkout.registeredBy === "server" ? "the server (no completion page registered in time)" : "the guest's completion page"}` : ""}
+          </dd>
           <dt>Invoice</dt>
           <dd>
             {checkout.invoice ? (
@@ -63,6 +78,26 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           </dd>
         </dl>
         {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
+      </section>
+      <section className={styles.panel} aria-labelledby="payments-heading">
+        <h2 id="payments-heading">Payments</h2>
+        <StaffTable label="Payment attempts" columns={["Attempt", "Reference", "Status", "Amount", "Settled"]} numeric={["Amount"]} empty={<p>No payment attempts.</p>}>
+          {(checkout.invoice?.payments ?? []).map((payment) => (
+            <tr key={payment.id}>
+              <td>{when(payment.createdAt)}</td>
+              <td>
+                <code>{payment.reference}</code>
+              </td>
+              <td className={styles.wrap}>
+                {PAYMENT_STATUS[payment.status] ?? payment.status}
+                {payment.refundDueAt ? <strong className={styles.note}>Refund due: this charge came after the invoice was already paid</strong> : null}
+                {payment.reconcileAt ? <small className={styles.note}>checked with the provider at {when(payment.reconcileAt)} if still unsettled</small> : null}
+              </td>
+              <td className={styles.amount}>{formatMoney(payment.amountMinor, payment.currency, business.locale)}</td>
+              <td>{when(payment.completedAt)}</td>
+            </tr>
+          ))}
+        </StaffTable>
       </section>
       <section className={styles.panel} aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>

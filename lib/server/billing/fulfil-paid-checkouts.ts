@@ -1,0 +1,36 @@
+import "server-only";
+
+import { registerPaidCheckoutByServer } from "@/lib/server/billing/register-by-token";
+import { execute, Prisma, query, runOneWrite, runReadOnly } from "@/lib/server/db";
+import { int } from "@/lib/server/db/columns";
+import { logger } from "@/lib/server/logger";
+
+/**
+ * Fulfilment that does not wait for the guest's browser (docs/contract.md §3.7): every paid checkout that no
+ * completion page registered by its `fulfilAt` (payment + FULFILMENT_GRACE_SECONDS) is registered by the server.
+ * Every instance runs this; the registration's conditional consume makes it happen once.
+ */
+const BATCH = 20;
+/** A registration that failed (a fault, not a lost race) is tried again this much later. */
+const RETRY_MS = 60_000;
+
+export async function fulfilDueCheckouts(now = new Date()): Promise<number> {
+  const due = await runReadOnly(() =>
+    query(
+      Prisma.sql`SELECT "id" FROM "BasketSession" WHERE "fulfilAt" <= ${now} AND "consumedAt" IS NULL ORDER BY "fulfilAt" LIMIT ${BATCH}`,
+      { id: int },
+    ),
+  );
+  let registered = 0;
+  for (const { id } of due) {
+    try {
+      if (await registerPaidCheckoutByServer(id, now)) registered++;
+    } catch (error) {
+      logger.error("registration by the server failed; tried again later", { basketSessionId: id, error });
+      await runOneWrite(() =>
+        execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(now.getTime() + RETRY_MS)} WHERE "id" = ${id} AND "consumedAt" IS NULL`),
+      );
+    }
+  }
+  return registered;
+}
