@@ -8,11 +8,13 @@ import { waitForMail } from "../test/mail-outbox";
 import { readPdf } from "../test/pdf-text";
 import { registeredCheckout } from "./support";
 
-test("a registered guest gets the e-mail, signs in through the link from the outbox and downloads the invoice", async ({ page, request }) => {
+test("a registered guest gets the receipt and the account e-mail, signs in through the link from the outbox and downloads the invoice", async ({ page, request }) => {
   const email = `portal-${randomBytes(4).toString("hex")}@example.com`;
   const checkout = await registeredCheckout(request, "--email", email, "--name", "Portal Guest");
 
-  const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /, and your account$/.test(mail.subject));
+  const receipt = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your receipt from /.test(mail.subject));
+  expect(receipt.attachments.map((attachment) => attachment.contentType)).toEqual(["application/pdf"]);
+  const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your account at .* is ready$/.test(mail.subject));
   const signInPage = /Sign in to your account: (\S+)/.exec(welcome.text)?.[1];
   expect(signInPage).toBeDefined();
 

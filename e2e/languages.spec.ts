@@ -66,10 +66,12 @@ test.describe("a browser that asks for German", () => {
     expect(pdf).toContain("RECHNUNG AN");
     expect(pdf).toMatch(new RegExp(`${de.invoice.totalPaid} +£60\\.00`));
 
-    const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email);
-    expect(welcome.subject).toMatch(/^Ihr Beleg von .* und Ihr Konto$/);
+    const receiptMail = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject.startsWith("Ihr Beleg von "));
+    expect(receiptMail.text).toContain("Hallo Greta Gast,");
+    expect(readPdf(receiptMail.attachments[0]!.content).text).toContain("Rechnungsdatum");
+    const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject !== receiptMail.subject);
+    expect(welcome.subject).toMatch(/^Ihr Konto bei .* ist bereit$/);
     expect(welcome.text).toContain("Hallo Greta Gast,");
-    expect(readPdf(welcome.attachments[0]!.content).text).toContain("Rechnungsdatum");
 
     // The way back to the invoice: the portal's sign-in, the sign-in e-mail (in the customer's language) and the
     // invoices, all in German.

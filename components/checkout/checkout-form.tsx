@@ -94,6 +94,21 @@ function failureKeyOf(code: ErrorCode | null): "inProgress" | "alreadyCompleted"
   }
 }
 
+/** How often the form asks again while another submission of its order is being charged (409 with Retry-After). */
+const IN_PROGRESS_ATTEMPTS = 8;
+
+/** Runs `post` again, after the Retry-After the server gave, while it answers that the order is being charged. */
+async function untilNotInProgress<T>(post: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await post();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === "checkout_in_progress") || attempt >= IN_PROGRESS_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5, error.retryAfterSeconds ?? 1) * 1000));
+    }
+  }
+}
+
 function fieldId(path: string): string {
   return `field-${path.replace(/\./g, "-")}`;
 }
@@ -183,7 +198,7 @@ export function CheckoutForm({
     setSubmitting(true);
     try {
       const endpoint = endpoints.checkout.place();
-      const { data } = await httpClient.post<typeof endpoint.type>(endpoint.url, payload);
+      const { data } = await untilNotInProgress(() => httpClient.post<typeof endpoint.type>(endpoint.url, payload));
       window.location.assign(data.completionUrl);
       return; // keep the button disabled while the next page loads
     } catch (error) {

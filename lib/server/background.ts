@@ -2,9 +2,9 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { backgroundKick } from "@/lib/server/background-kick";
-import { fulfilDueCheckouts } from "@/lib/server/billing/fulfil-paid-checkouts";
+import { FULFILMENT_BATCH, fulfilDueCheckouts } from "@/lib/server/billing/fulfil-paid-checkouts";
 import { logger } from "@/lib/server/logger";
-import { reconcileDuePayments } from "@/lib/server/payments/reconcile-payments";
+import { RECONCILE_BATCH, reconcileDuePayments } from "@/lib/server/payments/reconcile-payments";
 import { allPaymentProviders } from "@/lib/server/payments/registry";
 
 /**
@@ -24,20 +24,28 @@ interface LoopState {
 const globalForLoop = globalThis as unknown as { backgroundLoop?: LoopState };
 const state = (globalForLoop.backgroundLoop ??= { started: false, running: null, again: false });
 
-/** One round: each step on its own, so one that fails does not hold up the others. */
-export async function runBackgroundRound(now = new Date()): Promise<void> {
-  const steps: [string, () => Promise<unknown>][] = [
-    ...allPaymentProviders().flatMap((provider) => (provider.runBackgroundWork ? [[`provider ${provider.name}`, () => provider.runBackgroundWork!(now)] as [string, () => Promise<unknown>]] : [])),
-    ["reconciliation", () => reconcileDuePayments(now)],
-    ["fulfilment", () => fulfilDueCheckouts(now)],
+/** A step of a round; it answers whether more of its work may be waiting (it took a full batch). */
+type Step = [name: string, run: () => Promise<boolean>];
+
+/** One round: each step on its own, so one that fails does not hold up the others. Answers whether to run another at once. */
+export async function runBackgroundRound(now = new Date()): Promise<boolean> {
+  const steps: Step[] = [
+    ...allPaymentProviders().flatMap((provider): Step[] => {
+      const work = provider.runBackgroundWork?.bind(provider);
+      return work ? [[`provider ${provider.name}`, async () => (await work(now), false)]] : [];
+    }),
+    ["reconciliation", async () => (await reconcileDuePayments(now)).claimed >= RECONCILE_BATCH],
+    ["fulfilment", async () => (await fulfilDueCheckouts(now)).due >= FULFILMENT_BATCH],
   ];
+  let more = false;
   for (const [name, step] of steps) {
     try {
-      await step();
+      if (await step()) more = true;
     } catch (error) {
       logger.error(`background work failed: ${name}`, { error });
     }
   }
+  return more;
 }
 
 function run(): void {
@@ -48,7 +56,8 @@ function run(): void {
   state.running = (async () => {
     do {
       state.again = false;
-      await runBackgroundRound();
+      // A backlog (after an outage, say) drains batch after batch instead of one batch per interval.
+      if (await runBackgroundRound()) state.again = true;
     } while (state.again);
   })().finally(() => {
     state.running = null;

@@ -6,6 +6,7 @@ import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { GET as getCheckout, POST as placeCheckout } from "@/app/api/checkout/route";
+import { GET as getPaymentEvent, POST as postPaymentEvent } from "@/app/api/payments/[provider]/events/route";
 import { GET as health, POST as postHealth } from "@/app/api/health/route";
 import { GET as getInvoicePdf, POST as postInvoicePdf } from "@/app/api/public/billing/invoices/[invoiceId]/pdf/route";
 import { POST as postPdfByToken } from "@/app/api/public/billing/invoices/[invoiceId]/pdfByToken/route";
@@ -16,6 +17,7 @@ import { POST as registerByToken } from "@/app/api/public/billing/invoices/[invo
 import { GET as getInvoice, POST as postInvoice } from "@/app/api/public/billing/invoices/[invoiceId]/route";
 import { getDb } from "@/lib/server/db";
 import { buildOpenApiDocument } from "@/lib/server/openapi";
+import { signedTestProviderEvent, testProviderEventsUrl } from "@/lib/server/payments/test-provider";
 import { seedIfEmpty } from "@/prisma/seed";
 import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { blockWrites, injectOutboxFault } from "@/test/faults";
@@ -119,7 +121,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("describes every endpoint of the contract, with its security", () => {
-    expect([...operations.keys()].sort()).toEqual(["getInvoice", "getInvoicePdf", "health", "pdfByToken", "placeCheckout", "registerByToken", "summaryByToken"]);
+    expect([...operations.keys()].sort()).toEqual(["getInvoice", "getInvoicePdf", "health", "pdfByToken", "placeCheckout", "receivePaymentEvent", "registerByToken", "summaryByToken"]);
     expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual(["basketToken", "invoiceToken", "invoiceTokenQuery", "sessionCookie"]);
   });
 
@@ -215,6 +217,20 @@ describe("the real answers conform to the document", () => {
 
     await conforms("placeCheckout", await withTableGone("InvoiceLine", async () => checkout(await order())));
     await conforms("placeCheckout", await getCheckout());
+  });
+
+  it("receivePaymentEvent", async () => {
+    const provider = (name: string) => ({ params: Promise.resolve({ provider: name }) });
+    const placed = await checkout(await order("4000 0000 0000 3220"));
+    const { invoiceId } = (await placed.json()) as { invoiceId: number };
+    const { reference } = await db.payment.findFirstOrThrow({ where: { invoiceId }, select: { reference: true } });
+    const event = () => signedTestProviderEvent({ url: testProviderEventsUrl(), reference, outcome: "succeeded", sequence: 2 });
+    await conforms("receivePaymentEvent", await postPaymentEvent(event(), provider("test")));
+    await conforms("receivePaymentEvent", await postPaymentEvent(new Request(event(), { headers: { "webhook-signature": "v1,AAAA" } }), provider("test")));
+    await conforms("receivePaymentEvent", await postPaymentEvent(event(), provider("nope")));
+    await conforms("receivePaymentEvent", await postPaymentEvent(new Request(testProviderEventsUrl(), { method: "POST", body: "x".repeat(70 * 1024) }), provider("test")));
+    await conforms("receivePaymentEvent", await withTableGone("PaymentEvent", () => postPaymentEvent(event(), provider("test"))));
+    await conforms("receivePaymentEvent", await getPaymentEvent());
   });
 
   it("health", async () => {

@@ -8,6 +8,7 @@ import { ProblemSchema } from "@/lib/api/problem";
 import { problemBody } from "@/lib/server/errors";
 import { PlacedCheckoutResponseSchema, PlaceCheckoutSchema } from "@/lib/validation/checkout";
 import { HealthSchema } from "@/lib/validation/health";
+import { PaymentEventReceiptSchema } from "@/lib/validation/payment";
 import { InvoiceDetailSchema, type InvoiceDetail } from "@/lib/validation/invoice-detail";
 import { InvoiceSummarySchema, SAMPLE_INVOICE_SUMMARY } from "@/lib/validation/invoice-summary";
 import { IdempotencyKeySchema, InvoiceIdSchema, RegistrationTokenSchema } from "@/lib/validation/registration";
@@ -116,6 +117,7 @@ export function buildOpenApiDocument() {
     tags: [
       { name: "Guest checkout", description: "Placing an order and registering the guest who paid for it." },
       { name: "Invoices", description: "The invoice, by invoice token or for a signed-in viewer." },
+      { name: "Payments", description: "What payment providers tell the app." },
       { name: "Operations", description: "For load balancers and orchestrators." },
     ],
     components: {
@@ -302,8 +304,38 @@ export function buildOpenApiDocument() {
             },
             "400": problem("The order is not valid (the detail names the first problem).", ["bad_request"]),
             "402": problem("The card was declined. Nothing was taken.", ["payment_declined"]),
-            "409": problem("This order's payment is being processed, or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),
+            "409": problem("This order's payment is being charged by another submission (ask again after `Retry-After`), or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),
             "429": problem("Too many checkout attempts from this client address.", ["rate_limited"], { retryAfter: true }),
+            ...tooLarge,
+            ...always("POST"),
+          },
+        },
+      },
+      "/api/payments/{provider}/events": {
+        post: {
+          tags: ["Payments"],
+          operationId: "receivePaymentEvent",
+          summary: "A payment provider's webhook event",
+          description:
+            "A charge the provider confirms later, reported by the provider. The event is verified by the provider's scheme before it is read " +
+            "(the test provider: Standard Webhooks, headers `webhook-id`, `webhook-timestamp` and `webhook-signature`, five minutes' tolerance), " +
+            "applied once (a replay changes nothing) and only ever moves a payment forward.",
+          requestParams: { path: z.object({ provider: z.string().meta({ description: "The provider's name.", example: "test" }) }) },
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: z.object({}).passthrough().meta({ description: "The provider's event, as it signed it." }),
+                examples: { succeeded: { value: { type: "charge.succeeded", data: { reference: "pay_4f1c2b3a4d5e6f708192a3b4", sequence: 2 } } } },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: "Verified; `applied` says what it changed (`duplicate`: an event already applied).",
+              content: { "application/json": { schema: PaymentEventReceiptSchema, examples: { paid: { value: { received: true, applied: "paid" } } } } },
+            },
+            "400": problem("The signature, timestamp or body could not be verified; nothing was read from it.", ["webhook_signature_invalid"]),
+            "404": problem("The app has no provider of this name.", ["not_found"]),
             ...tooLarge,
             ...always("POST"),
           },

@@ -33,3 +33,12 @@ export const CardSchema = z
     if (expiresAfter <= now) context.addIssue({ code: "custom", path: ["expiry"], message: "This card has expired" });
   });
 export type Card = z.infer<typeof CardSchema>;
+
+/** What the payment webhook answers to an event it verified: whether the event changed anything, and why not. */
+export const PaymentEventReceiptSchema = z
+  .object({
+    received: z.literal(true),
+    applied: z.enum(["paid", "refund_due", "declined", "duplicate", "already_settled", "unknown_payment"]),
+  })
+  .meta({ id: "PaymentEventReceipt" });
+export type PaymentEventReceipt = z.infer<typeof PaymentEventReceiptSchema>;

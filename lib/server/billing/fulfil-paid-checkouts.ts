@@ -14,7 +14,8 @@ const BATCH = 20;
 /** A registration that failed (a fault, not a lost race) is tried again this much later. */
 const RETRY_MS = 60_000;
 
-export async function fulfilDueCheckouts(now = new Date()): Promise<number> {
+/** Registers the due checkouts of one batch; answers how many were due (a full batch: more may be waiting). */
+export async function fulfilDueCheckouts(now = new Date()): Promise<{ due: number; registered: number }> {
   const due = await runReadOnly(() =>
     query(
       Prisma.sql`SELECT "id" FROM "BasketSession" WHERE "fulfilAt" <= ${now} AND "consumedAt" IS NULL ORDER BY "fulfilAt" LIMIT ${BATCH}`,
@@ -32,5 +33,7 @@ export async function fulfilDueCheckouts(now = new Date()): Promise<number> {
       );
     }
   }
-  return registered;
+  return { due: due.length, registered };
 }
+
+export const FULFILMENT_BATCH = BATCH;

@@ -5,9 +5,10 @@ import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/se
 import { int } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
 import type { PaymentEvent } from "@/lib/server/payments/provider";
+import type { PaymentEventReceipt } from "@/lib/validation/payment";
 
 /** What a webhook event did: recorded a payment (or its decline), or nothing, and why not. */
-export type EventApplied = "paid" | "refund_due" | "declined" | "duplicate" | "already_settled" | "unknown_payment";
+export type EventApplied = PaymentEventReceipt["applied"];
 
 /**
  * A provider's verified webhook event (docs/contract.md §3.7), applied once: the event's id is recorded in the same

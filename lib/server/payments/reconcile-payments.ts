@@ -19,7 +19,8 @@ const BATCH = 20;
 
 const claimedColumns = { id: int, invoiceId: int, provider: text, reference: text };
 
-export async function reconcileDuePayments(now = new Date()): Promise<number> {
+/** Settles the due payments of one batch; answers how many were claimed (a full batch: more may be waiting). */
+export async function reconcileDuePayments(now = new Date()): Promise<{ claimed: number; settled: number }> {
   const claimed = await runTransaction(function* () {
     const due = yield* query(Prisma.sql`SELECT "id" FROM "Payment" WHERE "reconcileAt" <= ${now} ORDER BY "reconcileAt" LIMIT ${BATCH}`, { id: int });
     if (due.length === 0) return [];
@@ -50,5 +51,7 @@ export async function reconcileDuePayments(now = new Date()): Promise<number> {
       logger.warn("reconciler: the provider could not answer; asked again later", { paymentId: payment.id, error });
     }
   }
-  return settled;
+  return { claimed: claimed.length, settled };
 }
+
+export const RECONCILE_BATCH = BATCH;

@@ -1,4 +1,4 @@
--- Fulfilment no longer waits for the guest's browser (docs/contract.md §3.7): a paid checkout is registered by the
+-- Fulfilment no longer waits for the guest browser (docs/contract.md §3.7): a paid checkout is registered by the
 -- server when no completion page did within the grace period, its receipt is queued at payment, unsettled payments
 -- are reconciled with the provider, and an order may hold several live completion links (BasketToken).
 -- CreateTable
@@ -10,7 +10,7 @@ CREATE TABLE "BasketToken" (
     CONSTRAINT "BasketToken_pkey" PRIMARY KEY ("tokenHash")
 );
 
--- The completion links' tokens move to their own table; every existing link keeps working.
+-- The completion link tokens move to their own table: every existing link keeps working.
 INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") SELECT "tokenHash", "id", "createdAt" FROM "BasketSession";
 
 -- DropIndex
@@ -70,7 +70,7 @@ CREATE INDEX "Payment_reconcileAt_idx" ON "Payment"("reconcileAt");
 ALTER TABLE "BasketToken" ADD CONSTRAINT "BasketToken_basketSessionId_fkey" FOREIGN KEY ("basketSessionId") REFERENCES "BasketSession"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Registered checkouts were registered by their completion page, which redeemed the link then. A paid checkout
--- nobody registered is registered by the server now; an unsettled payment is reconciled now.
+-- nobody registered is registered by the server now: an unsettled payment is reconciled now.
 UPDATE "BasketSession" SET "registeredBy" = 'guest', "redeemedAt" = "consumedAt" WHERE "consumedAt" IS NOT NULL;
 UPDATE "BasketSession" SET "fulfilAt" = "completedAt" WHERE "consumedAt" IS NULL AND "completedAt" IS NOT NULL;
 UPDATE "Payment" SET "reconcileAt" = "createdAt" WHERE "status" IN ('pending', 'processing');

@@ -1,4 +1,4 @@
--- Fulfilment no longer waits for the guest's browser (docs/contract.md §3.7): a paid checkout is registered by the
+-- Fulfilment no longer waits for the guest browser (docs/contract.md §3.7): a paid checkout is registered by the
 -- server when no completion page did within the grace period, its receipt is queued at payment, unsettled payments
 -- are reconciled with the provider, and an order may hold several live completion links (BasketToken).
 -- AlterTable
@@ -36,7 +36,7 @@ CREATE TABLE "TestProviderCharge" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
--- The completion links' tokens move to their own table; every existing link keeps working.
+-- The completion link tokens move to their own table: every existing link keeps working.
 INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") SELECT "tokenHash", "id", "createdAt" FROM "BasketSession";
 
 -- RedefineTables
@@ -92,7 +92,7 @@ CREATE INDEX "TestProviderCharge_settleAt_idx" ON "TestProviderCharge"("settleAt
 CREATE INDEX "Payment_reconcileAt_idx" ON "Payment"("reconcileAt");
 
 -- Registered checkouts were registered by their completion page, which redeemed the link then. A paid checkout
--- nobody registered is registered by the server now; an unsettled payment is reconciled now.
+-- nobody registered is registered by the server now: an unsettled payment is reconciled now.
 UPDATE "BasketSession" SET "registeredBy" = 'guest', "redeemedAt" = "consumedAt" WHERE "consumedAt" IS NOT NULL;
 UPDATE "BasketSession" SET "fulfilAt" = "completedAt" WHERE "consumedAt" IS NULL AND "completedAt" IS NOT NULL;
 UPDATE "Payment" SET "reconcileAt" = "createdAt" WHERE "status" IN ('pending', 'processing');

@@ -3,6 +3,7 @@ import { handleRoute, jsonResponse, methodNotAllowed, readBodyText } from "@/lib
 import { applyPaymentEvent } from "@/lib/server/payments/apply-payment-event";
 import { WebhookRefused } from "@/lib/server/payments/provider";
 import { paymentProviderNamed } from "@/lib/server/payments/registry";
+import type { PaymentEventReceipt } from "@/lib/validation/payment";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,7 @@ export async function POST(request: Request, context: { params: Promise<{ provid
       throw error;
     }
     const applied = await applyPaymentEvent(provider.name, event);
-    return jsonResponse({ received: true, applied });
+    return jsonResponse({ received: true, applied } satisfies PaymentEventReceipt);
   });
 }
 
