@@ -87,6 +87,8 @@ export interface BuiltServer {
   stop(): Promise<void>;
   /** SIGKILL to the whole process group: no shutdown hook, no final COMMIT. */
   kill9(): Promise<void>;
+  /** Resolves when the server has exited, whatever ended it (it may have killed itself: FAULT_INJECTION). */
+  exited(): Promise<void>;
 }
 
 const secrets = {
@@ -152,6 +154,7 @@ export async function startBuiltServer(input: { database: TestDatabase; port: nu
     output: () => output,
     stop: () => signal("SIGTERM"),
     kill9: () => signal("SIGKILL"),
+    exited: () => exited,
   };
 }
 

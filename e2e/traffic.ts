@@ -12,7 +12,6 @@ export type Outcome = number | "timeout" | "error";
 
 export class Tally {
   readonly counts = new Map<string, Map<Outcome, number>>();
-
   add(kind: string, outcome: Outcome): void {
     const byOutcome = this.counts.get(kind) ?? new Map<Outcome, number>();
     byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
@@ -47,14 +46,21 @@ const BODILESS = new Set([101, 204, 205, 304]);
  * after its headers (a server killed mid-response) is an "error" like any other lost answer.
  */
 export async function send(tally: Tally, kind: string, url: string, init: RequestInit = {}): Promise<Response | null> {
+  return (await exchange(tally, kind, url, init)).response;
+}
+
+/** `send`, answering the outcome it counted too: the status, or why no answer came. */
+export async function exchange(tally: Tally, kind: string, url: string, init: RequestInit = {}): Promise<{ outcome: Outcome; response: Response | null }> {
   try {
     const response = await fetch(url, { redirect: "manual", ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const body = await response.arrayBuffer();
     tally.add(kind, response.status);
-    return new Response(BODILESS.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const copy = new Response(BODILESS.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return { outcome: response.status, response: copy };
   } catch (error) {
-    tally.add(kind, error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error");
-    return null;
+    const outcome = error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error";
+    tally.add(kind, outcome);
+    return { outcome, response: null };
   }
 }
 
@@ -109,4 +115,76 @@ export async function requestSignInLink(tally: Tally, baseUrl: string, email: st
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     body: new URLSearchParams({ csrfToken, email, callbackUrl: `${baseUrl}/portal`, json: "true" }),
   });
+}
+
+/** The test provider's cards (lib/server/payments/test-provider.ts), as a guest types them. */
+export const TEST_CARDS = {
+  pays: "4242 4242 4242 4242",
+  declined: "4000 0000 0000 0002",
+  confirmsLater: "4000 0000 0000 3220",
+} as const;
+
+export interface CheckoutAnswer {
+  /** The HTTP status, or "timeout" / "error" when no answer came (a server killed mid-request). */
+  outcome: Outcome;
+  /** The parsed JSON body (the placed order, or the problem), when there was one. */
+  body: { status?: "paid" | "pending"; invoiceId?: number; completionUrl?: string; code?: string } | null;
+  retryAfter: string | null;
+  /** The completion link of a 200 answer. */
+  link: PaidCheckout | null;
+}
+
+/** One submission of the checkout page: any card, any order key (a resubmission reuses it), the whole answer. */
+export async function submitCheckout(
+  tally: Tally,
+  baseUrl: string,
+  input: { productId: number; email: string; card: string; orderKey?: string; fullName?: string; quantity?: number },
+): Promise<CheckoutAnswer> {
+  const { outcome, response } = await exchange(
+    tally,
+    "checkout",
+    `${baseUrl}${endpoints.checkout.place().url}`,
+    json({
+      orderKey: input.orderKey ?? randomUUID(),
+      guest: { fullName: input.fullName ?? "Fulfilment Guest", email: input.email },
+      lines: [{ productId: input.productId, quantity: input.quantity ?? 1 }],
+      card: { number: input.card, expiry: "12/34", cvc: "123" },
+    }),
+  );
+  if (!response) return { outcome, body: null, retryAfter: null, link: null };
+  const text = await response.text();
+  let body: CheckoutAnswer["body"] = null;
+  try {
+    body = text ? (JSON.parse(text) as CheckoutAnswer["body"]) : null;
+  } catch {
+    body = null;
+  }
+  let link: PaidCheckout | null = null;
+  if (response.status === 200 && body?.completionUrl) {
+    const url = new URL(body.completionUrl, baseUrl);
+    link = { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession")! };
+  }
+  return { outcome: response.status, body, retryAfter: response.headers.get("retry-after"), link };
+}
+
+export interface RegistrationAnswer {
+  outcome: Outcome;
+  /** The problem's code of a refusal. */
+  code: string | null;
+  /** The invoice token of a 200. */
+  token: string | null;
+}
+
+/** registerByToken with the whole answer, optionally with an Idempotency-Key, as the completion page sends it. */
+export async function registerOnce(tally: Tally, baseUrl: string, link: PaidCheckout, options: { idempotencyKey?: string } = {}): Promise<RegistrationAnswer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
+  const { outcome, response } = await exchange(tally, "registerByToken", `${baseUrl}${endpoints.billing.invoices.registerByToken(link.invoiceId, link.basketSession).url}`, {
+    method: "POST",
+    headers,
+    body: "{}",
+  });
+  if (!response) return { outcome, code: null, token: null };
+  const body = (await response.json().catch(() => null)) as { Token?: string; code?: string } | null;
+  return { outcome: response.status, code: body?.code ?? null, token: body?.Token ?? null };
 }

@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from "@/lib/config";
 
 const realSecret = "k3Yq9vJt7Qm2Xw8Rz5Lp1Ns4Hd6Gf0Bc-aE_uViOyT";
 const authSecret = "Pq8sT1vX4yZ7bC0eF3hJ6kM9nQ2rU5wA-dG_iLoRtY";
+const webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw2OpmGDkGy5g=";
 const cwd = process.cwd();
 
 afterEach(() => {
@@ -25,6 +26,14 @@ describe("configuration", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET/);
   });
 
+  it("refuses to start in production without a webhook secret of the Standard Webhooks form, or with a test fault", () => {
+    const secrets = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret };
+    expect(() => parseConfig(secrets)).toThrow(/PAYMENT_WEBHOOK_SECRET is required/);
+    expect(() => parseConfig({ ...secrets, PAYMENT_WEBHOOK_SECRET: "whsec_short" })).toThrow(/PAYMENT_WEBHOOK_SECRET/);
+    expect(() => parseConfig({ ...secrets, PAYMENT_WEBHOOK_SECRET: webhookSecret, FAULT_INJECTION: "exit-after-charge" })).toThrow(/FAULT_INJECTION/);
+    expect(parseConfig({ ...secrets, PAYMENT_WEBHOOK_SECRET: webhookSecret }).payments.webhookSecret).toBe(webhookSecret);
+  });
+
   it("refuses a short or placeholder secret in production", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "too-short" })).toThrow(/shorter than 32/);
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: "change-me-change-me-change-me-change-me" })).toThrow(/placeholder/);
@@ -32,17 +41,17 @@ describe("configuration", () => {
   });
 
   it("allows demo checkouts outside production, and in production only when asked for", () => {
-    const production = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret } as const;
+    const production = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret } as const;
     expect(parseConfig(production).demoCheckoutsEnabled).toBe(false);
     expect(parseConfig({ ...production, DEMO_CHECKOUTS_ENABLED: "true" }).demoCheckoutsEnabled).toBe(true);
-    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret }).demoCheckoutsEnabled).toBe(true);
-    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, DEMO_CHECKOUTS_ENABLED: "false" }).demoCheckoutsEnabled).toBe(false);
+    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret }).demoCheckoutsEnabled).toBe(true);
+    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret, DEMO_CHECKOUTS_ENABLED: "false" }).demoCheckoutsEnabled).toBe(false);
     expect(() => parseConfig({ ...production, DEMO_CHECKOUTS_ENABLED: "yes" })).toThrow(/DEMO_CHECKOUTS_ENABLED/);
   });
 
   it("starts in production with real secrets, the first one signing", () => {
     const older = realSecret.split("").reverse().join("");
-    const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}`, NEXTAUTH_SECRET: authSecret });
+    const config = parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret}, ${older}`, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret });
     expect(config.mode).toBe("production");
     expect(config.invoiceToken.keys).toHaveLength(2);
     expect(new TextDecoder().decode(config.invoiceToken.keys[0].secret)).toBe(realSecret);
@@ -67,13 +76,13 @@ describe("configuration", () => {
   });
 
   it("defaults to the embedded SQLite database and tells the providers apart by URL", () => {
-    const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret });
+    const config = parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret });
     expect(config.database).toEqual({ url: "file:./.data/app.db", provider: "sqlite", poolSize: 10, counterPoolSize: 4 });
     expect(config.appUrl).toBe("http://localhost:3000");
     const pg = parseConfig({
       NODE_ENV: "test",
       INVOICE_TOKEN_SECRETS: realSecret,
-      NEXTAUTH_SECRET: authSecret,
+      NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret,
       DATABASE_URL: "postgresql://u:p@db:5432/app",
       DATABASE_POOL_SIZE: "25",
       DATABASE_COUNTER_POOL_SIZE: "2",
@@ -82,7 +91,7 @@ describe("configuration", () => {
   });
 
   it("names every invalid variable", () => {
-    expect(() => parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PORT: "eighty", DATABASE_URL: "mysql://x" })).toThrow(
+    expect(() => parseConfig({ NODE_ENV: "test", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret, PORT: "eighty", DATABASE_URL: "mysql://x" })).toThrow(
       /PORT.*DATABASE_URL|DATABASE_URL.*PORT/,
     );
   });
