@@ -169,6 +169,14 @@ async function mailSubjectsFor(email: string, ...directories: string[]): Promise
   return (await mailIn(...directories)).filter((mail) => mail.to === email).map((mail) => mail.subject);
 }
 
+/** How many of these subjects are receipts, account e-mails, sign-in links and anything else. */
+function kindsOf(subjects: string[]): { receipt: number; account: number; signIn: number; other: number } {
+  const receipt = subjects.filter((subject) => RECEIPT.test(subject)).length;
+  const account = subjects.filter((subject) => NEW_ACCOUNT.test(subject)).length;
+  const signIn = subjects.filter((subject) => subject === "Your sign-in link").length;
+  return { receipt, account, signIn, other: subjects.length - receipt - account - signIn };
+}
+
 function expectPaid(answer: CheckoutAnswer, status: "paid" | "pending"): PaidCheckout {
   expect(answer.outcome, JSON.stringify(answer.body)).toBe(200);
   expect(answer.body?.status).toBe(status);
@@ -286,9 +294,7 @@ for (const provider of providers()) {
         expect(replay.token).toMatch(/^eyJ/);
 
         // Two e-mails for the purchase, the receipt and the account e-mail, sign-in links aside; nothing registered twice.
-        expect((await mailSubjectsFor(email, server.mailDir)).filter((subject) => subject !== "Your sign-in link").sort()).toEqual(
-          [receipt.subject, expect.stringMatching(NEW_ACCOUNT)].sort(),
-        );
+        expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({ receipt: 1, account: 1, signIn: 1, other: 0 });
         expect((await q.audits(basket.id)).filter((audit) => audit.type === "registration.succeeded")).toHaveLength(1);
         expect(tally.failures()).toEqual([]);
       });
@@ -320,7 +326,7 @@ for (const provider of providers()) {
       // The link then still gets its one token.
       expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 200, token: expect.stringMatching(/^eyJ/) });
       expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 401, code: "basket_token_used" });
-      expect((await mailSubjectsFor(email, server.mailDir)).sort()).toEqual([expect.stringMatching(RECEIPT), expect.stringMatching(NEW_ACCOUNT)].sort());
+      expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({ receipt: 1, account: 1, signIn: 0, other: 0 });
     });
 
     test("a late-confirmed card whose server is killed before the confirmation is settled after a restart within the reconciliation deadline, and its guest gets the receipt and the account", async () => {

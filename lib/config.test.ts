@@ -27,7 +27,7 @@ describe("configuration", () => {
   });
 
   it("refuses to start in production without a webhook secret of the Standard Webhooks form, or with a test fault", () => {
-    const secrets = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret };
+    const secrets = { NODE_ENV: "production" as const, INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret };
     expect(() => parseConfig(secrets)).toThrow(/PAYMENT_WEBHOOK_SECRET is required/);
     expect(() => parseConfig({ ...secrets, PAYMENT_WEBHOOK_SECRET: "whsec_short" })).toThrow(/PAYMENT_WEBHOOK_SECRET/);
     expect(() => parseConfig({ ...secrets, PAYMENT_WEBHOOK_SECRET: webhookSecret, FAULT_INJECTION: "exit-after-charge" })).toThrow(/FAULT_INJECTION/);

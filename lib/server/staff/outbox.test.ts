@@ -15,7 +15,7 @@ describe("the staff outbox", () => {
     const link = await getDb().outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: "auth.sign_in_link" }, select: { id: true } });
 
     const listed = await listOutbox({ businessId: ours.businessId });
-    expect(listed.map((message) => message.kind)).toEqual(["registration.new_customer"]);
+    expect(listed.map((message) => message.kind)).toEqual(["registration.new_customer", "checkout.receipt"]);
     expect(listed.every((message) => message.recipient === email)).toBe(true);
     await expect(readOutboxMessageOrThrow({ businessId: ours.businessId, messageId: link.id })).rejects.toMatchObject({ code: "not_found" });
     await expect(readOutboxMessageOrThrow({ businessId: theirs.businessId, messageId: link.id })).rejects.toMatchObject({ code: "not_found" });
