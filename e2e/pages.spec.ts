@@ -66,7 +66,7 @@ test("the pages with tables stay readable at 375 and 1280 px", async ({ page, re
   await lookAt(page, "staff-checkout-declined");
   await page.goto("/staff?status=registered");
   await page.getByRole("row").nth(1).getByRole("link").first().click();
-  await expect(page.getByText(/pay_demo_/)).toBeVisible();
+  await expect(page.getByRole("region", { name: "Payment attempts" }).getByText(/pay_demo_/)).toBeVisible();
   await lookAt(page, "staff-checkout-registered");
   await page.goto("/staff/outbox");
   await lookAt(page, "staff-outbox");
