@@ -19,7 +19,7 @@ import { getConfig } from "@/lib/config";
 import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
 import { basketOf, basketQuery, basketQueryColumns } from "@/lib/server/billing/evaluate-registration";
 import { registrationScript } from "@/lib/server/billing/register-by-token";
-import { disconnectDb, getDb } from "@/lib/server/db";
+import { disconnectDb, execute, getDb, Prisma, runOneWrite } from "@/lib/server/db";
 import { runOnPostgresClient } from "@/lib/server/db/transaction";
 import { sha256Hex } from "@/lib/server/hash";
 import { chargeAndReadScript, registrationCharges } from "@/lib/server/rate-limit";
@@ -296,6 +296,7 @@ const serverEnv = (port = PORT) =>
     // The limiter still counts every request in the database; it just never refuses this one client.
     RATE_LIMIT_IP_POINTS: "1000000000",
     RATE_LIMIT_TOKEN_POINTS: "1000000000",
+    RATE_LIMIT_CHECKOUT_POINTS: "1000000000",
     MAIL_OUTBOX_DIR: path.join(DATA_DIR, "mail-outbox"),
     MAIL_WORKER_ENABLED: MAIL_WORKER === "in-process" ? "true" : "false",
     MAIL_WORKER_INTERVAL_MS: "500",
@@ -443,6 +444,109 @@ async function measureInstances(instances: number, endpoints: readonly Endpoint[
   }
 }
 
+/** The processes of a process group (a child spawned detached, with whatever it spawned itself: tsx runs node). */
+function groupPids(groupId: number): number[] {
+  try {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]) === groupId;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** What a guest's purchase costs beside the registration: the payment, the receipt, the server's own registration. */
+interface Fulfilment {
+  /** POST /api/checkout with the card that pays at once: charge, invoice number, receipt queued, in one request. */
+  payment: Measurement[];
+  /** The receipts of those checkouts, rendered (PDF attached) and delivered by the mail worker process. */
+  receipts: { count: number; seconds: number; cpuMsEach: number } | null;
+  /** The same checkouts, never registered by a page, registered by the server's background work once their time came. */
+  serverRegistration: { count: number; registrationsPerSecond: number; cpuMsEach: { server: number; database: number } };
+}
+
+async function waitFor(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfilment> {
+  const db = getDb();
+  try {
+    const product = await db.product.findFirstOrThrow({ where: { active: true }, orderBy: { id: "asc" }, select: { id: true } });
+    let placed = 0;
+    const checkout: Partial<autocannon.Options> = {
+      requests: [
+        {
+          method: "POST",
+          path: "/api/checkout",
+          headers: { "content-type": "application/json" },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({
+              orderKey: `bench-${randomBytes(12).toString("hex")}`,
+              guest: { fullName: "Bench Guest", email: `bench-checkout-${placed++}-${randomBytes(4).toString("hex")}@example.com` },
+              lines: [{ productId: product.id, quantity: 1 }],
+              card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
+            }),
+          }),
+        },
+      ],
+    };
+    const workerPids = () => (mailWorker?.pid ? groupPids(mailWorker.pid) : []);
+    const workerBefore = cpuMsOf(workerPids());
+    const receiptsStarted = Date.now();
+    await measure("checkout", 10, checkout, 1); // warm-up, not counted
+    const payment: Measurement[] = [];
+    for (const connections of [1, 10]) {
+      const measurement = await measure("POST /api/checkout", connections, checkout);
+      payment.push(measurement);
+      say(`POST /api/checkout @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${measurement.cpuMsPerRequest.server} ms, database ${measurement.cpuMsPerRequest.database} ms`);
+    }
+    const paidWaiting = { fulfilAt: { not: null }, consumedAt: null } as const;
+    const count = await db.basketSession.count({ where: paidWaiting });
+
+    let receipts: Fulfilment["receipts"] = null;
+    if (mailWorker) {
+      const sent = () => db.outboxMessage.count({ where: { kind: "checkout.receipt", status: "sent" } });
+      const queued = await db.outboxMessage.count({ where: { kind: "checkout.receipt" } });
+      await waitFor("the mail worker delivered every receipt", 600_000, async () => (await sent()) >= queued);
+      const seconds = (Date.now() - receiptsStarted) / 1000;
+      receipts = { count: queued, seconds: +seconds.toFixed(1), cpuMsEach: +(cpuMsSince(workerBefore, workerPids()) / Math.max(1, queued)).toFixed(2) };
+      say(`receipts: ${queued} rendered and delivered by the mail worker in ${receipts.seconds} s (from the first checkout), ${receipts.cpuMsEach} ms of its CPU each`);
+    }
+
+    // Their grace period over at once: the server's background work registers them, in rounds of batches.
+    const before = { server: cpuMsOf(serverPids), database: cpuMsOf(postgresPids()) };
+    await runOneWrite(() =>
+      execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(Date.now() - 1000)} WHERE "fulfilAt" IS NOT NULL AND "consumedAt" IS NULL`),
+    );
+    await waitFor("the server registered every paid checkout", 600_000, async () => (await db.basketSession.count({ where: paidWaiting })) === 0);
+    const used = { server: cpuMsSince(before.server, serverPids), database: cpuMsSince(before.database, postgresPids()) };
+    const span = await db.basketSession.aggregate({ where: { registeredBy: "server" }, _min: { consumedAt: true }, _max: { consumedAt: true }, _count: true });
+    const spanSeconds = Math.max(0.001, (span._max.consumedAt!.getTime() - span._min.consumedAt!.getTime()) / 1000);
+    const serverRegistration = {
+      count: span._count,
+      registrationsPerSecond: Math.round(span._count / spanSeconds),
+      cpuMsEach: { server: +(used.server / Math.max(1, count)).toFixed(2), database: +(used.database / Math.max(1, count)).toFixed(2) },
+    };
+    say(`server registration: ${span._count} checkouts at ${serverRegistration.registrationsPerSecond}/s, CPU each: server ${serverRegistration.cpuMsEach.server} ms, database ${serverRegistration.cpuMsEach.database} ms`);
+    return { payment, receipts, serverRegistration };
+  } finally {
+    await disconnectDb();
+  }
+}
+
 /** What one database's run measured; the parent prints the runs side by side. */
 interface RunResult {
   at: string;
@@ -456,6 +560,7 @@ interface RunResult {
   ratioRounds: RatioRound[];
   ratios: Ratio[];
   firstLoad: { completionPageBytes: number; blankPageBytes: number; ratio: number };
+  fulfilment: Fulfilment;
   floors: Floor[];
   scaling: Scaling[];
 }
@@ -515,6 +620,8 @@ async function run(): Promise<RunResult> {
   const server = await startServer();
   const mailWorker = MAIL_WORKER === "process" ? startMailWorkerProcess() : null;
   try {
+    // First, while the outbox is empty: the mail worker's time is then the receipts' alone.
+    const fulfilment = await measureFulfilment(mailWorker);
     const measurements: Measurement[] = [];
     let next = 0;
     const nextRegistration = () => {
@@ -578,6 +685,7 @@ async function run(): Promise<RunResult> {
       ratioRounds,
       ratios: ratiosOf(ratioRounds),
       firstLoad: { completionPageBytes: completion.bytes, blankPageBytes: blank.bytes, ratio: +(completion.bytes / blank.bytes).toFixed(3) },
+      fulfilment,
       floors,
       scaling,
     };
@@ -635,6 +743,14 @@ function report(results: RunResult[]): string {
     const { firstLoad, mail } = result;
     lines.push(`${names[result.provider]}: first-load JS, gzipped: completion ${firstLoad.completionPageBytes} B, blank ${firstLoad.blankPageBytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`);
     lines.push(`${names[result.provider]}: registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${result.mailWorker})`);
+  }
+  lines.push("", "fulfilment, per checkout (CPU ms: the server / the database server's processes on PostgreSQL):");
+  for (const result of results) {
+    const { payment, receipts, serverRegistration } = result.fulfilment;
+    const name = names[result.provider].padEnd(11);
+    for (const row of payment) lines.push(`  ${name} payment (POST /api/checkout) @ ${row.connections}: ${row.requestsPerSecond} req/s, p50 / p99 ${row.latencyP50Ms} / ${row.latencyP99Ms} ms, CPU ${row.cpuMsPerRequest.server} / ${row.cpuMsPerRequest.database}`);
+    lines.push(`  ${name} receipt (mail worker, PDF attached): ${receipts ? `${receipts.cpuMsEach} ms CPU each, ${receipts.count} in ${receipts.seconds} s` : "– (no mail worker process)"}`);
+    lines.push(`  ${name} registration by the server: ${serverRegistration.registrationsPerSecond}/s, CPU ${serverRegistration.cpuMsEach.server} / ${serverRegistration.cpuMsEach.database} (${serverRegistration.count} checkouts)`);
   }
   lines.push(`machine: ${first.machine.cpus} × ${first.machine.cpuModel}, ${first.machine.memoryGiB} GiB, Node ${first.machine.node}`);
   return lines.join("\n");
