@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import { DEFAULT_LOCALE, LOCALE_HEADER } from "@/lib/i18n/locales";
+import { DEFAULT_LOCALE, isLocale, LOCALE_HEADER, type Locale } from "@/lib/i18n/locales";
 import { guestLocaleOf } from "@/lib/i18n/negotiate";
 
 /**
@@ -11,6 +11,15 @@ const GUEST_LANGUAGE_PAGES = ["/checkout", "/portal"];
 
 function isGuestLanguagePage(pathname: string): boolean {
   return GUEST_LANGUAGE_PAGES.some((page) => pathname === page || pathname.startsWith(`${page}/`));
+}
+
+/**
+ * A guest page's language: the one its address names (`?lang=`, on the links of our e-mails, which are written in
+ * the customer's language), else the guest's own (guestLocaleOf).
+ */
+function guestPageLocale(request: NextRequest): Locale {
+  const named = request.nextUrl.searchParams.get("lang");
+  return isLocale(named) ? named : guestLocaleOf(request.headers);
 }
 
 /**
@@ -42,7 +51,7 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
-  requestHeaders.set(LOCALE_HEADER, isGuestLanguagePage(request.nextUrl.pathname) ? guestLocaleOf(request.headers) : DEFAULT_LOCALE);
+  requestHeaders.set(LOCALE_HEADER, isGuestLanguagePage(request.nextUrl.pathname) ? guestPageLocale(request) : DEFAULT_LOCALE);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
   // Browsers keep to HTTPS for two years once they have seen it served that way (APP_URL says how it is served).

@@ -1,16 +1,22 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import styles from "@/components/ui/form.module.css";
+import { endpoints } from "@/lib/api/endpoints";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
 const EmailSchema = GuestDetailsSchema.shape.email;
 
-/** Asks for a one-time sign-in link; the answer is the same whether or not the address has an account. */
+/** The page with the code field, for this address when there is one. */
+function codePage(email: string): string {
+  return email ? `/portal/check-email?${new URLSearchParams({ email })}` : "/portal/check-email";
+}
+
+/** Asks for a sign-in e-mail (a link and a code); the answer is the same whether or not the address has an account. */
 export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail: string; linkProblem: string | null }) {
   const t = useTranslations("portal.signIn");
   const router = useRouter();
@@ -28,13 +34,17 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
     }
     setError(null);
     setSending(true);
-    const result = await signIn("email", { email: parsed.data, callbackUrl: "/portal", redirect: false });
+    const response = await fetch(endpoints.portal.requestSignIn().url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: parsed.data }),
+    }).catch(() => null);
     setSending(false);
-    if (!result || result.error) {
+    if (!response?.ok) {
       setError("sendFailed");
       return;
     }
-    router.push("/portal/check-email");
+    router.push(codePage(parsed.data));
   }
 
   return (
@@ -73,6 +83,9 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
       <button className={styles.button} type="submit" disabled={sending}>
         {sending ? t("sending") : t("send")}
       </button>
+      <p>
+        <Link href={codePage(email)}>{t("haveCode")}</Link>
+      </p>
     </form>
   );
 }

@@ -32,7 +32,15 @@ export const endpoints = {
       pdf: (invoiceId: number) => ({ url: `${invoiceBase(invoiceId)}/pdf`, type: null as unknown as Blob }),
     },
   },
+  portal: {
+    /** 202 whatever the address: a sign-in e-mail goes only to one with portal access. */
+    requestSignIn: () => ({ url: "/api/portal/sign-in-link", type: null as unknown as { requested: true } }),
+  },
   staff: {
+    correctGuestEmail: (basketSessionId: number) => ({
+      url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/guest-email`,
+      type: null as unknown as { recipient: string; customer: "created" | "linked" | "unregistered" },
+    }),
     createDemoCheckout: () => ({ url: "/api/staff/demo-checkouts", type: null as unknown as { invoiceId: number; completionPath: string } }),
     dryRun: () => ({ url: "/api/staff/dry-run", type: null as unknown as DryRunResponse }),
     resendRegistrationEmail: (basketSessionId: number) => ({

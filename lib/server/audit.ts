@@ -15,7 +15,8 @@ export type AuditEventType =
   | "checkout.demo_created"
   | "invoice.pdf_downloaded"
   | "registration.previewed"
-  | "registration.email_resent";
+  | "registration.email_resent"
+  | "checkout.email_corrected";
 
 export interface AuditEventInput {
   type: AuditEventType;

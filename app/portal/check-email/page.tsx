@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
 
+import { SignInCodeForm } from "@/components/auth/sign-in-code-form";
 import { ClientMessages } from "@/components/i18n/client-messages";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageShell } from "@/components/ui/page-shell";
@@ -12,14 +13,16 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("portal.checkEmail"))("title"), robots: { index: false } };
 }
 
-export default async function CheckEmailPage() {
+/** After asking for a sign-in e-mail: where it went, and the field for its code (for a guest reading it elsewhere). */
+export default async function CheckEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Rendered per request: the link's lifetime is configuration of the running app, not of the build.
   await connection();
-  const t = await getTranslations("portal.checkEmail");
+  const [{ email }, t] = await Promise.all([searchParams, getTranslations("portal.checkEmail")]);
   return (
-    <ClientMessages namespaces={["frame"]}>
+    <ClientMessages namespaces={["frame", "portal"]}>
       <PageShell title={t("title")} aside={<LanguageSwitcher />}>
         <p role="status">{t("sent", { minutes: getConfig().auth.signInLinkTtlMinutes })}</p>
+        <SignInCodeForm initialEmail={typeof email === "string" ? email.slice(0, 320) : ""} />
         <p>{t("spam")}</p>
         <p>
           <Link href="/portal/sign-in">{t("again")}</Link>

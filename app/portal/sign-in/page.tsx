@@ -12,13 +12,11 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("portal.signIn"))("title"), robots: { index: false } };
 }
 
-/** Why a sign-in link did not work, in words (next-auth's `?error=` codes). */
-const LINK_PROBLEMS = { Verification: "linkExpired", AccessDenied: "linkRefused" } as const;
-
 export default async function CustomerSignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if ((await getPageViewer()).kind === "customer") redirect("/portal");
   const [{ email, error }, t] = await Promise.all([searchParams, getTranslations("portal.signIn")]);
-  const linkProblem = typeof error === "string" ? t(Object.hasOwn(LINK_PROBLEMS, error) ? LINK_PROBLEMS[error as keyof typeof LINK_PROBLEMS] : "linkFailed") : null;
+  // next-auth sends a sign-in it could not complete here (`?error=`); the link's and the code's own pages say why.
+  const linkProblem = typeof error === "string" ? t("linkFailed") : null;
 
   return (
     <ClientMessages namespaces={["frame", "portal"]}>

@@ -4,13 +4,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
  * What next-auth's callbacks need to know about the request they serve and next-auth does not pass them: the
- * client address (for the limits) and the decisions already taken in this request. Set by the POST handler of
- * /api/auth/[...nextauth].
+ * client address (for the limits). Set by the POST handler of /api/auth/[...nextauth].
  */
 export interface AuthRequest {
   clientIp: string;
-  /** Whether each address may receive a sign-in link, decided once per request. */
-  signInLinkDecisions: Map<string, Promise<boolean>>;
 }
 
 // On globalThis: the route handler and next-auth's callbacks may be in different chunks of the build.
@@ -18,7 +15,7 @@ const requests = ((globalThis as unknown as { billingAuthRequests?: AsyncLocalSt
   new AsyncLocalStorage<AuthRequest>());
 
 export function withAuthRequest<T>(clientIp: string, handle: () => T): T {
-  return requests.run({ clientIp, signInLinkDecisions: new Map() }, handle);
+  return requests.run({ clientIp }, handle);
 }
 
 /** The request being served, or undefined outside one (a script, a test calling a callback directly). */

@@ -1,42 +1,29 @@
 import "server-only";
 
-import { PrismaAdapter } from "@next-auth/prisma-adapter";
 import type { NextAuthOptions } from "next-auth";
-import type { Adapter } from "next-auth/adapters";
 import CredentialsProvider from "next-auth/providers/credentials";
-import EmailProvider from "next-auth/providers/email";
 
 import { getConfig } from "@/lib/config";
 import { currentAuthRequest } from "@/lib/server/auth/auth-request";
 import { authenticateStaff } from "@/lib/server/auth/authenticate-staff";
-import { hasPortalAccess, mayReceiveSignInLink, requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { getDb } from "@/lib/server/db";
-import { normalizeEmail } from "@/lib/validation/guest";
+import { redeemSignInCode, redeemSignInLink } from "@/lib/server/auth/sign-in-challenge";
+import { charge, type LimitRule } from "@/lib/server/rate-limit";
 
 /**
- * next-auth: staff sign in with e-mail and password (Credentials), customers with a one-time e-mail link
- * (Email provider, tokens kept by the Prisma adapter). Sessions are JWTs that say who is staff of which
- * business and which e-mail a customer proved to own.
+ * next-auth: staff sign in with e-mail and password, customers with the link or the code of a sign-in e-mail
+ * (sign-in-challenge.ts), both as Credentials providers, so only a POST with next-auth's CSRF token ever signs
+ * anyone in. Sessions are JWTs that say who is staff of which business and which e-mail a customer proved to own;
+ * no adapter, so next-auth stores nothing.
  */
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
+/** Codes and links one client address may try per window, whatever the addresses (each code has its own five). */
+const customerTriesPerClient: LimitRule = { prefix: "sign-in-try-ip", points: 60, windowSeconds: 15 * 60 };
+
 let options: NextAuthOptions | undefined;
 
-/**
- * The link's token is stored only for an address that is sent the link: no row for one that gets no mail. Storing
- * one drops the address's expired ones, so an address holds at most the few links of its current window.
- */
-function withSignInLinkGate(adapter: Adapter): Adapter {
-  const createVerificationToken = adapter.createVerificationToken?.bind(adapter);
-  return {
-    ...adapter,
-    async createVerificationToken(token) {
-      if (!createVerificationToken || !(await mayReceiveSignInLink(token.identifier))) return token;
-      await getDb().verificationToken.deleteMany({ where: { identifier: token.identifier, expires: { lt: new Date() } } });
-      return createVerificationToken(token);
-    },
-  };
-}
+/** Why a customer's sign-in was refused, as next-auth hands it to the page (`error`): a SignInRefusal, or "rate_limited". */
+class CustomerSignInRefused extends Error {}
 
 export function getAuthOptions(): NextAuthOptions {
   if (options) return options;
@@ -45,10 +32,9 @@ export function getAuthOptions(): NextAuthOptions {
   process.env.NEXTAUTH_URL ??= config.appUrl;
 
   options = {
-    adapter: withSignInLinkGate(PrismaAdapter(getDb() as never)),
     secret: config.auth.secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-    pages: { signIn: "/portal/sign-in", verifyRequest: "/portal/check-email", error: "/portal/sign-in" },
+    pages: { signIn: "/portal/sign-in", error: "/portal/sign-in" },
     providers: [
       CredentialsProvider({
         id: "staff",
@@ -60,27 +46,35 @@ export function getAuthOptions(): NextAuthOptions {
           return staff && { id: `staff:${staff.staffUserId}`, email: staff.email, staffUserId: staff.staffUserId, businessId: staff.businessId };
         },
       }),
-      EmailProvider({
-        maxAge: config.auth.signInLinkTtlMinutes * 60,
-        normalizeIdentifier: normalizeEmail,
-        async sendVerificationRequest({ identifier, url, expires }) {
-          await requestSignInLink({ email: identifier, url, expiresAt: expires });
+      CredentialsProvider({
+        id: "customer",
+        name: "Customer",
+        credentials: { token: { label: "Link", type: "text" }, email: { label: "E-mail", type: "email" }, code: { label: "Code", type: "text" } },
+        async authorize(credentials) {
+          const clientIp = currentAuthRequest()?.clientIp ?? "unknown";
+          if ((await charge([[customerTriesPerClient, clientIp]], 1, new Date())) > 0) throw new CustomerSignInRefused("rate_limited");
+          const token = credentials?.token;
+          const result = token
+            ? await redeemSignInLink(String(token))
+            : await redeemSignInCode(String(credentials?.email ?? ""), String(credentials?.code ?? ""));
+          if ("refused" in result) {
+            const triesLeft = "triesLeft" in result && result.triesLeft !== undefined ? `:${result.triesLeft}` : "";
+            throw new CustomerSignInRefused(`${result.refused}${triesLeft}`);
+          }
+          return { id: `customer:${result.email}`, email: result.email };
         },
       }),
     ],
     callbacks: {
-      async signIn({ user, account, email }) {
-        // Asking for a link always "succeeds", so the form cannot tell who has an account.
-        if (email?.verificationRequest) return true;
-        if (account?.provider === "email") return typeof user.email === "string" && hasPortalAccess(user.email);
-        return account?.provider === "staff";
+      async signIn({ account }) {
+        return account?.provider === "staff" || account?.provider === "customer";
       },
       async jwt({ token, user, account }) {
         if (account?.provider === "staff" && user) {
           const staff = user as unknown as { staffUserId: number; businessId: number };
           return { ...token, role: "staff", staffUserId: staff.staffUserId, businessId: staff.businessId };
         }
-        if (account?.provider === "email") return { ...token, role: "customer" };
+        if (account?.provider === "customer") return { ...token, role: "customer" };
         return token;
       },
       async session({ session, token }) {

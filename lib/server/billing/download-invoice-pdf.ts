@@ -23,8 +23,8 @@ async function serve(invoice: InvoiceDocument, audit: Pick<AuditEventInput, "act
 export async function downloadInvoicePdfByToken(input: { token: string | null; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
   const { invoice, claims } = await openInvoiceByToken({ token: input.token, invoiceId: input.invoiceId, scope: "invoice:pdf" });
   return serve(invoice, {
-    actor: `customer:${claims.customerId}`,
-    customerId: claims.customerId,
+    actor: `customer:${invoice.customerId}`,
+    customerId: invoice.customerId,
     clientIp: input.clientIp,
     detail: { via: "invoice-token", tokenId: claims.tokenId },
   });

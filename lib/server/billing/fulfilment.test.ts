@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { verifyInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { getConfig } from "@/lib/config";
 import { fulfilDueCheckouts } from "@/lib/server/billing/fulfil-paid-checkouts";
 import { getDb } from "@/lib/server/db";
@@ -70,8 +71,8 @@ describe("fulfilment without the guest's browser", () => {
 
     const first = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "idempotency-key": "page-view-0001" } });
     expect(first.status).toBe(200);
-    const claims = JSON.parse(Buffer.from(String(first.body.Token).split(".")[1]!, "base64url").toString()) as { sub: string; cid: number };
-    expect(claims).toMatchObject({ sub: String(checkout.invoiceId), cid: customer.id });
+    const claims = await verifyInvoiceToken({ token: String(first.body.Token), invoiceId: checkout.invoiceId, scope: "invoice:pdf" });
+    expect(claims.issuedFor(customer.id)).toBe(true);
 
     expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token })).body.code).toBe("basket_token_used");
     // The page that redeemed it, retrying after a lost answer, gets its replay.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getConfig } from "@/lib/config";
 import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
-import { enqueueMail } from "@/lib/server/mail/outbox";
+import { issueSignInChallenge, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import type { MailTransport, OutgoingMail } from "@/lib/server/mail/transport";
 import { runMailWorker } from "@/lib/server/mail/worker";
 import { createRegisteredCheckout, uniqueEmail } from "@/test/factories";
@@ -178,17 +178,25 @@ describe("mail outbox worker", () => {
 
   it("does not keep a delivered sign-in link in the database", async () => {
     const email = uniqueEmail();
-    await enqueueMail({ kind: "auth.sign_in_link", recipient: email, payload: { url: "http://localhost/api/auth/callback/email?token=secret", expiresAt: new Date(Date.now() + 1_800_000).toISOString() } });
+    await issueSignInChallenge(email, "en");
+    const [queued] = await db.outboxMessage.findMany({ where: { recipient: email, kind: "auth.sign_in_link" }, select: { payload: true } });
+    const { token, code } = unsealSignIn((JSON.parse(queued!.payload) as { sealed: string }).sealed);
     const transport = recordingTransport();
 
     await deliverOnly(email, { transport });
 
-    expect(transport.sent[0]?.text).toContain("http://localhost/api/auth/callback/email?token=secret");
-    expect(transport.sent[0]?.text).toMatch(/expires in 30 minutes/);
+    // The link opens our page (its button signs in), never next-auth's callback; the code is beside it.
+    expect(transport.sent[0]?.text).toContain(`/portal/sign-in/link?token=${token}&lang=en`);
+    expect(transport.sent[0]?.text).not.toContain("/api/auth/");
+    expect(transport.sent[0]?.text).toContain(`${code.slice(0, 3)} ${code.slice(3)}`);
+    expect(transport.sent[0]?.text).toMatch(/expire in 30 minutes/);
     // The plain text has no button to point at: it says what it holds.
     expect(transport.sent[0]?.text).not.toMatch(/button|below/i);
     const row = await db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: "auth.sign_in_link" } });
-    expect(row.payload).not.toContain("secret");
+    expect(row.payload).not.toContain(token);
+    // Nor was it ever there in the clear: the queued payload held the link and the code sealed.
+    expect(queued!.payload).not.toContain(token);
+    expect(queued!.payload).not.toMatch(new RegExp(`"${code}"`));
   });
 });
 

@@ -26,7 +26,8 @@ export interface RegistrationMailPayload {
 }
 
 export interface SignInLinkPayload {
-  url: string;
+  /** The link's token and the code, sealed (sign-in-challenge.ts): the database never holds them in the clear. */
+  sealed: string;
   expiresAt: string;
   /** The customer's language (absent on links queued before there was one: English). */
   locale?: string;

@@ -9,6 +9,7 @@ import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
 import { translatorFor } from "@/lib/i18n/translator";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
+import { unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import { getBrands } from "@/lib/server/brand";
 import type { Db } from "@/lib/server/db";
 import type { ReceiptMailPayload, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
@@ -56,6 +57,8 @@ interface MailContent {
   paragraphs: string[];
   receipt?: MailReceipt;
   action: { label: string; url: string };
+  /** A one-time code beside the button (the sign-in e-mail), with what it is for. */
+  code?: { label: string; value: string };
   footer: string;
 }
 
@@ -85,6 +88,7 @@ function layout(input: MailContent): string {
 <div style="background:#fff;border:1px solid #d8d6cf;border-top:6px solid ${palette.accent};border-radius:12px;padding:24px">
 <h1 style="margin:0 0 16px;font-size:20px">${escapeHtml(input.heading)}</h1>
 ${paragraphs}${input.receipt ? receiptHtml(input.receipt, input.separator) : ""}
+${input.code ? `<p style="margin:24px 0 8px">${escapeHtml(input.code.label)}</p><p style="margin:0 0 16px;font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap">${escapeHtml(input.code.value)}</p>` : ""}
 <p style="margin:24px 0"><a href="${escapeHtml(input.action.url)}" style="display:inline-block;background:${palette.accentText};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600">${escapeHtml(input.action.label)}</a></p>
 <p style="margin:0;font-size:13px;color:#57606a">${escapeHtml(input.footer)}</p>
 </div></div></body></html>`;
@@ -94,7 +98,7 @@ function plainText(input: MailContent): string {
   const receipt = input.receipt
     ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}${input.separator}${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
     : [];
-  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}${input.separator}${input.action.url}`, "", input.footer, ""].join("\n");
+  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}${input.separator}${input.action.url}`, "", ...(input.code ? [`${input.code.label} ${input.code.value}`, ""] : []), input.footer, ""].join("\n");
 }
 
 function compose(input: MailContent, attachments: MailAttachment[] = []): RenderedMail {
@@ -188,10 +192,15 @@ function senderName(): string {
   return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1] ?? from;
 }
 
+/** The sign-in e-mail: a link to our page with the button (never to what signs in), and the code for another device. */
 async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMail> {
   const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
   const locale = languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
+  const { token, code } = unsealSignIn(payload.sealed);
+  const link = new URL("/portal/sign-in/link", getConfig().appUrl);
+  link.searchParams.set("token", token);
+  link.searchParams.set("lang", locale);
   return compose({
     locale,
     separator: t("factSeparator"),
@@ -199,7 +208,8 @@ async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMai
     subject: t("signInLink.subject"),
     heading: t("signInLink.heading"),
     paragraphs: [t("signInLink.body"), t("signInLink.expiry", { minutes })],
-    action: { label: t("signInLink.action"), url: payload.url },
+    action: { label: t("signInLink.action"), url: link.href },
+    code: { label: t("signInLink.codeLabel"), value: `${code.slice(0, 3)} ${code.slice(3)}` },
     footer: t("signInLink.footer"),
   });
 }

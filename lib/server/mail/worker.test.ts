@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/server/db";
-import { enqueueMail } from "@/lib/server/mail/outbox";
+import { issueSignInChallenge } from "@/lib/server/auth/sign-in-challenge";
 import { startMailWorker } from "@/lib/server/mail/worker";
 import { uniqueEmail } from "@/test/factories";
 
@@ -12,7 +12,7 @@ describe("the in-process mail worker", () => {
   it("drains a backlog batch after batch, without waiting for its next poll", async () => {
     const recipients = Array.from({ length: 130 }, () => uniqueEmail());
     for (const recipient of recipients) {
-      await enqueueMail({ kind: "auth.sign_in_link", recipient, payload: { url: "http://localhost/x", expiresAt: new Date(Date.now() + 60_000).toISOString() } });
+      await issueSignInChallenge(recipient, "en");
     }
     startMailWorker();
     const sent = () => getDb().outboxMessage.count({ where: { recipient: { in: recipients }, status: "sent" } });

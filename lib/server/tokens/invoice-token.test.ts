@@ -31,7 +31,7 @@ afterEach(() => {
 /** A token signed with the right key but with one thing changed, as a forger with the key could try. */
 async function forge(secret: string, kid: string, change: { typ?: string; aud?: string; iss?: string; exp?: number; sub?: string; scope?: string }) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ cid: 7, scope: change.scope ?? "invoice:read invoice:pdf" })
+  return new SignJWT({ cus: "AAAAAAAAAAAAAAAAAAAAAA", scope: change.scope ?? "invoice:read invoice:pdf" })
     .setProtectedHeader({ alg: "HS256", typ: change.typ ?? "invoice-access+jwt", kid })
     .setIssuer(change.iss ?? "coworking-billing")
     .setAudience(change.aud ?? "invoice")
@@ -44,6 +44,14 @@ async function forge(secret: string, kid: string, change: { typ?: string; aud?: 
 }
 
 describe("invoice-scoped token", () => {
+  it("binds the customer without naming it: the claims verify for the customer it was issued to, and no other", async () => {
+    const tokens = await withSecrets(newSecret());
+    const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
+    const claims = await tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" });
+    expect([claims.issuedFor(7), claims.issuedFor(8), claims.issuedFor(70)]).toEqual([true, false, false]);
+    expect(JSON.stringify(decodeJwt(token))).not.toMatch(/"cid"|:7[,}]/);
+  });
+
   it("carries the claims of docs/contract.md §3.4 and no personal data", async () => {
     const tokens = await withSecrets(newSecret());
     const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
@@ -54,7 +62,8 @@ describe("invoice-scoped token", () => {
       iss: "coworking-billing",
       aud: "invoice",
       sub: "42",
-      cid: 7,
+      // The customer, bound but not named: an opaque HMAC, never the id.
+      cus: expect.stringMatching(/^[\w-]{22}$/),
       scope: "invoice:read invoice:pdf",
       iat: expect.any(Number),
       nbf: payload.iat,
@@ -62,7 +71,7 @@ describe("invoice-scoped token", () => {
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     for (const scope of ["invoice:read", "invoice:pdf"] satisfies InvoiceTokenScope[]) {
-      await expect(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope })).resolves.toMatchObject({ invoiceId: 42, customerId: 7 });
+      await expect(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope })).resolves.toMatchObject({ invoiceId: 42 });
     }
   });
 
@@ -103,7 +112,7 @@ describe("invoice-scoped token", () => {
     const tokens = await withSecrets(newSecret());
     const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
     const [header, payload, signature] = token.split(".") as [string, string, string];
-    const otherCustomer = Buffer.from(JSON.stringify({ ...decodeJwt(token), cid: 8 })).toString("base64url");
+    const otherCustomer = Buffer.from(JSON.stringify({ ...decodeJwt(token), cus: "BBBBBBBBBBBBBBBBBBBBBB" })).toString("base64url");
     const flipped = (signature[0] === "A" ? "B" : "A") + signature.slice(1);
     for (const tampered of [`${header}.${otherCustomer}.${signature}`, `${header}.${payload}.${flipped}`, `${header}.${payload}.`]) {
       await expectCode(tokens.verifyInvoiceToken({ token: tampered, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
@@ -144,7 +153,7 @@ describe("invoice-scoped token", () => {
     const inFlight = await before.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
 
     const after = await withSecrets(newer, oldSecret);
-    await expect(after.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" })).resolves.toMatchObject({ customerId: 7 });
+    await expect(after.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" })).resolves.toMatchObject({ invoiceId: 42 });
     const fresh = await after.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
     expect(decodeProtectedHeader(fresh).kid).not.toBe(decodeProtectedHeader(inFlight).kid);
 

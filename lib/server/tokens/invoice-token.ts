@@ -1,6 +1,6 @@
 import "server-only";
 
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
 
@@ -22,9 +22,18 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface InvoiceTokenClaims {
   invoiceId: number;
-  customerId: number;
+  /** Whether the token was issued while the invoice was this customer's (its `cus` claim is opaque). */
+  issuedFor(customerId: number): boolean;
   tokenId: string;
   expiresAt: Date;
+}
+
+/**
+ * The `cus` claim: the customer the invoice was issued to, bound by an HMAC of the signing key, so the token stops
+ * working if staff move the invoice to another customer, and reveals no customer id to whoever holds it.
+ */
+function customerBinding(key: SigningKey, invoiceId: number, customerId: number): string {
+  return createHmac("sha256", key.secret).update(`invoice-customer|${invoiceId}|${customerId}`).digest("base64url").slice(0, 22);
 }
 
 /** jose imports a raw secret on every call; an HMAC key imported once halves the cost of each sign and verify. */
@@ -43,7 +52,7 @@ export async function mintInvoiceToken(input: { invoiceId: number; customerId: n
   const { invoiceToken } = getConfig();
   const [signingKey] = invoiceToken.keys;
   const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ cid: input.customerId, scope: INVOICE_TOKEN_SCOPES.join(" ") })
+  return new SignJWT({ cus: customerBinding(signingKey, input.invoiceId, input.customerId), scope: INVOICE_TOKEN_SCOPES.join(" ") })
     .setProtectedHeader({ alg: ALGORITHM, typ: INVOICE_TOKEN_TYPE, kid: signingKey.kid })
     .setIssuer(invoiceToken.issuer)
     .setAudience(INVOICE_TOKEN_AUDIENCE)
@@ -98,14 +107,20 @@ export async function verifyInvoiceToken(input: {
   }
 
   const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
-  if (!scopes.includes(input.scope) || typeof payload.cid !== "number" || !/^[1-9][0-9]*$/.test(payload.sub ?? "")) {
+  const binding = payload.cus;
+  if (!scopes.includes(input.scope) || typeof binding !== "string" || !/^[1-9][0-9]*$/.test(payload.sub ?? "")) {
     throw new AppError("invoice_token_invalid");
   }
   if (input.invoiceId === null || payload.sub !== String(input.invoiceId)) throw new AppError("invoice_not_found");
 
+  const invoiceId = input.invoiceId;
   return {
-    invoiceId: input.invoiceId,
-    customerId: payload.cid,
+    invoiceId,
+    issuedFor: (customerId) => {
+      const expected = Buffer.from(customerBinding(key, invoiceId, customerId));
+      const actual = Buffer.from(binding);
+      return expected.length === actual.length && timingSafeEqual(expected, actual);
+    },
     tokenId: String(payload.jti),
     expiresAt: new Date((payload.exp ?? 0) * 1000),
   };

@@ -4,7 +4,7 @@ import { NextRequest } from "next/server";
 import { getAuthOptions } from "@/lib/server/auth/options";
 import { withAuthRequest } from "@/lib/server/auth/auth-request";
 import { AppError, toProblemResponse } from "@/lib/server/errors";
-import { clientIpOf, readBodyText } from "@/lib/server/http";
+import { clientIpOf, methodNotAllowed, readBodyText } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
@@ -35,4 +35,14 @@ const post: Handler = async (request, context) => {
   return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
 };
 
-export { handler as GET, post as POST };
+/**
+ * GET (and HEAD, which Next.js answers with it) never signs anyone in: a callback — the one place a sign-in
+ * completes — is POST only, so a mail scanner or a prefetch that follows a URL changes nothing.
+ */
+const get: Handler = async (request, context) => {
+  const [action] = (await context.params).nextauth;
+  if (action === "callback" || action === "signin") return methodNotAllowed("POST")();
+  return handler(request, context);
+};
+
+export { get as GET, post as POST };

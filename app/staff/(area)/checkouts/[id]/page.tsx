@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { CorrectEmailForm } from "@/components/staff/correct-email-form";
 import { FulfilmentNote } from "@/components/staff/fulfilment-note";
 import { ResendEmailButton } from "@/components/staff/resend-email-button";
 import { StaffFrame } from "@/components/staff/staff-frame";
@@ -78,6 +79,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           </dd>
         </dl>
         {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
+        <CorrectEmailForm basketSessionId={checkout.id} currentEmail={checkout.guestEmail} />
       </section>
       <section className={styles.panel} aria-labelledby="payments-heading">
         <h2 id="payments-heading">Payments</h2>

@@ -22,7 +22,7 @@ async function expectProblem(response: Response, status: number, code: string): 
 async function forge(invoiceId: number, change: { aud?: string; iss?: string; typ?: string; exp?: number; secret?: string } = {}) {
   const now = Math.floor(Date.now() / 1000);
   const { kid } = decodeProtectedHeader(await mintInvoiceToken({ invoiceId, customerId: 1 }));
-  return new SignJWT({ cid: 1, scope: "invoice:read invoice:pdf" })
+  return new SignJWT({ cus: "AAAAAAAAAAAAAAAAAAAAAA", scope: "invoice:read invoice:pdf" })
     .setProtectedHeader({ alg: "HS256", typ: change.typ ?? "invoice-access+jwt", kid })
     .setIssuer(change.iss ?? "coworking-billing")
     .setAudience(change.aud ?? "invoice")
@@ -62,7 +62,7 @@ describe.each(routes)("GET /%s – refusals", (route) => {
 
   it(`GET /${route} – alg: none → 401 invoice_token_invalid`, async () => {
     const checkout = await createRegisteredCheckout();
-    const unsecured = new UnsecuredJWT({ cid: 1, scope: "invoice:read invoice:pdf" })
+    const unsecured = new UnsecuredJWT({ cus: "AAAAAAAAAAAAAAAAAAAAAA", scope: "invoice:read invoice:pdf" })
       .setIssuer("coworking-billing")
       .setAudience("invoice")
       .setSubject(String(checkout.invoiceId))

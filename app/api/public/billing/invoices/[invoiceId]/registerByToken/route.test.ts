@@ -75,12 +75,15 @@ describe("POST /registerByToken – success", () => {
 
     const token = String(result.body.Token);
     const claims = await verifyInvoiceToken({ token, invoiceId: checkout.invoiceId, scope: "invoice:pdf" });
-    expect(claims).toMatchObject({ invoiceId: checkout.invoiceId, customerId: customer.id });
+    expect(claims).toMatchObject({ invoiceId: checkout.invoiceId });
+    expect(claims.issuedFor(customer.id)).toBe(true);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "HS256", typ: "invoice-access+jwt", kid: expect.any(String) });
     const payload = decodeJwt(token);
-    expect(payload).toMatchObject({ aud: "invoice", sub: String(checkout.invoiceId), cid: customer.id, scope: "invoice:read invoice:pdf" });
-    // ids only: no name or e-mail (not /ada/, which a random jti's hex can contain)
-    expect(Object.keys(payload).sort()).toEqual(["aud", "cid", "exp", "iat", "iss", "jti", "nbf", "scope", "sub"]);
+    expect(payload).toMatchObject({ aud: "invoice", sub: String(checkout.invoiceId), scope: "invoice:read invoice:pdf" });
+    // The invoice's id only: no customer id (`cus` binds the customer opaquely), no name or e-mail (not /ada/, which
+    // a random jti's hex can contain)
+    expect(Object.keys(payload).sort()).toEqual(["aud", "cus", "exp", "iat", "iss", "jti", "nbf", "scope", "sub"]);
+    expect(payload.cus).not.toBe(String(customer.id));
     expect(JSON.stringify(payload)).not.toMatch(/lovelace|example\.com/i);
   });
 
@@ -107,7 +110,7 @@ describe("POST /registerByToken – success", () => {
     const result = await callRegister({ invoiceId: second.invoiceId, token: second.token });
 
     expect(result.status).toBe(200);
-    expect(decodeJwt(String(result.body.Token)).cid).toBe(customer.id);
+    expect((await verifyInvoiceToken({ token: String(result.body.Token), invoiceId: second.invoiceId, scope: "invoice:pdf" })).issuedFor(customer.id)).toBe(true);
     expect(await db.customer.findMany({ where: { businessId: first.businessId } })).toEqual([customer]);
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id: second.invoiceId }, select: { customerId: true } });
     expect(invoice.customerId).toBe(customer.id);
@@ -291,7 +294,7 @@ describe("POST /registerByToken – Idempotency-Key replay", () => {
     expect(retry.status).toBe(200);
     expect(Object.keys(retry.body)).toEqual(["Token"]);
     const [a, b] = [decodeJwt(String(first.body.Token)), decodeJwt(String(retry.body.Token))];
-    expect(b).toMatchObject({ sub: a.sub, cid: a.cid });
+    expect(b).toMatchObject({ sub: a.sub, cus: a.cus });
     expect(b.jti).not.toBe(a.jti);
     const after = await stateOf(checkout);
     expect(after).toEqual({ ...before, events: [...before.events, { type: "registration.replayed", reason: null }] });
@@ -360,7 +363,7 @@ describe("POST /registerByToken – races", () => {
     );
 
     expect(new Set(results.map((result) => result.status))).toEqual(new Set([200]));
-    expect(new Set(results.map((result) => decodeJwt(String(result.body.Token)).cid)).size).toBe(1);
+    expect(new Set(results.map((result) => decodeJwt(String(result.body.Token)).cus)).size).toBe(1);
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
     expect(await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } })).toBe(1);
   });

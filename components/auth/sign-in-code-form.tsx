@@ -1,0 +1,122 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+
+import { signInCustomer, type SignInProblem } from "@/components/auth/customer-sign-in";
+import styles from "@/components/ui/form.module.css";
+import { GuestDetailsSchema } from "@/lib/validation/guest";
+
+const EmailSchema = GuestDetailsSchema.shape.email;
+
+type Problem = "invalidEmail" | "invalidCode" | "codeWrong" | "codeVoid" | "noAccess" | "rateLimited" | "failed";
+
+const PROBLEM_OF: Record<SignInProblem, Problem> = {
+  code_wrong: "codeWrong",
+  code_void: "codeVoid",
+  link_unknown: "failed",
+  link_used: "codeVoid",
+  link_expired: "codeVoid",
+  link_void: "codeVoid",
+  no_access: "noAccess",
+  rate_limited: "rateLimited",
+  failed: "failed",
+};
+
+/**
+ * The code of a sign-in e-mail, typed on any browser: the address it went to and its six digits. A wrong code says
+ * so; the fifth voids it, and the form says to ask for a new one.
+ */
+export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
+  const t = useTranslations("portal.checkEmail");
+  const router = useRouter();
+  const [email, setEmail] = useState(initialEmail);
+  const [code, setCode] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [triesLeft, setTriesLeft] = useState<number | null>(null);
+  const [signingIn, setSigningIn] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const address = EmailSchema.safeParse(email);
+    if (!address.success) return setProblem("invalidEmail");
+    const digits = code.replace(/[\s-]/g, "");
+    if (!/^\d{6}$/.test(digits)) return setProblem("invalidCode");
+    setProblem(null);
+    setSigningIn(true);
+    const refused = await signInCustomer({ email: address.data, code: digits });
+    setSigningIn(false);
+    if (refused) {
+      setProblem(PROBLEM_OF[refused.problem]);
+      setTriesLeft(refused.triesLeft ?? null);
+      if (refused.problem === "code_wrong") setCode("");
+      return;
+    }
+    router.replace("/portal");
+    router.refresh();
+  }
+
+  const emailProblem = problem === "invalidEmail";
+  const codeProblem = problem !== null && !emailProblem;
+  return (
+    <form className={styles.form} onSubmit={submit} noValidate aria-labelledby="code-heading">
+      <h2 id="code-heading">{t("codeHeading")}</h2>
+      <p>{t("codeIntro")}</p>
+      <div className={styles.field}>
+        <label className={styles.label} htmlFor="code-email">
+          {t("email")}
+        </label>
+        <input
+          className={styles.input}
+          id="code-email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          aria-invalid={emailProblem || undefined}
+          aria-describedby={emailProblem ? "code-email-error" : undefined}
+          required
+        />
+        {emailProblem && (
+          <p className={styles.error} id="code-email-error">
+            {t("invalidEmail")}
+          </p>
+        )}
+      </div>
+      <div className={styles.field}>
+        <label className={styles.label} htmlFor="code">
+          {t("code")}
+        </label>
+        <input
+          className={styles.input}
+          id="code"
+          name="code"
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+          aria-invalid={codeProblem || undefined}
+          aria-describedby={codeProblem ? "code-error" : "code-hint"}
+          required
+        />
+        {codeProblem ? (
+          <p className={styles.error} id="code-error" role="alert">
+            {problem === "codeWrong" && triesLeft !== null ? t("codeWrongTries", { tries: triesLeft }) : t(problem)}
+          </p>
+        ) : (
+          <p className={styles.hint} id="code-hint">
+            {t("codeHint")}
+          </p>
+        )}
+      </div>
+      <button className={styles.button} type="submit" disabled={signingIn}>
+        {signingIn ? t("signingIn") : t("submit")}
+      </button>
+    </form>
+  );
+}

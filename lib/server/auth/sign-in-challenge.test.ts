@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+
+import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
+import { CODE_TRIES, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
+import { getDb } from "@/lib/server/db";
+import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
+import { randomIp } from "@/test/register-client";
+
+const db = getDb();
+
+/** Asks for a sign-in e-mail as the portal's form does, and reads its link's token and code back out of the outbox. */
+async function askForSignIn(email: string): Promise<{ token: string; code: string }> {
+  expect(await requestSignInLink({ email, clientIp: randomIp() })).toBe(true);
+  const [queued] = await db.outboxMessage.findMany({ where: { recipient: email, kind: "auth.sign_in_link" }, orderBy: { id: "desc" }, take: 1 });
+  return unsealSignIn((JSON.parse(queued!.payload) as { sealed: string }).sealed);
+}
+
+/** A six-digit code that is not this one. */
+const wrong = (code: string, offset = 1) => String((Number(code) + offset) % 1_000_000).padStart(6, "0");
+
+describe("sign-in links", () => {
+  it("are only read by opening them, however often; the button's POST uses them once", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const { token } = await askForSignIn(email);
+    for (let fetch = 0; fetch < 5; fetch++) expect(await describeSignInLink(token)).toEqual({ state: "valid", email });
+
+    expect(await redeemSignInLink(token)).toEqual({ email });
+    expect(await redeemSignInLink(token)).toEqual({ refused: "link_used" });
+    expect(await describeSignInLink(token)).toEqual({ state: "used", email });
+    expect(await redeemSignInLink("not-a-token-of-ours")).toEqual({ refused: "link_unknown" });
+    expect(await describeSignInLink("not-a-token-of-ours")).toBeNull();
+  });
+
+  it("expire with their code, and a newer e-mail voids the older one's link and code", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const first = await askForSignIn(email);
+    const later = new Date(Date.now() + 31 * 60_000);
+    expect(await describeSignInLink(first.token, later)).toMatchObject({ state: "expired" });
+    expect(await redeemSignInLink(first.token, later)).toEqual({ refused: "link_expired" });
+    expect(await redeemSignInCode(email, first.code, later)).toEqual({ refused: "code_void" });
+
+    const second = await askForSignIn(email);
+    expect(await redeemSignInLink(first.token)).toEqual({ refused: "link_void" });
+    expect(await redeemSignInCode(email, second.code)).toEqual({ email });
+  });
+
+  it("never sign in an address without portal access, and none is stored for it", async () => {
+    const { email } = await createCheckout();
+    expect(await requestSignInLink({ email, clientIp: randomIp() })).toBe(false);
+    expect(await db.signInChallenge.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("sign-in codes", () => {
+  it("sign in on any browser with the address, in any case and with a space; stored only as a keyed hash", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const { token, code } = await askForSignIn(email);
+    const row = await db.signInChallenge.findFirstOrThrow({ where: { email } });
+    expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.codeHash).not.toContain(code);
+    expect(row.tokenHash).not.toContain(token);
+
+    expect(await redeemSignInCode(` ${email.toUpperCase()} `, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({ email });
+    // One e-mail, one sign-in: its code and its link are both used now.
+    expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_void" });
+    expect(await redeemSignInLink(token)).toEqual({ refused: "link_used" });
+  });
+
+  it("allow five wrong tries: each says how many are left, the fifth voids the code and its link, and the right code is refused after", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const { token, code } = await askForSignIn(email);
+    for (let attempt = 1; attempt < CODE_TRIES; attempt++) {
+      expect(await redeemSignInCode(email, wrong(code, attempt))).toEqual({ refused: "code_wrong", triesLeft: CODE_TRIES - attempt });
+    }
+    expect(await redeemSignInCode(email, wrong(code, CODE_TRIES))).toEqual({ refused: "code_void" });
+    expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_void" });
+    expect(await redeemSignInLink(token)).toEqual({ refused: "link_void" });
+    expect(await describeSignInLink(token)).toMatchObject({ state: "void" });
+    expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES, usedAt: null, voidedAt: expect.any(Date) });
+  });
+
+  it("compare no more than five of thirty wrong guesses sent at once", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const { code } = await askForSignIn(email);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => redeemSignInCode(email, wrong(code, index + 1))));
+    expect(answers.every((answer) => "refused" in answer)).toBe(true);
+    // Five were compared (each counted one try), the other twenty-five found no tries left.
+    expect(answers.filter((answer) => "triesLeft" in answer && answer.triesLeft !== undefined)).toHaveLength(CODE_TRIES - 1);
+    expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES });
+    expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_void" });
+  });
+
+  it("refuse a malformed code without counting a try, and say nothing of an address that has none", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    const { code } = await askForSignIn(email);
+    for (const malformed of ["", "12345", "1234567", "abcdef", "12 34 5x"]) expect(await redeemSignInCode(email, malformed)).toEqual({ refused: "code_wrong" });
+    expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: 0 });
+    expect(await redeemSignInCode(uniqueEmail(), code)).toEqual({ refused: "code_wrong" });
+    expect(await redeemSignInCode(email, code)).toEqual({ email });
+  });
+});

@@ -1,0 +1,200 @@
+import "server-only";
+
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+
+import { getConfig } from "@/lib/config";
+import { languageOf, type Locale } from "@/lib/i18n/locales";
+import { hasPortalAccess } from "@/lib/server/auth/portal-access";
+import { execute, getDb, Prisma, query, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { date, dateOrNull, int, text, type Columns } from "@/lib/server/db/columns";
+import { sha256Hex } from "@/lib/server/hash";
+import { mailInsert } from "@/lib/server/mail/outbox";
+import { normalizeEmail } from "@/lib/validation/guest";
+
+/**
+ * A customer's sign-in (docs/contract.md §3.5). One e-mail carries a link and a 6-digit code for one challenge row;
+ * the database keeps only their hashes (the code's an HMAC keyed by the auth secret, bound to the row), and the
+ * outbox keeps them sealed (AES-256-GCM) until the mail worker writes the e-mail.
+ *
+ * - Opening the link only shows a page (`describeSignInLink`, a read); its button's POST uses it (`redeemSignInLink`).
+ * - The code is typed on any browser (`redeemSignInCode`): at most CODE_TRIES are ever compared per challenge, counted
+ *   by one conditional UPDATE in the shared database, so instances and parallel guesses cannot exceed it. The last
+ *   wrong one voids the challenge, link and code alike.
+ * - Asking again voids the address's earlier challenges: only the newest e-mail works.
+ */
+export const CODE_TRIES = 5;
+const CODE_DIGITS = 6;
+
+export type LinkState = "valid" | "used" | "expired" | "void";
+export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "link_void" | "code_wrong" | "code_void" | "no_access";
+
+export interface SealedSignIn {
+  /** base64url: IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of `{ token, code }`. */
+  sealed: string;
+}
+
+interface Challenge {
+  id: number;
+  email: string;
+  tokenHash: string;
+  codeHash: string;
+  attempts: number;
+  expiresAt: Date;
+  usedAt: Date | null;
+  voidedAt: Date | null;
+}
+
+const challengeColumns: Columns<Challenge> = { id: int, email: text, tokenHash: text, codeHash: text, attempts: int, expiresAt: date, usedAt: dateOrNull, voidedAt: dateOrNull };
+
+function codeHashOf(tokenHash: string, code: string): string {
+  return createHmac("sha256", getConfig().auth.secret).update(`sign-in-code|${tokenHash}|${code}`).digest("hex");
+}
+
+function sealingKey(): Buffer {
+  return createHash("sha256").update(`sign-in-mail|${getConfig().auth.secret}`).digest();
+}
+
+function seal(secrets: { token: string; code: string }): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(secrets), "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+}
+
+/** The link's token and the code of a queued sign-in e-mail (the mail worker's side of `seal`). */
+export function unsealSignIn(sealed: string): { token: string; code: string } {
+  const bytes = Buffer.from(sealed, "base64url");
+  const decipher = createDecipheriv("aes-256-gcm", sealingKey(), bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  const plain = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8");
+  return JSON.parse(plain) as { token: string; code: string };
+}
+
+function stateOf(row: { attempts: number; expiresAt: Date; usedAt: Date | null; voidedAt: Date | null }, now: Date): LinkState {
+  if (row.usedAt) return "used";
+  if (row.voidedAt || row.attempts >= CODE_TRIES) return "void";
+  if (row.expiresAt <= now) return "expired";
+  return "valid";
+}
+
+/** A new code, uniformly from 000000 to 999999. */
+function newCode(): string {
+  return String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, "0");
+}
+
+/**
+ * A new challenge for an address that may sign in, and its e-mail, in one transaction; the address's earlier live
+ * challenges are voided, its long-expired ones deleted. The caller decided that the address gets mail.
+ */
+export function* issueSignInChallengeScript(email: string, locale: Locale, now: Date): SqlScript<void> {
+  const token = randomBytes(32).toString("base64url");
+  const code = newCode();
+  const tokenHash = sha256Hex(token);
+  const expiresAt = new Date(now.getTime() + getConfig().auth.signInLinkTtlMinutes * 60_000);
+  yield* execute(Prisma.sql`
+    UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "usedAt" IS NULL AND "voidedAt" IS NULL`);
+  yield* execute(Prisma.sql`DELETE FROM "SignInChallenge" WHERE "email" = ${email} AND "expiresAt" < ${new Date(now.getTime() - 24 * 3600_000)}`);
+  yield* execute(Prisma.sql`
+    INSERT INTO "SignInChallenge" ("email", "tokenHash", "codeHash", "attempts", "expiresAt", "createdAt")
+    VALUES (${email}, ${tokenHash}, ${codeHashOf(tokenHash, code)}, 0, ${expiresAt}, ${now})`);
+  yield* execute(
+    mailInsert({ kind: "auth.sign_in_link", recipient: email, payload: { sealed: seal({ token, code }), expiresAt: expiresAt.toISOString(), locale } }),
+  );
+}
+
+export async function issueSignInChallenge(email: string, locale: Locale, now = new Date()): Promise<void> {
+  await runTransaction(() => issueSignInChallengeScript(email, locale, now));
+}
+
+/** The language of the newest customer with this address and portal access (their latest checkout's). */
+export async function customerLocaleOf(email: string): Promise<Locale> {
+  const customer = await getDb().customer.findFirst({
+    where: { email: normalizeEmail(email), portalAccessGrantedAt: { not: null } },
+    orderBy: { id: "desc" },
+    select: { locale: true },
+  });
+  return languageOf(customer?.locale);
+}
+
+function* challengeByToken(token: string): SqlScript<Challenge | undefined> {
+  const [row] = yield* query(Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "tokenHash" = ${sha256Hex(token)}`, challengeColumns);
+  return row;
+}
+
+/** What the link's page shows, without changing anything: whose link it is and whether it still works. */
+export async function describeSignInLink(token: string, now = new Date()): Promise<{ state: LinkState; email: string } | null> {
+  if (token.length === 0 || token.length > 100) return null;
+  const row = await runReadOnly(() => challengeByToken(token));
+  return row ? { state: stateOf(row, now), email: row.email } : null;
+}
+
+const REFUSAL_OF_STATE: Record<Exclude<LinkState, "valid">, SignInRefusal> = { used: "link_used", expired: "link_expired", void: "link_void" };
+
+/** The button's POST: uses the link once, for an address that still has portal access. */
+export async function redeemSignInLink(token: string, now = new Date()): Promise<{ email: string } | { refused: SignInRefusal }> {
+  if (token.length === 0 || token.length > 100) return { refused: "link_unknown" };
+  const used = await runOneWrite(() =>
+    query(
+      Prisma.sql`
+      UPDATE "SignInChallenge" SET "usedAt" = ${now}
+      WHERE "tokenHash" = ${sha256Hex(token)} AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "attempts" < ${CODE_TRIES} AND "expiresAt" > ${now}
+      RETURNING "email"`,
+      { email: text },
+    ),
+  );
+  if (used[0]) return (await hasPortalAccess(used[0].email)) ? { email: used[0].email } : { refused: "no_access" };
+  const row = await runReadOnly(() => challengeByToken(token));
+  if (!row) return { refused: "link_unknown" };
+  const state = stateOf(row, now);
+  return { refused: state === "valid" ? "link_used" : REFUSAL_OF_STATE[state] };
+}
+
+/**
+ * A code typed on the sign-in page, for the address's newest live challenge. The try is counted before the code is
+ * compared, by one conditional UPDATE: of any number of tries at once, at most CODE_TRIES reach the comparison.
+ */
+export async function redeemSignInCode(emailInput: string, codeInput: string, now = new Date()): Promise<{ email: string } | { refused: SignInRefusal; triesLeft?: number }> {
+  const email = normalizeEmail(emailInput);
+  const code = codeInput.replace(/[\s-]/g, "");
+  if (!/^\d{6}$/.test(code) || email.length > 320) return { refused: "code_wrong" };
+  const [counted] = await runOneWrite(() =>
+    query(
+      Prisma.sql`
+      UPDATE "SignInChallenge" SET "attempts" = "attempts" + 1
+      WHERE "id" = (SELECT "id" FROM "SignInChallenge" WHERE "email" = ${email} ORDER BY "id" DESC LIMIT 1)
+        AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "expiresAt" > ${now} AND "attempts" < ${CODE_TRIES}
+      RETURNING "id", "tokenHash", "codeHash", "attempts"`,
+      { id: int, tokenHash: text, codeHash: text, attempts: int },
+    ),
+  );
+  if (!counted) {
+    // Nothing to compare with: no challenge, or the newest is used, expired or void (then make the void durable).
+    return (await newestIsSpent(email, now)) ? { refused: "code_void" } : { refused: "code_wrong" };
+  }
+  const matches = timingSafeEqual(Buffer.from(codeHashOf(counted.tokenHash, code), "hex"), Buffer.from(counted.codeHash, "hex"));
+  if (matches) {
+    const used = await runOneWrite(() =>
+      execute(Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
+    );
+    if (used !== 1) return { refused: "code_void" };
+    return (await hasPortalAccess(email)) ? { email } : { refused: "no_access" };
+  }
+  if (counted.attempts >= CODE_TRIES) {
+    await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`));
+    return { refused: "code_void" };
+  }
+  return { refused: "code_wrong", triesLeft: CODE_TRIES - counted.attempts };
+}
+
+/** Whether the address's newest challenge can no longer sign in (voided for good here if its tries ran out). */
+async function newestIsSpent(email: string, now: Date): Promise<boolean> {
+  const [newest] = await runReadOnly(() =>
+    query(Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "email" = ${email} ORDER BY "id" DESC LIMIT 1`, challengeColumns),
+  );
+  if (!newest) return false;
+  if (newest.attempts >= CODE_TRIES && !newest.voidedAt && !newest.usedAt) {
+    await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${newest.id} AND "voidedAt" IS NULL AND "usedAt" IS NULL`));
+  }
+  const state = stateOf(newest, now);
+  return state === "void" || state === "used" || state === "expired";
+}
