@@ -101,20 +101,9 @@ export async function downloadPdf(tally: Tally, baseUrl: string, invoiceId: numb
   await send(tally, "pdfByToken", `${baseUrl}${endpoints.billing.invoices.pdfByToken(invoiceId, token).url}`);
 }
 
-/** The portal's "e-mail me a sign-in link" form: next-auth's CSRF token, then the form post. */
+/** The portal's "e-mail me a sign-in link" form. */
 export async function requestSignInLink(tally: Tally, baseUrl: string, email: string): Promise<void> {
-  const csrf = await send(tally, "auth csrf", `${baseUrl}/api/auth/csrf`);
-  if (csrf?.status !== 200) return;
-  const cookie = csrf.headers
-    .getSetCookie()
-    .map((entry) => entry.split(";")[0])
-    .join("; ");
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  await send(tally, "sign-in link", `${baseUrl}/api/auth/signin/email`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ csrfToken, email, callbackUrl: `${baseUrl}/portal`, json: "true" }),
-  });
+  await send(tally, "sign-in link", `${baseUrl}${endpoints.portal.requestSignIn().url}`, json({ email }));
 }
 
 /** The test provider's cards (lib/server/payments/test-provider.ts), as a guest types them. */

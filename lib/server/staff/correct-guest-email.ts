@@ -34,6 +34,8 @@ const basketColumns = {
  */
 export async function correctGuestEmail(input: {
   staffUserId: number;
+  /** Who they are, in words, for the audit trail. */
+  staffEmail: string;
   businessId: number;
   basketSessionId: number;
   email: unknown;
@@ -113,7 +115,7 @@ export async function correctGuestEmail(input: {
         invoiceId: basket.invoiceId ?? undefined,
         customerId: customerId ?? undefined,
         clientIp: input.clientIp,
-        detail: { from: previous, to: email, customer, receiptResent: mailed },
+        detail: { by: input.staffEmail, from: previous, to: email, customer, receiptResent: mailed },
       }),
     );
     return { recipient: email, customer, mailed };

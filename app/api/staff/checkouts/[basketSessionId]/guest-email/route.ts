@@ -15,6 +15,7 @@ export async function POST(request: Request, context: { params: Promise<{ basket
     const body = (await readJsonBody(request)) as { email?: unknown } | null;
     const corrected = await correctGuestEmail({
       staffUserId: staff.staffUserId,
+      staffEmail: staff.email,
       businessId: staff.businessId,
       basketSessionId: id.data,
       email: body?.email,
