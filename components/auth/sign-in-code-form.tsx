@@ -61,8 +61,10 @@ export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
   const codeProblem = problem !== null && !emailProblem;
   return (
     <form className={styles.form} onSubmit={submit} noValidate aria-labelledby="code-heading">
-      <h2 id="code-heading">{t("codeHeading")}</h2>
-      <p>{t("codeIntro")}</p>
+      <div className={styles.text}>
+        <h2 id="code-heading">{t("codeHeading")}</h2>
+        <p>{t("codeIntro")}</p>
+      </div>
       <div className={styles.field}>
         <label className={styles.label} htmlFor="code-email">
           {t("email")}

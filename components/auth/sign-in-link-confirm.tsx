@@ -64,25 +64,30 @@ export function SignInLinkConfirm({ token, maskedEmail, initial }: { token: stri
     <div className={styles.form}>
       {view === "valid" ? (
         <>
-          <p>{t.rich("who", { email: maskedEmail, strong: (chunks) => <strong>{chunks}</strong> })}</p>
-          <p>{t("explain")}</p>
+          <div className={styles.text}>
+            <p>{t.rich("who", { email: maskedEmail, strong: (chunks) => <strong>{chunks}</strong> })}</p>
+            <p>{t("explain")}</p>
+          </div>
           <button className={styles.button} type="button" onClick={signInNow} disabled={busy}>
             {busy ? t("signingIn") : t("button")}
           </button>
         </>
       ) : (
         <>
-          <h2>{t(`${view}Title`)}</h2>
           {view === "unknown" ? (
-            <>
+            <div className={styles.text}>
+              <h2>{t(`${view}Title`)}</h2>
               <p>{t("unknown")}</p>
               <p>
                 <Link href="/portal/sign-in">{t("askAgain")}</Link>
               </p>
-            </>
+            </div>
           ) : (
             <>
-              <p>{t.rich(view, { email: maskedEmail, strong: () => email })}</p>
+              <div className={styles.text}>
+                <h2>{t(`${view}Title`)}</h2>
+                <p>{t.rich(view, { email: maskedEmail, strong: () => email })}</p>
+              </div>
               {notice !== "resent" && (
                 <button className={styles.button} type="button" onClick={resend} disabled={busy}>
                   {busy ? t("resending") : t("resend")}
