@@ -182,14 +182,34 @@ async function registerFrom(target: BuiltServer, db: TestDatabase, forwardedFor:
   return paid!.invoiceId;
 }
 
+test("an address with a malformed percent-encoding is a 400 in words, never a bare 500", async () => {
+  for (const path of ["/api/payments/%/events", "/api/public/billing/invoices/%E0%A4%A/pdfByToken", "/api/%", "/staff/checkouts/%", "/checkout/%zz"]) {
+    for (const method of ["GET", "POST"]) {
+      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${server.baseUrl}${path}`, { method }, (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
+        });
+        request.on("error", reject);
+        request.end();
+      });
+      expect(answer.status, `${method} ${path}`).toBe(400);
+      expect(answer.type, `${method} ${path}`).toContain("application/problem+json");
+      expect(JSON.parse(answer.body), `${method} ${path}`).toMatchObject({ code: "bad_request" });
+    }
+  }
+  expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+});
+
 test("next-auth's endpoints answer a malformed body with 400 and an odd address like any other, never with a 500", async () => {
-  for (const path of ["/api/auth/signin/email", "/api/auth/session"]) {
+  for (const path of ["/api/auth/callback/customer", "/api/auth/session"]) {
     const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(response.status, path).toBe(400);
     expect(await response.json(), path).toMatchObject({ code: "bad_request" });
   }
   const odd = await askForSignInLink("guest\u0000@example.com");
-  expect(odd.status).toBe(200);
+  expect(odd.status).toBe(400);
 });
 
 test("without a proxy the client address is the connection's: a forged X-Forwarded-For is neither audited nor escapes the limit", async () => {

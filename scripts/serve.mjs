@@ -62,6 +62,22 @@ function problem(response, status, code, title, detail, allow = "GET, HEAD") {
   response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
 }
 
+/**
+ * Whether the request's path decodes: Next.js answers a malformed percent-encoding (`/api/%`, `/x/%E0%A4%A`) with a
+ * bare 500 it never logs, for what is the client's mistake.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function hasDecodablePath(request) {
+  const url = request.url ?? "/";
+  const end = url.search(/[?#]/);
+  try {
+    decodeURIComponent(end === -1 ? url : url.slice(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Set on SIGTERM or SIGINT (below). */
 let shuttingDown = false;
 /** The responses not yet finished: at a shutdown, each is told to close its connection once it is sent. */
@@ -78,6 +94,11 @@ const server = createServer((request, response) => {
   if (!KNOWN_METHODS.has(request.method ?? "")) {
     request.resume();
     problem(response, 405, "method_not_allowed", "Method not allowed", "This server does not support this HTTP method.", [...KNOWN_METHODS].join(", "));
+    return;
+  }
+  if (!hasDecodablePath(request)) {
+    request.resume();
+    problem(response, 400, "bad_request", "Bad request", "The address has a malformed percent-encoding.");
     return;
   }
   if (refusesBody(request)) {

@@ -177,6 +177,11 @@ export async function consumeCheckoutAttempt(clientIp: string): Promise<void> {
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 }
 
+/** Gives a whole attempt back: its answer charged no card (another submission of the order was being charged). */
+export async function refundCheckoutAttempt(clientIp: string): Promise<void> {
+  await charge(checkoutCharges(clientIp), -(1 + DECLINE_COST), new Date());
+}
+
 /** Gives the penalty back to an attempt whose card was not declined. */
 export async function refundCheckoutPenalty(clientIp: string): Promise<void> {
   const now = new Date();

@@ -13,11 +13,11 @@ const db = getDb();
 await seedIfEmpty();
 const storefront = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { products: { select: { id: true } } } });
 
-async function submit(body: unknown) {
+async function submit(body: unknown, clientIp = randomIp()) {
   const response = await POST(
     new Request("http://localhost/api/checkout", {
       method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": randomIp() },
+      headers: { "content-type": "application/json", "x-forwarded-for": clientIp },
       body: JSON.stringify(body),
     }),
   );
@@ -62,4 +62,27 @@ describe("POST /api/checkout – one order submitted six times at once, then onc
       expect(await submit(order)).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
     });
   }
+});
+
+describe("POST /api/checkout – an order stuck being charged (its server died mid-charge)", () => {
+  it("answers 409 checkout_in_progress however often the guest asks, and the asking never uses up their checkout limit", async () => {
+    const clientIp = randomIp();
+    const order = {
+      orderKey: randomUUID(),
+      guest: { fullName: "Sam Stuck", email: uniqueEmail() },
+      lines: [{ productId: storefront.products[0]!.id, quantity: 1 }],
+      card: { number: "4000 0000 0000 3220", expiry: "12/34", cvc: "123" },
+    };
+    const placed = await submit(order, clientIp);
+    expect(placed.status).toBe(200);
+    // As a crash between the charge and its record leaves it: being charged, until the reconciler asks the provider.
+    const { invoiceId } = linkOf(placed.body.completionUrl);
+    const payment = await db.payment.findFirstOrThrow({ where: { invoiceId }, select: { id: true } });
+    await db.payment.update({ where: { id: payment.id }, data: { status: "processing" }, select: { id: true } });
+
+    // More asks than the checkout limit allows attempts (30 in a window): every one is told to ask again.
+    for (let ask = 0; ask < 40; ask++) expect(await submit(order, clientIp)).toMatchObject({ status: 409, body: { code: "checkout_in_progress" } });
+    // And the same client can still place another order.
+    expect(await submit({ ...order, orderKey: randomUUID(), card: { ...order.card, number: "4242 4242 4242 4242" } }, clientIp)).toMatchObject({ status: 200, body: { status: "paid" } });
+  });
 });

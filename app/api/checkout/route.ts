@@ -4,7 +4,7 @@ import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
 import { checkoutPaymentProvider } from "@/lib/server/payments/registry";
-import { consumeCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
+import { consumeCheckoutAttempt, refundCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +23,10 @@ export async function POST(request: Request): Promise<Response> {
       await refundCheckoutPenalty(clientIp);
       return jsonResponse(placed);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "payment_declined")) await refundCheckoutPenalty(clientIp);
+      // A submission told to ask again charged no card: it costs nothing, so a guest whose order is stuck waiting for
+      // the reconciler is never locked out by asking. A declined card keeps its penalty.
+      if (error instanceof AppError && error.code === "checkout_in_progress") await refundCheckoutAttempt(clientIp);
+      else if (!(error instanceof AppError && error.code === "payment_declined")) await refundCheckoutPenalty(clientIp);
       throw error;
     }
   });

@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config";
 import { auditEventInsert, type AuditEventInput } from "@/lib/server/audit";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
-import { int, text } from "@/lib/server/db/columns";
+import { dateOrNull, int, text } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";
 import { kickBackgroundWork } from "@/lib/server/background-kick";
 import { logger } from "@/lib/server/logger";
@@ -22,8 +22,9 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * Invoices are numbered here, not when the order is placed, so a declined order never takes a number and
  * the numbers of a business run without gaps over the invoices it actually issued.
  *
- * The success of a payment already settled as declined is recorded too (a provider's word beats the reconciler's
- * guess); a success for an invoice another payment already paid flags the payment for a refund.
+ * A decline is final: the reconciler declines only what the provider confirmed it never charged or canceled, so a
+ * success reported afterwards contradicts the provider's own word and issues nothing — the payment is flagged for a
+ * refund, as is a success for an invoice another payment already paid.
  */
 
 export interface PaymentAttempt {
@@ -49,10 +50,11 @@ const basketColumns = { id: int, guestEmail: text, locale: text, businessId: int
 export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlScript<PaymentRecorded> {
   const payment = yield* execute(Prisma.sql`
     UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}, "reconcileAt" = NULL
-    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming', 'declined')`);
+    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
   if (payment === 0) {
-    const [existing] = yield* query(Prisma.sql`SELECT "status" FROM "Payment" WHERE ${thisPayment(input)}`, { status: text });
+    const [existing] = yield* query(Prisma.sql`SELECT "status", "refundDueAt" FROM "Payment" WHERE ${thisPayment(input)}`, { status: text, refundDueAt: dateOrNull });
     if (existing?.status === "succeeded") return "already_recorded";
+    if (existing?.status === "declined") return existing.refundDueAt ? "already_recorded" : yield* flagRefund(input, now);
     throw new AppError("not_found", { detail: "No payment matches this invoice." });
   }
   // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
@@ -63,15 +65,8 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
     RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
     { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
   );
-  if (!business) {
-    // Another payment of this order succeeded first: this charge took money the order did not need.
-    yield* execute(Prisma.sql`UPDATE "Payment" SET "refundDueAt" = ${now} WHERE ${thisPayment(input)}`);
-    yield* execute(
-      auditEventInsert({ type: "payment.refund_due", actor: "system", invoiceId: input.invoiceId, detail: { provider: input.provider, reference: input.reference } }),
-    );
-    logger.error("a payment succeeded for an invoice that was already paid: refund it", { invoiceId: input.invoiceId, reference: input.reference });
-    return "refund_due";
-  }
+  // Another payment of this order succeeded first: this charge took money the order did not need.
+  if (!business) return yield* flagRefund(input, now);
   const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
   yield* execute(Prisma.sql`
     UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}
@@ -94,6 +89,16 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
     }),
   );
   return "paid";
+}
+
+/** A charge the order must not keep: flagged for staff to refund, audited and logged; the invoice is left as it is. */
+function* flagRefund(input: PaymentAttempt, now: Date): SqlScript<"refund_due"> {
+  yield* execute(Prisma.sql`UPDATE "Payment" SET "refundDueAt" = ${now} WHERE ${thisPayment(input)}`);
+  yield* execute(
+    auditEventInsert({ type: "payment.refund_due", actor: "system", invoiceId: input.invoiceId, detail: { provider: input.provider, reference: input.reference } }),
+  );
+  logger.error("a payment succeeded that the order cannot keep (already paid, or declined before): refund it", { invoiceId: input.invoiceId, reference: input.reference });
+  return "refund_due";
 }
 
 export async function completeCheckoutPayment(input: PaymentAttempt & { now?: Date }): Promise<PaymentRecorded> {

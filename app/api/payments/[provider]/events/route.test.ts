@@ -163,6 +163,19 @@ describe("the reconciler", () => {
     });
   });
 
+  it("treats a decline as final: a signed success reported afterwards issues nothing and flags the payment for a refund", async () => {
+    const attempt = await abandonedAttempt();
+    await reconcileDuePayments(deadline());
+    const success = signedTestProviderEvent({ url: testProviderEventsUrl(), reference: attempt.reference, outcome: "succeeded", sequence: 9 });
+    expect(await answerOf(success)).toEqual({ status: 200, body: { received: true, applied: "refund_due" } });
+    expect(await stateOf(attempt.invoiceId)).toMatchObject({ paidAt: null, receipts: 0, payments: [{ status: "declined", refundDueAt: expect.any(Date) }] });
+    expect(await db.auditEvent.count({ where: { invoiceId: attempt.invoiceId, type: "payment.refund_due" } })).toBe(1);
+    // Told again, it is settled: nothing more is flagged.
+    const again = signedTestProviderEvent({ url: testProviderEventsUrl(), reference: attempt.reference, outcome: "succeeded", sequence: 10 });
+    expect(await answerOf(again)).toEqual({ status: 200, body: { received: true, applied: "already_settled" } });
+    expect(await db.auditEvent.count({ where: { invoiceId: attempt.invoiceId, type: "payment.refund_due" } })).toBe(1);
+  });
+
   it("cancels a confirmation that never came, so the payment is declined rather than pending for ever", async () => {
     const placed = await lateCardCheckout();
     // The provider's confirmation is due in seconds; the reconciler looks at it before then (a provider that never confirms).
