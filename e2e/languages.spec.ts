@@ -82,7 +82,13 @@ test.describe("a browser that asks for German", () => {
     await expect(heading(page)).toHaveText(de.portal.checkEmail.title);
     const link = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject === de.email.signInLink.subject);
     expect(link.text).toContain(de.email.signInLink.body);
+    expect(link.text).toContain(de.email.signInLink.codeLabel);
+    // The link's page, in German too: it names the address and its button signs in.
     await page.goto(/Anmelden: (\S+)/.exec(link.text)![1]!);
+    await expect(heading(page)).toHaveText(de.portal.signInLink.title);
+    await expectNoSeriousA11yViolations(page, "sign-in link");
+    await lookAt(page, "sign-in-link-de");
+    await page.getByRole("button", { name: de.portal.signInLink.button, exact: true }).click();
     await expect(heading(page)).toHaveText(de.portal.invoices.title);
     await expect(page.getByRole("table")).toContainText(de.portal.invoices.paid);
     await expect(page.getByRole("table")).toContainText("60,00\u00a0£");

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 
+import { POST as correctEmail } from "@/app/api/staff/checkouts/[basketSessionId]/guest-email/route";
 import { POST as resend } from "@/app/api/staff/checkouts/[basketSessionId]/resend-registration-email/route";
 import { POST as createDemo } from "@/app/api/staff/demo-checkouts/route";
 import { POST as dryRun } from "@/app/api/staff/dry-run/route";
@@ -57,6 +58,10 @@ const actions = {
     resend(post(`/api/staff/checkouts/${checkout.basketSessionId}/resend-registration-email`, {}, cookie, origin), {
       params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
     }),
+  "correct the guest's e-mail address": (checkout: TestCheckout, cookie?: string, origin?: string | null) =>
+    correctEmail(post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email: uniqueEmail() }, cookie, origin), {
+      params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
+    }),
 };
 
 /** Every staff action, with who may take it and what everyone else gets. */
@@ -87,6 +92,25 @@ describe.each(Object.entries(actions))("staff action: %s – authorization", (na
     const checkout = await createRegisteredCheckout();
     const result = await read(await act(checkout, await cookieFor("staff", checkout)));
     expect([200, 201]).toContain(result.status);
+  });
+});
+
+describe("staff action: correct the guest's e-mail address", () => {
+  it("is not found for staff of another business, and changes nothing", async () => {
+    const checkout = await createRegisteredCheckout();
+    const before = await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } });
+    const result = await read(await actions["correct the guest's e-mail address"](checkout, await cookieFor("staff of another business", checkout)));
+    expect(result).toMatchObject({ status: 404, body: { code: "not_found" } });
+    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } })).toEqual(before);
+  });
+
+  it("refuses a malformed address with 400, in words", async () => {
+    const checkout = await createRegisteredCheckout();
+    const cookie = await cookieFor("staff", checkout);
+    for (const email of ["not an address", 42, null]) {
+      const result = await read(await correctEmail(post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email }, cookie), { params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }) }));
+      expect(result).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Enter a valid e-mail address." } });
+    }
   });
 });
 
