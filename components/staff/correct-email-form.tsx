@@ -43,10 +43,12 @@ export function CorrectEmailForm({ basketSessionId, currentEmail }: { basketSess
 
   return (
     <form className={styles.form} onSubmit={submit} noValidate aria-labelledby="correct-email-heading">
-      <h3 id="correct-email-heading">Correct the guest’s e-mail address</h3>
-      <p className={styles.hint}>
-        Now <strong>{currentEmail}</strong>. Use this when the guest mistyped it: their invoice, account and receipt follow the new address.
-      </p>
+      <div className={styles.text}>
+        <h3 id="correct-email-heading">Correct the guest’s e-mail address</h3>
+        <p className={styles.hint}>
+          Now <strong>{currentEmail}</strong>. Use this when the guest mistyped it: their invoice, account and receipt follow the new address.
+        </p>
+      </div>
       <div className={styles.field}>
         <label className={styles.label} htmlFor="corrected-email">
           Right e-mail address
