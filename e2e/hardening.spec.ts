@@ -219,6 +219,18 @@ test("next-auth's endpoints answer a malformed body with 400 and an odd address 
   }
   const odd = await askForSignInLink("guest\u0000@example.com");
   expect(odd.status).toBe(400);
+  // GET never signs in or out, and shows none of next-auth's own pages: anything it does not read is a problem in words.
+  for (const [path, status, code] of [
+    ["/api/auth/callback/customer", 405, "method_not_allowed"],
+    ["/api/auth/signout", 405, "method_not_allowed"],
+    ["/api/auth/whatever", 404, "not_found"],
+    ["/api/auth/verify-request", 404, "not_found"],
+  ] as const) {
+    const response = await fetch(`${server.baseUrl}${path}`, { redirect: "manual" });
+    expect(response.status, path).toBe(status);
+    expect(response.headers.get("content-type"), path).toContain("application/problem+json");
+    expect(await response.json(), path).toMatchObject({ code });
+  }
 });
 
 test("without a proxy the client address is the connection's: a forged X-Forwarded-For is neither audited nor escapes the limit", async () => {

@@ -35,13 +35,19 @@ const post: Handler = async (request, context) => {
   return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
 };
 
+/** What the pages read from next-auth with GET; `error` sends next-auth's errors on to our sign-in page. */
+const READ_ACTIONS = new Set(["session", "csrf", "providers", "error"]);
+/** What only a POST does: sign in (a callback is the one place a sign-in completes) or out. */
+const POST_ACTIONS = new Set(["callback", "signin", "signout"]);
+
 /**
- * GET (and HEAD, which Next.js answers with it) never signs anyone in: a callback — the one place a sign-in
- * completes — is POST only, so a mail scanner or a prefetch that follows a URL changes nothing.
+ * GET (and HEAD, which Next.js answers with it) never signs anyone in or out, so a mail scanner or a prefetch that
+ * follows a URL changes nothing; next-auth's own pages are never shown. Anything else is not found, in words.
  */
 const get: Handler = async (request, context) => {
-  const [action] = (await context.params).nextauth;
-  if (action === "callback" || action === "signin") return methodNotAllowed("POST")();
+  const [action = ""] = (await context.params).nextauth;
+  if (POST_ACTIONS.has(action)) return methodNotAllowed("POST")();
+  if (!READ_ACTIONS.has(action)) return toProblemResponse(new AppError("not_found"));
   return handler(request, context);
 };
 
