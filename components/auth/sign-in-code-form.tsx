@@ -10,23 +10,22 @@ import { GuestDetailsSchema } from "@/lib/validation/guest";
 
 const EmailSchema = GuestDetailsSchema.shape.email;
 
-type Problem = "invalidEmail" | "invalidCode" | "codeWrong" | "codeVoid" | "noAccess" | "rateLimited" | "failed";
+type Problem = "invalidEmail" | "invalidCode" | "codeRefused" | "noAccess" | "rateLimited" | "failed";
 
 const PROBLEM_OF: Record<SignInProblem, Problem> = {
-  code_wrong: "codeWrong",
-  code_void: "codeVoid",
+  code_refused: "codeRefused",
   link_unknown: "failed",
-  link_used: "codeVoid",
-  link_expired: "codeVoid",
-  link_void: "codeVoid",
+  link_used: "codeRefused",
+  link_expired: "codeRefused",
+  link_void: "codeRefused",
   no_access: "noAccess",
   rate_limited: "rateLimited",
   failed: "failed",
 };
 
 /**
- * The code of a sign-in e-mail, typed on any browser: the address it went to and its six digits. A wrong code says
- * so; the fifth voids it, and the form says to ask for a new one.
+ * The code of a sign-in e-mail, typed on any browser: the address it went to and its six digits. Every refusal reads
+ * the same (wrong, used up by five wrong tries, replaced or expired), so the form reveals nothing about an address.
  */
 export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
   const t = useTranslations("portal.checkEmail");
@@ -34,7 +33,6 @@ export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
   const [email, setEmail] = useState(initialEmail);
   const [code, setCode] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [triesLeft, setTriesLeft] = useState<number | null>(null);
   const [signingIn, setSigningIn] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -48,9 +46,8 @@ export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
     const refused = await signInCustomer({ email: address.data, code: digits });
     setSigningIn(false);
     if (refused) {
-      setProblem(PROBLEM_OF[refused.problem]);
-      setTriesLeft(refused.triesLeft ?? null);
-      if (refused.problem === "code_wrong") setCode("");
+      setProblem(PROBLEM_OF[refused]);
+      if (refused === "code_refused") setCode("");
       return;
     }
     router.replace("/portal");
@@ -108,7 +105,7 @@ export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
         />
         {codeProblem ? (
           <p className={styles.error} id="code-error" role="alert">
-            {problem === "codeWrong" && triesLeft !== null ? t("codeWrongTries", { tries: triesLeft }) : t(problem)}
+            {t(problem)}
           </p>
         ) : (
           <p className={styles.hint} id="code-hint">

@@ -17,7 +17,6 @@ const VIEW_OF: Partial<Record<SignInProblem, LinkView>> = {
   link_expired: "expired",
   link_void: "void",
   link_unknown: "unknown",
-  code_void: "void",
 };
 
 /**
@@ -42,9 +41,9 @@ export function SignInLinkConfirm({ token, maskedEmail, initial }: { token: stri
       router.refresh();
       return;
     }
-    const next = VIEW_OF[refused.problem];
+    const next = VIEW_OF[refused];
     if (next) setView(next);
-    else setNotice(refused.problem === "no_access" ? "noAccess" : refused.problem === "rate_limited" ? "rateLimited" : "failed");
+    else setNotice(refused === "no_access" ? "noAccess" : refused === "rate_limited" ? "rateLimited" : "failed");
   }
 
   async function resend() {

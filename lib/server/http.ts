@@ -1,5 +1,6 @@
 import "server-only";
 
+import { getConfig } from "@/lib/config";
 import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
@@ -75,6 +76,17 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
   } catch {
     return null;
   }
+}
+
+/**
+ * Refuses what a browser sends from another site (403 `cross_site_request`): a request whose `Origin` is not the app's.
+ * Browsers send `Origin` with every POST, so another site's page can never pass; a client without a browser sends none
+ * and is judged by the endpoint's own limits. (Staff actions are stricter: staff-request.ts.)
+ */
+export function refuseForeignOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (origin === null) return;
+  if (origin !== new URL(getConfig().appUrl).origin && origin !== new URL(request.url).origin) throw new AppError("cross_site_request");
 }
 
 /** The invoice token of a token-gated read: `Authorization: Bearer …`, or else a single `?token=`. */

@@ -57,10 +57,7 @@ export function getAuthOptions(): NextAuthOptions {
           const result = token
             ? await redeemSignInLink(String(token))
             : await redeemSignInCode(String(credentials?.email ?? ""), String(credentials?.code ?? ""));
-          if ("refused" in result) {
-            const triesLeft = "triesLeft" in result && result.triesLeft !== undefined ? `:${result.triesLeft}` : "";
-            throw new CustomerSignInRefused(`${result.refused}${triesLeft}`);
-          }
+          if ("refused" in result) throw new CustomerSignInRefused(result.refused);
           return { id: `customer:${result.email}`, email: result.email };
         },
       }),

@@ -20,13 +20,14 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * - The code is typed on any browser (`redeemSignInCode`): at most CODE_TRIES are ever compared per challenge, counted
  *   by one conditional UPDATE in the shared database, so instances and parallel guesses cannot exceed it. The last
  *   wrong one voids the challenge, link and code alike.
- * - Asking again voids the address's earlier challenges: only the newest e-mail works.
+ * - Asking again makes the newest e-mail's code the one accepted; earlier links work until used or expired, and a
+ *   sign-in with any of them voids the rest.
  */
 export const CODE_TRIES = 5;
 const CODE_DIGITS = 6;
 
 export type LinkState = "valid" | "used" | "expired" | "void";
-export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "link_void" | "code_wrong" | "code_void" | "no_access";
+export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "link_void" | "code_refused" | "no_access";
 
 export interface SealedSignIn {
   /** base64url: IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of `{ token, code }`. */
@@ -83,16 +84,16 @@ function newCode(): string {
 }
 
 /**
- * A new challenge for an address that may sign in, and its e-mail, in one transaction; the address's earlier live
- * challenges are voided, its long-expired ones deleted. The caller decided that the address gets mail.
+ * A new challenge for an address that may sign in, and its e-mail, in one transaction; the address's long-expired
+ * ones are deleted. Its earlier e-mails' links still work until used or expired (so nobody who asks for e-mails in
+ * someone's name can void the one they hold); only the newest code is accepted. The caller decided that the address
+ * gets mail.
  */
 export function* issueSignInChallengeScript(email: string, locale: Locale, now: Date): SqlScript<void> {
   const token = randomBytes(32).toString("base64url");
   const code = newCode();
   const tokenHash = sha256Hex(token);
   const expiresAt = new Date(now.getTime() + getConfig().auth.signInLinkTtlMinutes * 60_000);
-  yield* execute(Prisma.sql`
-    UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "usedAt" IS NULL AND "voidedAt" IS NULL`);
   yield* execute(Prisma.sql`DELETE FROM "SignInChallenge" WHERE "email" = ${email} AND "expiresAt" < ${new Date(now.getTime() - 24 * 3600_000)}`);
   yield* execute(Prisma.sql`
     INSERT INTO "SignInChallenge" ("email", "tokenHash", "codeHash", "attempts", "expiresAt", "createdAt")
@@ -138,11 +139,11 @@ export async function redeemSignInLink(token: string, now = new Date()): Promise
       Prisma.sql`
       UPDATE "SignInChallenge" SET "usedAt" = ${now}
       WHERE "tokenHash" = ${sha256Hex(token)} AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "attempts" < ${CODE_TRIES} AND "expiresAt" > ${now}
-      RETURNING "email"`,
-      { email: text },
+      RETURNING "id", "email"`,
+      { id: int, email: text },
     ),
   );
-  if (used[0]) return (await hasPortalAccess(used[0].email)) ? { email: used[0].email } : { refused: "no_access" };
+  if (used[0]) return signedIn(used[0].email, used[0].id, now);
   const row = await runReadOnly(() => challengeByToken(token));
   if (!row) return { refused: "link_unknown" };
   const state = stateOf(row, now);
@@ -150,13 +151,16 @@ export async function redeemSignInLink(token: string, now = new Date()): Promise
 }
 
 /**
- * A code typed on the sign-in page, for the address's newest live challenge. The try is counted before the code is
- * compared, by one conditional UPDATE: of any number of tries at once, at most CODE_TRIES reach the comparison.
+ * A code typed on the sign-in page, for the address's newest challenge (a newer e-mail's code replaces an older
+ * one's). The try is counted before the code is compared, by one conditional UPDATE: of any number of tries at once,
+ * at most CODE_TRIES reach the comparison; the last wrong one voids the challenge, its link too. Every refusal reads
+ * the same — wrong, void, expired, or an address with no challenge at all — so the answer tells nobody whether an
+ * address has an account or a sign-in under way.
  */
-export async function redeemSignInCode(emailInput: string, codeInput: string, now = new Date()): Promise<{ email: string } | { refused: SignInRefusal; triesLeft?: number }> {
+export async function redeemSignInCode(emailInput: string, codeInput: string, now = new Date()): Promise<{ email: string } | { refused: "code_refused" | "no_access" }> {
   const email = normalizeEmail(emailInput);
   const code = codeInput.replace(/[\s-]/g, "");
-  if (!/^\d{6}$/.test(code) || email.length > 320) return { refused: "code_wrong" };
+  if (!/^\d{6}$/.test(code) || email.length > 320) return { refused: "code_refused" };
   const [counted] = await runOneWrite(() =>
     query(
       Prisma.sql`
@@ -167,34 +171,25 @@ export async function redeemSignInCode(emailInput: string, codeInput: string, no
       { id: int, tokenHash: text, codeHash: text, attempts: int },
     ),
   );
-  if (!counted) {
-    // Nothing to compare with: no challenge, or the newest is used, expired or void (then make the void durable).
-    return (await newestIsSpent(email, now)) ? { refused: "code_void" } : { refused: "code_wrong" };
-  }
+  if (!counted) return { refused: "code_refused" };
   const matches = timingSafeEqual(Buffer.from(codeHashOf(counted.tokenHash, code), "hex"), Buffer.from(counted.codeHash, "hex"));
-  if (matches) {
-    const used = await runOneWrite(() =>
-      execute(Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
-    );
-    if (used !== 1) return { refused: "code_void" };
-    return (await hasPortalAccess(email)) ? { email } : { refused: "no_access" };
+  if (!matches) {
+    if (counted.attempts >= CODE_TRIES) {
+      await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`));
+    }
+    return { refused: "code_refused" };
   }
-  if (counted.attempts >= CODE_TRIES) {
-    await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`));
-    return { refused: "code_void" };
-  }
-  return { refused: "code_wrong", triesLeft: CODE_TRIES - counted.attempts };
+  const used = await runOneWrite(() =>
+    execute(Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
+  );
+  if (used !== 1) return { refused: "code_refused" };
+  return signedIn(email, counted.id, now);
 }
 
-/** Whether the address's newest challenge can no longer sign in (voided for good here if its tries ran out). */
-async function newestIsSpent(email: string, now: Date): Promise<boolean> {
-  const [newest] = await runReadOnly(() =>
-    query(Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "email" = ${email} ORDER BY "id" DESC LIMIT 1`, challengeColumns),
+/** A sign-in that worked: the address's other e-mails are of no more use, and it must still have portal access. */
+async function signedIn(email: string, challengeId: number, now: Date): Promise<{ email: string } | { refused: "no_access" }> {
+  await runOneWrite(() =>
+    execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "id" <> ${challengeId} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
   );
-  if (!newest) return false;
-  if (newest.attempts >= CODE_TRIES && !newest.voidedAt && !newest.usedAt) {
-    await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${newest.id} AND "voidedAt" IS NULL AND "usedAt" IS NULL`));
-  }
-  const state = stateOf(newest, now);
-  return state === "void" || state === "used" || state === "expired";
+  return (await hasPortalAccess(email)) ? { email } : { refused: "no_access" };
 }

@@ -47,6 +47,20 @@ describe("staff correct a mistyped guest address", () => {
     expect(await hasPortalAccess(mistyped)).toBe(true);
   });
 
+  it("withdraws the wrong address's access once its last mistyped checkout is corrected, whichever gave it access", async () => {
+    const business = await createBusiness();
+    const mistyped = uniqueEmail();
+    const first = await createRegisteredCheckout({ businessId: business.id, email: mistyped });
+    const second = await createRegisteredCheckout({ businessId: business.id, email: mistyped });
+    const correct = (basketSessionId: number) =>
+      correctGuestEmail({ staffUserId: STAFF, staffEmail: "desk@example.com", businessId: business.id, basketSessionId, email: uniqueEmail(), clientIp: "203.0.113.5" });
+    await correct(first.basketSessionId);
+    expect(await hasPortalAccess(mistyped)).toBe(true);
+    await correct(second.basketSessionId);
+    expect(await invoicesOf(mistyped)).toEqual([]);
+    expect(await hasPortalAccess(mistyped)).toBe(false);
+  });
+
   it("changes only the address of a checkout not registered yet: the account is made for the right one later", async () => {
     const checkout = await createCheckout({ email: uniqueEmail() });
     const right = uniqueEmail();

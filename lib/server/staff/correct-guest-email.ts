@@ -89,11 +89,11 @@ export async function correctGuestEmail(input: {
       }
       yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${basket.invoiceId}`);
       if (basket.customerId !== null && basket.customerId !== customerId) {
-        // The wrong address keeps portal access only through a purchase of its own.
+        // The wrong address keeps portal access only through a purchase of its own: with no invoice left, it has none
+        // (whichever of its mistyped checkouts first gave it access).
         yield* execute(Prisma.sql`
           UPDATE "Customer" SET "portalAccessGrantedAt" = NULL, "portalAccessBasketSessionId" = NULL
-          WHERE "id" = ${basket.customerId} AND "portalAccessBasketSessionId" = ${basket.id}
-            AND NOT EXISTS (SELECT 1 FROM "Invoice" WHERE "customerId" = ${basket.customerId})`);
+          WHERE "id" = ${basket.customerId} AND NOT EXISTS (SELECT 1 FROM "Invoice" WHERE "customerId" = ${basket.customerId})`);
       }
     }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { describeSignInLink } from "@/lib/server/auth/sign-in-challenge";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
 export const dynamic = "force-dynamic";
@@ -20,6 +20,11 @@ const RequestSchema = z.union([
  */
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
+    // Another site's page cannot make its visitors' browsers ask (a form or a no-cors fetch cannot send JSON either).
+    refuseForeignOrigin(request);
+    if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
+      throw new AppError("bad_request", { detail: "Send the request as application/json." });
+    }
     const parsed = RequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: "Send {\"email\": …} with a valid e-mail address." });
     const email = "email" in parsed.data ? parsed.data.email : (await describeSignInLink(parsed.data.resendFor))?.email;
