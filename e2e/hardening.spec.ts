@@ -214,7 +214,7 @@ test("an address with a malformed percent-encoding is a 400 in words, never a ba
 });
 
 test("next-auth's endpoints answer a malformed body with 400 and an odd address like any other, never with a 500", async () => {
-  for (const path of ["/api/auth/callback/customer", "/api/auth/session"]) {
+  for (const path of ["/api/auth/callback/customer", "/api/auth/callback/staff"]) {
     const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(response.status, path).toBe(400);
     expect(await response.json(), path).toMatchObject({ code: "bad_request" });
@@ -228,10 +228,16 @@ test("next-auth's endpoints answer a malformed body with 400 and an odd address 
     ["/api/auth/whatever", 404, "not_found"],
     ["/api/auth/verify-request", 404, "not_found"],
   ] as const) {
+    // (and a POST to anything but a sign-in, a callback or a sign-out is not found either, below)
     const response = await fetch(`${server.baseUrl}${path}`, { redirect: "manual" });
     expect(response.status, path).toBe(status);
     expect(response.headers.get("content-type"), path).toContain("application/problem+json");
     expect(await response.json(), path).toMatchObject({ code });
+  }
+  for (const path of ["/api/auth/csrf", "/api/auth/session", "/api/auth/signin", "/api/auth/callback/nope", "/api/auth/_log"]) {
+    const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=b" });
+    expect(response.status, `POST ${path}`).toBe(404);
+    expect(await response.json(), `POST ${path}`).toMatchObject({ code: "not_found" });
   }
 });
 

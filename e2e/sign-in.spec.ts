@@ -211,6 +211,23 @@ test("another site's page cannot make a visitor's browser ask for sign-in e-mail
     expect(signIn.status(), callbackUrl).toBeLessThan(500);
     expect(signIn.headers()["set-cookie"] ?? "").not.toMatch(SESSION_COOKIE);
   }
+  // Nor a callback-URL cookie someone else set, nor one a header cannot carry.
+  for (const cookie of ["javascript:alert(1)", "foo"]) {
+    for (const path of ["/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/portal/sign-in"]) {
+      const answer = await request.get(path, { headers: { cookie: `next-auth.callback-url=${encodeURIComponent(cookie)}` } });
+      expect(answer.status(), `${path} with cookie ${cookie}`).toBe(200);
+    }
+  }
+  for (const callbackUrl of ["/€", "/\n/x", "/\r/x"]) {
+    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const signOut = await request.post("/api/auth/signout", { form: { csrfToken, callbackUrl, json: "true" }, maxRedirects: 0 });
+    expect(signOut.status(), JSON.stringify(callbackUrl)).toBeLessThan(500);
+  }
+  // A NUL in the address is refused like any wrong code, on either database.
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const nul = await request.post("/api/auth/callback/customer", { form: { csrfToken, email: "a\u0000@example.com", code: "123456", json: "true" }, maxRedirects: 0 });
+  expect(nul.status()).toBeLessThan(500);
+  expect(JSON.stringify(await nul.json())).toContain("error=code_refused");
   for (const error of ["%E2%82%AC", "%E0%A4%A", "Verification"]) {
     expect((await request.get(`/api/auth/error?error=${error}`, { maxRedirects: 0 })).status(), error).toBe(302);
   }

@@ -78,6 +78,23 @@ function hasDecodablePath(request) {
   }
 }
 
+/**
+ * next-auth's callback-URL cookie, dropped from every request (pages read the session through next-auth too): it checks the cookie and answers
+ * a bad one with a 500, and the app never sends anyone to a callback URL (its pages navigate themselves), so a cookie
+ * someone else planted (a sibling subdomain, a network attacker over http) must not break sign-in.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function dropCallbackUrlCookie(request) {
+  const cookie = request.headers.cookie;
+  if (!cookie) return;
+  const kept = cookie
+    .split(";")
+    .filter((pair) => !/^(__Secure-)?next-auth\.callback-url$/.test(pair.split("=")[0]?.trim() ?? ""))
+    .join(";");
+  if (kept.trim()) request.headers.cookie = kept;
+  else delete request.headers.cookie;
+}
+
 /** Set on SIGTERM or SIGINT (below). */
 let shuttingDown = false;
 /** The responses not yet finished: at a shutdown, each is told to close its connection once it is sent. */
@@ -112,6 +129,7 @@ const server = createServer((request, response) => {
   inFlight.add(response);
   response.once("close", () => inFlight.delete(response));
   request.headers["x-forwarded-for"] = clientAddressOf(request);
+  dropCallbackUrlCookie(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));
     if (response.headersSent) response.end();

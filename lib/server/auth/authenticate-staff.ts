@@ -36,6 +36,8 @@ export interface AuthenticatedStaff {
 /** Checks a staff member's e-mail and password; null for any failure, including too many of them. */
 export async function authenticateStaff(input: { email: unknown; password: unknown; clientIp: string }): Promise<AuthenticatedStaff | null> {
   if (typeof input.email !== "string" || typeof input.password !== "string" || input.password.length > 1024) return null;
+  // No address holds a control character (and PostgreSQL refuses a NUL in any text, with an error of its own).
+  if (/[\u0000-\u001f]/.test(input.email) || input.email.length > 320) return null;
   const email = normalizeEmail(input.email);
   const charges: Charge[] = [
     [perAddressAndClient, `${email} ${input.clientIp}`],

@@ -160,7 +160,8 @@ export async function redeemSignInLink(token: string, now = new Date()): Promise
 export async function redeemSignInCode(emailInput: string, codeInput: string, now = new Date()): Promise<{ email: string } | { refused: "code_refused" | "no_access" }> {
   const email = normalizeEmail(emailInput);
   const code = codeInput.replace(/[\s-]/g, "");
-  if (!/^\d{6}$/.test(code) || email.length > 320) return { refused: "code_refused" };
+  // No address holds a control character (and PostgreSQL refuses a NUL in any text, with an error of its own).
+  if (!/^\d{6}$/.test(code) || email.length > 320 || /[\u0000-\u001f]/.test(email)) return { refused: "code_refused" };
   const [counted] = await runOneWrite(() =>
     query(
       Prisma.sql`

@@ -27,6 +27,8 @@ function isJson(text: string): boolean {
  * own origin. next-auth answers anything else (`javascript:`, a bare word, another host's look-alike) with a 500.
  */
 function isOwnCallbackUrl(value: string, request: Request): boolean {
+  // Only what can stand in a Location header as it is: printable ASCII, no space.
+  if (!/^[\x21-\x7e]{1,2048}$/.test(value)) return false;
   if (/^\/(?![/\\])/.test(value)) return true;
   try {
     return new URL(value).origin === new URL(request.url).origin;
@@ -54,6 +56,11 @@ function withOwnCallbackUrl(body: string, contentType: string | null, request: R
 
 /** Its forms are small: the body is read here, within the limit, before next-auth reads it whole. */
 const post: Handler = async (request, context) => {
+  const [action = "", provider] = (await context.params).nextauth;
+  // Only these take a POST; next-auth's sign-in page (a POST to `signin` without a provider) is never ours.
+  if (!((action === "callback" || action === "signin") && (provider === "customer" || provider === "staff")) && action !== "signout") {
+    return toProblemResponse(new AppError("not_found"));
+  }
   let body: string;
   try {
     body = await readBodyText(request);
