@@ -29,11 +29,6 @@ const CODE_DIGITS = 6;
 export type LinkState = "valid" | "used" | "expired" | "void";
 export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "link_void" | "code_refused" | "no_access";
 
-export interface SealedSignIn {
-  /** base64url: IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of `{ token, code }`. */
-  sealed: string;
-}
-
 interface Challenge {
   id: number;
   email: string;
@@ -55,6 +50,7 @@ function sealingKey(): Buffer {
   return createHash("sha256").update(`sign-in-mail|${getConfig().auth.secret}`).digest();
 }
 
+/** base64url of IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of `{ token, code }`. */
 function seal(secrets: { token: string; code: string }): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv);
