@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import styles from "@/components/ui/form.module.css";
+import { TextField } from "@/components/ui/text-field";
 import { endpoints } from "@/lib/api/endpoints";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
@@ -54,32 +55,18 @@ export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail
           {linkProblem}
         </p>
       )}
-      <div className={styles.field}>
-        <label className={styles.label} htmlFor="email">
-          {t("email")}
-        </label>
-        <input
-          className={styles.input}
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? "email-error" : "email-hint"}
-          required
-        />
-        {error ? (
-          <p className={styles.error} id="email-error">
-            {t(error)}
-          </p>
-        ) : (
-          <p className={styles.hint} id="email-hint">
-            {t("emailHint")}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="email"
+        label={t("email")}
+        error={error ? t(error) : null}
+        hint={t("emailHint")}
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        required
+      />
       <button className={styles.button} type="submit" disabled={sending}>
         {sending ? t("sending") : t("send")}
       </button>

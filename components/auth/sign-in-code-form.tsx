@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 
 import { signInCustomer, type SignInProblem } from "@/components/auth/customer-sign-in";
 import styles from "@/components/ui/form.module.css";
+import { TextField } from "@/components/ui/text-field";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
 const EmailSchema = GuestDetailsSchema.shape.email;
@@ -55,64 +56,39 @@ export function SignInCodeForm({ initialEmail }: { initialEmail: string }) {
   }
 
   const emailProblem = problem === "invalidEmail";
-  const codeProblem = problem !== null && !emailProblem;
   return (
     <form className={styles.form} onSubmit={submit} noValidate aria-labelledby="code-heading">
       <div className={styles.text}>
         <h2 id="code-heading">{t("codeHeading")}</h2>
         <p>{t("codeIntro")}</p>
       </div>
-      <div className={styles.field}>
-        <label className={styles.label} htmlFor="code-email">
-          {t("email")}
-        </label>
-        <input
-          className={styles.input}
-          id="code-email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          aria-invalid={emailProblem || undefined}
-          aria-describedby={emailProblem ? "code-email-error" : undefined}
-          required
-        />
-        {emailProblem && (
-          <p className={styles.error} id="code-email-error">
-            {t("invalidEmail")}
-          </p>
-        )}
-      </div>
-      <div className={styles.field}>
-        <label className={styles.label} htmlFor="code">
-          {t("code")}
-        </label>
-        <input
-          className={styles.input}
-          id="code"
-          name="code"
-          type="text"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={7}
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          aria-invalid={codeProblem || undefined}
-          aria-describedby={codeProblem ? "code-error" : "code-hint"}
-          required
-        />
-        {codeProblem ? (
-          <p className={styles.error} id="code-error" role="alert">
-            {t(problem)}
-          </p>
-        ) : (
-          <p className={styles.hint} id="code-hint">
-            {t("codeHint")}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="code-email"
+        label={t("email")}
+        error={emailProblem ? t("invalidEmail") : null}
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        required
+      />
+      <TextField
+        id="code"
+        label={t("code")}
+        error={problem !== null && !emailProblem ? t(problem) : null}
+        hint={t("codeHint")}
+        alert
+        name="code"
+        type="text"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        pattern="[0-9 ]*"
+        maxLength={7}
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+        required
+      />
       <button className={styles.button} type="submit" disabled={signingIn}>
         {signingIn ? t("signingIn") : t("submit")}
       </button>
