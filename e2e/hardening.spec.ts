@@ -102,18 +102,26 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
   expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
 });
 
+/**
+ * One request through node:http, which sends the method and the path exactly as given (fetch refuses TRACE and
+ * normalises a path), with the answer's status, content type and body.
+ */
+function rawAnswer(url: string, method: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method }, (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
 test("a method the server does not know (TRACE, PROPFIND) is a 405 in words, never a logged 500", async () => {
   for (const method of ["TRACE", "PROPFIND"]) {
     for (const path of ["/api/health", "/api/public/businesses/1/logo", "/checkout"]) {
-      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-        const request = httpRequest(`${server.baseUrl}${path}`, { method }, (response) => {
-          let body = "";
-          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
-        });
-        request.on("error", reject);
-        request.end();
-      });
+      const answer = await rawAnswer(`${server.baseUrl}${path}`, method);
       expect(answer.status, `${method} ${path}`).toBe(405);
       expect(answer.type, `${method} ${path}`).toContain("application/problem+json");
       expect(JSON.parse(answer.body), `${method} ${path}`).toMatchObject({ code: "method_not_allowed" });
@@ -196,15 +204,7 @@ async function registerFrom(target: BuiltServer, db: TestDatabase, forwardedFor:
 test("an address with a malformed percent-encoding is a 400 in words, never a bare 500", async () => {
   for (const path of ["/api/payments/%/events", "/api/public/billing/invoices/%E0%A4%A/pdfByToken", "/api/%", "/staff/checkouts/%", "/checkout/%zz"]) {
     for (const method of ["GET", "POST"]) {
-      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-        const request = httpRequest(`${server.baseUrl}${path}`, { method }, (response) => {
-          let body = "";
-          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
-        });
-        request.on("error", reject);
-        request.end();
-      });
+      const answer = await rawAnswer(`${server.baseUrl}${path}`, method);
       expect(answer.status, `${method} ${path}`).toBe(400);
       expect(answer.type, `${method} ${path}`).toContain("application/problem+json");
       expect(JSON.parse(answer.body), `${method} ${path}`).toMatchObject({ code: "bad_request" });
