@@ -3,6 +3,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getRequestViewer, type Viewer } from "@/lib/server/auth/viewer";
 import { AppError } from "@/lib/server/errors";
+import { PositiveIdSchema } from "@/lib/validation/registration";
 
 export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
 
@@ -21,4 +22,19 @@ export async function requireStaffRequest(request: Request): Promise<StaffViewer
   if (viewer.kind === "anonymous") throw new AppError("unauthorized");
   if (viewer.kind !== "staff") throw new AppError("not_found");
   return viewer;
+}
+
+/**
+ * A staff action on one guest checkout (`/api/staff/checkouts/{basketSessionId}/…`): the staff request's checks, then
+ * the checkout's number, which is not found (404) unless it is one; whether it is their business's checkout is the
+ * action's to check.
+ */
+export async function requireStaffCheckoutRequest(
+  request: Request,
+  params: Promise<{ basketSessionId: string }>,
+): Promise<{ staff: StaffViewer; basketSessionId: number }> {
+  const staff = await requireStaffRequest(request);
+  const id = PositiveIdSchema.safeParse((await params).basketSessionId);
+  if (!id.success) throw new AppError("not_found", { detail: "No guest checkout of your business has this number." });
+  return { staff, basketSessionId: id.data };
 }
