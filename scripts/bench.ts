@@ -130,23 +130,28 @@ function cpuMsSince(before: Map<number, number>, pids: Iterable<number>): number
   return used;
 }
 
-/** PostgreSQL's processes on this machine (the bench's server is local), or none. */
-function postgresPids(): number[] {
-  if (PROVIDER !== "postgresql") return [];
+/** The processes on this machine whose /proc files answer `matches` (none where there is no /proc). */
+function pidsWhere(matches: (pid: string) => boolean): number[] {
   try {
     return readdirSync("/proc")
       .filter((entry) => /^\d+$/.test(entry))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
+          return matches(pid);
         } catch {
-          return false;
+          return false; // gone meanwhile
         }
       })
       .map(Number);
   } catch {
     return [];
   }
+}
+
+/** PostgreSQL's processes on this machine (the bench's server is local), or none. */
+function postgresPids(): number[] {
+  if (PROVIDER !== "postgresql") return [];
+  return pidsWhere((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres");
 }
 
 async function measure(endpoint: string, connections: number, options: Partial<autocannon.Options>, seconds = DURATION_SECONDS): Promise<Measurement> {
@@ -446,20 +451,7 @@ async function measureInstances(instances: number, endpoints: readonly Endpoint[
 
 /** The processes of a process group (a child spawned detached, with whatever it spawned itself: tsx runs node). */
 function groupPids(groupId: number): number[] {
-  try {
-    return readdirSync("/proc")
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]) === groupId;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  } catch {
-    return [];
-  }
+  return pidsWhere((pid) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]) === groupId);
 }
 
 /** What a guest's purchase costs beside the registration: the payment, the receipt, the server's own registration. */
