@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { CODE_TRIES, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
+import { CODE_TRIES, CODE_VOIDS_PER_HOUR, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import { getDb } from "@/lib/server/db";
 import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
@@ -9,8 +9,8 @@ import { randomIp } from "@/test/register-client";
 const db = getDb();
 
 /** Asks for a sign-in e-mail as the portal's form does, and reads its link's token and code back out of the outbox. */
-async function askForSignIn(email: string): Promise<{ token: string; code: string }> {
-  expect(await requestSignInLink({ email, clientIp: randomIp() })).toBe(true);
+async function askForSignIn(email: string, now?: Date): Promise<{ token: string; code: string }> {
+  expect(await requestSignInLink({ email, clientIp: randomIp(), now })).toBe(true);
   const [queued] = await db.outboxMessage.findMany({ where: { recipient: email, kind: "auth.sign_in_link" }, orderBy: { id: "desc" }, take: 1 });
   return unsealSignIn((JSON.parse(queued!.payload) as { sealed: string }).sealed);
 }
@@ -82,6 +82,27 @@ describe("sign-in codes", () => {
     expect(await redeemSignInLink(token)).toEqual({ refused: "link_void" });
     expect(await describeSignInLink(token)).toMatchObject({ state: "void" });
     expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES, usedAt: null, voidedAt: expect.any(Date) });
+  });
+
+  it("let a stranger void an address's codes only twice an hour: then its codes are refused unread, and its links still sign in", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    // A stranger asks for e-mails in the customer's name and types wrong codes for each, as fast as they are sent.
+    for (let voided = 0; voided < CODE_VOIDS_PER_HOUR; voided++) {
+      const { token, code } = await askForSignIn(email);
+      for (let attempt = 1; attempt <= CODE_TRIES; attempt++) await redeemSignInCode(email, wrong(code, attempt));
+      expect(await redeemSignInLink(token)).toEqual({ refused: "link_void" });
+    }
+    // The customer's own e-mail: codes for the address are refused without a try counted, so its link cannot be voided.
+    const { token, code } = await askForSignIn(email);
+    for (let attempt = 1; attempt <= 2 * CODE_TRIES; attempt++) expect(await redeemSignInCode(email, wrong(code, attempt))).toEqual({ refused: "code_refused" });
+    expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_refused" });
+    expect(await db.signInChallenge.findFirstOrThrow({ where: { email }, orderBy: { id: "desc" } })).toMatchObject({ attempts: 0, voidedAt: null });
+    expect(await redeemSignInLink(token)).toEqual({ email });
+
+    // An hour after the voids, the address's codes are compared again.
+    const later = new Date(Date.now() + 61 * 60_000);
+    const fresh = await askForSignIn(email, later);
+    expect(await redeemSignInCode(email, fresh.code, later)).toEqual({ email });
   });
 
   it("compare no more than five of thirty wrong guesses sent at once", async () => {
