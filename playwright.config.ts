@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = 3210;
+/** E2E_PORT lets a second checkout run its browser tests beside this one. */
+const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
 export const E2E_DATABASE_URL = "file:./.data/e2e/app.db";
 export const E2E_MAIL_OUTBOX = ".data/e2e/mail-outbox";
