@@ -11,6 +11,7 @@ import { formatMoney, formatTaxRate } from "@/lib/format";
 import type { Messages } from "@/lib/i18n/messages";
 import { priceLine, sumLines } from "@/lib/money";
 import { PlaceCheckoutSchema } from "@/lib/validation/checkout";
+import { LINE_BREAK_REASON } from "@/lib/validation/guest";
 
 import checkout from "./checkout-form.module.css";
 
@@ -57,7 +58,7 @@ type Errors = Partial<Record<string, Said>>;
  * What to tell the guest about one problem the checkout's schema found, in their language: by the field it is
  * about and the kind of problem (the schema's own words are the API's, in English), with the limit it broke.
  */
-function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown }): [ErrorKey, { max: number }] {
+function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown; params?: Record<string, unknown> }): [ErrorKey, { max: number }] {
   const path = issue.path.join(".");
   const max = { max: Number(issue.maximum ?? 0) };
   const tooLong = issue.code === "too_big";
@@ -76,6 +77,7 @@ function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown
       return ["cardCvc", max];
   }
   if (tooLong) return ["tooLong", max];
+  if (issue.params?.reason === LINE_BREAK_REASON) return ["oneLine", max];
   if (path === "guest.fullName" && (issue.code === "too_small" || issue.code === "invalid_type")) return ["fullName", max];
   return ["controlCharacters", max];
 }

@@ -21,7 +21,8 @@ export type GuestCheckoutInput = z.input<typeof GuestCheckoutInputSchema>;
 
 /** What the checkout page submits: the order, the card, and the key that makes a resubmission safe. */
 export const PlaceCheckoutSchema = GuestCheckoutInputSchema.extend({
-  orderKey: z.uuid(),
+  // One order whatever the case it is written in (a UUID's hex digits are case-insensitive), as basket tokens are.
+  orderKey: z.uuid().transform((key) => key.toLowerCase()),
   card: CardSchema,
 });
 export type PlaceCheckoutInput = z.input<typeof PlaceCheckoutSchema>;

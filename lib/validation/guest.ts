@@ -8,11 +8,22 @@ import { z } from "@/lib/validation/zod";
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
 const noControlCharacters = "must not contain control characters";
 
+/**
+ * Every field of the guest's details is one line on the invoice, in e-mails and on staff pages: a line break would
+ * let a name draw lines of its own there ("Subject: …" in a receipt's body, pages of blank lines in a PDF).
+ */
+const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
+/** The issue's `params.reason`, by which the checkout form picks its words for it. */
+export const LINE_BREAK_REASON = "line_break";
+const oneLine = (value: string | undefined) => value === undefined || !LINE_BREAK.test(value);
+const oneLineIssue = { message: "must be on one line", params: { reason: LINE_BREAK_REASON } };
+
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
+    .refine(oneLine, oneLineIssue)
     .regex(NO_CONTROL_CHARACTERS, noControlCharacters)
     .optional()
     .transform((value) => (value ? value : undefined));
@@ -24,6 +35,7 @@ export const GuestDetailsSchema = z.object({
     .trim()
     .min(1, "Enter your full name")
     .max(200, "Your name must be at most 200 characters")
+    .refine(oneLine, { ...oneLineIssue, message: "Your name must be on one line" })
     .regex(NO_CONTROL_CHARACTERS, "Your name must not contain control characters"),
   email: z
     .string({ error: "Enter your e-mail address" })

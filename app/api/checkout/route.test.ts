@@ -133,6 +133,16 @@ describe("POST /api/checkout", () => {
     expect(afterRegistration).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
   });
 
+  it("POST /api/checkout – the order key in upper case names the same order: it is charged once", async () => {
+    const body = order();
+    const first = await checkout(body);
+    const shouted = await checkout({ ...body, orderKey: body.orderKey.toUpperCase() });
+
+    expect(shouted.body).toMatchObject({ status: "paid", invoiceId: first.body.invoiceId });
+    expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
+    expect(await db.basketSession.count({ where: { orderKey: { in: [body.orderKey, body.orderKey.toUpperCase()] } } })).toBe(1);
+  });
+
   it("POST /api/checkout – a double submission at once places and charges the order once", async () => {
     const body = order();
     const results = await Promise.all([checkout(body), checkout(body), checkout(body)]);
@@ -156,6 +166,12 @@ describe("POST /api/checkout", () => {
     ["a product id beyond 32 bits", { ...order(), lines: [{ productId: 2_147_483_648, quantity: 1 }] }],
     ["a NUL character in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\u0000Checkout" } }],
     ["a mark that reverses the text in the name", { ...order(), guest: { ...order().guest, fullName: "Evil \u202Eexe.tool" } }],
+    // Each is one line on the invoice and in e-mails: a line break would let a name draw lines of its own there.
+    ["a line break in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\r\nBcc: everyone@example.com" } }],
+    ["a line break in the company", { ...order(), guest: { ...order().guest, company: "Acme\nSubject: Account suspended" } }],
+    ["a line break in an address line", { ...order(), guest: { ...order().guest, billingLine1: "1 High St\n\n\n\n" + "x" } }],
+    ["a line separator in the city", { ...order(), guest: { ...order().guest, billingCity: "London\u2028PAID" } }],
+    ["a line break in the phone", { ...order(), guest: { ...order().guest, phone: "+44\r20" } }],
   ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
     const before = await db.basketSession.count();
     const result = await checkout(body);
