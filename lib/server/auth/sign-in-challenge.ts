@@ -111,7 +111,7 @@ export async function issueSignInChallenge(email: string, locale: Locale, now = 
   await runTransaction(() => issueSignInChallengeScript(email, locale, now));
 }
 
-/** The language of the newest customer with this address and portal access (their latest checkout's). */
+/** The language of the newest customer with this address and portal access (that of the checkout that created them). */
 export async function customerLocaleOf(email: string): Promise<Locale> {
   const customer = await getDb().customer.findFirst({
     where: { email: normalizeEmail(email), portalAccessGrantedAt: { not: null } },

@@ -198,8 +198,8 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: 
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
   // customer gets portal access from this basket; an existing one is linked and never changed (the guest only
-  // proved they paid, not who they are), except for portal access when it had none (an earlier grant stays) and
-  // its language, which becomes this checkout's: a preference, which the sign-in e-mails to that address follow.
+  // proved they paid, not who they are: anyone may buy with anyone's address), its language included, except for
+  // portal access when it had none (an earlier grant stays).
   const email = normalizeEmail(basket.guestEmail);
   const inserted = yield* query(
     Prisma.sql`
@@ -216,8 +216,7 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: 
   const customerId = found.id;
   if (!created) {
     yield* execute(Prisma.sql`
-      UPDATE "Customer" SET "locale" = ${basket.locale},
-        "portalAccessGrantedAt" = COALESCE("portalAccessGrantedAt", ${now}),
+      UPDATE "Customer" SET "portalAccessGrantedAt" = COALESCE("portalAccessGrantedAt", ${now}),
         "portalAccessBasketSessionId" = CASE WHEN "portalAccessGrantedAt" IS NULL THEN ${basket.id} ELSE "portalAccessBasketSessionId" END
       WHERE "id" = ${customerId}`);
   }
@@ -253,7 +252,6 @@ function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice
     ), "registered" AS (
       INSERT INTO "Customer" (${CUSTOMER_COLUMNS}) SELECT ${customerValues(basket, email, now)} FROM "consumed"
       ON CONFLICT ("businessId", "email") DO UPDATE SET
-        "locale" = excluded."locale",
         "portalAccessGrantedAt" = COALESCE("Customer"."portalAccessGrantedAt", excluded."portalAccessGrantedAt"),
         "portalAccessBasketSessionId" = CASE WHEN "Customer"."portalAccessGrantedAt" IS NULL
           THEN excluded."portalAccessBasketSessionId" ELSE "Customer"."portalAccessBasketSessionId" END

@@ -6,6 +6,7 @@ import { getInvoiceDocument } from "@/lib/server/billing/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
 import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
 import { resendRegistrationEmail } from "@/lib/server/staff/resend-registration-email";
 import { createBusiness, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
@@ -51,19 +52,29 @@ describe("the guest's language", () => {
     expect(pdf).toMatch(/Rechnungsdatum +\d{1,2} [A-Z][a-z]+ \d{4}/);
   });
 
-  it("becomes an existing customer's language at their next checkout, on both databases' way of linking", async () => {
+  it("stays an existing customer's: a stranger's checkout with their address, in another language, changes nothing of theirs, on both databases' way of linking", async () => {
     const email = uniqueEmail();
-    const first = await createRegisteredCheckout({ email, locale: "en" });
-    await createRegisteredCheckout({ email, businessId: first.businessId, locale: "fr" });
+    const first = await createRegisteredCheckout({ email, name: "Ada Lovelace", locale: "en" });
+    const earlier = new Set((await deliveredTo(email)).map((mail) => mail.file));
+    const stranger = "ACCOUNT SUSPENDED Call +44 20 0000 0000";
+    const theirs = await createRegisteredCheckout({ email, businessId: first.businessId, name: stranger, locale: "fr" });
 
-    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "fr" });
-    const subjects = (await deliveredTo(email)).map((mail) => mail.subject).sort();
-    expect(subjects).toEqual([
-      expect.stringMatching(/^Un achat ajouté à votre compte chez /),
-      expect.stringMatching(/^Votre reçu de /),
-      expect.stringMatching(/^Your account at .* is ready$/),
-      expect.stringMatching(/^Your receipt from /),
-    ]);
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { fullName: true, locale: true } })).toEqual({ fullName: "Ada Lovelace", locale: "en" });
+    // Both e-mails of the stranger's checkout: in the customer's language, to the customer's name.
+    const mails = (await deliveredTo(email)).filter((mail) => !earlier.has(mail.file));
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([expect.stringMatching(/^A purchase was added to your account at /), expect.stringMatching(/^Your receipt from /)]);
+    for (const mail of mails) {
+      expect(mail.text).toContain("Hello Ada Lovelace,");
+      expect(mail.text).not.toContain(stranger);
+    }
+    // The invoice is the buyer's document: it shows what they typed, in the language they bought in.
+    const pdf = readPdf(mails.find((mail) => mail.subject.startsWith("Your receipt"))!.attachments[0]!.content).text;
+    expect(pdf).toContain("FACTURÉ À");
+    expect(pdf).toContain(stranger);
+    // Staff see that the invoice's name is not the account's; the customer's own checkout differs in nothing.
+    const seen = (checkout: { businessId: number; basketSessionId: number }) => getGuestCheckoutOrThrow(checkout).then((detail) => detail.differsFromAccount);
+    expect(await seen(theirs)).toEqual(["name"]);
+    expect(await seen(first)).toEqual([]);
   });
 
   it("writes the registration e-mail staff send again in the checkout's language, as the first was", async () => {
@@ -108,7 +119,7 @@ describe("the invoice PDF", () => {
     const german = await createRegisteredCheckout({ email, locale: "de" });
     await createRegisteredCheckout({ email, businessId: german.businessId, locale: "es" });
 
-    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "es" });
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "de" });
     expect(readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text).toContain("RECHNUNG AN");
   });
 

@@ -13,6 +13,7 @@ import { unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import { getBrands } from "@/lib/server/brand";
 import type { Db } from "@/lib/server/db";
 import type { ReceiptMailPayload, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
+import { normalizeEmail } from "@/lib/validation/guest";
 
 /** A file sent with the e-mail; drawn only when the e-mail is sent (the staff preview lists it, unsent). */
 export interface MailAttachment {
@@ -105,11 +106,23 @@ function compose(input: MailContent, attachments: MailAttachment[] = []): Render
   return { subject: input.subject, text: plainText(input), html: layout(input), attachments };
 }
 
-/** What the registration e-mails show, read once per batch: businesses and customers by id. */
+/** Whom an e-mail to a customer addresses, as the customer's account has it (never as a later checkout typed it). */
+interface Addressee {
+  name: string;
+  locale: Locale;
+}
+
+/**
+ * What the e-mails show, read once per batch: businesses by id, customers by id and by the address in the business
+ * that an e-mail goes to.
+ */
 interface Directory {
   brands: ReadonlyMap<number, MailBrand>;
-  customers: ReadonlyMap<number, string>;
+  customers: ReadonlyMap<number, Addressee>;
+  customersByAddress: ReadonlyMap<string, Addressee>;
 }
+
+const addressKey = (businessId: number, email: string) => `${businessId}|${email}`;
 
 /** The receipt as the completion page shows it: in the guest's language, with numbers and dates written their way. */
 function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof translatorFor<"email">>>, locale: Locale): MailReceipt {
@@ -134,7 +147,10 @@ async function renderReceipt(directory: Directory, payload: ReceiptMailPayload, 
   const brand = directory.brands.get(payload.businessId);
   const invoice = await getInvoiceDocument(payload.invoiceId);
   if (brand === undefined || !invoice) throw new Error("the business or invoice of this e-mail no longer exists");
-  const locale = languageOf(payload.locale);
+  // To an address that is already a customer's: in their language and to their name, whatever the checkout typed
+  // (anyone may buy with anyone's address); the invoice attached shows what the buyer typed.
+  const customer = directory.customersByAddress.get(addressKey(payload.businessId, normalizeEmail(recipient)));
+  const locale = customer?.locale ?? languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
   return compose(
     {
@@ -143,7 +159,7 @@ async function renderReceipt(directory: Directory, payload: ReceiptMailPayload, 
       brand,
       subject: t("receiptMail.subject", { business: brand.name }),
       heading: t("receiptMail.heading"),
-      paragraphs: [t("greeting", { name: invoice.billedToName }), t("receiptMail.thanks", { number: payload.invoiceNumber }), t("receiptMail.account")],
+      paragraphs: [t("greeting", { name: customer?.name ?? invoice.billedToName }), t("receiptMail.thanks", { number: payload.invoiceNumber }), t("receiptMail.account")],
       receipt: receiptOf(invoice, t, locale),
       // A page that only shows (a scanner fetching it uses nothing up): the portal's sign-in form, for this address.
       action: { label: t("receiptMail.action"), url: signInUrl(recipient) },
@@ -167,9 +183,10 @@ async function renderRegistration(
   recipient: string,
 ): Promise<RenderedMail> {
   const brand = directory.brands.get(payload.businessId);
-  const customerName = directory.customers.get(payload.customerId);
-  if (brand === undefined || customerName === undefined) throw new Error("the business or customer of this e-mail no longer exists");
-  const locale = languageOf(payload.locale);
+  const customer = directory.customers.get(payload.customerId);
+  if (brand === undefined || customer === undefined) throw new Error("the business or customer of this e-mail no longer exists");
+  // The customer's own language: that of the checkout that created them, which no later checkout changes.
+  const { locale } = customer;
   const t = await translatorFor(locale, "email");
   // A new customer is told how to sign in; an existing one, what to do if the purchase was not theirs.
   const variant = kind === "registration.new_customer" ? "newCustomer" : "existingCustomer";
@@ -180,7 +197,7 @@ async function renderRegistration(
     brand,
     subject: t(`${variant}.subject`, { business: brand.name }),
     heading: t(`${variant}.heading`),
-    paragraphs: [t("greeting", { name: customerName }), t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
+    paragraphs: [t("greeting", { name: customer.name }), t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
     action: { label: t(`${variant}.action`), url: signInUrl(recipient) },
     footer: t("footer", { business: brand.name }),
   });
@@ -254,15 +271,22 @@ function payloadOf<T>(schema: z.ZodType<T>, message: OutboxRow): T | null {
  */
 export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
   const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => payloadOf(RegistrationMailPayloadSchema, message) ?? []);
-  const receipts = messages.filter((message) => message.kind === "checkout.receipt").flatMap((message) => payloadOf(ReceiptMailPayloadSchema, message) ?? []);
-  const [brands, customers] = await Promise.all([
+  const receipts = messages.filter((message) => message.kind === "checkout.receipt").flatMap((message) => {
+    const payload = payloadOf(ReceiptMailPayloadSchema, message);
+    return payload ? [{ businessId: payload.businessId, email: normalizeEmail(message.recipient) }] : [];
+  });
+  const customerSelect = { id: true, businessId: true, email: true, fullName: true, locale: true } as const;
+  const [brands, customers, addressed] = await Promise.all([
     getBrands([...payloads, ...receipts].map((payload) => payload.businessId)),
-    db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: { id: true, fullName: true } }),
+    db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: customerSelect }),
+    receipts.length === 0 ? [] : db.customer.findMany({ where: { OR: receipts }, select: customerSelect }),
   ]);
+  const addresseeOf = (customer: { fullName: string; locale: string }): Addressee => ({ name: customer.fullName, locale: languageOf(customer.locale) });
   const { appUrl } = getConfig();
   const directory: Directory = {
     brands: new Map(brands.map((brand) => [brand.businessId, { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href }])),
-    customers: new Map(customers.map((customer) => [customer.id, customer.fullName])),
+    customers: new Map(customers.map((customer) => [customer.id, addresseeOf(customer)])),
+    customersByAddress: new Map(addressed.map((customer) => [addressKey(customer.businessId, customer.email), addresseeOf(customer)])),
   };
   return async (message) => {
     if (isRegistration(message.kind)) {

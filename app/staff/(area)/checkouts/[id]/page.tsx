@@ -76,6 +76,12 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
             {checkout.invoice?.customer
               ? `#${checkout.invoice.customer.id} ${checkout.invoice.customer.fullName} (${checkout.invoice.customer.email}) — ${checkout.customerOutcome === "linked" ? "linked to an existing customer" : "created by this checkout"}`
               : "None yet"}
+            {checkout.differsFromAccount.length > 0 ? (
+              <strong className={styles.note}>
+                The guest typed another {checkout.differsFromAccount.join(" and ")} than the account has. The invoice shows what the guest typed; the
+                account was not changed.
+              </strong>
+            ) : null}
           </dd>
         </dl>
         {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
