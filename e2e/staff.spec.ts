@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { PREVIEW_STATES } from "../components/checkout/preview-states";
 import { LOCALES } from "../lib/i18n/locales";
 import { expect, test } from "./fixtures";
+import { E2E_BASE_URL } from "../playwright.config";
 import { catalogueOf, demoCheckout, expectNoSeriousA11yViolations, registeredCheckout, signInAsStaff } from "./support";
 
 /** The e-mail preview is a sandboxed iframe (no scripts), which axe cannot enter; the e-mail is checked apart. */
@@ -125,4 +126,29 @@ test("staff create a demo checkout from the preview page: it fills the one dry-r
   await expect(dryRun.getByLabel("Invoice id")).not.toHaveValue(invoiceId!);
   await dryRun.getByRole("button", { name: "Dry-run the registration" }).click();
   await expect(dryRun.getByRole("status")).toContainText("would create a new customer");
+});
+
+test("staff act from whatever address the portal is reached by, and another site's page is refused in words", async ({ browser }) => {
+  // The server's APP_URL names 127.0.0.1; the staff member opens it as localhost.
+  const byName = E2E_BASE_URL.replace("127.0.0.1", "localhost");
+  const context = await browser.newContext({ baseURL: byName });
+  const page = await context.newPage();
+  await signInAsStaff(page);
+  await page.goto("/staff/preview");
+  const demo = page.getByRole("region", { name: "Demo checkout" });
+  await demo.getByLabel("Paid", { exact: true }).check();
+  await demo.getByRole("button", { name: "Create a demo checkout" }).click();
+  await expect(demo.getByText(/Demo checkout created: invoice id \d+/)).toBeVisible();
+  const dryRun = page.getByRole("region", { name: "Dry run for a real checkout" });
+  await dryRun.getByRole("button", { name: "Dry-run the registration" }).click();
+  await expect(dryRun.getByRole("status")).toContainText("would create a new customer");
+
+  // The same session, from another site's page: refused, saying which origins were expected.
+  const foreign = await context.request.post("/api/staff/demo-checkouts", { headers: { origin: "http://evil.example" }, data: { scenario: "paid" } });
+  expect(foreign.status()).toBe(403);
+  const refusal = (await foreign.json()) as { code: string; detail: string };
+  expect(refusal.code).toBe("cross_site_request");
+  expect(refusal.detail).toContain(byName);
+  expect(refusal.detail).toContain("http://evil.example");
+  await context.close();
 });

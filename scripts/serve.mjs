@@ -41,6 +41,27 @@ function clientAddressOf(request) {
 }
 
 /**
+ * The last entry of a header a proxy appends to (X-Forwarded-Proto may come as "https, http" through two of them).
+ * @param {string | string[] | undefined} value
+ */
+function lastEntry(value) {
+  return [value ?? []].flat().join(",").split(",").map((entry) => entry.trim()).filter(Boolean).at(-1);
+}
+
+/**
+ * The scheme and host the client addressed, for the app's same-origin checks: the Host header (a proxy passes it on,
+ * `proxy_set_header Host $host`), and http unless a trusted proxy says the client used https. Whatever a client
+ * writes in X-Forwarded-Host or -Proto itself is replaced.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function setForwardedOrigin(request) {
+  const proto = trustedProxies > 0 ? lastEntry(request.headers["x-forwarded-proto"]) : undefined;
+  request.headers["x-forwarded-proto"] = proto === "https" ? "https" : "http";
+  if (request.headers.host) request.headers["x-forwarded-host"] = request.headers.host;
+  else delete request.headers["x-forwarded-host"];
+}
+
+/**
  * Pages take no request bodies: every form posts to /api, whose routes read bodies within their own limit. Next.js
  * would otherwise read (and, for its proxy, copy) up to 10 MB of whatever a POST to a page carries.
  * @param {import("node:http").IncomingMessage} request
@@ -129,6 +150,7 @@ const server = createServer((request, response) => {
   inFlight.add(response);
   response.once("close", () => inFlight.delete(response));
   request.headers["x-forwarded-for"] = clientAddressOf(request);
+  setForwardedOrigin(request);
   dropCallbackUrlCookie(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
     console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));

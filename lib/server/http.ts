@@ -79,14 +79,49 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
 }
 
 /**
+ * The origins the app's own pages may have: APP_URL's, the request's URL's, and the one the client addressed (the
+ * production server, scripts/serve.mjs, sets X-Forwarded-Host to the Host the client sent and X-Forwarded-Proto to
+ * the scheme it used, behind the trusted proxies), so the portal works by whatever name or address it is reached.
+ * Another site's page cannot pass for one of them: its browser sends that site's Origin, whatever the Host.
+ */
+function ownOrigins(request: Request): Set<string> {
+  const origins = new Set([new URL(getConfig().appUrl).origin, new URL(request.url).origin]);
+  const host = request.headers.get("x-forwarded-host");
+  const proto = request.headers.get("x-forwarded-proto");
+  if (host && (proto === "http" || proto === "https")) {
+    try {
+      origins.add(new URL(`${proto}://${host}`).origin);
+    } catch {
+      // A Host that is no host names no origin of ours.
+    }
+  }
+  return origins;
+}
+
+/** 403 `cross_site_request`, saying which origin came and which were expected. */
+function crossSite(origin: string | null, expected: Set<string>): AppError {
+  const came = origin === null ? "a page that sent no Origin" : origin;
+  return new AppError("cross_site_request", { detail: `This action can only be taken from the portal's own pages (${[...expected].join(" or ")}); this request came from ${came}.` });
+}
+
+/**
  * Refuses what a browser sends from another site (403 `cross_site_request`): a request whose `Origin` is not the app's.
  * Browsers send `Origin` with every POST, so another site's page can never pass; a client without a browser sends none
- * and is judged by the endpoint's own limits. (Staff actions are stricter: staff-request.ts.)
+ * and is judged by the endpoint's own limits. (Staff actions are stricter: `refuseUnlessOwnPage`.)
  */
 export function refuseForeignOrigin(request: Request): void {
   const origin = request.headers.get("origin");
   if (origin === null) return;
-  if (origin !== new URL(getConfig().appUrl).origin && origin !== new URL(request.url).origin) throw new AppError("cross_site_request");
+  const expected = ownOrigins(request);
+  if (!expected.has(origin)) throw crossSite(origin, expected);
+}
+
+/** Refuses anything but a request of the app's own pages: by its Origin, or by Sec-Fetch-Site where a browser sent none. */
+export function refuseUnlessOwnPage(request: Request): void {
+  const origin = request.headers.get("origin");
+  const expected = ownOrigins(request);
+  const ownPage = origin !== null ? expected.has(origin) : request.headers.get("sec-fetch-site") === "same-origin";
+  if (!ownPage) throw crossSite(origin, expected);
 }
 
 /** The invoice token of a token-gated read: `Authorization: Bearer …`, or else a single `?token=`. */

@@ -1,8 +1,8 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config";
 import { getRequestViewer, type Viewer } from "@/lib/server/auth/viewer";
 import { AppError } from "@/lib/server/errors";
+import { refuseUnlessOwnPage } from "@/lib/server/http";
 import { PositiveIdSchema } from "@/lib/validation/registration";
 
 export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
@@ -12,11 +12,7 @@ export type StaffViewer = Extract<Viewer, { kind: "staff" }>;
  * Origin) and by a signed-in staff member. Not signed in is 401; a customer's session finds nothing (404).
  */
 export async function requireStaffRequest(request: Request): Promise<StaffViewer> {
-  const origin = request.headers.get("origin");
-  const fetchSite = request.headers.get("sec-fetch-site");
-  const allowed = new Set([new URL(getConfig().appUrl).origin, new URL(request.url).origin]);
-  const sameOrigin = origin !== null ? allowed.has(origin) : fetchSite === "same-origin";
-  if (!sameOrigin) throw new AppError("cross_site_request");
+  refuseUnlessOwnPage(request);
 
   const viewer = await getRequestViewer(request);
   if (viewer.kind === "anonymous") throw new AppError("unauthorized");
