@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 
 import { expect, test } from "./fixtures";
 
-import { E2E_DATABASE_URL, E2E_MAIL_OUTBOX } from "../playwright.config";
+import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_MAIL_OUTBOX } from "../playwright.config";
 import { readOutbox, waitForMail } from "../test/mail-outbox";
 import { nextSignInMail, registeredCheckout, signInAsStaff, signInMailsTo } from "./support";
 
@@ -210,6 +210,12 @@ test("another site's page cannot make a visitor's browser ask for sign-in e-mail
     const signIn = await request.post("/api/auth/callback/customer", { form: { csrfToken, token: "not-a-token", callbackUrl, json: "true" }, maxRedirects: 0 });
     expect(signIn.status(), callbackUrl).toBeLessThan(500);
     expect(signIn.headers()["set-cookie"] ?? "").not.toMatch(SESSION_COOKIE);
+    // Nor in the query of the POST, where nothing of ours puts one.
+    const query = `?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+    for (const path of ["/api/auth/callback/customer", "/api/auth/callback/staff", "/api/auth/signout"]) {
+      const answer = await request.post(`${path}${query}`, { form: { csrfToken, token: "not-a-token", json: "true" }, maxRedirects: 0 });
+      expect(answer.status(), `${path}${query}`).toBeLessThan(500);
+    }
   }
   // Nor a callback-URL cookie someone else set, nor one a header cannot carry.
   for (const cookie of ["javascript:alert(1)", "foo"]) {
@@ -228,8 +234,11 @@ test("another site's page cannot make a visitor's browser ask for sign-in e-mail
   const nul = await request.post("/api/auth/callback/customer", { form: { csrfToken, email: "a\u0000@example.com", code: "123456", json: "true" }, maxRedirects: 0 });
   expect(nul.status()).toBeLessThan(500);
   expect(JSON.stringify(await nul.json())).toContain("error=code_refused");
+  // next-auth's error URL leads to our sign-in page, on the address the client used (not the one the server listens on).
   for (const error of ["%E2%82%AC", "%E0%A4%A", "Verification"]) {
-    expect((await request.get(`/api/auth/error?error=${error}`, { maxRedirects: 0 })).status(), error).toBe(302);
+    const answer = await request.get(`/api/auth/error?error=${error}`, { maxRedirects: 0 });
+    expect(answer.status(), error).toBe(302);
+    expect(new URL(answer.headers().location ?? "", E2E_BASE_URL).href, error).toBe(`${E2E_BASE_URL}/portal/sign-in?error=signin`);
   }
 });
 

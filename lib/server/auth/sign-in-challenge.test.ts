@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { CODE_TRIES, CODE_VOIDS_PER_HOUR, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
+import { CODE_TRIES, CODES_PER_ADDRESS_PER_HOUR, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import { getDb } from "@/lib/server/db";
 import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
@@ -84,25 +84,40 @@ describe("sign-in codes", () => {
     expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES, usedAt: null, voidedAt: expect.any(Date) });
   });
 
-  it("let a stranger void an address's codes only twice an hour: then its codes are refused unread, and its links still sign in", async () => {
+  it("compare at most ten codes per address an hour, however many e-mails are asked for: then none, and its links still sign in", async () => {
     const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
-    // A stranger asks for e-mails in the customer's name and types wrong codes for each, as fast as they are sent.
-    for (let voided = 0; voided < CODE_VOIDS_PER_HOUR; voided++) {
-      const { token, code } = await askForSignIn(email);
-      for (let attempt = 1; attempt <= CODE_TRIES; attempt++) await redeemSignInCode(email, wrong(code, attempt));
-      expect(await redeemSignInLink(token)).toEqual({ refused: "link_void" });
+    const start = new Date();
+    const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
+    // A stranger asks for e-mails in the customer's name and types four wrong codes for each, voiding none.
+    let compared = 0;
+    for (let window = 0; compared < CODES_PER_ADDRESS_PER_HOUR; window++) {
+      const { code } = await askForSignIn(email, at(window * 16));
+      for (let attempt = 1; attempt < CODE_TRIES && compared < CODES_PER_ADDRESS_PER_HOUR; attempt++, compared++) {
+        expect(await redeemSignInCode(email, wrong(code, attempt), at(window * 16))).toEqual({ refused: "code_refused" });
+      }
     }
-    // The customer's own e-mail: codes for the address are refused without a try counted, so its link cannot be voided.
-    const { token, code } = await askForSignIn(email);
-    for (let attempt = 1; attempt <= 2 * CODE_TRIES; attempt++) expect(await redeemSignInCode(email, wrong(code, attempt))).toEqual({ refused: "code_refused" });
-    expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_refused" });
-    expect(await db.signInChallenge.findFirstOrThrow({ where: { email }, orderBy: { id: "desc" } })).toMatchObject({ attempts: 0, voidedAt: null });
-    expect(await redeemSignInLink(token)).toEqual({ email });
+    // The customer's own e-mail: its codes are refused without a try counted, so its link cannot be voided.
+    const now = at(40);
+    const { token, code } = await askForSignIn(email, now);
+    for (let attempt = 1; attempt <= CODE_TRIES; attempt++) expect(await redeemSignInCode(email, wrong(code, attempt), now)).toEqual({ refused: "code_refused" });
+    expect(await redeemSignInCode(email, code, now)).toEqual({ refused: "code_refused" });
+    const challenges = await db.signInChallenge.findMany({ where: { email }, select: { attempts: true } });
+    expect(challenges.reduce((sum, challenge) => sum + challenge.attempts, 0)).toBe(CODES_PER_ADDRESS_PER_HOUR);
+    expect(await redeemSignInLink(token, now)).toEqual({ email });
 
-    // An hour after the voids, the address's codes are compared again.
-    const later = new Date(Date.now() + 61 * 60_000);
-    const fresh = await askForSignIn(email, later);
-    expect(await redeemSignInCode(email, fresh.code, later)).toEqual({ email });
+    // An hour after those e-mails, the address's codes are compared again.
+    const fresh = await askForSignIn(email, at(100));
+    expect(await redeemSignInCode(email, fresh.code, at(100))).toEqual({ email });
+  });
+
+  it("compare no more than ten of sixty wrong guesses sent at once at an address's newest e-mails", async () => {
+    const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
+    for (let round = 0; round < 3; round++) {
+      const { code } = await askForSignIn(email);
+      await Promise.all(Array.from({ length: 20 }, (_, index) => redeemSignInCode(email, wrong(code, index + 1))));
+    }
+    const challenges = await db.signInChallenge.findMany({ where: { email }, select: { attempts: true } });
+    expect(challenges.reduce((sum, challenge) => sum + challenge.attempts, 0)).toBe(CODES_PER_ADDRESS_PER_HOUR);
   });
 
   it("compare no more than five of thirty wrong guesses sent at once", async () => {

@@ -19,19 +19,20 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * - Opening the link only shows a page (`describeSignInLink`, a read); its button's POST uses it (`redeemSignInLink`).
  * - The code is typed on any browser (`redeemSignInCode`): at most CODE_TRIES are ever compared per challenge, counted
  *   by one conditional UPDATE in the shared database, so instances and parallel guesses cannot exceed it. The last
- *   wrong one voids the challenge, link and code alike; once CODE_VOIDS_PER_HOUR of an address's challenges were
- *   voided so, its codes are refused unread for the rest of the hour and its links stay good.
+ *   wrong one voids the challenge, link and code alike; once CODES_PER_ADDRESS_PER_HOUR codes of an address's
+ *   challenges of the last hour were compared, its codes are refused unread and its links stay good.
  * - Asking again makes the newest e-mail's code the one accepted; earlier links work until used or expired, and a
  *   sign-in with any of them voids the rest.
  */
 export const CODE_TRIES = 5;
 /**
- * Codes an address may have voided by wrong tries per hour. Anyone can type codes for any address, so without this a
- * stranger could void each new e-mail's code, and with it its link, as soon as it is sent. Past it, the address's
- * codes are refused unread (nothing is counted, nothing voided) until the hour is over: its links keep working, and
- * guessing is capped at CODE_TRIES × CODE_VOIDS_PER_HOUR codes an hour whatever the number of e-mails.
+ * Codes compared per address over the challenges of the last hour. Anyone can type codes for any address, so without
+ * this a stranger could void each new e-mail's code, and with it its link, as soon as it is sent, and guess four
+ * codes of every e-mail they ask for. Past it, the address's codes are refused unread (nothing counted, nothing
+ * voided): its links keep working, at most two challenges an hour are voided by tries, and guessing is capped at
+ * this many codes an hour whatever the number of e-mails.
  */
-export const CODE_VOIDS_PER_HOUR = 2;
+export const CODES_PER_ADDRESS_PER_HOUR = 2 * CODE_TRIES;
 const CODE_DIGITS = 6;
 
 export type LinkState = "valid" | "used" | "expired" | "void";
@@ -157,8 +158,8 @@ export async function redeemSignInLink(token: string, now = new Date()): Promise
 /**
  * A code typed on the sign-in page, for the address's newest challenge (a newer e-mail's code replaces an older
  * one's). The try is counted before the code is compared, by one conditional UPDATE: of any number of tries at once,
- * at most CODE_TRIES reach the comparison; the last wrong one voids the challenge, its link too, and an address whose
- * codes were voided CODE_VOIDS_PER_HOUR times in the hour has none compared (its links still work). Every refusal reads
+ * at most CODE_TRIES reach the comparison; the last wrong one voids the challenge, its link too, and an address with
+ * CODES_PER_ADDRESS_PER_HOUR codes compared over the last hour's challenges has none compared (its links still work). Every refusal reads
  * the same — wrong, void, expired, or an address with no challenge at all — so the answer tells nobody whether an
  * address has an account or a sign-in under way.
  */
@@ -173,8 +174,9 @@ export async function redeemSignInCode(emailInput: string, codeInput: string, no
       UPDATE "SignInChallenge" SET "attempts" = "attempts" + 1
       WHERE "id" = (SELECT "id" FROM "SignInChallenge" WHERE "email" = ${email} ORDER BY "id" DESC LIMIT 1)
         AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "expiresAt" > ${now} AND "attempts" < ${CODE_TRIES}
-        AND (SELECT COUNT(*) FROM "SignInChallenge"
-             WHERE "email" = ${email} AND "attempts" >= ${CODE_TRIES} AND "usedAt" IS NULL AND "voidedAt" > ${new Date(now.getTime() - 3600_000)}) < ${CODE_VOIDS_PER_HOUR}
+        -- Tries go only to the newest challenge, so the others' are settled; its own are re-read under its row lock.
+        AND "attempts" + (SELECT COALESCE(SUM(o."attempts"), 0) FROM "SignInChallenge" o
+             WHERE o."email" = ${email} AND o."id" <> "SignInChallenge"."id" AND o."createdAt" > ${new Date(now.getTime() - 3600_000)}) < ${CODES_PER_ADDRESS_PER_HOUR}
       RETURNING "id", "tokenHash", "codeHash", "attempts"`,
       { id: int, tokenHash: text, codeHash: text, attempts: int },
     ),

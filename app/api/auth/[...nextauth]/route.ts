@@ -71,7 +71,10 @@ const post: Handler = async (request, context) => {
   } catch (error) {
     return toProblemResponse(error);
   }
-  return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(request, { body }), context));
+  // Nothing of ours puts a query on these POSTs, and next-auth would take a `callbackUrl` there unchecked (a 500).
+  const url = new URL(request.url);
+  url.search = "";
+  return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(url, { method: "POST", headers: request.headers, body }), context));
 };
 
 /** What the pages read from next-auth with GET. */
@@ -87,7 +90,8 @@ const POST_ACTIONS = new Set(["callback", "signin", "signout"]);
 const get: Handler = async (request, context) => {
   const [action = ""] = (await context.params).nextauth;
   if (POST_ACTIONS.has(action)) return methodNotAllowed("POST")();
-  if (action === "error") return Response.redirect(new URL("/portal/sign-in?error=signin", request.url), 302);
+  // A relative Location: the request's own URL names the address the server listens on (0.0.0.0), not the client's.
+  if (action === "error") return new Response(null, { status: 302, headers: { location: "/portal/sign-in?error=signin" } });
   if (!READ_ACTIONS.has(action)) return toProblemResponse(new AppError("not_found"));
   const url = new URL(request.url);
   url.search = "";

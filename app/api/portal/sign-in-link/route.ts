@@ -1,8 +1,10 @@
+import { after } from "next/server";
 import { z } from "zod";
 
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { describeSignInLink } from "@/lib/server/auth/sign-in-challenge";
 import { AppError } from "@/lib/server/errors";
+import { logger } from "@/lib/server/logger";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
@@ -15,8 +17,8 @@ const RequestSchema = z.union([
 ]);
 
 /**
- * The portal's "e-mail me a sign-in link": 202 whatever happens (an unknown address, a limit reached), so the answer
- * reveals no account. Only a malformed request is refused.
+ * The portal's "e-mail me a sign-in link": 202 whatever happens (an unknown address, a limit reached), at once, so
+ * neither the answer nor its timing reveals an account. Only a malformed request is refused.
  */
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
@@ -27,8 +29,18 @@ export async function POST(request: Request): Promise<Response> {
     }
     const parsed = RequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: "Send {\"email\": …} with a valid e-mail address." });
-    const email = "email" in parsed.data ? parsed.data.email : (await describeSignInLink(parsed.data.resendFor))?.email;
-    if (email) await requestSignInLink({ email, clientIp: clientIpOf(request) });
+    const clientIp = clientIpOf(request);
+    const data = parsed.data;
+    // Decided and done after the answer has gone, so its timing cannot tell an address with an account (which gets a
+    // challenge and an e-mail written) from one without. A crash in between sends nothing: the guest asks again.
+    after(async () => {
+      try {
+        const email = "email" in data ? data.email : (await describeSignInLink(data.resendFor))?.email;
+        if (email) await requestSignInLink({ email, clientIp });
+      } catch (error) {
+        logger.error("sign-in link request failed", { error: String(error) });
+      }
+    });
     return jsonResponse({ requested: true }, { status: 202 });
   });
 }
