@@ -1,21 +1,95 @@
 import "server-only";
 
-import { canBeginWriteTransaction } from "@/lib/server/db";
+import { statfs } from "node:fs/promises";
+import { hostname } from "node:os";
+import path from "node:path";
+
+import { getConfig } from "@/lib/config";
+import { canBeginWriteTransaction, execute, Prisma, runOneWrite } from "@/lib/server/db";
 import { logger } from "@/lib/server/logger";
 
 /** About what an orchestrator waits before it calls an instance unhealthy. */
 const DEADLINE_MS = 2000;
+/** The longest one instance answers from its last probe instead of writing again. */
+const PROBE_EVERY_MS = 1000;
+/**
+ * Below this much free space on an SQLite database's disk, writes are about to fail: a write that fits in the WAL's
+ * pages already on disk may still succeed there, while a checkout's, which grows the file, does not.
+ */
+const MIN_FREE_BYTES = 4 * 1024 * 1024;
+
+/** Why the database cannot take a write, or null when it can. */
+export type DatabaseProblem = "stuck" | "write_failed" | "disk_full";
+
+interface Probe {
+  problem: DatabaseProblem | null;
+  /** The database's own words, when it refused. */
+  error?: string;
+}
+
+let lastProbe: { at: number; problem: DatabaseProblem | null } | undefined;
+let probing: Promise<DatabaseProblem | null> | undefined;
+
+function withinDeadline<T>(work: Promise<T>): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), DEADLINE_MS)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function freeBytesOfSqliteDisk(url: string): Promise<number> {
+  const stats = await statfs(path.dirname(path.resolve(url.slice("file:".length))));
+  return stats.bavail * stats.bsize;
+}
 
 /**
- * True when the database could take a write now: a write transaction begins (and is rolled back) within the
- * deadline. A `SELECT 1` would still answer on an instance whose writes are stuck, so it proves too little.
+ * One real write: this host's row of HealthProbe, within the deadline. A write transaction that only begins (and
+ * rolls back) succeeds on a full or read-only disk too, so it proves too little; so does a `SELECT 1`.
  */
-export async function checkDatabase(): Promise<boolean> {
+async function probe(): Promise<Probe> {
+  const { database } = getConfig();
   try {
-    if (await canBeginWriteTransaction(DEADLINE_MS)) return true;
-    logger.warn("health check failed: no write transaction could begin", { deadlineMs: DEADLINE_MS });
+    if (!(await canBeginWriteTransaction(DEADLINE_MS))) return { problem: "stuck" };
+    if (database.provider === "sqlite" && (await freeBytesOfSqliteDisk(database.url)) < MIN_FREE_BYTES) return { problem: "disk_full" };
+    const now = new Date();
+    const written = await withinDeadline(
+      runOneWrite(() =>
+        execute(Prisma.sql`
+          INSERT INTO "HealthProbe" ("instance", "checkedAt") VALUES (${hostname()}, ${now})
+          ON CONFLICT ("instance") DO UPDATE SET "checkedAt" = excluded."checkedAt"`),
+      ),
+    );
+    return { problem: written === "timeout" ? "stuck" : null };
   } catch (error) {
-    logger.warn("health check failed", { error });
+    return { problem: "write_failed", error: error instanceof Error ? error.message : String(error) };
   }
-  return false;
+}
+
+/**
+ * Whether the database can take a write now, and if not why: probed at most once a second per instance, however
+ * many ask (an orchestrator's probes and a load balancer's share one write).
+ */
+export async function databaseProblem(): Promise<DatabaseProblem | null> {
+  if (lastProbe && Date.now() - lastProbe.at < PROBE_EVERY_MS) return lastProbe.problem;
+  probing ??= probe().then(({ problem, error }) => {
+    lastProbe = { at: Date.now(), problem };
+    probing = undefined;
+    if (problem) logger.warn("health check failed", { problem, error, deadlineMs: DEADLINE_MS });
+    return problem;
+  });
+  return probing;
+}
+
+/** True when the database could take a write now (see databaseProblem). */
+export async function checkDatabase(): Promise<boolean> {
+  return (await databaseProblem()) === null;
+}
+
+/** For a start: the database's write, once, or an error that says why it cannot be written. */
+export async function assertDatabaseWritable(): Promise<void> {
+  const { problem, error } = await probe();
+  if (problem === null) return;
+  const { database } = getConfig();
+  const where = database.provider === "sqlite" ? ` at ${path.resolve(database.url.slice("file:".length))}` : "";
+  const why = { stuck: "no write could begin within 2 seconds", write_failed: `it refused a write (${error})`, disk_full: "its disk is full" }[problem];
+  throw new Error(`the database${where} cannot be written: ${why}`);
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 
 import { getConfig } from "@/lib/config";
 import { disconnectDb, getDb, Prisma, query, runReadOnly } from "@/lib/server/db";
+import { assertDatabaseWritable } from "@/lib/server/health";
 import { text } from "@/lib/server/db/columns";
 import { seedIfEmpty } from "@/prisma/seed";
 
@@ -56,5 +57,7 @@ export async function prepareDatabase(): Promise<{ seeded: boolean }> {
   await migrateDatabase();
   const db = getDb();
   if (getConfig().database.provider === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  // A read-only file or disk is refused here, in words, rather than by every checkout after the start.
+  await assertDatabaseWritable();
   return { seeded: await seedIfEmpty() };
 }
