@@ -87,12 +87,16 @@ async function fetchSummary(invoiceId: number, token: string): Promise<InvoiceSu
   }
 }
 
-/** Drops the basket GUID from the address bar (and so from history) once it has done its job. */
+/**
+ * Drops the basket GUID from the address bar (and so from history) once it has done its job. With no state of its
+ * own, Next.js's router takes the new address as the page's (its state passed back would make the router skip
+ * that), so a later refresh — the language switcher's — does not bring the GUID back.
+ */
 function forgetBasketInAddressBar(invoiceId: number): void {
   const url = new URL(window.location.href);
   if (!url.searchParams.has("basketSession")) return;
   url.search = new URLSearchParams({ invoiceId: String(invoiceId) }).toString();
-  window.history.replaceState(window.history.state, "", url);
+  window.history.replaceState(null, "", url);
 }
 
 function readParameters(): { invoiceId: number | null; basketSession: string | null } {
