@@ -40,6 +40,27 @@ describe("configuration", () => {
     expect(() => parseConfig({ NODE_ENV: "production", INVOICE_TOKEN_SECRETS: `${realSecret},short` })).toThrow(/secret #2/);
   });
 
+  it("refuses a production secret a guess could find: a repeated character or string, or too few different characters", () => {
+    const production = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret } as const;
+    for (const weak of ["a".repeat(32), "ab".repeat(20), "password1234".repeat(3), "0123".repeat(10), "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb"]) {
+      expect(() => parseConfig({ ...production, INVOICE_TOKEN_SECRETS: weak }), weak).toThrow(/INVOICE_TOKEN_SECRETS: secret #1: too predictable/);
+      expect(() => parseConfig({ ...production, NEXTAUTH_SECRET: weak }), weak).toThrow(/NEXTAUTH_SECRET: too predictable/);
+    }
+    expect(() => parseConfig({ ...production, PAYMENT_WEBHOOK_SECRET: `whsec_${"A".repeat(44)}` })).toThrow(/PAYMENT_WEBHOOK_SECRET: too predictable/);
+    // What `openssl rand` makes passes: 16 bytes in hex, 32 in base64.
+    for (const strong of ["3f9c1a7e5b2d8c4f0a6e1b9d7c3f5a28", "q2v0JmS8yN5cT1xW7rB4eK9gH3dL6aP0uZsYfE2iQoM="]) {
+      expect(parseConfig({ ...production, INVOICE_TOKEN_SECRETS: strong }).invoiceToken.keys).toHaveLength(1);
+    }
+    // Outside production a local secret may be anything long enough.
+    expect(parseConfig({ NODE_ENV: "development", APP_ENV: "development", INVOICE_TOKEN_SECRETS: "a".repeat(32), NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret }).mode).toBe("development");
+  });
+
+  it("refuses a file: database URL without a file's path", () => {
+    for (const url of ["file:", "file:./.data/", "file:  "]) {
+      expect(() => parseConfig({ NODE_ENV: "test", DATABASE_URL: url }), url).toThrow(/DATABASE_URL.*needs the path of the database file/);
+    }
+  });
+
   it("allows demo checkouts outside production, and in production only when asked for", () => {
     const production = { NODE_ENV: "production", INVOICE_TOKEN_SECRETS: realSecret, NEXTAUTH_SECRET: authSecret, PAYMENT_WEBHOOK_SECRET: webhookSecret } as const;
     expect(parseConfig(production).demoCheckoutsEnabled).toBe(false);

@@ -32,7 +32,8 @@ const EnvSchema = z.object({
     z
       .string()
       .default(DEFAULT_DATABASE_URL)
-      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must be a file: URL (SQLite) or a postgresql:// URL"),
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must be a file: URL (SQLite) or a postgresql:// URL")
+      .refine((url) => !url.startsWith("file:") || /^file:.*[^/\\]$/.test(url.trim()), "a file: URL needs the path of the database file, e.g. file:./.data/app.db"),
   ),
   // PostgreSQL only: connections per instance (SQLite uses one).
   DATABASE_POOL_SIZE: positiveInt(10),
@@ -143,6 +144,37 @@ function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES, generate = (
   }
 }
 
+/** Below this estimate a secret was typed or patterned, not drawn: 32 random hex digits make about 118 bits. */
+const MIN_SECRET_BITS = 96;
+
+/**
+ * A rough count of a secret's bits: its length times the entropy of its own characters' frequencies. It cannot tell
+ * a random string from a clever one, but it does tell `aaaa…`, `abab…` and a short word repeated, which a length
+ * check lets through.
+ */
+function estimatedBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const character of secret) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) bitsPerCharacter -= (count / secret.length) * Math.log2(count / secret.length);
+  return bitsPerCharacter * secret.length;
+}
+
+/** Whether the secret is a shorter string written over and over ("password1234password1234…"). */
+function isRepetition(secret: string): boolean {
+  for (let period = 1; period <= secret.length / 2; period++) {
+    if ([...secret].every((character, index) => index < period || character === secret[index - period])) return true;
+  }
+  return false;
+}
+
+/** A production secret that a guess could find: a repeated character or string, or too few different characters. */
+function checkUnpredictable(variable: string, secret: string): void {
+  if (isRepetition(secret) || estimatedBits(secret) < MIN_SECRET_BITS) {
+    throw new ConfigError(`${variable}: too predictable (a repeated character or string, or too few different characters); use e.g. \`openssl rand -base64 32\``);
+  }
+}
+
 function checkSecret(variable: string, secret: string, mode: AppConfig["mode"]): void {
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`${variable}: ${secret === "" ? "empty" : `shorter than ${MIN_SECRET_LENGTH} characters`}`);
@@ -150,6 +182,7 @@ function checkSecret(variable: string, secret: string, mode: AppConfig["mode"]):
   if (mode === "production" && PLACEHOLDER_SECRET.test(secret)) {
     throw new ConfigError(`${variable}: a placeholder, not a real secret`);
   }
+  if (mode === "production") checkUnpredictable(variable, secret);
 }
 
 function resolveAuthSecret(raw: string | undefined, mode: AppConfig["mode"]): string {
@@ -196,6 +229,7 @@ function resolveWebhookSecret(raw: string | undefined, mode: AppConfig["mode"]):
     return readOrCreateDevSecret("paymentWebhook", () => `whsec_${randomBytes(32).toString("base64")}`);
   }
   if (!WEBHOOK_SECRET.test(raw)) throw new ConfigError('PAYMENT_WEBHOOK_SECRET: "whsec_" and the base64 of at least 24 random bytes');
+  if (mode === "production") checkUnpredictable("PAYMENT_WEBHOOK_SECRET", raw.slice("whsec_".length).replace(/=+$/, ""));
   return raw;
 }
 

@@ -37,7 +37,12 @@ async function pendingMigrations(): Promise<string[]> {
 export async function migrateDatabase(): Promise<void> {
   const { database } = getConfig();
   if (database.provider === "sqlite") {
-    mkdirSync(path.dirname(database.url.slice("file:".length)), { recursive: true });
+    const folder = path.resolve(path.dirname(database.url.slice("file:".length)));
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      throw new Error(`the database's folder ${folder} cannot be created: ${(error as Error).message}`);
+    }
   }
   if ((await pendingMigrations()).length === 0) return;
   // Our own connection has read the file: it would keep the migration engine out too.
