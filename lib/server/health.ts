@@ -11,7 +11,7 @@ import { logger } from "@/lib/server/logger";
 /** About what an orchestrator waits before it calls an instance unhealthy. */
 const DEADLINE_MS = 2000;
 /** The longest one instance answers from its last probe instead of writing again. */
-const PROBE_EVERY_MS = 1000;
+export const PROBE_EVERY_MS = 1000;
 /**
  * Below this much free space on an SQLite database's disk, writes are about to fail: a write that fits in the WAL's
  * pages already on disk may still succeed there, while a checkout's, which grows the file, does not.
