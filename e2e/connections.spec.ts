@@ -176,6 +176,36 @@ test("a request line in absolute form is a 400, never a redirect to the site it 
   }
 });
 
+/**
+ * A checkout whose body never finishes arriving, from `client` as a proxy names it: a request in flight until the
+ * socket is destroyed.
+ */
+function requestInFlight(port: number, client: string): Socket {
+  const socket = connect({ host: "127.0.0.1", port });
+  socket.on("error", () => {});
+  socket.write(`POST /api/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: ${client}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+  return socket;
+}
+
+test("behind a proxy, a client with its maximum of requests in flight is told 429 for another, and other clients are served", async () => {
+  const proxied = await createDatabase("sqlite", "connections-proxied");
+  const behindProxy = await startBuiltServer({ database: proxied, port: PORT + 1, env: { TRUST_PROXY_HOPS: "1", CONNECTIONS_PER_CLIENT: "3" } });
+  const held = Array.from({ length: 3 }, () => requestInFlight(PORT + 1, "203.0.113.5"));
+  try {
+    await sleep(500);
+    const asking = (client: string) => fetch(`${behindProxy.baseUrl}/api/health`, { headers: { "x-forwarded-for": client } });
+    const refused = await asking("203.0.113.5");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(await refused.json()).toMatchObject({ code: "rate_limited" });
+    expect((await asking("203.0.113.6")).status).toBe(200);
+  } finally {
+    for (const socket of held) socket.destroy();
+    await behindProxy.stop();
+    await proxied.drop();
+  }
+});
+
 /** When the server closes `socket`, in milliseconds after `since`. */
 function closedAfter(socket: Socket, since: number): Promise<number> {
   return new Promise((resolve) => socket.once("close", () => resolve(Date.now() - since)));

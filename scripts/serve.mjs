@@ -345,8 +345,10 @@ const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 
   if ((requestsOf.get(client) ?? 0) >= maxConnectionsPerClient) {
     request.resume();
     noteRefusal("requests in flight per client address", client);
+    // The client's own limit, told as the app tells its others (its pages wait and ask again), not as a 503 that
+    // would read as this instance being down.
     response.setHeader("retry-after", "1");
-    problem(response, 503, "too_many_connections", "Too many connections", "This address has too many requests in flight; try again in a moment.");
+    problem(response, 429, "rate_limited", "Too many attempts", "Too many requests at once from this address. Wait a moment and try again.");
     return;
   }
   count(requestsOf, client, 1);
