@@ -97,7 +97,17 @@ const secrets = {
   PAYMENT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
 };
 
-export async function startBuiltServer(input: { database: TestDatabase; port: number; mailDir?: string; env?: Record<string, string> }): Promise<BuiltServer> {
+/**
+ * `descriptorLimit` runs the server under that limit on open files (soft and hard: Node.js raises its soft limit
+ * to the hard one at start), so a test can exhaust it with a few hundred connections.
+ */
+export async function startBuiltServer(input: {
+  database: TestDatabase;
+  port: number;
+  mailDir?: string;
+  env?: Record<string, string>;
+  descriptorLimit?: number;
+}): Promise<BuiltServer> {
   const baseUrl = `http://127.0.0.1:${input.port}`;
   const mailDir = input.mailDir ?? path.join(root, ".data", "e2e-built", `mail-${randomUUID()}`);
   const env: Record<string, string | undefined> = {
@@ -113,7 +123,9 @@ export async function startBuiltServer(input: { database: TestDatabase; port: nu
     ...input.env,
   };
   delete env.NODE_ENV;
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/start.ts"], {
+  const command = [path.join(root, "node_modules/.bin/tsx"), "--conditions=react-server", "scripts/start.ts"];
+  const limited = input.descriptorLimit === undefined ? command : ["sh", "-c", `ulimit -n ${input.descriptorLimit} && exec "$0" "$@"`, ...command];
+  const child: ChildProcess = spawn(limited[0]!, limited.slice(1), {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
     detached: true,

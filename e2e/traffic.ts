@@ -71,19 +71,19 @@ export interface PaidCheckout {
   basketSession: string;
 }
 
+/** What the checkout page submits for one product, paid with the test card that pays. */
+export function paidCheckoutBody(input: { productId: number; email: string }): unknown {
+  return {
+    orderKey: randomUUID(),
+    guest: { fullName: "Soak Guest", email: input.email },
+    lines: [{ productId: input.productId, quantity: 1 }],
+    card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
+  };
+}
+
 /** The checkout page's submission with the test card that pays; null unless it was paid. */
 export async function checkout(tally: Tally, baseUrl: string, input: { productId: number; email: string }): Promise<PaidCheckout | null> {
-  const response = await send(
-    tally,
-    "checkout",
-    `${baseUrl}${endpoints.checkout.place().url}`,
-    json({
-      orderKey: randomUUID(),
-      guest: { fullName: "Soak Guest", email: input.email },
-      lines: [{ productId: input.productId, quantity: 1 }],
-      card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
-    }),
-  );
+  const response = await send(tally, "checkout", `${baseUrl}${endpoints.checkout.place().url}`, json(paidCheckoutBody(input)));
   if (response?.status !== 200) return null;
   const placed = (await response.json()) as { completionUrl: string };
   const url = new URL(placed.completionUrl, baseUrl);

@@ -5,6 +5,7 @@
 // TRUST_PROXY_HOPS trusted proxies, the address the outermost of them saw. Whatever a client writes in
 // X-Forwarded-For itself is never believed beyond that. Plain JavaScript: it runs on `node`, outside the app's
 // bundle, and so can be profiled (`node --cpu-prof scripts/serve.mjs`).
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
@@ -22,13 +23,94 @@ if (!/^\d{1,2}$/.test(hops)) {
 const trustedProxies = Number(hops);
 
 /**
+ * One JSON line on stderr, as every line this server writes.
+ * @param {"info" | "warn" | "error"} level
+ * @param {string} message
+ * @param {Record<string, unknown>} [fields]
+ */
+function log(level, message, fields = {}) {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
+}
+
+/**
+ * A whole number from the environment, or `fallback` when it is unset; refuses to start on anything else.
+ * @param {string} name
+ * @param {number} fallback
+ */
+function wholeNumberFromEnv(name, fallback) {
+  const value = process.env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) === 0) {
+    console.error(`Refusing to start: ${name} must be a positive whole number, not "${value}"`);
+    process.exit(1);
+  }
+  return Number(value);
+}
+
+/**
+ * The most files this process may have open, sockets included ("Max open files" in /proc/self/limits: Node.js has
+ * already raised its soft limit to the hard one). Where /proc is missing (macOS), 1024, the common default.
+ */
+function descriptorLimit() {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return 1024;
+}
+
+/**
+ * Descriptors kept for everything but client connections: the database (a pool of 14 on PostgreSQL; SQLite's file,
+ * journal and shared memory), outbound SMTP, the mail outbox's files, the code and fonts read at run time.
+ */
+const RESERVED_DESCRIPTORS = 256;
+const openFiles = descriptorLimit();
+/**
+ * The connections this server holds at once, in all. Half of what the reserve leaves, because a connection may
+ * hold a second descriptor: Next.js sends a static file (`/_next/static/…`) from disk, a descriptor per answer.
+ */
+const maxConnections = wholeNumberFromEnv("CONNECTIONS_MAX", Math.max(1, Math.floor((openFiles - RESERVED_DESCRIPTORS) / 2)));
+if (maxConnections > openFiles - RESERVED_DESCRIPTORS) {
+  console.error(`Refusing to start: CONNECTIONS_MAX=${maxConnections} leaves fewer than ${RESERVED_DESCRIPTORS} of the ${openFiles} open files this process may have`);
+  process.exit(1);
+}
+/**
+ * The connections one client address holds at once (and, behind a proxy, its requests in flight): room for the
+ * members of a coworking space behind one NAT address, twenty browsers of six connections each.
+ */
+const maxConnectionsPerClient = wholeNumberFromEnv("CONNECTIONS_PER_CLIENT", 128);
+/** How long a connection may take to send a request's headers: a browser sends them in one packet. */
+const headersTimeoutMs = wholeNumberFromEnv("HEADERS_TIMEOUT_MS", 10_000);
+/** How long a connection may stay open without a request, after an answer. */
+const keepAliveTimeoutMs = wholeNumberFromEnv("KEEP_ALIVE_TIMEOUT_MS", 5_000);
+/** How long a whole request (headers and body, at most 64 KB of it) may take to arrive. */
+const REQUEST_TIMEOUT_MS = Math.max(30_000, headersTimeoutMs);
+/** A connection on which nothing moved for this long (a client that stopped reading its answer) is dropped. */
+const STALLED_CONNECTION_MS = 60_000;
+/**
+ * How often Node.js looks for connections past the headers and request timeouts: only then are they dropped
+ * (every 30 s by default, so a 10 s timeout dropped a connection after 10 to 40 s).
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * The TCP peer's address, an IPv4 one without its IPv6 prefix (`::ffff:`).
+ * @param {import("node:net").Socket} socket
+ */
+function peerAddressOf(socket) {
+  return (socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
+}
+
+/**
  * Each trusted proxy appends the address it received the request from to X-Forwarded-For, and the last one is
  * our TCP peer. So with N trusted proxies the client is the Nth entry from the right; entries further left were
  * written by the client and prove nothing. Without a proxy (N = 0) the client is the peer itself.
  * @param {import("node:http").IncomingMessage} request
  */
 function clientAddressOf(request) {
-  const peer = (request.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
+  const peer = peerAddressOf(request.socket);
   if (trustedProxies === 0) return peer;
   const forwarded = [request.headers["x-forwarded-for"] ?? []]
     .flat()
@@ -59,6 +141,16 @@ function setForwardedOrigin(request) {
   request.headers["x-forwarded-proto"] = proto === "https" ? "https" : "http";
   if (request.headers.host) request.headers["x-forwarded-host"] = request.headers.host;
   else delete request.headers["x-forwarded-host"];
+}
+
+/**
+ * Whether the request line names a path (origin form: `GET /checkout`). The absolute form (`GET http://host/x`) is
+ * for proxies, which this server is not, and Next.js answered it with a redirect to whatever host it named; the
+ * asterisk form (`OPTIONS *`) made it throw a 500.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function hasOriginFormTarget(request) {
+  return (request.url ?? "").startsWith("/");
 }
 
 /**
@@ -128,10 +220,135 @@ await app.prepare();
 /** The methods Next.js's route handlers know; any other (TRACE, CONNECT, …) made it throw a logged 500. */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-const server = createServer((request, response) => {
+/** Refusals by reason: the count and the latest address since the last line logged for that reason. */
+const unlogged = new Map();
+/** At most one log line per reason this often, so that a flood does not flood the log. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs a refused or shed connection: the first of a reason at once, the rest as one line per interval with how
+ * many there were.
+ * @param {string} reason
+ * @param {string} address
+ */
+function noteRefusal(reason, address) {
+  const pending = unlogged.get(reason);
+  if (pending) {
+    pending.count++;
+    pending.address = address;
+    return;
+  }
+  log("warn", "connection refused", { reason, count: 1, address });
+  holdRefusalsOf(reason);
+}
+
+/** @param {string} reason */
+function holdRefusalsOf(reason) {
+  const pending = { count: 0, address: "" };
+  unlogged.set(reason, pending);
+  setTimeout(() => {
+    unlogged.delete(reason);
+    if (pending.count === 0) return;
+    log("warn", "connection refused", { reason, count: pending.count, address: pending.address, seconds: REFUSAL_LOG_INTERVAL_MS / 1000 });
+    holdRefusalsOf(reason);
+  }, REFUSAL_LOG_INTERVAL_MS).unref();
+}
+
+/** Each open connection's TCP peer. */
+const peerOf = new Map();
+/** Open connections per TCP peer. */
+const connectionsOf = new Map();
+/**
+ * The connections waiting for a request's headers — just opened, or idle after an answer — the longest-waiting
+ * first (a Set iterates in insertion order, and a connection rejoins at the end after each answer).
+ */
+const waiting = new Set();
+/**
+ * Requests in flight per client address (after the trusted proxies). Behind a proxy, which opens a connection to us
+ * per request in flight, that is the client's connections; without one, the connections per peer are capped first.
+ */
+const requestsOf = new Map();
+
+/**
+ * @param {Map<string, number>} counts
+ * @param {string} key
+ * @param {number} delta
+ */
+function count(counts, key, delta) {
+  const value = (counts.get(key) ?? 0) + delta;
+  if (value > 0) counts.set(key, value);
+  else counts.delete(key);
+}
+
+/** @param {import("node:net").Socket} socket */
+function forget(socket) {
+  const peer = peerOf.get(socket);
+  if (peer === undefined) return;
+  peerOf.delete(socket);
+  waiting.delete(socket);
+  count(connectionsOf, peer, -1);
+}
+
+/**
+ * At the total cap, closes the connection that has waited longest for its headers, so a new one can be served:
+ * a slow client loses its place before a request that arrives whole does. False when every connection is busy.
+ */
+function shedLongestWaiting() {
+  const [longest] = waiting;
+  if (!longest) return false;
+  noteRefusal("total connections: shed the longest waiting", peerOf.get(longest) ?? "unknown");
+  forget(longest);
+  longest.destroy();
+  return true;
+}
+
+/**
+ * Admits a new connection, or closes it at once (no request has been read to answer). The per-address cap counts
+ * TCP peers, so it applies only without a proxy: behind one, every connection is the proxy's, and clients are
+ * told apart only once their headers arrive (requestsOf).
+ * @param {import("node:net").Socket} socket
+ */
+function admit(socket) {
+  const peer = peerAddressOf(socket);
+  if (trustedProxies === 0 && (connectionsOf.get(peer) ?? 0) >= maxConnectionsPerClient) {
+    noteRefusal("connections per client address", peer);
+    socket.destroy();
+    return;
+  }
+  if (peerOf.size >= maxConnections && !shedLongestWaiting()) {
+    noteRefusal("total connections, none waiting to shed", peer);
+    socket.destroy();
+    return;
+  }
+  peerOf.set(socket, peer);
+  count(connectionsOf, peer, 1);
+  waiting.add(socket);
+  socket.once("close", () => forget(socket));
+}
+
+/**
+ * A request's headers arrived: its connection is no longer waiting, until its answer is sent.
+ * @param {import("node:http").IncomingMessage} request
+ * @param {import("node:http").ServerResponse} response
+ */
+function markBusy(request, response) {
+  const socket = request.socket;
+  waiting.delete(socket);
+  response.once("finish", () => {
+    if (peerOf.has(socket)) waiting.add(socket);
+  });
+}
+
+const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, (request, response) => {
+  markBusy(request, response);
   if (!KNOWN_METHODS.has(request.method ?? "")) {
     request.resume();
     problem(response, 405, "method_not_allowed", "Method not allowed", "This server does not support this HTTP method.", [...KNOWN_METHODS].join(", "));
+    return;
+  }
+  if (!hasOriginFormTarget(request)) {
+    request.resume();
+    problem(response, 400, "bad_request", "Bad request", "The request line must name a path on this server (GET /checkout), not another address.");
     return;
   }
   if (!hasDecodablePath(request)) {
@@ -145,20 +362,36 @@ const server = createServer((request, response) => {
     problem(response, 405, "method_not_allowed", "Method not allowed", "Pages are only read (GET); forms post to the API.");
     return;
   }
+  const client = clientAddressOf(request);
+  if ((requestsOf.get(client) ?? 0) >= maxConnectionsPerClient) {
+    request.resume();
+    noteRefusal("requests in flight per client address", client);
+    // The client's own limit, told as the app tells its others (its pages wait and ask again), not as a 503 that
+    // would read as this instance being down.
+    response.setHeader("retry-after", "1");
+    problem(response, 429, "rate_limited", "Too many attempts", "Too many requests at once from this address. Wait a moment and try again.");
+    return;
+  }
+  count(requestsOf, client, 1);
+  response.once("close", () => count(requestsOf, client, -1));
   // During a shutdown every answer closes its connection, so keep-alive clients move to another instance.
   if (shuttingDown) response.setHeader("connection", "close");
   inFlight.add(response);
   response.once("close", () => inFlight.delete(response));
-  request.headers["x-forwarded-for"] = clientAddressOf(request);
+  request.headers["x-forwarded-for"] = client;
   setForwardedOrigin(request);
   dropCallbackUrlCookie(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
-    console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: "request handler failed", error: String(error) }));
+    log("error", "request handler failed", { error: String(error) });
     if (response.headersSent) response.end();
     else problem(response, 500, "internal_error", "Internal server error", "An unexpected error occurred.");
   });
-}).listen(port, hostname, () => {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `ready on http://${hostname}:${port}`, trustedProxies }));
+});
+server.keepAliveTimeout = keepAliveTimeoutMs;
+server.timeout = STALLED_CONNECTION_MS;
+server.on("connection", admit);
+server.listen(port, hostname, () => {
+  log("info", `ready on http://${hostname}:${port}`, { trustedProxies, maxConnections, maxConnectionsPerClient, openFiles, headersTimeoutMs, keepAliveTimeoutMs });
 });
 
 /** Longest a shutdown waits for requests in flight. */
@@ -175,7 +408,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 function shutDown(signal) {
   if (shuttingDown) return;
   shuttingDown = true;
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: finishing the requests in flight, then exiting` }));
+  log("info", `${signal}: finishing the requests in flight, then exiting`);
   for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();

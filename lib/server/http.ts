@@ -150,9 +150,9 @@ export function methodNotAllowed(...allowed: string[]): () => Response {
   return () => problemResponse(problemBody("method_not_allowed"), { Allow: allowed.join(", ") });
 }
 
-/** An invoice PDF as a download that no cache keeps. */
+/** An invoice PDF as a download that no cache keeps, streamed from the renderer's cached copy (streamOf). */
 export function pdfResponse({ fileName, pdf }: InvoicePdf): Response {
-  return new Response(new Uint8Array(pdf), {
+  return new Response(streamOf(pdf), {
     headers: {
       "Content-Type": "application/pdf",
       "Content-Disposition": `attachment; filename="${fileName}"`,
@@ -164,14 +164,37 @@ export function pdfResponse({ fileName, pdf }: InvoicePdf): Response {
 }
 
 /**
- * A large, unchanging text answer (the OpenAPI document, the reference's script), read once per process. Not
- * compressed: Next.js drops a route handler's own `Content-Encoding` header, which left gzipped bytes that no
- * client could read; compression belongs to the proxy in front (see the README).
+ * A large, unchanging text answer (the OpenAPI document, the reference's 4.9 MB script), read and encoded once per
+ * process and streamed from that one copy (streamOf). Not compressed: Next.js drops a route handler's own
+ * `Content-Encoding` header, which left gzipped bytes that no client could read; compression belongs to the proxy
+ * in front (see the README).
  */
 export function cachedTextResponse(load: () => Promise<string> | string, headers: Record<string, string>): () => Promise<Response> {
-  let body: Promise<string> | undefined;
+  let body: Promise<Uint8Array> | undefined;
   return async () => {
-    body ??= Promise.resolve(load());
-    return new Response(await body, { headers });
+    body ??= Promise.resolve(load()).then((text) => new TextEncoder().encode(text));
+    return new Response(streamOf(await body), { headers });
   };
+}
+
+/** What an answer hands its connection at a time. */
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * `bytes` as a stream of views into it, each pulled only once the connection took the last: a client that stops
+ * reading holds a socket's buffer, not a copy of the answer (a string body is encoded afresh for each response and
+ * written whole). Streamed from memory rather than from the file, so it holds no descriptor either.
+ */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream(
+    {
+      pull(controller) {
+        controller.enqueue(bytes.subarray(offset, offset + STREAM_CHUNK_BYTES));
+        offset += STREAM_CHUNK_BYTES;
+        if (offset >= bytes.length) controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
