@@ -68,8 +68,14 @@ export async function ignoreBody(request: Request, maxBytes = MAX_BODY_BYTES): P
   await readBodyText(request, maxBytes);
 }
 
-/** A JSON body of at most `maxBytes`; null when it is not JSON (the caller's schema then refuses it). */
+/**
+ * A JSON body of at most `maxBytes`; null when it is not JSON (the caller's schema then refuses it). A body not
+ * declared as `application/json` is refused (400) before a byte of it is read: a page of another site can only send
+ * a form or text/plain without asking first, so this also keeps those out.
+ */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") throw new AppError("bad_request", { detail: "Send the request as application/json." });
   const text = await readBodyText(request, maxBytes);
   try {
     return JSON.parse(text) as unknown;

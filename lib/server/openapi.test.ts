@@ -210,6 +210,12 @@ describe("the real answers conform to the document", () => {
     expect((await register(invoiceId!, basketSession!)).status).toBe(200);
     await conforms("placeCheckout", await checkout(paid));
     await conforms("placeCheckout", await checkout({ ...(await order()), padding: "x".repeat(70 * 1024) }));
+    await conforms(
+      "placeCheckout",
+      await placeCheckout(
+        new Request("http://localhost/api/checkout", { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: JSON.stringify(await order()) }),
+      ),
+    );
 
     const ip = randomIp();
     let response = await checkout(await order(), ip);

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { POST } from "@/app/api/checkout/route";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/server/db";
 import { sendTestProviderEvents, TEST_PROVIDER_SETTLE_DELAY_MS, testPaymentProvider } from "@/lib/server/payments/test-provider";
 import { seedIfEmpty } from "@/prisma/seed";
@@ -178,6 +179,18 @@ describe("POST /api/checkout", () => {
     expect(result.status).toBe(400);
     expect(result.body.code).toBe("bad_request");
     expect(await db.basketSession.count()).toBe(before);
+  });
+
+  it("POST /api/checkout – another site's page is refused (403), and a body not sent as JSON is a 400, nothing placed or charged", async () => {
+    const before = await db.basketSession.count();
+    const body = order();
+    const foreign = await checkout(body, randomIp(), { origin: "https://evil.example" });
+    expect(foreign).toMatchObject({ status: 403, body: { code: "cross_site_request" } });
+    const form = await checkout(body, randomIp(), { "content-type": "text/plain" });
+    expect(form).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Send the request as application/json." } });
+    expect(await db.basketSession.count()).toBe(before);
+    // The portal's own page, by APP_URL's origin, is served.
+    expect((await checkout(body, randomIp(), { origin: new URL(getConfig().appUrl).origin })).status).toBe(200);
   });
 
   it("POST /api/checkout – a body over 64 KB → 413 payload_too_large, declared or chunked, read no further", async () => {

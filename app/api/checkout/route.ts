@@ -2,7 +2,7 @@ import { guestLocaleOf } from "@/lib/i18n/negotiate";
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
 import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody } from "@/lib/server/http";
+import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
 import { checkoutPaymentProvider } from "@/lib/server/payments/registry";
 import { consumeCheckoutAttempt, refundCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
 
@@ -11,6 +11,8 @@ export const dynamic = "force-dynamic";
 /** The checkout page's submission: place the order, pay, answer with the completion page's address. */
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
+    // Another site's page cannot make its visitors' browsers place orders (nor a form post: the body must be JSON).
+    refuseForeignOrigin(request);
     const clientIp = clientIpOf(request);
     await consumeCheckoutAttempt(clientIp);
     try {

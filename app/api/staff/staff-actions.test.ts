@@ -112,6 +112,16 @@ describe("staff action: correct the guest's e-mail address", () => {
       expect(result).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Enter a valid e-mail address." } });
     }
   });
+
+  it("refuses a body not sent as JSON with 400, and changes nothing", async () => {
+    const checkout = await createRegisteredCheckout();
+    const cookie = await cookieFor("staff", checkout);
+    const request = post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email: uniqueEmail() }, cookie);
+    const asText = new Request(request.url, { method: "POST", headers: { ...Object.fromEntries(request.headers), "content-type": "text/plain" }, body: await request.text() });
+    const result = await read(await correctEmail(asText, { params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }) }));
+    expect(result).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Send the request as application/json." } });
+    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } })).toEqual({ guestEmail: checkout.email });
+  });
 });
 
 describe("staff action: dry run", () => {

@@ -24,9 +24,6 @@ export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     // Another site's page cannot make its visitors' browsers ask (a form or a no-cors fetch cannot send JSON either).
     refuseForeignOrigin(request);
-    if (!request.headers.get("content-type")?.toLowerCase().startsWith("application/json")) {
-      throw new AppError("bad_request", { detail: "Send the request as application/json." });
-    }
     const parsed = RequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: "Send {\"email\": …} with a valid e-mail address." });
     const clientIp = clientIpOf(request);
