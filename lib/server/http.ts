@@ -1,7 +1,6 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import type { InvoicePdf } from "@/lib/server/billing/download-invoice-pdf";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
 /** JSON with `Cache-Control: no-store`, as every API response (docs/contract.md §3). */
@@ -157,7 +156,7 @@ export function methodNotAllowed(...allowed: string[]): () => Response {
 }
 
 /** An invoice PDF as a download that no cache keeps, streamed from the renderer's cached copy (streamOf). */
-export function pdfResponse({ fileName, pdf }: InvoicePdf): Response {
+export function pdfResponse({ fileName, pdf }: { fileName: string; pdf: Uint8Array }): Response {
   return new Response(streamOf(pdf), {
     headers: {
       "Content-Type": "application/pdf",

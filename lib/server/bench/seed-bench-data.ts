@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { priceLine } from "@/lib/money";
 import { execute, getDb, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
-import type { InvoiceLineDocument } from "@/lib/server/billing/invoice-document";
+import type { InvoiceLineDocument } from "@/lib/server/invoices/invoice-document";
 import { sha256Hex } from "@/lib/server/hash";
 
 const CHUNK = 500;

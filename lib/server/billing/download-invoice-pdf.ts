@@ -3,9 +3,9 @@ import "server-only";
 import type { Viewer } from "@/lib/server/auth/viewer";
 import { recordAuditEvent, type AuditEventInput } from "@/lib/server/audit";
 import { getReadableInvoiceIdOrThrow } from "@/lib/server/billing/get-invoice-for-viewer";
-import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";
-import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
+import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
 import { AppError } from "@/lib/server/errors";
 
 /** The invoice PDF, by invoice token (pdfByToken, docs/contract.md §3.2) or for a signed-in viewer (the portal). */

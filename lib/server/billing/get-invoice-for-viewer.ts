@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Viewer } from "@/lib/server/auth/viewer";
-import { invoiceBusinessSelect, invoiceLinesSelect } from "@/lib/server/billing/invoice-document";
+import { invoiceBusinessSelect, invoiceLinesSelect } from "@/lib/server/invoices/invoice-document";
 import { getDb, type Prisma } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { InvoiceIdSchema } from "@/lib/validation/registration";

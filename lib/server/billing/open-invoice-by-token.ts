@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { AppError } from "@/lib/server/errors";
 import { verifyInvoiceToken, type InvoiceTokenClaims, type InvoiceTokenScope } from "@/lib/server/tokens/invoice-token";
 import { InvoiceIdSchema } from "@/lib/validation/registration";

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { maskEmail } from "@/lib/format";
-import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import type { InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { InvoiceSummarySchema, type InvoiceSummary } from "@/lib/validation/invoice-summary";
 
 /** The completion page's view of an invoice, through the output schema so nothing else can slip in. */

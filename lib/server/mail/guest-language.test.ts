@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import { getConfig } from "@/lib/config";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { getInvoiceDocument } from "@/lib/server/billing/invoice-document";
-import { renderInvoicePdf } from "@/lib/server/billing/render-invoice-pdf";
+import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
+import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
 import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
 import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";

@@ -10,7 +10,7 @@ import PDFDocument from "pdfkit";
 import { brandPalette } from "@/lib/brand";
 import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import { translatorFor } from "@/lib/i18n/translator";
-import type { InvoiceDocument } from "@/lib/server/billing/invoice-document";
+import type { InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 
 /**
  * The invoice PDF (docs/contract.md §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
