@@ -168,22 +168,25 @@ function checkoutCharges(clientIp: string): Charge[] {
 }
 
 /**
- * Charges a checkout attempt as if its card will be declined (1 + 4 points), before anything is tried: attempts
- * sent at once cannot all fit the budget by being charged their penalty only afterwards.
+ * A checkout attempt, priced here and nowhere else. It is charged as if its card will be declined (1 + 4 points)
+ * before anything is tried, so attempts sent at once cannot all fit the budget by being charged their penalty only
+ * afterwards. Then the penalty is given back unless the card was declined; a submission told to ask again
+ * (`checkout_in_progress`) charged no card and gets the whole attempt back, so a guest whose order waits for the
+ * reconciler is never locked out by asking.
  */
-export async function consumeCheckoutAttempt(clientIp: string): Promise<void> {
-  const now = new Date();
-  const retryAfterMs = await charge(checkoutCharges(clientIp), 1 + DECLINE_COST, now);
+export async function withCheckoutAttempt<T>(clientIp: string, attempt: () => Promise<T>): Promise<T> {
+  const charges = checkoutCharges(clientIp);
+  const retryAfterMs = await charge(charges, 1 + DECLINE_COST, new Date());
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
-}
-
-/** Gives a whole attempt back: its answer charged no card (another submission of the order was being charged). */
-export async function refundCheckoutAttempt(clientIp: string): Promise<void> {
-  await charge(checkoutCharges(clientIp), -(1 + DECLINE_COST), new Date());
-}
-
-/** Gives the penalty back to an attempt whose card was not declined. */
-export async function refundCheckoutPenalty(clientIp: string): Promise<void> {
-  const now = new Date();
-  await charge(checkoutCharges(clientIp), -DECLINE_COST, now);
+  const refund = (points: number) => charge(charges, -points, new Date());
+  try {
+    const result = await attempt();
+    await refund(DECLINE_COST);
+    return result;
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : null;
+    if (code === "checkout_in_progress") await refund(1 + DECLINE_COST);
+    else if (code !== "payment_declined") await refund(DECLINE_COST);
+    throw error;
+  }
 }

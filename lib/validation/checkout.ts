@@ -25,7 +25,6 @@ export const PlaceCheckoutSchema = GuestCheckoutInputSchema.extend({
   orderKey: z.uuid().transform((key) => key.toLowerCase()),
   card: CardSchema,
 });
-export type PlaceCheckoutInput = z.input<typeof PlaceCheckoutSchema>;
 
 /** The checkout endpoint's answer; a decline is a 402 problem. */
 export const PlacedCheckoutResponseSchema = z

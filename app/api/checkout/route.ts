@@ -4,7 +4,7 @@ import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
 import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
 import { checkoutPaymentProvider } from "@/lib/server/payments/registry";
-import { consumeCheckoutAttempt, refundCheckoutAttempt, refundCheckoutPenalty } from "@/lib/server/rate-limit";
+import { withCheckoutAttempt } from "@/lib/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -14,23 +14,14 @@ export async function POST(request: Request): Promise<Response> {
     // Another site's page cannot make its visitors' browsers place orders (nor a form post: the body must be JSON).
     refuseForeignOrigin(request);
     const clientIp = clientIpOf(request);
-    await consumeCheckoutAttempt(clientIp);
-    try {
+    return withCheckoutAttempt(clientIp, async () => {
       const order = await readJsonBody(request);
       if (order === null) throw new AppError("bad_request", { detail: "The request body must be a JSON object." });
       const storefront = await getStorefrontOrThrow();
       // The language the page was shown in: the same cookie or Accept-Language comes with its submission.
       const locale = guestLocaleOf(request.headers);
-      const placed = await placeCheckout({ businessId: storefront.id, order: order as never, provider: checkoutPaymentProvider(), clientIp, locale });
-      await refundCheckoutPenalty(clientIp);
-      return jsonResponse(placed);
-    } catch (error) {
-      // A submission told to ask again charged no card: it costs nothing, so a guest whose order is stuck waiting for
-      // the reconciler is never locked out by asking. A declined card keeps its penalty.
-      if (error instanceof AppError && error.code === "checkout_in_progress") await refundCheckoutAttempt(clientIp);
-      else if (!(error instanceof AppError && error.code === "payment_declined")) await refundCheckoutPenalty(clientIp);
-      throw error;
-    }
+      return jsonResponse(await placeCheckout({ businessId: storefront.id, order, provider: checkoutPaymentProvider(), clientIp, locale }));
+    });
   });
 }
 

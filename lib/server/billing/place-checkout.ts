@@ -13,7 +13,7 @@ import { logger } from "@/lib/server/logger";
 import { paymentInsert } from "@/lib/server/payments/payment-rows";
 import type { PaymentProvider } from "@/lib/server/payments/provider";
 import { checkoutCompletionPath } from "@/lib/urls";
-import { PlaceCheckoutSchema, type PlaceCheckoutInput, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
+import { PlaceCheckoutSchema, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
 
 /**
  * The checkout page's submission (docs/contract.md §4.1): place the order once per `orderKey`, charge it once per
@@ -73,7 +73,8 @@ async function issueCompletionUrl(basketSessionId: number, invoiceId: number, lo
 
 export async function placeCheckout(input: {
   businessId: number;
-  order: PlaceCheckoutInput;
+  /** The submission as it came: validated here (PlaceCheckoutSchema). */
+  order: unknown;
   provider: PaymentProvider;
   clientIp: string;
   /** The guest's language: the one the checkout page was shown in. */
