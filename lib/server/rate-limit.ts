@@ -1,5 +1,6 @@
 import "server-only";
 
+import type { ErrorCode } from "@/lib/api/error-codes";
 import { getConfig, type DatabaseProvider } from "@/lib/config";
 import { execute, Prisma, query, runAsyncCommit, type SqlScript } from "@/lib/server/db";
 import { bool, type Columns, date, dateOrNull, int, text } from "@/lib/server/db/columns";
@@ -149,13 +150,41 @@ export interface RateLimitKeys {
   tokenHash: string | null;
 }
 
-/** registerByToken: one attempt per client address and per token. The script charges 1, and failureCost more on a refusal. */
+/** registerByToken's budgets: one per client address and one per token. */
 export function registrationCharges(keys: RateLimitKeys): Charge[] {
   const { rateLimit } = getConfig();
   const window = rateLimit.windowSeconds;
   const charges: Charge[] = [[{ prefix: "register-ip", points: rateLimit.ipPoints, windowSeconds: window }, keys.clientIp]];
   if (keys.tokenHash) charges.push([{ prefix: "register-token", points: rateLimit.tokenPoints, windowSeconds: window }, keys.tokenHash]);
   return charges;
+}
+
+/**
+ * registerByToken's pricing, here and nowhere else: every attempt costs a point up front, and a refused one
+ * RATE_LIMIT_FAILURE_COST more. An attempt sure to be refused — a token that is not a GUID (`chargeMalformedRegistration`)
+ * or that no basket has (`chargeRegistrationAndRead`) — is charged both at once, so attempts sent all at once are
+ * charged as they come; any other refusal is charged its extra afterwards (`chargeRegistrationRefusal`). A payment
+ * still pending or declined is not a refusal (only a valid token gets that far), so the completion page can keep
+ * polling.
+ */
+export async function chargeMalformedRegistration(clientIp: string, now: Date): Promise<void> {
+  const retryAfterMs = await charge(registrationCharges({ clientIp, tokenHash: null }), 1 + getConfig().rateLimit.failureCost, now);
+  if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
+}
+
+/** A registration's point, charged with the read of its basket (`read`), and its refusal's extra when there is none. */
+export async function chargeRegistrationAndRead<T>(keys: RateLimitKeys, now: Date, read: Prisma.Sql, readColumns: Columns<T>): Promise<T | undefined> {
+  const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
+  const charged = await chargeAndRead(registrationCharges(keys), attempt, now, read, readColumns);
+  if (charged.retryAfterMs > 0) throw rateLimited(charged.retryAfterMs);
+  return charged.row;
+}
+
+/** A registration refused after its basket was read: its extra, unless it was charged already or is no refusal. */
+export async function chargeRegistrationRefusal(keys: RateLimitKeys, refusal: { basketFound: boolean; code: ErrorCode }, now: Date): Promise<void> {
+  const chargedAlready = !refusal.basketFound;
+  const notARefusal = refusal.code === "payment_pending" || refusal.code === "payment_declined";
+  if (!chargedAlready && !notARefusal) await charge(registrationCharges(keys), getConfig().rateLimit.failureCost, now);
 }
 
 /** Card testing is the abuse of a checkout: RATE_LIMIT_CHECKOUT_POINTS per address per 10 minutes. */

@@ -21,7 +21,7 @@ import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { mailInsert, registrationMailInsertFrom } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
-import { charge, chargeAndRead, rateLimited, registrationCharges } from "@/lib/server/rate-limit";
+import { chargeMalformedRegistration, chargeRegistrationAndRead, chargeRegistrationRefusal } from "@/lib/server/rate-limit";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -63,25 +63,18 @@ const MAX_ATTEMPTS = 3;
 export async function registerByToken(input: RegisterByTokenInput): Promise<{ token: string }> {
   const now = input.now ?? new Date();
   const tokenHash = basketTokenHash(input.token);
-  const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
-  const { failureCost } = getConfig().rateLimit;
-  // Every attempt costs a point up front, and a refused one more. An attempt that is sure to be refused (a token
-  // that is not a GUID, or that no basket has) is charged both at once, so that attempts sent all at once are
-  // charged as they come; any other refusal is charged its extra below. A payment still pending or declined is
-  // not a refusal (only a valid token gets that far), so the completion page can keep polling.
+  // Priced by rate-limit.ts: a point per attempt, and a refusal's extra (at once when the refusal is sure).
   if (!tokenHash) {
-    const retryAfterMs = await charge(charges, 1 + failureCost, now);
-    throw retryAfterMs > 0 ? rateLimited(retryAfterMs) : new AppError("basket_token_invalid");
+    await chargeMalformedRegistration(input.clientIp, now);
+    throw new AppError("basket_token_invalid");
   }
-  const charged = await chargeAndRead(charges, { cost: 1, extraWhenMissing: failureCost }, now, basketQuery(tokenHash), basketQueryColumns);
-  if (charged.retryAfterMs > 0) throw rateLimited(charged.retryAfterMs);
-  const read = { basket: basketOf(charged.row) };
+  const keys = { clientIp: input.clientIp, tokenHash };
+  const read = { basket: basketOf(await chargeRegistrationAndRead(keys, now, basketQuery(tokenHash), basketQueryColumns)) };
 
   const { provider } = getConfig().database;
   const outcome = await runWithRetry((attempt) => registrationScript(input, provider, now, attempt === 1 ? read : undefined));
   if (outcome.kind === "refused") {
-    const chargedAlready = !outcome.basketFound || outcome.code === "payment_pending" || outcome.code === "payment_declined";
-    if (!chargedAlready) await charge(charges, failureCost, now);
+    await chargeRegistrationRefusal(keys, outcome, now);
     throw new AppError(
       outcome.code,
       outcome.code === "payment_pending" ? { retryAfterSeconds: getConfig().paymentPendingRetryAfterSeconds } : {},
