@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import type { CSSProperties, ReactNode } from "react";
 
 import { brandPalette } from "@/lib/brand";
-import { getBrand, type Brand } from "@/lib/server/brand";
+import { getBrand, type Brand } from "@/lib/server/business-brands";
 
 import styles from "./page-shell.module.css";
 

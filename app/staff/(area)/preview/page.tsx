@@ -8,7 +8,7 @@ import { CompletionPreview } from "@/components/staff/completion-preview";
 import { PreviewTools } from "@/components/staff/preview-tools";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import { brandStyle } from "@/components/ui/page-shell";
-import { getBrand } from "@/lib/server/brand";
+import { getBrand } from "@/lib/server/business-brands";
 import styles from "@/components/staff/staff.module.css";
 import { getConfig } from "@/lib/config";
 import { DEFAULT_LOCALE, LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";

@@ -1,4 +1,4 @@
-import { getLogoPng } from "@/lib/server/brand";
+import { getLogoPng } from "@/lib/server/business-brands";
 import { AppError } from "@/lib/server/errors";
 import { handleRoute, methodNotAllowed } from "@/lib/server/http";
 import { PositiveIdSchema } from "@/lib/validation/registration";
