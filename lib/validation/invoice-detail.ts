@@ -1,3 +1,4 @@
+import { InvoiceLineSchema } from "@/lib/validation/invoice-line";
 import { z } from "@/lib/validation/zod";
 
 /** The full invoice of docs/contract.md §3.3, as the authenticated read returns it: only these fields, ever. */
@@ -12,17 +13,7 @@ export const InvoiceDetailSchema = z.object({
   business: z.object({ name: z.string(), address: z.string(), taxId: z.string(), locale: z.string(), timeZone: z.string() }),
   customer: z.object({ id: z.number().int(), fullName: z.string(), email: z.string(), company: z.string().nullable() }).nullable(),
   billedTo: z.object({ name: z.string(), email: z.string(), company: z.string().nullable(), address: z.string().nullable() }),
-  lines: z.array(
-    z.object({
-      position: z.number().int(),
-      description: z.string(),
-      quantity: z.number().int(),
-      unitPriceMinor: z.number().int(),
-      taxRateBp: z.number().int(),
-      amountMinor: z.number().int(),
-      taxMinor: z.number().int(),
-    }),
-  ),
+  lines: z.array(InvoiceLineSchema),
   subtotalMinor: z.number().int(),
   taxMinor: z.number().int(),
   totalMinor: z.number().int(),

@@ -1,3 +1,4 @@
+import { InvoiceLineSchema } from "@/lib/validation/invoice-line";
 import { z } from "@/lib/validation/zod";
 
 /**
@@ -13,15 +14,7 @@ export const InvoiceSummarySchema = z.object({
   locale: z.string(),
   timeZone: z.string(),
   businessName: z.string(),
-  lines: z.array(
-    z.object({
-      description: z.string(),
-      quantity: z.number().int(),
-      unitPriceMinor: z.number().int(),
-      taxRateBp: z.number().int(),
-      amountMinor: z.number().int(),
-    }),
-  ),
+  lines: z.array(InvoiceLineSchema.omit({ position: true, taxMinor: true })),
   subtotalMinor: z.number().int(),
   taxMinor: z.number().int(),
   totalMinor: z.number().int(),
