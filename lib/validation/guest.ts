@@ -1,11 +1,14 @@
 import { z } from "@/lib/validation/zod";
 
 /**
- * Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name or an address, nor
- * have the invisible marks that reverse the direction of the text after them ("Evil \u202Eexe.tool"), which would
- * make a name read differently on staff pages and in e-mails.
+ * Control characters (NUL above all, which PostgreSQL cannot store; tabs; the C1 controls), the invisible marks that
+ * reverse the direction of the text after them ("Evil \u202Eexe.tool", and Arabic's letter mark), the invisible
+ * spaces that make an empty-looking name (zero-width space, word joiners, a byte-order mark), and a lone half of a
+ * UTF-16 surrogate pair (no character at all: stored as mojibake) have no place in a name or an address. They would
+ * make it read differently, or not at all, on staff pages, in e-mails and on the invoice. The zero-width joiner and
+ * non-joiner stay: emoji and several scripts (Persian, Indic) need them.
  */
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/;
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]*$/u;
 const noControlCharacters = "must not contain control characters";
 
 /**

@@ -134,6 +134,15 @@ describe("POST /api/checkout", () => {
     expect(afterRegistration).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
   });
 
+  it("POST /api/checkout – names in any script are kept as typed, with the joiners emoji and Persian need", async () => {
+    for (const fullName of ["Zoë Müller-Łukasiewicz", "Family 👨‍👩‍👧 Smith", "می‌خواهم رضایی", "李小龍", "Ἀριστοτέλης"]) {
+      const body = order();
+      const result = await checkout({ ...body, guest: { ...body.guest, fullName } });
+      expect(result.status, fullName).toBe(200);
+      expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey: body.orderKey }, select: { guestFullName: true } })).toEqual({ guestFullName: fullName });
+    }
+  });
+
   it("POST /api/checkout – the order key in upper case names the same order: it is charged once", async () => {
     const body = order();
     const first = await checkout(body);
@@ -173,6 +182,13 @@ describe("POST /api/checkout", () => {
     ["a line break in an address line", { ...order(), guest: { ...order().guest, billingLine1: "1 High St\n\n\n\n" + "x" } }],
     ["a line separator in the city", { ...order(), guest: { ...order().guest, billingCity: "London\u2028PAID" } }],
     ["a line break in the phone", { ...order(), guest: { ...order().guest, phone: "+44\r20" } }],
+    // Invisible or broken characters a name could hide behind.
+    ["a tab in the name", { ...order(), guest: { ...order().guest, fullName: "Ann\tX" } }],
+    ["a C1 control in the name", { ...order(), guest: { ...order().guest, fullName: "Ann\u009b31mX" } }],
+    ["Arabic's letter mark in the name", { ...order(), guest: { ...order().guest, fullName: "Ann\u061cX" } }],
+    ["a name of a zero-width space alone", { ...order(), guest: { ...order().guest, fullName: "\u200b" } }],
+    ["a lone surrogate in the name", { ...order(), guest: { ...order().guest, fullName: "Ann \ud800 X" } }],
+    ["a byte-order mark inside the company", { ...order(), guest: { ...order().guest, company: "Ac\ufeffme" } }],
   ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
     const before = await db.basketSession.count();
     const result = await checkout(body);
