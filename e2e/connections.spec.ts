@@ -230,3 +230,47 @@ test("a connection whose request headers have not all arrived after 10 s is clos
     trickling.destroy();
   }
 });
+
+test("connections that pipeline requests and never read are served one request at a time: memory stays flat and others are answered", async () => {
+  const before = residentBytes(server.pids());
+  const pipelining: Socket[] = [];
+  try {
+    // Two hundred addresses, each asking for the 4.9 MB script fifteen times in one write, reading nothing.
+    for (let index = 0; index < 200; index++) {
+      const socket = connect({ host: "127.0.0.1", port: PORT, localAddress: `127.0.2.${index + 1}` });
+      socket.on("error", () => {});
+      socket.write("GET /docs/api/scalar.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(15));
+      socket.pause();
+      pipelining.push(socket);
+    }
+    let peak = before;
+    for (let sample = 0; sample < 10; sample++) {
+      await sleep(500);
+      peak = Math.max(peak, residentBytes(server.pids()));
+    }
+    expect(peak - before, `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`).toBeLessThan(100 * MB);
+    await expectServedFrom("127.0.0.2");
+  } finally {
+    for (const socket of pipelining) socket.destroy();
+  }
+
+  // One connection that queues more requests than the server keeps waiting is cut off, having had a few answered.
+  const greedy = connect({ host: "127.0.0.1", port: PORT, localAddress: "127.0.0.4" });
+  let answered = 0;
+  greedy.on("data", (chunk: Buffer) => (answered += chunk.toString().split("HTTP/1.1 200").length - 1));
+  greedy.on("error", () => {});
+  const closed = new Promise<void>((resolve) => greedy.once("close", () => resolve()));
+  greedy.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(40));
+  await Promise.race([closed, sleep(5000)]);
+  expect(greedy.destroyed || greedy.readyState === "closed", "the greedy connection was closed").toBe(true);
+  expect(answered).toBeLessThan(40);
+});
+
+test("a path with a . or .. segment is a 400, so a body cannot reach a page through /api/../", async () => {
+  for (const target of ["/api/../checkout", "/api/%2e%2e/checkout", "/api/%2E./checkout", "/checkout/./complete", "/api/..%2fcheckout"]) {
+    expect(await rawHead(`POST ${target} HTTP/1.1`), target).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawHead(`GET ${target} HTTP/1.1`), target).toMatch(/^HTTP\/1\.1 400 /);
+  }
+  // A dot inside a name is no segment of its own.
+  expect((await fetch(`${server.baseUrl}/icon.svg`)).status).toBe(200);
+});

@@ -176,6 +176,19 @@ function problem(response, status, code, title, detail, allow = "GET, HEAD") {
 }
 
 /**
+ * Whether the path has a `.` or `..` segment, percent-encoded or not. Browsers resolve them before they ask; Next.js
+ * resolves them after this server has decided (`POST /api/../checkout` would reach a page, with its body, past the
+ * rule that pages take none), so a path that still has one is refused.
+ * @param {import("node:http").IncomingMessage} request
+ */
+function hasDotSegment(request) {
+  const url = request.url ?? "/";
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
+  return path.split(/\/|\\|%2f|%5c/i).some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+}
+
+/**
  * Whether the request's path decodes: Next.js answers a malformed percent-encoding (`/api/%`, `/x/%E0%A4%A`) with a
  * bare 500 it never logs, for what is the client's mistake.
  * @param {import("node:http").IncomingMessage} request
@@ -339,7 +352,52 @@ function markBusy(request, response) {
   });
 }
 
-const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS }, (request, response) => {
+/**
+ * Requests a connection sent before the answer to its previous one (HTTP/1.1 pipelining), waiting their turn. Node.js
+ * hands every request it has parsed to the app at once, so one connection could have a hundred in flight, past
+ * every cap on connections; served one at a time, a connection costs at most one request's work, and the requests
+ * still queued when it closes are never served at all.
+ * @type {WeakMap<import("node:net").Socket, (() => void)[]>}
+ */
+const queuedOn = new WeakMap();
+/** The connections with a request being served. @type {WeakSet<import("node:net").Socket>} */
+const serving = new WeakSet();
+/** Requests one connection may queue behind the one being served; a client that sends more is cut off. */
+const MAX_QUEUED_PER_CONNECTION = 16;
+
+/**
+ * Serves the request now, or after the answers to the ones before it on its connection.
+ * @param {import("node:http").IncomingMessage} request
+ * @param {import("node:http").ServerResponse} response
+ * @param {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => void} serve
+ */
+function inTurn(request, response, serve) {
+  const socket = request.socket;
+  const start = () => {
+    serving.add(socket);
+    response.once("close", () => {
+      serving.delete(socket);
+      const next = queuedOn.get(socket)?.shift();
+      if (next && !socket.destroyed) next();
+    });
+    serve(request, response);
+  };
+  if (!serving.has(socket)) return start();
+  const queue = queuedOn.get(socket) ?? [];
+  if (queue.length >= MAX_QUEUED_PER_CONNECTION) {
+    noteRefusal("pipelined requests per connection", peerOf.get(socket) ?? "unknown");
+    socket.destroy();
+    return;
+  }
+  queue.push(start);
+  queuedOn.set(socket, queue);
+}
+
+/**
+ * @param {import("node:http").IncomingMessage} request
+ * @param {import("node:http").ServerResponse} response
+ */
+function serveRequest(request, response) {
   markBusy(request, response);
   if (!KNOWN_METHODS.has(request.method ?? "")) {
     request.resume();
@@ -354,6 +412,11 @@ const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 
   if (!hasDecodablePath(request)) {
     request.resume();
     problem(response, 400, "bad_request", "Bad request", "The address has a malformed percent-encoding.");
+    return;
+  }
+  if (hasDotSegment(request)) {
+    request.resume();
+    problem(response, 400, "bad_request", "Bad request", "The address has a . or .. segment; ask for the address it stands for.");
     return;
   }
   if (refusesBody(request)) {
@@ -386,7 +449,12 @@ const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 
     if (response.headersSent) response.end();
     else problem(response, 500, "internal_error", "Internal server error", "An unexpected error occurred.");
   });
-});
+}
+
+const server = createServer(
+  { headersTimeout: headersTimeoutMs, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+  (request, response) => inTurn(request, response, serveRequest),
+);
 server.keepAliveTimeout = keepAliveTimeoutMs;
 server.timeout = STALLED_CONNECTION_MS;
 server.on("connection", admit);
