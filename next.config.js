@@ -17,7 +17,9 @@ const nextConfig = {
   logging: { incomingRequests: false },
   // The invoice PDF reads its fonts at run time; make sure traced outputs (standalone builds) carry them.
   outputFileTracingIncludes: {
-    "/api/public/billing/invoices/\\[invoiceId\\]/pdfByToken": ["./node_modules/@expo-google-fonts/noto-sans/{400Regular,700Bold}/*.ttf"],
+    "/api/public/billing/invoices/\\[invoiceId\\]/pdfByToken": [
+      "./node_modules/@expo-google-fonts/noto-sans/{400Regular,700Bold}/*.ttf",
+    ],
   },
   async headers() {
     return [

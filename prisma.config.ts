@@ -65,7 +65,9 @@ const PG_TEXT_OID = 25;
 const PG_CATALOG_OIDS = new Set([18, 19]);
 
 function relabelCatalogTypes<T extends { performIO: (...args: never[]) => Promise<unknown> }>(queryable: T): T {
-  const performIO = queryable.performIO.bind(queryable) as (...args: unknown[]) => Promise<{ fields?: { dataTypeID: number }[] }>;
+  const performIO = queryable.performIO.bind(queryable) as (
+    ...args: unknown[]
+  ) => Promise<{ fields?: { dataTypeID: number }[] }>;
   (queryable as { performIO: unknown }).performIO = async (...args: unknown[]) => {
     const result = await performIO(...args);
     for (const field of result.fields ?? []) {

@@ -51,11 +51,15 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
-  requestHeaders.set(LOCALE_HEADER, isGuestLanguagePage(request.nextUrl.pathname) ? guestPageLocale(request) : DEFAULT_LOCALE);
+  requestHeaders.set(
+    LOCALE_HEADER,
+    isGuestLanguagePage(request.nextUrl.pathname) ? guestPageLocale(request) : DEFAULT_LOCALE,
+  );
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
   // Browsers keep to HTTPS for two years once they have seen it served that way (APP_URL says how it is served).
-  if (process.env.APP_URL?.startsWith("https://")) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (process.env.APP_URL?.startsWith("https://"))
+    response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   return response;
 }
 

@@ -27,7 +27,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true as const, test: { name: "sqlite", globalSetup: [path.join(root, "test/global-setup.ts")], env: { TEST_DATABASE_PROVIDER: "sqlite" } } },
+      {
+        extends: true as const,
+        test: {
+          name: "sqlite",
+          globalSetup: [path.join(root, "test/global-setup.ts")],
+          env: { TEST_DATABASE_PROVIDER: "sqlite" },
+        },
+      },
       ...(postgresUrl
         ? [
             {

@@ -6,7 +6,10 @@ import styles from "@/components/ui/form.module.css";
 export default function HomePage() {
   return (
     <PageShell title="Billing portal">
-      <p>Book a desk or a room as a guest, pay, and download your invoice. Customers find all their invoices in their account.</p>
+      <p>
+        Book a desk or a room as a guest, pay, and download your invoice. Customers find all their invoices in their
+        account.
+      </p>
       <p style={{ display: "flex", gap: "0.75rem", flexWrap: "wrap" }}>
         <Link className={styles.button} href="/checkout">
           Book your space

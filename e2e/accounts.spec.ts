@@ -8,13 +8,22 @@ import { waitForMail } from "../test/mail-outbox";
 import { readPdf } from "../test/pdf-text";
 import { nextSignInMail, registeredCheckout, signInMailsTo } from "./support";
 
-test("a registered guest gets the receipt and the account e-mail, signs in through the link from the outbox and downloads the invoice", async ({ page, request }) => {
+test("a registered guest gets the receipt and the account e-mail, signs in through the link from the outbox and downloads the invoice", async ({
+  page,
+  request,
+}) => {
   const email = `portal-${randomBytes(4).toString("hex")}@example.com`;
   const checkout = await registeredCheckout(request, "--email", email, "--name", "Portal Guest");
 
-  const receipt = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your receipt from /.test(mail.subject));
+  const receipt = await waitForMail(
+    E2E_MAIL_OUTBOX,
+    (mail) => mail.to === email && /^Your receipt from /.test(mail.subject),
+  );
   expect(receipt.attachments.map((attachment) => attachment.contentType)).toEqual(["application/pdf"]);
-  const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your account at .* is ready$/.test(mail.subject));
+  const welcome = await waitForMail(
+    E2E_MAIL_OUTBOX,
+    (mail) => mail.to === email && /^Your account at .* is ready$/.test(mail.subject),
+  );
   const signInPage = /Sign in to your account: (\S+)/.exec(welcome.text)?.[1];
   expect(signInPage).toBeDefined();
 
@@ -94,7 +103,10 @@ test("staff sign in with the seeded credentials, and a wrong password is refused
   await expect(page.getByRole("banner")).toContainText("staff@example.com");
 });
 
-test("a staff session reads invoices of its business over the API; a customer session cannot reach staff pages", async ({ page, request }) => {
+test("a staff session reads invoices of its business over the API; a customer session cannot reach staff pages", async ({
+  page,
+  request,
+}) => {
   const checkout = await registeredCheckout(request);
   await page.goto("/staff/sign-in");
   await page.getByLabel("E-mail address").fill("staff@example.com");

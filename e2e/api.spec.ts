@@ -40,7 +40,11 @@ test("the served endpoint answers bad input with problem details, never a 500", 
   ];
   for (const [url, status, code] of cases) {
     const response = await request.post(url, { data: "not json", headers: { "content-type": "text/plain" } });
-    expect({ url, status: response.status(), code: ((await response.json()) as { code?: string }).code }).toEqual({ url, status, code });
+    expect({ url, status: response.status(), code: ((await response.json()) as { code?: string }).code }).toEqual({
+      url,
+      status,
+      code,
+    });
   }
 
   const unpaid = demoCheckout("--unpaid");
@@ -68,7 +72,11 @@ test("the home page renders in Chromium without errors", async ({ page }) => {
 });
 
 test("an unknown API address answers 404 with problem details", async ({ request }) => {
-  for (const url of ["/api/nope", "/api/public/billing/invoices/1/registerByTokens", "/api/public/billing/invoices/%2e%2e/registerByToken"]) {
+  for (const url of [
+    "/api/nope",
+    "/api/public/billing/invoices/1/registerByTokens",
+    "/api/public/billing/invoices/%2e%2e/registerByToken",
+  ]) {
     const response = await request.post(url, { data: {} });
     expect(response.status(), url).toBe(404);
     expect(response.headers()["content-type"], url).toBe("application/problem+json");
@@ -77,7 +85,9 @@ test("an unknown API address answers 404 with problem details", async ({ request
 
 test("the registered token downloads the invoice PDF and its summary from the built app", async ({ request }) => {
   const checkout = demoCheckout("--name", "Zoë Łukasiewicz", "--email", "zoe.e2e@example.com");
-  const { Token: token } = (await (await request.post(registerUrl(checkout.invoiceId, checkout.basketSession), { data: {} })).json()) as {
+  const { Token: token } = (await (
+    await request.post(registerUrl(checkout.invoiceId, checkout.basketSession), { data: {} })
+  ).json()) as {
     Token: string;
   };
 
@@ -93,7 +103,11 @@ test("the registered token downloads the invoice PDF and its summary from the bu
   const summary = await request.get(`/api/public/billing/invoices/${checkout.invoiceId}/summaryByToken`, {
     headers: { Authorization: `Bearer ${token}` },
   });
-  expect(await summary.json()).toMatchObject({ invoiceId: checkout.invoiceId, totalMinor: 3000, customerEmailMasked: "z***@example.com" });
+  expect(await summary.json()).toMatchObject({
+    invoiceId: checkout.invoiceId,
+    totalMinor: 3000,
+    customerEmailMasked: "z***@example.com",
+  });
 
   const other = await request.get(`/api/public/billing/invoices/${checkout.invoiceId + 1}/pdfByToken?token=${token}`);
   expect(other.status()).toBe(404);
@@ -101,7 +115,10 @@ test("the registered token downloads the invoice PDF and its summary from the bu
   expect(await none.json()).toMatchObject({ status: 401, code: "invoice_token_invalid" });
 });
 
-test("the built app serves its OpenAPI 3.1 description, and /docs/api draws it from this origin alone, within the CSP", async ({ page, request }) => {
+test("the built app serves its OpenAPI 3.1 description, and /docs/api draws it from this origin alone, within the CSP", async ({
+  page,
+  request,
+}) => {
   const described = await request.get("/api/openapi.json");
   expect(described.status()).toBe(200);
   const document = (await described.json()) as { openapi: string; paths: Record<string, unknown> };
@@ -110,12 +127,17 @@ test("the built app serves its OpenAPI 3.1 description, and /docs/api draws it f
 
   const elsewhere: string[] = [];
   page.on("request", (sent) => {
-    if (!sent.url().startsWith(new URL(described.url()).origin) && !sent.url().startsWith("data:")) elsewhere.push(sent.url());
+    if (!sent.url().startsWith(new URL(described.url()).origin) && !sent.url().startsWith("data:"))
+      elsewhere.push(sent.url());
   });
   const response = await page.goto("/docs/api");
   expect(response?.headers()["content-security-policy"]).toContain("'nonce-");
   await expect(page.getByRole("heading", { name: "Guest checkout completion API" })).toBeVisible({ timeout: 20_000 });
-  for (const summary of ["Register the guest of a paid checkout", "Download the invoice PDF with an invoice token", "Place and pay a guest's order"]) {
+  for (const summary of [
+    "Register the guest of a paid checkout",
+    "Download the invoice PDF with an invoice token",
+    "Place and pay a guest's order",
+  ]) {
     await expect(page.getByText(summary).first()).toBeVisible();
   }
   await expect(page.getByText("ErrorCode").first()).toBeVisible();

@@ -124,7 +124,10 @@ export async function startBuiltServer(input: {
   };
   delete env.NODE_ENV;
   const command = [path.join(root, "node_modules/.bin/tsx"), "--conditions=react-server", "scripts/start.ts"];
-  const limited = input.descriptorLimit === undefined ? command : ["sh", "-c", `ulimit -n ${input.descriptorLimit} && exec "$0" "$@"`, ...command];
+  const limited =
+    input.descriptorLimit === undefined
+      ? command
+      : ["sh", "-c", `ulimit -n ${input.descriptorLimit} && exec "$0" "$@"`, ...command];
   const child: ChildProcess = spawn(limited[0]!, limited.slice(1), {
     cwd: root,
     env: env as NodeJS.ProcessEnv,

@@ -29,7 +29,9 @@ async function fillCheckout(page: Page, options: { email: string; card: string; 
 async function pay(page: Page): Promise<string> {
   // The page's request for the completion page carries the address as the checkout answered it, before the
   // page drops the GUID from the address bar.
-  const navigation = page.waitForRequest((request) => request.isNavigationRequest() && request.url().includes("/checkout/complete?"));
+  const navigation = page.waitForRequest(
+    (request) => request.isNavigationRequest() && request.url().includes("/checkout/complete?"),
+  );
   await page.getByRole("button", { name: /^Pay / }).click();
   return (await navigation).url();
 }
@@ -42,7 +44,9 @@ async function screenshotState(page: Page, testInfo: TestInfo, state: string): P
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 });
 
-test("a guest buys a day pass, sees the receipt, downloads the PDF and reloads without registering again", async ({ page }, testInfo) => {
+test("a guest buys a day pass, sees the receipt, downloads the PDF and reloads without registering again", async ({
+  page,
+}, testInfo) => {
   const registrations: string[] = [];
   page.on("request", (request) => {
     if (request.url().includes("/registerByToken")) registrations.push(request.headers()["idempotency-key"] ?? "");
@@ -68,7 +72,11 @@ test("a guest buys a day pass, sees the receipt, downloads the PDF and reloads w
   await page.getByRole("link", { name: "Download invoice (PDF)" }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^INV-\d{4}-\d{6}\.pdf$/);
-  expect(readFileSync(await download.path()).subarray(0, 5).toString()).toBe("%PDF-");
+  expect(
+    readFileSync(await download.path())
+      .subarray(0, 5)
+      .toString(),
+  ).toBe("%PDF-");
 
   const reloaded = await page.reload();
   expect(reloaded?.headers()["referrer-policy"]).toBe("no-referrer");
@@ -112,7 +120,10 @@ test("double-clicking Pay places and charges the order once", async ({ page }) =
   expect(checkouts).toHaveLength(1);
 });
 
-test("the used link opened in a fresh browser says the purchase is complete and how to sign in", async ({ page, browser }, testInfo) => {
+test("the used link opened in a fresh browser says the purchase is complete and how to sign in", async ({
+  page,
+  browser,
+}, testInfo) => {
   await fillCheckout(page, { email: uniqueEmail(), card: CARD_OK });
   const completionUrl = await pay(page);
   await expect(heading(page)).toHaveText("Thank you — you’re all set");
@@ -136,7 +147,13 @@ test("an expired link says so, says the payment is untouched and offers sign-in"
 });
 
 test("missing, malformed or unknown parameters get a clear message and a way back", async ({ page }, testInfo) => {
-  for (const query of ["", "?invoiceId=12", "?basketSession=" + randomUUID(), "?invoiceId=abc&basketSession=" + randomUUID(), "?invoiceId=1&basketSession=not-a-guid"]) {
+  for (const query of [
+    "",
+    "?invoiceId=12",
+    "?basketSession=" + randomUUID(),
+    "?invoiceId=abc&basketSession=" + randomUUID(),
+    "?invoiceId=1&basketSession=not-a-guid",
+  ]) {
     await page.goto(`/checkout/complete${query}`);
     await expect(heading(page), query).toHaveText("This page needs your checkout link");
   }
@@ -149,7 +166,9 @@ test("missing, malformed or unknown parameters get a clear message and a way bac
   await screenshotState(page, testInfo, "not-found");
 });
 
-test("a payment still being confirmed shows as pending, then turns into success by itself", async ({ page }, testInfo) => {
+test("a payment still being confirmed shows as pending, then turns into success by itself", async ({
+  page,
+}, testInfo) => {
   await fillCheckout(page, { email: uniqueEmail(), card: CARD_SETTLES_LATER });
   await pay(page);
   await expect(heading(page)).toHaveText("Confirming your payment…");
@@ -158,7 +177,9 @@ test("a payment still being confirmed shows as pending, then turns into success 
   await expect(heading(page)).toHaveText("Thank you — you’re all set", { timeout: 30_000 });
 });
 
-test("a response lost on the network is retried with the same Idempotency-Key and succeeds", async ({ page }, testInfo) => {
+test("a response lost on the network is retried with the same Idempotency-Key and succeeds", async ({
+  page,
+}, testInfo) => {
   const keys: string[] = [];
   let first = true;
   await page.route("**/registerByToken**", async (route) => {
@@ -188,7 +209,13 @@ test("too many attempts shows the rate-limited state with the wait", async ({ pa
     route.fulfill({
       status: 429,
       headers: { "content-type": "application/problem+json", "retry-after": "42" },
-      body: JSON.stringify({ type: "urn:problem:rate_limited", title: "Too many attempts", status: 429, detail: "Wait.", code: "rate_limited" }),
+      body: JSON.stringify({
+        type: "urn:problem:rate_limited",
+        title: "Too many attempts",
+        status: 429,
+        detail: "Wait.",
+        code: "rate_limited",
+      }),
     }),
   );
   await page.goto(demoCheckout().completionUrl);
@@ -206,7 +233,10 @@ test("too many attempts shows the rate-limited state with the wait", async ({ pa
 
 test("the completion page fits a 320 px screen without sideways scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 700 });
-  await fillCheckout(page, { email: `a-rather-long-address-${randomBytes(4).toString("hex")}@example.com`, card: CARD_OK });
+  await fillCheckout(page, {
+    email: `a-rather-long-address-${randomBytes(4).toString("hex")}@example.com`,
+    card: CARD_OK,
+  });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await pay(page);
   await expect(heading(page)).toHaveText("Thank you — you’re all set");

@@ -73,7 +73,11 @@ async function expectServedFrom(localAddress: string): Promise<void> {
   const health = await timedRequest(`${server.baseUrl}/api/health`, localAddress);
   expect(health.status, `/api/health (${health.milliseconds} ms)`).toBe(200);
   expect(health.milliseconds, "/api/health").toBeLessThan(1000);
-  const checkout = await timedRequest(`${server.baseUrl}${endpoints.checkout.place().url}`, localAddress, paidCheckoutBody({ productId, email: `flood-${randomUUID()}@example.com` }));
+  const checkout = await timedRequest(
+    `${server.baseUrl}${endpoints.checkout.place().url}`,
+    localAddress,
+    paidCheckoutBody({ productId, email: `flood-${randomUUID()}@example.com` }),
+  );
   expect(checkout.status, `checkout (${checkout.milliseconds} ms)`).toBe(200);
   expect(checkout.milliseconds, "checkout").toBeLessThan(1000);
 }
@@ -86,7 +90,11 @@ interface FloodStatus {
 
 /** e2e/trickle.mjs in a process of its own: slow-loris connections from `addresses`, `perAddress` from each. */
 function trickle(options: { addresses: string[]; perAddress: number; reopenAfterMs?: number }) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, "trickle.mjs"), JSON.stringify({ port: PORT, ...options })], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, "trickle.mjs"), JSON.stringify({ port: PORT, ...options })],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   let status: FloodStatus = { open: 0, dropped: 0, settled: false };
   let pending = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -98,7 +106,7 @@ function trickle(options: { addresses: string[]; perAddress: number; reopenAfter
     status: () => status,
     /** Until every connection was opened once (or was refused), for at most 10 s: a server out of descriptors never settles. */
     async settled(): Promise<void> {
-      for (const deadline = Date.now() + 10_000; !status.settled && Date.now() < deadline; ) await sleep(100);
+      for (const deadline = Date.now() + 10_000; !status.settled && Date.now() < deadline;) await sleep(100);
     },
     stop: () => child.kill(),
   };
@@ -149,7 +157,10 @@ test("a hundred clients that never read the API reference's 4.9 MB script cost t
       await sleep(500);
       peak = Math.max(peak, residentBytes(server.pids()));
     }
-    expect(peak - before, `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`).toBeLessThan(100 * MB);
+    expect(
+      peak - before,
+      `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`,
+    ).toBeLessThan(100 * MB);
     expect((await timedRequest(`${server.baseUrl}/api/health`, "127.0.0.2")).status).toBe(200);
   } finally {
     for (const socket of readers) socket.destroy();
@@ -169,7 +180,12 @@ function rawHead(requestLine: string): Promise<string> {
 }
 
 test("a request line in absolute form is a 400, never a redirect to the site it names", async () => {
-  for (const target of ["http://evil.example/checkout", "HTTP://evil.example/api/health", `http://127.0.0.1:${PORT}/checkout`, "*"]) {
+  for (const target of [
+    "http://evil.example/checkout",
+    "HTTP://evil.example/api/health",
+    `http://127.0.0.1:${PORT}/checkout`,
+    "*",
+  ]) {
     const head = await rawHead(`GET ${target} HTTP/1.1`);
     expect(head, target).toMatch(/^HTTP\/1\.1 400 /);
     expect(head, target).not.toMatch(/^location:/im);
@@ -183,17 +199,24 @@ test("a request line in absolute form is a 400, never a redirect to the site it 
 function requestInFlight(port: number, client: string): Socket {
   const socket = connect({ host: "127.0.0.1", port });
   socket.on("error", () => {});
-  socket.write(`POST /api/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: ${client}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+  socket.write(
+    `POST /api/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: ${client}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+  );
   return socket;
 }
 
 test("behind a proxy, a client with its maximum of requests in flight is told 429 for another, and other clients are served", async () => {
   const proxied = await createDatabase("sqlite", "connections-proxied");
-  const behindProxy = await startBuiltServer({ database: proxied, port: PORT + 1, env: { TRUST_PROXY_HOPS: "1", CONNECTIONS_PER_CLIENT: "3" } });
+  const behindProxy = await startBuiltServer({
+    database: proxied,
+    port: PORT + 1,
+    env: { TRUST_PROXY_HOPS: "1", CONNECTIONS_PER_CLIENT: "3" },
+  });
   const held = Array.from({ length: 3 }, () => requestInFlight(PORT + 1, "203.0.113.5"));
   try {
     await sleep(500);
-    const asking = (client: string) => fetch(`${behindProxy.baseUrl}/api/health`, { headers: { "x-forwarded-for": client } });
+    const asking = (client: string) =>
+      fetch(`${behindProxy.baseUrl}/api/health`, { headers: { "x-forwarded-for": client } });
     const refused = await asking("203.0.113.5");
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
@@ -219,7 +242,10 @@ test("a connection whose request headers have not all arrived after 10 s is clos
   trickling.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: ");
   const drip = setInterval(() => trickling.write("a"), 1000);
   try {
-    const closed = await Promise.race([Promise.all([closedAfter(silent, started), closedAfter(trickling, started)]), sleep(15_000).then(() => [Infinity, Infinity])]);
+    const closed = await Promise.race([
+      Promise.all([closedAfter(silent, started), closedAfter(trickling, started)]),
+      sleep(15_000).then(() => [Infinity, Infinity]),
+    ]);
     for (const milliseconds of closed) {
       expect(milliseconds).toBeGreaterThanOrEqual(9_500);
       expect(milliseconds).toBeLessThan(11_500);
@@ -248,7 +274,10 @@ test("connections that pipeline requests and never read are served one request a
       await sleep(500);
       peak = Math.max(peak, residentBytes(server.pids()));
     }
-    expect(peak - before, `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`).toBeLessThan(100 * MB);
+    expect(
+      peak - before,
+      `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`,
+    ).toBeLessThan(100 * MB);
     await expectServedFrom("127.0.0.2");
   } finally {
     for (const socket of pipelining) socket.destroy();
@@ -267,7 +296,13 @@ test("connections that pipeline requests and never read are served one request a
 });
 
 test("a path with a . or .. segment is a 400, so a body cannot reach a page through /api/../", async () => {
-  for (const target of ["/api/../checkout", "/api/%2e%2e/checkout", "/api/%2E./checkout", "/checkout/./complete", "/api/..%2fcheckout"]) {
+  for (const target of [
+    "/api/../checkout",
+    "/api/%2e%2e/checkout",
+    "/api/%2E./checkout",
+    "/checkout/./complete",
+    "/api/..%2fcheckout",
+  ]) {
     expect(await rawHead(`POST ${target} HTTP/1.1`), target).toMatch(/^HTTP\/1\.1 400 /);
     expect(await rawHead(`GET ${target} HTTP/1.1`), target).toMatch(/^HTTP\/1\.1 400 /);
   }

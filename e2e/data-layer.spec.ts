@@ -5,7 +5,15 @@ import Database from "better-sqlite3";
 
 import { expect, test } from "./fixtures";
 
-import { createDatabase, deliveredMail, openDescriptorsOf, providers, startBuiltServer, type BuiltServer, type TestDatabase } from "./built-server";
+import {
+  createDatabase,
+  deliveredMail,
+  openDescriptorsOf,
+  providers,
+  startBuiltServer,
+  type BuiltServer,
+  type TestDatabase,
+} from "./built-server";
 import { checkout, downloadPdf, register, requestSignInLink, send, Tally, type PaidCheckout } from "./traffic";
 
 /**
@@ -14,7 +22,11 @@ import { checkout, downloadPdf, register, requestSignInLink, send, Tally, type P
  */
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 25);
 /** Every request of these tests comes from 127.0.0.1: no limit may refuse it. */
-const UNLIMITED = { RATE_LIMIT_IP_POINTS: "100000000", RATE_LIMIT_TOKEN_POINTS: "100000000", RATE_LIMIT_CHECKOUT_POINTS: "100000000" };
+const UNLIMITED = {
+  RATE_LIMIT_IP_POINTS: "100000000",
+  RATE_LIMIT_TOKEN_POINTS: "100000000",
+  RATE_LIMIT_CHECKOUT_POINTS: "100000000",
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,11 +37,19 @@ async function productIdOf(database: TestDatabase): Promise<number> {
 }
 
 /** `count` checkouts placed and paid one after another, each by a guest of its own. */
-async function paidCheckouts(tally: Tally, baseUrl: string, database: TestDatabase, input: { count: number; label: string }): Promise<PaidCheckout[]> {
+async function paidCheckouts(
+  tally: Tally,
+  baseUrl: string,
+  database: TestDatabase,
+  input: { count: number; label: string },
+): Promise<PaidCheckout[]> {
   const productId = await productIdOf(database);
   const checkouts: PaidCheckout[] = [];
   for (let index = 0; index < input.count; index++) {
-    const paid = await checkout(tally, baseUrl, { productId, email: `${input.label}-${index}-${randomUUID()}@example.com` });
+    const paid = await checkout(tally, baseUrl, {
+      productId,
+      email: `${input.label}-${index}-${randomUUID()}@example.com`,
+    });
     if (!paid) throw new Error(`checkout failed: ${tally.toString()}`);
     checkouts.push(paid);
   }
@@ -47,7 +67,8 @@ for (const provider of providers()) {
     });
 
     test.afterEach(async ({}, testInfo) => {
-      if (server && testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server output", { body: server.output() });
+      if (server && testInfo.status !== testInfo.expectedStatus)
+        await testInfo.attach("server output", { body: server.output() });
       await server?.stop();
       server = undefined;
       await database.drop();
@@ -82,7 +103,14 @@ for (const provider of providers()) {
       // Guessed tokens, back to back.
       running.push(
         (async () => {
-          while (Date.now() < until) await register(tally, baseUrl, 1 + Math.floor(Math.random() * 50), randomUUID(), "registerByToken (guessed)");
+          while (Date.now() < until)
+            await register(
+              tally,
+              baseUrl,
+              1 + Math.floor(Math.random() * 50),
+              randomUUID(),
+              "registerByToken (guessed)",
+            );
         })(),
       );
       // Sign-in links for that customer, every 500 ms.
@@ -110,12 +138,20 @@ for (const provider of providers()) {
       expect(paid, after.toString()).not.toBeNull();
       expect(await register(after, baseUrl, paid!.invoiceId, paid!.basketSession), after.toString()).not.toBeNull();
       expect(Date.now() - started).toBeLessThan(5000);
-      await expect.poll(() => deliveredMail(server!.mailDir).some((mail) => mail.includes(guest)), { timeout: 15_000 }).toBe(true);
+      await expect
+        .poll(() => deliveredMail(server!.mailDir).some((mail) => mail.includes(guest)), { timeout: 15_000 })
+        .toBe(true);
       expect((await send(after, "health", `${baseUrl}/api/health`))?.status).toBe(200);
 
       // The sign-in links were delivered too, not left queued behind a stuck transaction.
       await expect
-        .poll(async () => (await database.rows<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "status" <> 'sent'`))[0]?.n, { timeout: 15_000 })
+        .poll(
+          async () =>
+            (
+              await database.rows<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "status" <> 'sent'`)
+            )[0]?.n,
+          { timeout: 15_000 },
+        )
         .toEqual(provider === "sqlite" ? 0 : "0");
 
       if (provider === "sqlite") {
@@ -149,7 +185,14 @@ for (const provider of providers()) {
       await killed;
       server = await startBuiltServer({ database, port, env: UNLIMITED });
 
-      const rows = await database.rows<{ invoiceId: number; consumed: number; customerId: number | null; audits: number; mails: number; receipts: number }>(`
+      const rows = await database.rows<{
+        invoiceId: number;
+        consumed: number;
+        customerId: number | null;
+        audits: number;
+        mails: number;
+        receipts: number;
+      }>(`
         SELECT i."id" AS "invoiceId", CASE WHEN b."consumedAt" IS NULL THEN 0 ELSE 1 END AS "consumed", i."customerId",
                (SELECT COUNT(*) FROM "AuditEvent" a WHERE a."basketSessionId" = b."id" AND a."type" = 'registration.succeeded') AS "audits",
                (SELECT COUNT(*) FROM "OutboxMessage" o WHERE o."recipient" = b."guestEmail" AND o."kind" LIKE 'registration.%') AS "mails",
@@ -159,9 +202,16 @@ for (const provider of providers()) {
       const registered = rows.filter((row) => Number(row.consumed) === 1);
       const untouched = rows.filter((row) => Number(row.consumed) === 0);
       // Each paid checkout has its one receipt from the payment; only a registration adds the account e-mail.
-      const counted = (row: (typeof rows)[number]) => ({ ...row, audits: Number(row.audits), mails: Number(row.mails), receipts: Number(row.receipts) });
-      for (const row of registered) expect(counted(row)).toMatchObject({ customerId: expect.any(Number), audits: 1, mails: 1, receipts: 1 });
-      for (const row of untouched) expect(counted(row)).toMatchObject({ customerId: null, audits: 0, mails: 0, receipts: 1 });
+      const counted = (row: (typeof rows)[number]) => ({
+        ...row,
+        audits: Number(row.audits),
+        mails: Number(row.mails),
+        receipts: Number(row.receipts),
+      });
+      for (const row of registered)
+        expect(counted(row)).toMatchObject({ customerId: expect.any(Number), audits: 1, mails: 1, receipts: 1 });
+      for (const row of untouched)
+        expect(counted(row)).toMatchObject({ customerId: null, audits: 0, mails: 0, receipts: 1 });
       // Every registration that was answered 200 survived the kill; some were cut off by it.
       for (const invoiceId of acknowledged) expect(registered.map((row) => Number(row.invoiceId))).toContain(invoiceId);
       expect(untouched.length).toBeGreaterThan(0);
@@ -177,9 +227,18 @@ test("the server restarts while a mail worker process holds the SQLite database 
   test.setTimeout(120_000);
   const database = await createDatabase("sqlite", "restart");
   const first = await startBuiltServer({ database, port: 3338 });
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: database.url, MAIL_OUTBOX_DIR: first.mailDir, APP_ENV: "development" };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    MAIL_OUTBOX_DIR: first.mailDir,
+    APP_ENV: "development",
+  };
   delete env.NODE_ENV;
-  const worker = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/mail-worker.ts"], { env: env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
+  const worker = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/mail-worker.ts"], {
+    env: env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: "ignore",
+  });
   let second: BuiltServer | undefined;
   try {
     await sleep(3000); // the worker has opened the file and read from it
@@ -203,10 +262,18 @@ test("SIGTERM: the server answers the requests in flight, closes its keep-alive 
     const checkouts = await paidCheckouts(tally, server.baseUrl, database, { count: 20, label: "sigterm" });
     // Another process holds the write lock: the registrations reach the server and wait there, in flight.
     holder.prepare("BEGIN IMMEDIATE").run();
-    const responses = checkouts.map((paid) => register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) => (token ? "registered" : "not registered")));
+    const responses = checkouts.map((paid) =>
+      register(tally, server.baseUrl, paid.invoiceId, paid.basketSession).then((token) =>
+        token ? "registered" : "not registered",
+      ),
+    );
     let stopped = false;
     const keepAlive = Array.from({ length: 5 }, async () => {
-      while (!stopped) await fetch(`${server.baseUrl}/api/health`).then((response) => response.arrayBuffer(), () => sleep(5));
+      while (!stopped)
+        await fetch(`${server.baseUrl}/api/health`).then(
+          (response) => response.arrayBuffer(),
+          () => sleep(5),
+        );
     });
     await sleep(1000);
 

@@ -22,7 +22,10 @@ test.beforeAll(() => {
   mountPoint = mkdtempSync(path.join(tmpdir(), "billing-disk-"));
   // Root in a container may still be refused a mount (no CAP_SYS_ADMIN): then skipped too, saying so.
   const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mountPoint], { encoding: "utf8" });
-  test.skip(mounted.status !== 0, `could not mount a tmpfs for the database (${mounted.stderr?.trim() || mounted.error?.message}); the disk tests did not run`);
+  test.skip(
+    mounted.status !== 0,
+    `could not mount a tmpfs for the database (${mounted.stderr?.trim() || mounted.error?.message}); the disk tests did not run`,
+  );
 });
 
 test.afterAll(() => {
@@ -40,7 +43,11 @@ function databaseOnTmpfs(): TestDatabase {
   };
 }
 
-const health = (baseUrl: string) => fetch(`${baseUrl}/api/health`).then((response) => response.status, () => 0);
+const health = (baseUrl: string) =>
+  fetch(`${baseUrl}/api/health`).then(
+    (response) => response.status,
+    () => 0,
+  );
 
 test("health answers 503 while the database's disk is full, and 200 again once there is room", async () => {
   const server = await startBuiltServer({ database: databaseOnTmpfs(), port: 3351 });

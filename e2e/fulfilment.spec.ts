@@ -23,7 +23,11 @@ const GRACE_SECONDS = 2;
 const RECONCILE_SECONDS = 8;
 const INTERVAL_MS = 500;
 /** Every request of these tests comes from 127.0.0.1: no limit may refuse it. */
-const UNLIMITED = { RATE_LIMIT_IP_POINTS: "100000000", RATE_LIMIT_TOKEN_POINTS: "100000000", RATE_LIMIT_CHECKOUT_POINTS: "100000000" };
+const UNLIMITED = {
+  RATE_LIMIT_IP_POINTS: "100000000",
+  RATE_LIMIT_TOKEN_POINTS: "100000000",
+  RATE_LIMIT_CHECKOUT_POINTS: "100000000",
+};
 const SETTINGS = {
   ...UNLIMITED,
   FULFILMENT_GRACE_SECONDS: String(GRACE_SECONDS),
@@ -36,7 +40,16 @@ const MARGIN_MS = 5_000;
 const SETTLE_DELAY_MS = 4_000;
 
 /** Ports 3441–3449 are this spec's; each test has its own, the same on every provider (the tests run one by one). */
-const PORTS = { unattended: 3441, lateCard: 3442, killedBeforeConfirmation: 3443, killedAfterCharge: 3444, burst: 3445, sixSubmissions: 3446, twoInstances: [3447, 3448], webhooks: 3449 } as const;
+const PORTS = {
+  unattended: 3441,
+  lateCard: 3442,
+  killedBeforeConfirmation: 3443,
+  killedAfterCharge: 3444,
+  burst: 3445,
+  sixSubmissions: 3446,
+  twoInstances: [3447, 3448],
+  webhooks: 3449,
+} as const;
 
 const root = path.join(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,17 +62,27 @@ const SUCCESS_HEADING = "Thank you — you’re all set";
 function millis(value: unknown): number {
   if (value instanceof Date) return value.getTime();
   if (typeof value === "number" || typeof value === "bigint") return Number(value);
-  if (typeof value === "string") return /^\d+$/.test(value) ? Number(value) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
+  if (typeof value === "string")
+    return /^\d+$/.test(value)
+      ? Number(value)
+      : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
   throw new Error(`not a time: ${String(value)}`);
 }
 
 /** Polls `probe` until it answers something truthy; fails with `what` (and the last answer) at `deadline` (epoch ms). */
-async function waitUntil<T>(what: string, deadline: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+async function waitUntil<T>(
+  what: string,
+  deadline: number,
+  probe: () => Promise<T | null | undefined | false>,
+): Promise<T> {
   let last: unknown;
   for (;;) {
     last = await probe();
     if (last) return last as T;
-    if (Date.now() > deadline) throw new Error(`${what}: not by the deadline (${new Date(deadline).toISOString()}); last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not by the deadline (${new Date(deadline).toISOString()}); last: ${JSON.stringify(last)}`,
+      );
     await sleep(200);
   }
 }
@@ -93,7 +116,9 @@ function queries(database: TestDatabase) {
   return {
     count,
     async productId(): Promise<number> {
-      const [product] = await database.rows<{ id: number }>(`SELECT "id" FROM "Product" WHERE "active" = ${database.provider === "sqlite" ? 1 : "true"} ORDER BY "id" LIMIT 1`);
+      const [product] = await database.rows<{ id: number }>(
+        `SELECT "id" FROM "Product" WHERE "active" = ${database.provider === "sqlite" ? 1 : "true"} ORDER BY "id" LIMIT 1`,
+      );
       if (!product) throw new Error("the seeded database has no product");
       return Number(product.id);
     },
@@ -119,26 +144,50 @@ function queries(database: TestDatabase) {
         WHERE ${where} ORDER BY p."id"`);
       return rows.map((row) => ({ ...row, id: Number(row.id), invoiceId: Number(row.invoiceId) }));
     },
-    async customers(email: string): Promise<{ id: number; portalAccessGrantedAt: unknown; portalAccessBasketSessionId: number | null }[]> {
-      const rows = await database.rows<{ id: number; portalAccessGrantedAt: unknown; portalAccessBasketSessionId: number | null }>(
+    async customers(
+      email: string,
+    ): Promise<{ id: number; portalAccessGrantedAt: unknown; portalAccessBasketSessionId: number | null }[]> {
+      const rows = await database.rows<{
+        id: number;
+        portalAccessGrantedAt: unknown;
+        portalAccessBasketSessionId: number | null;
+      }>(
         `SELECT "id", "portalAccessGrantedAt", "portalAccessBasketSessionId" FROM "Customer" WHERE "email" = '${email}'`,
       );
-      return rows.map((row) => ({ ...row, id: Number(row.id), portalAccessBasketSessionId: row.portalAccessBasketSessionId === null ? null : Number(row.portalAccessBasketSessionId) }));
+      return rows.map((row) => ({
+        ...row,
+        id: Number(row.id),
+        portalAccessBasketSessionId:
+          row.portalAccessBasketSessionId === null ? null : Number(row.portalAccessBasketSessionId),
+      }));
     },
     async audits(basketSessionId: number): Promise<{ type: string; actor: string }[]> {
-      return database.rows<{ type: string; actor: string }>(`SELECT "type", "actor" FROM "AuditEvent" WHERE "basketSessionId" = ${basketSessionId} ORDER BY "id"`);
+      return database.rows<{ type: string; actor: string }>(
+        `SELECT "type", "actor" FROM "AuditEvent" WHERE "basketSessionId" = ${basketSessionId} ORDER BY "id"`,
+      );
     },
     async outbox(recipient: string): Promise<{ kind: string; status: string }[]> {
-      return database.rows<{ kind: string; status: string }>(`SELECT "kind", "status" FROM "OutboxMessage" WHERE "recipient" = '${recipient}' ORDER BY "id"`);
+      return database.rows<{ kind: string; status: string }>(
+        `SELECT "kind", "status" FROM "OutboxMessage" WHERE "recipient" = '${recipient}' ORDER BY "id"`,
+      );
     },
   };
 }
 
 /** The rows of a checkout the server registered, checked as §3.7 says: customer, portal access, link, one audit, one e-mail. */
-async function expectRegisteredByServer(database: TestDatabase, invoiceId: number, email: string): Promise<{ basket: BasketRow; customerId: number }> {
+async function expectRegisteredByServer(
+  database: TestDatabase,
+  invoiceId: number,
+  email: string,
+): Promise<{ basket: BasketRow; customerId: number }> {
   const q = queries(database);
   const basket = await q.basket(invoiceId);
-  expect(basket, `basket of invoice ${invoiceId}`).toMatchObject({ status: "registered", registeredBy: "server", redeemedAt: null, fulfilAt: null });
+  expect(basket, `basket of invoice ${invoiceId}`).toMatchObject({
+    status: "registered",
+    registeredBy: "server",
+    redeemedAt: null,
+    fulfilAt: null,
+  });
   const invoice = await q.invoice(invoiceId);
   // Not before the grace period: the server waits FULFILMENT_GRACE_SECONDS after the payment for a page to register.
   expect(millis(basket.consumedAt) - millis(invoice.paidAt)).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000 - 1);
@@ -156,7 +205,12 @@ async function expectRegisteredByServer(database: TestDatabase, invoiceId: numbe
 }
 
 /** The receipt e-mail: the invoice PDF attached, whose text holds the invoice number. */
-async function expectReceipt(mailDir: string, email: string, invoiceNumber: string, timeoutMs: number): Promise<OutboxMail> {
+async function expectReceipt(
+  mailDir: string,
+  email: string,
+  invoiceNumber: string,
+  timeoutMs: number,
+): Promise<OutboxMail> {
   const receipt = await waitForMail(mailDir, (mail) => mail.to === email && RECEIPT.test(mail.subject), timeoutMs);
   expect(receipt.attachments.map((attachment) => attachment.contentType)).toEqual(["application/pdf"]);
   expect(receipt.attachments[0]!.filename).toBe(`${invoiceNumber}.pdf`);
@@ -201,7 +255,12 @@ for (const provider of providers()) {
       return dir;
     };
     const start = async (port: number, options: { mailDir?: string; env?: Record<string, string> } = {}) => {
-      const server = await startBuiltServer({ database, port, mailDir: options.mailDir ?? newMailDir(), env: { ...SETTINGS, ...options.env } });
+      const server = await startBuiltServer({
+        database,
+        port,
+        mailDir: options.mailDir ?? newMailDir(),
+        env: { ...SETTINGS, ...options.env },
+      });
       servers.push(server);
       return server;
     };
@@ -213,7 +272,8 @@ for (const provider of providers()) {
 
     test.afterEach(async ({}, testInfo) => {
       if (testInfo.status !== testInfo.expectedStatus) {
-        for (const [index, server] of servers.entries()) await testInfo.attach(`server ${index + 1} output`, { body: server.output() });
+        for (const [index, server] of servers.entries())
+          await testInfo.attach(`server ${index + 1} output`, { body: server.output() });
         await testInfo.attach("requests", { body: tally.toString() });
       }
       for (const server of servers) await server.stop();
@@ -226,12 +286,22 @@ for (const provider of providers()) {
     test.describe("a guest who never opens the completion page", () => {
       test.use({ baseURL: `http://127.0.0.1:${PORTS.unattended}` });
 
-      test("a paid checkout whose completion page is never loaded gets its receipt, then the server registers the guest, who signs in to the portal, and the link still shows success once", async ({ page }) => {
+      test("a paid checkout whose completion page is never loaded gets its receipt, then the server registers the guest, who signs in to the portal, and the link still shows success once", async ({
+        page,
+      }) => {
         const server = await start(PORTS.unattended);
         const q = queries(database);
         const email = uniqueEmail("unattended");
         const paidAt = Date.now();
-        const link = expectPaid(await submitCheckout(tally, server.baseUrl, { productId: await q.productId(), email, card: TEST_CARDS.pays, fullName: "Unattended Guest" }), "paid");
+        const link = expectPaid(
+          await submitCheckout(tally, server.baseUrl, {
+            productId: await q.productId(),
+            email,
+            card: TEST_CARDS.pays,
+            fullName: "Unattended Guest",
+          }),
+          "paid",
+        );
         const { number } = await q.invoice(link.invoiceId);
         expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
 
@@ -241,7 +311,11 @@ for (const provider of providers()) {
         expect(signInPage).toBe(`${server.baseUrl}/portal/sign-in?email=${encodeURIComponent(email)}`);
 
         // After the grace period, the server registers the guest itself.
-        await waitUntil("the server registered the checkout", paidAt + GRACE_SECONDS * 1000 + MARGIN_MS, async () => (await q.basket(link.invoiceId)).consumedAt);
+        await waitUntil(
+          "the server registered the checkout",
+          paidAt + GRACE_SECONDS * 1000 + MARGIN_MS,
+          async () => (await q.basket(link.invoiceId)).consumedAt,
+        );
         const { basket } = await expectRegisteredByServer(database, link.invoiceId, email);
         await waitForMail(server.mailDir, (mail) => mail.to === email && NEW_ACCOUNT.test(mail.subject), 15_000);
 
@@ -287,14 +361,25 @@ for (const provider of providers()) {
         ]);
 
         // The link is used now: the next call with the GUID is refused, unless it carries the page's key (a replay).
-        expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 401, code: "basket_token_used" });
-        expect(await registerOnce(tally, server.baseUrl, link, { idempotencyKey: randomUUID() })).toMatchObject({ outcome: 401, code: "basket_token_used" });
+        expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({
+          outcome: 401,
+          code: "basket_token_used",
+        });
+        expect(await registerOnce(tally, server.baseUrl, link, { idempotencyKey: randomUUID() })).toMatchObject({
+          outcome: 401,
+          code: "basket_token_used",
+        });
         const replay = await registerOnce(tally, server.baseUrl, link, { idempotencyKey: keys[0] });
         expect(replay.outcome).toBe(200);
         expect(replay.token).toMatch(/^eyJ/);
 
         // Two e-mails for the purchase, the receipt and the account e-mail, sign-in links aside; nothing registered twice.
-        expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({ receipt: 1, account: 1, signIn: 1, other: 0 });
+        expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({
+          receipt: 1,
+          account: 1,
+          signIn: 1,
+          other: 0,
+        });
         expect((await q.audits(basket.id)).filter((audit) => audit.type === "registration.succeeded")).toHaveLength(1);
         expect(tally.failures()).toEqual([]);
       });
@@ -305,28 +390,62 @@ for (const provider of providers()) {
       const q = queries(database);
       const email = uniqueEmail("late-card");
       const placedAt = Date.now();
-      const link = expectPaid(await submitCheckout(tally, server.baseUrl, { productId: await q.productId(), email, card: TEST_CARDS.confirmsLater }), "pending");
+      const link = expectPaid(
+        await submitCheckout(tally, server.baseUrl, {
+          productId: await q.productId(),
+          email,
+          card: TEST_CARDS.confirmsLater,
+        }),
+        "pending",
+      );
       const [payment] = await q.payments(`p."invoiceId" = ${link.invoiceId}`);
       expect(payment).toMatchObject({ status: "confirming", chargeStatus: "pending" });
       expect((await q.invoice(link.invoiceId)).number).toBeNull();
 
       // The provider's webhook event confirms it a few seconds later, long before the reconciler would ask.
-      await waitUntil("the payment succeeded", placedAt + SETTLE_DELAY_MS + MARGIN_MS, async () => (await q.payments(`p."invoiceId" = ${link.invoiceId}`))[0]?.status === "succeeded");
-      expect(await q.count(`SELECT COUNT(*) AS "n" FROM "PaymentEvent" WHERE "reference" = '${payment!.reference}' AND "type" = 'charge.succeeded'`)).toBe(1);
+      await waitUntil(
+        "the payment succeeded",
+        placedAt + SETTLE_DELAY_MS + MARGIN_MS,
+        async () => (await q.payments(`p."invoiceId" = ${link.invoiceId}`))[0]?.status === "succeeded",
+      );
+      expect(
+        await q.count(
+          `SELECT COUNT(*) AS "n" FROM "PaymentEvent" WHERE "reference" = '${payment!.reference}' AND "type" = 'charge.succeeded'`,
+        ),
+      ).toBe(1);
       const { number } = await q.invoice(link.invoiceId);
       expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
       await expectReceipt(server.mailDir, email, number!, placedAt + SETTLE_DELAY_MS + MARGIN_MS - Date.now());
 
-      await waitUntil("the server registered the checkout", placedAt + SETTLE_DELAY_MS + GRACE_SECONDS * 1000 + MARGIN_MS, async () => (await q.basket(link.invoiceId)).consumedAt);
+      await waitUntil(
+        "the server registered the checkout",
+        placedAt + SETTLE_DELAY_MS + GRACE_SECONDS * 1000 + MARGIN_MS,
+        async () => (await q.basket(link.invoiceId)).consumedAt,
+      );
       const { basket } = await expectRegisteredByServer(database, link.invoiceId, email);
       // Nobody asked: no registerByToken call reached the server before it registered the guest.
-      expect((await q.audits(basket.id)).filter((audit) => audit.type.startsWith("registration.") && audit.actor === "guest")).toEqual([]);
+      expect(
+        (await q.audits(basket.id)).filter(
+          (audit) => audit.type.startsWith("registration.") && audit.actor === "guest",
+        ),
+      ).toEqual([]);
       await waitForMail(server.mailDir, (mail) => mail.to === email && NEW_ACCOUNT.test(mail.subject), 15_000);
 
       // The link then still gets its one token.
-      expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 200, token: expect.stringMatching(/^eyJ/) });
-      expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 401, code: "basket_token_used" });
-      expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({ receipt: 1, account: 1, signIn: 0, other: 0 });
+      expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({
+        outcome: 200,
+        token: expect.stringMatching(/^eyJ/),
+      });
+      expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({
+        outcome: 401,
+        code: "basket_token_used",
+      });
+      expect(kindsOf(await mailSubjectsFor(email, server.mailDir))).toEqual({
+        receipt: 1,
+        account: 1,
+        signIn: 0,
+        other: 0,
+      });
     });
 
     test("a late-confirmed card whose server is killed before the confirmation is settled after a restart within the reconciliation deadline, and its guest gets the receipt and the account", async () => {
@@ -335,9 +454,18 @@ for (const provider of providers()) {
       const q = queries(database);
       const email = uniqueEmail("killed-pending");
       const placedAt = Date.now();
-      const link = expectPaid(await submitCheckout(tally, first.baseUrl, { productId: await q.productId(), email, card: TEST_CARDS.confirmsLater }), "pending");
+      const link = expectPaid(
+        await submitCheckout(tally, first.baseUrl, {
+          productId: await q.productId(),
+          email,
+          card: TEST_CARDS.confirmsLater,
+        }),
+        "pending",
+      );
       await first.kill9();
-      expect(await q.payments(`p."invoiceId" = ${link.invoiceId}`)).toMatchObject([{ status: "confirming", chargeStatus: "pending" }]);
+      expect(await q.payments(`p."invoiceId" = ${link.invoiceId}`)).toMatchObject([
+        { status: "confirming", chargeStatus: "pending" },
+      ]);
 
       const second = await start(PORTS.killedBeforeConfirmation, { mailDir });
       const deadline = Math.max(placedAt + RECONCILE_SECONDS * 1000, Date.now()) + MARGIN_MS;
@@ -351,7 +479,11 @@ for (const provider of providers()) {
       const { number } = await q.invoice(link.invoiceId);
       expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
       await expectReceipt(mailDir, email, number!, 15_000);
-      await waitUntil("the server registered the checkout", Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS, async () => (await q.basket(link.invoiceId)).consumedAt);
+      await waitUntil(
+        "the server registered the checkout",
+        Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS,
+        async () => (await q.basket(link.invoiceId)).consumedAt,
+      );
       await expectRegisteredByServer(database, link.invoiceId, email);
       await waitForMail(mailDir, (mail) => mail.to === email && NEW_ACCOUNT.test(mail.subject), 15_000);
       expect(await registerOnce(tally, second.baseUrl, link)).toMatchObject({ outcome: 200 });
@@ -367,7 +499,10 @@ for (const provider of providers()) {
       const placedAt = Date.now();
       const answer = await submitCheckout(tally, faulty.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey });
       expect(answer.outcome).toBe("error");
-      await Promise.race([faulty.exited(), sleep(10_000).then(() => Promise.reject(new Error("the server did not kill itself")))]);
+      await Promise.race([
+        faulty.exited(),
+        sleep(10_000).then(() => Promise.reject(new Error("the server did not kill itself"))),
+      ]);
       expect(faulty.output()).toContain("FAULT_INJECTION: killing the process after the provider charged");
 
       // Charged at the provider, not recorded here.
@@ -378,17 +513,28 @@ for (const provider of providers()) {
 
       const server = await start(PORTS.killedAfterCharge, { mailDir });
       const deadline = Math.max(placedAt + RECONCILE_SECONDS * 1000, Date.now()) + MARGIN_MS;
-      await waitUntil("the reconciler recorded the charge", deadline, async () => (await q.payments(`1 = 1`))[0]?.status === "succeeded");
+      await waitUntil(
+        "the reconciler recorded the charge",
+        deadline,
+        async () => (await q.payments(`1 = 1`))[0]?.status === "succeeded",
+      );
       const { number } = await q.invoice(charged!.invoiceId);
       expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
       await expectReceipt(mailDir, email, number!, 15_000);
-      await waitUntil("the server registered the checkout", Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS, async () => (await q.basket(charged!.invoiceId)).consumedAt);
+      await waitUntil(
+        "the server registered the checkout",
+        Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS,
+        async () => (await q.basket(charged!.invoiceId)).consumedAt,
+      );
       await expectRegisteredByServer(database, charged!.invoiceId, email);
       await waitForMail(mailDir, (mail) => mail.to === email && NEW_ACCOUNT.test(mail.subject), 15_000);
       expect(await q.payments()).toHaveLength(1);
 
       // The guest's browser, which lost the answer, submits the order again: paid, with a link that gets its token.
-      const again = expectPaid(await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }), "paid");
+      const again = expectPaid(
+        await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }),
+        "paid",
+      );
       expect(again.invoiceId).toBe(charged!.invoiceId);
       expect(await registerOnce(tally, server.baseUrl, again)).toMatchObject({ outcome: 200 });
       expect(await q.payments()).toHaveLength(1);
@@ -398,16 +544,28 @@ for (const provider of providers()) {
       const first = await start(PORTS.burst);
       const q = queries(database);
       const productId = await q.productId();
-      const orders = Array.from({ length: 40 }, (_, index) => ({ email: uniqueEmail(`burst-${index}`), card: index % 2 === 0 ? TEST_CARDS.pays : TEST_CARDS.confirmsLater }));
+      const orders = Array.from({ length: 40 }, (_, index) => ({
+        email: uniqueEmail(`burst-${index}`),
+        card: index % 2 === 0 ? TEST_CARDS.pays : TEST_CARDS.confirmsLater,
+      }));
       // A first checkout warms the server up (its first request loads the route), as a live server would be.
-      expectPaid(await submitCheckout(tally, first.baseUrl, { productId, email: uniqueEmail("burst-warm-up"), card: TEST_CARDS.pays }), "paid");
+      expectPaid(
+        await submitCheckout(tally, first.baseUrl, {
+          productId,
+          email: uniqueEmail("burst-warm-up"),
+          card: TEST_CARDS.pays,
+        }),
+        "paid",
+      );
       const answers: (CheckoutAnswer | null)[] = orders.map(() => null);
       let killedAt = 0;
       let inFlightAtKill = 0;
       const started = Date.now();
       const killing = (async () => {
         await sleep(700);
-        inFlightAtKill = orders.filter((_, index) => answers[index] === null && index * 25 < Date.now() - started).length;
+        inFlightAtKill = orders.filter(
+          (_, index) => answers[index] === null && index * 25 < Date.now() - started,
+        ).length;
         await first.kill9();
         killedAt = Date.now();
       })();
@@ -415,7 +573,11 @@ for (const provider of providers()) {
       await Promise.all(
         orders.map(async (order, index) => {
           await sleep(index * 25);
-          answers[index] = await submitCheckout(tally, first.baseUrl, { productId, email: order.email, card: order.card });
+          answers[index] = await submitCheckout(tally, first.baseUrl, {
+            productId,
+            email: order.email,
+            card: order.card,
+          });
         }),
       );
       await killing;
@@ -434,31 +596,64 @@ for (const provider of providers()) {
       const server = await start(PORTS.burst);
       // Every payment was created before the kill: none may stay unsettled past its reconciliation time.
       const deadline = Math.max(killedAt + RECONCILE_SECONDS * 1000, Date.now()) + MARGIN_MS;
-      await waitUntil("no payment pending, processing or confirming", deadline, async () => (await q.payments(`p."status" IN ('pending', 'processing', 'confirming')`)).length === 0);
+      await waitUntil(
+        "no payment pending, processing or confirming",
+        deadline,
+        async () => (await q.payments(`p."status" IN ('pending', 'processing', 'confirming')`)).length === 0,
+      );
       const payments = await q.payments();
       // The app and the provider agree on every charge: money taken exactly for the payments recorded as succeeded.
-      for (const payment of payments) expect({ reference: payment.reference, taken: payment.chargeStatus === "succeeded" }).toEqual({ reference: payment.reference, taken: payment.status === "succeeded" });
+      for (const payment of payments)
+        expect({ reference: payment.reference, taken: payment.chargeStatus === "succeeded" }).toEqual({
+          reference: payment.reference,
+          taken: payment.status === "succeeded",
+        });
       // Every checkout a client was told is paid or pending ends paid (nothing was declined that the provider charged).
-      for (const order of told) expect((await q.payments(`p."invoiceId" = ${order.link.invoiceId}`)).map((payment) => payment.status)).toEqual(["succeeded"]);
+      for (const order of told)
+        expect((await q.payments(`p."invoiceId" = ${order.link.invoiceId}`)).map((payment) => payment.status)).toEqual([
+          "succeeded",
+        ]);
       // Invoice numbers run without a gap over the issued invoices.
-      const numbers = (await database.rows<{ number: string }>(`SELECT "number" FROM "Invoice" WHERE "number" IS NOT NULL`)).map((row) => Number(row.number.slice(-6))).sort((a, b) => a - b);
+      const numbers = (
+        await database.rows<{ number: string }>(`SELECT "number" FROM "Invoice" WHERE "number" IS NOT NULL`)
+      )
+        .map((row) => Number(row.number.slice(-6)))
+        .sort((a, b) => a - b);
       expect(numbers).toEqual(numbers.map((_, index) => index + 1));
       expect(numbers.length).toBe(payments.filter((payment) => payment.status === "succeeded").length);
 
       // The server registers every paid checkout (those whose answer the kill cut off too), each once.
-      const paidInvoices = payments.filter((payment) => payment.status === "succeeded").map((payment) => payment.invoiceId);
-      await waitUntil("the server registered every paid checkout", Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS, async () =>
-        (await Promise.all(paidInvoices.map(async (invoiceId) => (await q.basket(invoiceId)).consumedAt !== null))).every(Boolean),
+      const paidInvoices = payments
+        .filter((payment) => payment.status === "succeeded")
+        .map((payment) => payment.invoiceId);
+      await waitUntil(
+        "the server registered every paid checkout",
+        Date.now() + GRACE_SECONDS * 1000 + MARGIN_MS,
+        async () =>
+          (
+            await Promise.all(paidInvoices.map(async (invoiceId) => (await q.basket(invoiceId)).consumedAt !== null))
+          ).every(Boolean),
       );
       for (const invoiceId of paidInvoices) {
         const basket = await q.basket(invoiceId);
         expect(basket.registeredBy).toBe("server");
         expect((await q.audits(basket.id)).filter((audit) => audit.type === "registration.succeeded")).toHaveLength(1);
-        expect((await q.outbox(basket.guestEmail)).map((mail) => mail.kind).sort()).toEqual(["checkout.receipt", "registration.new_customer"]);
+        expect((await q.outbox(basket.guestEmail)).map((mail) => mail.kind).sort()).toEqual([
+          "checkout.receipt",
+          "registration.new_customer",
+        ]);
       }
       // And every link a client was told about gets its one token.
-      for (const order of told) expect(await registerOnce(tally, server.baseUrl, order.link), order.email).toMatchObject({ outcome: 200, token: expect.stringMatching(/^eyJ/) });
-      for (const order of told) expect(await registerOnce(tally, server.baseUrl, order.link), order.email).toMatchObject({ outcome: 401, code: "basket_token_used" });
+      for (const order of told)
+        expect(await registerOnce(tally, server.baseUrl, order.link), order.email).toMatchObject({
+          outcome: 200,
+          token: expect.stringMatching(/^eyJ/),
+        });
+      for (const order of told)
+        expect(await registerOnce(tally, server.baseUrl, order.link), order.email).toMatchObject({
+          outcome: 401,
+          code: "basket_token_used",
+        });
     });
 
     test("six concurrent submissions of one order, then a seventh, charge it once; every 200 says paid, every 409 has Retry-After, and the first link to arrive still registers", async () => {
@@ -470,10 +665,14 @@ for (const provider of providers()) {
       const arrived: CheckoutAnswer[] = [];
       await Promise.all(
         Array.from({ length: 6 }, async () => {
-          arrived.push(await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }));
+          arrived.push(
+            await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }),
+          );
         }),
       );
-      test.info().annotations.push({ type: "six submissions", description: arrived.map((answer) => answer.outcome).join(", ") });
+      test
+        .info()
+        .annotations.push({ type: "six submissions", description: arrived.map((answer) => answer.outcome).join(", ") });
       for (const answer of arrived) {
         expect([200, 409], JSON.stringify(answer.body)).toContain(answer.outcome);
         if (answer.outcome === 200) expect(answer.body?.status).toBe("paid");
@@ -485,14 +684,29 @@ for (const provider of providers()) {
       const firstLink = arrived.find((answer) => answer.outcome === 200)?.link;
       expect(firstLink, "no submission was answered 200").toBeDefined();
 
-      const seventh = expectPaid(await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }), "paid");
+      const seventh = expectPaid(
+        await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey }),
+        "paid",
+      );
       expect(seventh.invoiceId).toBe(firstLink!.invoiceId);
       expect(await q.payments()).toMatchObject([{ status: "succeeded", chargeStatus: "succeeded" }]);
 
-      expect(await registerOnce(tally, server.baseUrl, firstLink!)).toMatchObject({ outcome: 200, token: expect.stringMatching(/^eyJ/) });
+      expect(await registerOnce(tally, server.baseUrl, firstLink!)).toMatchObject({
+        outcome: 200,
+        token: expect.stringMatching(/^eyJ/),
+      });
       // Once one link was answered with a token, the order's other links are used, and the order is complete.
-      const otherLinks = [...arrived.filter((answer) => answer.outcome === 200 && answer.link !== firstLink).map((answer) => answer.link!), seventh];
-      for (const link of otherLinks) expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({ outcome: 401, code: "basket_token_used" });
+      const otherLinks = [
+        ...arrived
+          .filter((answer) => answer.outcome === 200 && answer.link !== firstLink)
+          .map((answer) => answer.link!),
+        seventh,
+      ];
+      for (const link of otherLinks)
+        expect(await registerOnce(tally, server.baseUrl, link)).toMatchObject({
+          outcome: 401,
+          code: "basket_token_used",
+        });
       const eighth = await submitCheckout(tally, server.baseUrl, { productId, email, card: TEST_CARDS.pays, orderKey });
       expect(eighth).toMatchObject({ outcome: 409, body: { code: "order_already_completed" } });
       expect(await q.payments()).toHaveLength(1);
@@ -509,23 +723,45 @@ for (const provider of providers()) {
         const emails = Array.from({ length: 10 }, (_, index) => uniqueEmail(`two-instances-${index}`));
         const paidAt = Date.now();
         const links = await Promise.all(
-          emails.map(async (email, index) => expectPaid(await submitCheckout(tally, instances[index % 2]!.baseUrl, { productId, email, card: TEST_CARDS.pays }), "paid")),
+          emails.map(async (email, index) =>
+            expectPaid(
+              await submitCheckout(tally, instances[index % 2]!.baseUrl, { productId, email, card: TEST_CARDS.pays }),
+              "paid",
+            ),
+          ),
         );
         await waitUntil("every checkout registered", paidAt + 1000 + MARGIN_MS, async () =>
-          (await Promise.all(links.map(async (link) => (await q.basket(link.invoiceId)).consumedAt !== null))).every(Boolean),
+          (await Promise.all(links.map(async (link) => (await q.basket(link.invoiceId)).consumedAt !== null))).every(
+            Boolean,
+          ),
         );
         for (const [index, link] of links.entries()) {
           const basket = await q.basket(link.invoiceId);
           expect(basket.registeredBy).toBe("server");
           expect(await q.customers(emails[index]!)).toHaveLength(1);
-          expect((await q.audits(basket.id)).filter((audit) => audit.type === "registration.succeeded")).toEqual([{ type: "registration.succeeded", actor: "system" }]);
-          expect((await q.outbox(emails[index]!)).map((mail) => mail.kind).sort()).toEqual(["checkout.receipt", "registration.new_customer"]);
+          expect((await q.audits(basket.id)).filter((audit) => audit.type === "registration.succeeded")).toEqual([
+            { type: "registration.succeeded", actor: "system" },
+          ]);
+          expect((await q.outbox(emails[index]!)).map((mail) => mail.kind).sort()).toEqual([
+            "checkout.receipt",
+            "registration.new_customer",
+          ]);
         }
         // Delivered once, by one of the two workers.
-        await waitUntil("every e-mail delivered", Date.now() + 15_000, async () => (await q.count(`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "status" <> 'sent'`)) === 0);
+        await waitUntil(
+          "every e-mail delivered",
+          Date.now() + 15_000,
+          async () => (await q.count(`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "status" <> 'sent'`)) === 0,
+        );
         const dirs = instances.map((instance) => instance.mailDir);
-        for (const email of emails) expect((await mailSubjectsFor(email, ...dirs)).filter((subject) => NEW_ACCOUNT.test(subject)), email).toHaveLength(1);
-        const registeredBy = instances.map((instance) => (instance.output().match(/registration by the server succeeded/g) ?? []).length);
+        for (const email of emails)
+          expect(
+            (await mailSubjectsFor(email, ...dirs)).filter((subject) => NEW_ACCOUNT.test(subject)),
+            email,
+          ).toHaveLength(1);
+        const registeredBy = instances.map(
+          (instance) => (instance.output().match(/registration by the server succeeded/g) ?? []).length,
+        );
         test.info().annotations.push({ type: "registrations per instance", description: registeredBy.join(" + ") });
       });
     }
@@ -533,14 +769,24 @@ for (const provider of providers()) {
     test("the webhook refuses a bad signature, a missing header and an old timestamp, and applies a correctly signed event once however often it is replayed", async () => {
       const secret = `whsec_${randomBytes(32).toString("base64")}`;
       // No background work: the provider sends no event of its own, so each event here is the test's.
-      const server = await start(PORTS.webhooks, { env: { PAYMENT_WEBHOOK_SECRET: secret, BACKGROUND_WORK_ENABLED: "false" } });
+      const server = await start(PORTS.webhooks, {
+        env: { PAYMENT_WEBHOOK_SECRET: secret, BACKGROUND_WORK_ENABLED: "false" },
+      });
       const q = queries(database);
       const email = uniqueEmail("webhook");
-      const link = expectPaid(await submitCheckout(tally, server.baseUrl, { productId: await q.productId(), email, card: TEST_CARDS.confirmsLater }), "pending");
+      const link = expectPaid(
+        await submitCheckout(tally, server.baseUrl, {
+          productId: await q.productId(),
+          email,
+          card: TEST_CARDS.confirmsLater,
+        }),
+        "pending",
+      );
       const [payment] = await q.payments(`p."invoiceId" = ${link.invoiceId}`);
       expect(payment).toMatchObject({ status: "confirming" });
       const url = `${server.baseUrl}/api/payments/test/events`;
-      const eventBody = (type = "charge.succeeded", sequence = 2) => JSON.stringify({ type, data: { reference: payment!.reference, sequence } });
+      const eventBody = (type = "charge.succeeded", sequence = 2) =>
+        JSON.stringify({ type, data: { reference: payment!.reference, sequence } });
       const signed = (input: { id: string; body: string; at?: Date; secret?: string }) => {
         const at = input.at ?? new Date();
         return {
@@ -552,15 +798,23 @@ for (const provider of providers()) {
       };
       const post = async (headers: Record<string, string>, body: string) => {
         const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
-        return { status: response.status, body: (await response.json()) as { code?: string; received?: boolean; applied?: string } };
+        return {
+          status: response.status,
+          body: (await response.json()) as { code?: string; received?: boolean; applied?: string },
+        };
       };
-      const without = (headers: Record<string, string>, name: string) => Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name));
+      const without = (headers: Record<string, string>, name: string) =>
+        Object.fromEntries(Object.entries(headers).filter(([key]) => key !== name));
       const body = eventBody();
       const id = `evt_${randomUUID()}`;
       const good = signed({ id, body });
 
       const refusals: [string, Record<string, string>, string][] = [
-        ["signed with another secret", signed({ id, body, secret: `whsec_${randomBytes(32).toString("base64")}` }), body],
+        [
+          "signed with another secret",
+          signed({ id, body, secret: `whsec_${randomBytes(32).toString("base64")}` }),
+          body,
+        ],
         ["a signature of another body", good, eventBody("charge.succeeded", 3)],
         ["a garbled signature", { ...good, "webhook-signature": "v1,AAAA" }, body],
         ["no webhook-signature", without(good, "webhook-signature"), body],
@@ -569,7 +823,11 @@ for (const provider of providers()) {
         ["signed six minutes ago", signed({ id, body, at: new Date(Date.now() - 6 * 60_000) }), body],
         ["signed six minutes ahead", signed({ id, body, at: new Date(Date.now() + 6 * 60_000) }), body],
       ];
-      for (const [what, headers, sent] of refusals) expect(await post(headers, sent), what).toMatchObject({ status: 400, body: { code: "webhook_signature_invalid" } });
+      for (const [what, headers, sent] of refusals)
+        expect(await post(headers, sent), what).toMatchObject({
+          status: 400,
+          body: { code: "webhook_signature_invalid" },
+        });
       // Refused events changed nothing.
       expect(await q.payments(`p."invoiceId" = ${link.invoiceId}`)).toMatchObject([{ status: "confirming" }]);
       expect(await q.count(`SELECT COUNT(*) AS "n" FROM "PaymentEvent"`)).toBe(0);
@@ -580,12 +838,21 @@ for (const provider of providers()) {
       const { number } = await q.invoice(link.invoiceId);
       expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
       expect(await post(good, body)).toEqual({ status: 200, body: { received: true, applied: "duplicate" } });
-      expect(await post(signed({ id, body }), body)).toEqual({ status: 200, body: { received: true, applied: "duplicate" } });
+      expect(await post(signed({ id, body }), body)).toEqual({
+        status: 200,
+        body: { received: true, applied: "duplicate" },
+      });
       // Another event for the settled payment, a success or a late decline, changes nothing either.
       const again = `evt_${randomUUID()}`;
-      expect(await post(signed({ id: again, body }), body)).toEqual({ status: 200, body: { received: true, applied: "already_settled" } });
+      expect(await post(signed({ id: again, body }), body)).toEqual({
+        status: 200,
+        body: { received: true, applied: "already_settled" },
+      });
       const decline = eventBody("charge.declined", 3);
-      expect(await post(signed({ id: `evt_${randomUUID()}`, body: decline }), decline)).toEqual({ status: 200, body: { received: true, applied: "already_settled" } });
+      expect(await post(signed({ id: `evt_${randomUUID()}`, body: decline }), decline)).toEqual({
+        status: 200,
+        body: { received: true, applied: "already_settled" },
+      });
 
       expect(await q.payments(`p."invoiceId" = ${link.invoiceId}`)).toMatchObject([{ status: "succeeded" }]);
       expect((await q.invoice(link.invoiceId)).number).toBe(number);

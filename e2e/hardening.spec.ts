@@ -32,14 +32,20 @@ const MB = 1024 * 1024;
  * POSTs `totalBytes` of body, declared with Content-Length or chunked, writing 64 KB at a time only while the
  * server has not answered; returns the status and how much was sent before the answer came.
  */
-function postLargeBody(url: string, options: { totalBytes: number; declared: boolean; contentType?: string }): Promise<{ status: number; sentBytes: number }> {
+function postLargeBody(
+  url: string,
+  options: { totalBytes: number; declared: boolean; contentType?: string },
+): Promise<{ status: number; sentBytes: number }> {
   return new Promise((resolve, reject) => {
     const chunk = Buffer.alloc(64 * 1024, " ");
     let sentBytes = 0;
     let answered = false;
     const request = httpRequest(url, {
       method: "POST",
-      headers: { "content-type": options.contentType ?? "application/x-www-form-urlencoded", ...(options.declared ? { "content-length": String(options.totalBytes) } : {}) },
+      headers: {
+        "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+        ...(options.declared ? { "content-length": String(options.totalBytes) } : {}),
+      },
     });
     request.on("response", (response) => {
       answered = true;
@@ -77,12 +83,18 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
     "/api/public/billing/invoices/1/registerByToken?token=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65",
   ];
   // Each route loaded first, with a small body: what is measured is what the large bodies cost, not the code's loading.
-  for (const path of bodied) await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  for (const path of bodied)
+    await fetch(`${server.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
   const before = residentBytes(server.pids());
   for (const path of bodied) {
     for (const declared of [true, false]) {
       // The JSON routes take JSON alone (anything else is a 400 before a byte is read).
-      const contentType = path === "/api/checkout" || path === "/api/portal/sign-in-link" ? "application/json" : undefined;
+      const contentType =
+        path === "/api/checkout" || path === "/api/portal/sign-in-link" ? "application/json" : undefined;
       const result = await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared, contentType });
       expect(result.status, `${path}, ${declared ? "declared" : "chunked"}`).toBe(413);
     }
@@ -90,12 +102,16 @@ test("every endpoint that reads a body refuses an oversized one with 413, declar
   // Pages take no bodies at all (every form posts to the API).
   for (const path of ["/checkout", "/", "/portal/sign-in"]) {
     for (const declared of [true, false]) {
-      expect((await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared })).status, path).toBe(405);
+      expect((await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared })).status, path).toBe(
+        405,
+      );
     }
   }
   // Staff endpoints refuse anyone not signed in before reading a byte.
   for (const path of ["/api/staff/dry-run", "/api/staff/demo-checkouts"]) {
-    expect([401, 403], path).toContain((await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared: false })).status);
+    expect([401, 403], path).toContain(
+      (await postLargeBody(`${server.baseUrl}${path}`, { totalBytes: 200 * MB, declared: false })).status,
+    );
   }
   const grown = residentBytes(server.pids()) - before;
   expect(grown, `the server grew by ${Math.round(grown / MB)} MB`).toBeLessThan(64 * MB);
@@ -111,7 +127,9 @@ function rawAnswer(url: string, method: string): Promise<{ status: number; type:
     const request = httpRequest(url, { method }, (response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, type: response.headers["content-type"] ?? "", body }),
+      );
     });
     request.on("error", reject);
     request.end();
@@ -146,7 +164,8 @@ async function registeredCustomer(): Promise<string> {
   const [product] = await database.rows<{ id: number }>(`SELECT "id" FROM "Product" ORDER BY "id" LIMIT 1`);
   const email = `portal-${randomUUID()}@example.com`;
   const paid = await checkout(tally, server.baseUrl, { productId: Number(product!.id), email });
-  if (!paid || !(await register(tally, server.baseUrl, paid.invoiceId, paid.basketSession))) throw new Error(`no registration: ${tally.toString()}`);
+  if (!paid || !(await register(tally, server.baseUrl, paid.invoiceId, paid.basketSession)))
+    throw new Error(`no registration: ${tally.toString()}`);
   return email;
 }
 
@@ -195,18 +214,30 @@ async function auditedAddressOfRegistration(db: TestDatabase, invoiceId: number)
 async function registerFrom(target: BuiltServer, db: TestDatabase, forwardedFor: string): Promise<number> {
   const [product] = await db.rows<{ id: number }>(`SELECT "id" FROM "Product" ORDER BY "id" LIMIT 1`);
   const tally = new Tally();
-  const paid = await checkout(tally, target.baseUrl, { productId: Number(product!.id), email: `address-${randomUUID()}@example.com` });
-  const response = await fetch(`${target.baseUrl}/api/public/billing/invoices/${paid!.invoiceId}/registerByToken?token=${paid!.basketSession}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
-    body: "{}",
+  const paid = await checkout(tally, target.baseUrl, {
+    productId: Number(product!.id),
+    email: `address-${randomUUID()}@example.com`,
   });
+  const response = await fetch(
+    `${target.baseUrl}/api/public/billing/invoices/${paid!.invoiceId}/registerByToken?token=${paid!.basketSession}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+      body: "{}",
+    },
+  );
   expect(response.status).toBe(200);
   return paid!.invoiceId;
 }
 
 test("an address with a malformed percent-encoding is a 400 in words, never a bare 500", async () => {
-  for (const path of ["/api/payments/%/events", "/api/public/billing/invoices/%E0%A4%A/pdfByToken", "/api/%", "/staff/checkouts/%", "/checkout/%zz"]) {
+  for (const path of [
+    "/api/payments/%/events",
+    "/api/public/billing/invoices/%E0%A4%A/pdfByToken",
+    "/api/%",
+    "/staff/checkouts/%",
+    "/checkout/%zz",
+  ]) {
     for (const method of ["GET", "POST"]) {
       const answer = await rawAnswer(`${server.baseUrl}${path}`, method);
       expect(answer.status, `${method} ${path}`).toBe(400);
@@ -219,7 +250,11 @@ test("an address with a malformed percent-encoding is a 400 in words, never a ba
 
 test("next-auth's endpoints answer a malformed body with 400 and an odd address like any other, never with a 500", async () => {
   for (const path of ["/api/auth/callback/customer", "/api/auth/callback/staff"]) {
-    const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     expect(response.status, path).toBe(400);
     expect(await response.json(), path).toMatchObject({ code: "bad_request" });
   }
@@ -238,8 +273,18 @@ test("next-auth's endpoints answer a malformed body with 400 and an odd address 
     expect(response.headers.get("content-type"), path).toContain("application/problem+json");
     expect(await response.json(), path).toMatchObject({ code });
   }
-  for (const path of ["/api/auth/csrf", "/api/auth/session", "/api/auth/signin", "/api/auth/callback/nope", "/api/auth/_log"]) {
-    const response = await fetch(`${server.baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=b" });
+  for (const path of [
+    "/api/auth/csrf",
+    "/api/auth/session",
+    "/api/auth/signin",
+    "/api/auth/callback/nope",
+    "/api/auth/_log",
+  ]) {
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=b",
+    });
     expect(response.status, `POST ${path}`).toBe(404);
     expect(await response.json(), `POST ${path}`).toMatchObject({ code: "not_found" });
   }
@@ -252,11 +297,14 @@ test("without a proxy the client address is the connection's: a forged X-Forward
   // 600 points per address, a refused guess costs 5: the 121st guess from one machine is refused, whatever it forges.
   const statuses: number[] = [];
   for (let guess = 0; guess < 130; guess++) {
-    const response = await fetch(`${server.baseUrl}/api/public/billing/invoices/1/registerByToken?token=${randomUUID()}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-forwarded-for": `198.51.100.${guess % 250}` },
-      body: "{}",
-    });
+    const response = await fetch(
+      `${server.baseUrl}/api/public/billing/invoices/1/registerByToken?token=${randomUUID()}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": `198.51.100.${guess % 250}` },
+        body: "{}",
+      },
+    );
     statuses.push(response.status);
   }
   expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(120);
@@ -278,8 +326,21 @@ test("behind one trusted proxy the client address is the one the proxy appended,
 test("every page carries a nonce-based Content-Security-Policy, new each time, without 'unsafe-eval', and no frame may embed it", async () => {
   // Paths that only start like a static file's are pages too (their 404), and a language header sent by the
   // client is never obeyed: proxy.ts sets it on every page.
-  for (const path of ["/", "/checkout", "/checkout/complete", "/portal/sign-in", "/staff/sign-in", "/no-such-page", "/icon.svg/x", "/favicon.ico", "/_next/imagex"]) {
-    const [first, second] = [await fetch(`${server.baseUrl}${path}`, { headers: { "x-locale": "de" } }), await fetch(`${server.baseUrl}${path}`)];
+  for (const path of [
+    "/",
+    "/checkout",
+    "/checkout/complete",
+    "/portal/sign-in",
+    "/staff/sign-in",
+    "/no-such-page",
+    "/icon.svg/x",
+    "/favicon.ico",
+    "/_next/imagex",
+  ]) {
+    const [first, second] = [
+      await fetch(`${server.baseUrl}${path}`, { headers: { "x-locale": "de" } }),
+      await fetch(`${server.baseUrl}${path}`),
+    ];
     const policy = first.headers.get("content-security-policy") ?? "";
     expect(policy, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
     expect(policy, path).toContain("frame-ancestors 'none'");
@@ -298,9 +359,15 @@ test("every page carries a nonce-based Content-Security-Policy, new each time, w
 
 test("served over https (APP_URL), pages tell browsers to keep to it (HSTS)", async () => {
   const httpsDatabase = await createDatabase("sqlite", "https");
-  const https = await startBuiltServer({ database: httpsDatabase, port: 3337, env: { APP_URL: "https://billing.example.com" } });
+  const https = await startBuiltServer({
+    database: httpsDatabase,
+    port: 3337,
+    env: { APP_URL: "https://billing.example.com" },
+  });
   try {
-    expect((await fetch(`${https.baseUrl}/checkout`)).headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    expect((await fetch(`${https.baseUrl}/checkout`)).headers.get("strict-transport-security")).toBe(
+      "max-age=63072000; includeSubDomains",
+    );
   } finally {
     await https.stop();
     await httpsDatabase.drop();

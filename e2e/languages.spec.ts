@@ -66,10 +66,16 @@ test.describe("a browser that asks for German", () => {
     expect(pdf).toContain("RECHNUNG AN");
     expect(pdf).toMatch(new RegExp(`${de.invoice.totalPaid} +£60\\.00`));
 
-    const receiptMail = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject.startsWith("Ihr Beleg von "));
+    const receiptMail = await waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === email && mail.subject.startsWith("Ihr Beleg von "),
+    );
     expect(receiptMail.text).toContain("Hallo Greta Gast,");
     expect(readPdf(receiptMail.attachments[0]!.content).text).toContain("Rechnungsdatum");
-    const welcome = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject !== receiptMail.subject);
+    const welcome = await waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === email && mail.subject !== receiptMail.subject,
+    );
     expect(welcome.subject).toMatch(/^Ihr Konto bei .* ist bereit$/);
     expect(welcome.text).toContain("Hallo Greta Gast,");
 
@@ -80,7 +86,10 @@ test.describe("a browser that asks for German", () => {
     await page.getByLabel(de.portal.signIn.email).fill(email);
     await page.getByRole("button", { name: de.portal.signIn.send }).click();
     await expect(heading(page)).toHaveText(de.portal.checkEmail.title);
-    const link = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && mail.subject === de.email.signInLink.subject);
+    const link = await waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === email && mail.subject === de.email.signInLink.subject,
+    );
     expect(link.text).toContain(de.email.signInLink.body);
     expect(link.text).toContain(de.email.signInLink.codeLabel);
     // The link's page, in German too: it names the address and its button signs in.
@@ -97,7 +106,9 @@ test.describe("a browser that asks for German", () => {
   });
 });
 
-test("the switcher changes the language where the guest is, keeps what they typed and what they did, and is remembered", async ({ page }) => {
+test("the switcher changes the language where the guest is, keeps what they typed and what they did, and is remembered", async ({
+  page,
+}) => {
   const registrations: string[] = [];
   page.on("request", (request) => {
     if (request.url().includes("/registerByToken")) registrations.push(request.url());
@@ -115,7 +126,9 @@ test("the switcher changes the language where the guest is, keeps what they type
   await expect(heading(page)).toHaveText(fr.checkout.title);
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await expect(page.getByLabel(fr.checkout.fullName)).toHaveValue("Camille Invitée");
-  await expect(page.getByRole("navigation", { name: fr.frame.language }).getByRole("button", { name: "Français" })).toHaveAttribute("aria-current", "true");
+  await expect(
+    page.getByRole("navigation", { name: fr.frame.language }).getByRole("button", { name: "Français" }),
+  ).toHaveAttribute("aria-current", "true");
 
   await page.getByLabel("Day pass").fill("1");
   await page.getByLabel(fr.checkout.email).fill(uniqueEmail("francais"));
@@ -129,7 +142,9 @@ test("the switcher changes the language where the guest is, keeps what they type
   const es = catalogue("es");
   await page.getByRole("navigation", { name: fr.frame.language }).getByRole("button", { name: "Español" }).click();
   await expect(heading(page)).toHaveText(es.completion.success.heading);
-  await expect(page.getByRole("region", { name: es.completion.receipt.heading })).toContainText(es.completion.receipt.totalPaid);
+  await expect(page.getByRole("region", { name: es.completion.receipt.heading })).toContainText(
+    es.completion.receipt.totalPaid,
+  );
   // The basket's GUID, gone from the address bar once it registered, does not come back with the new language.
   await expect(page).toHaveURL(/\/checkout\/complete\?invoiceId=\d+$/);
   await page.getByRole("navigation", { name: es.frame.language }).getByRole("button", { name: "Deutsch" }).click();
@@ -145,7 +160,9 @@ test("the switcher changes the language where the guest is, keeps what they type
   await expect(page.locator("html")).toHaveAttribute("lang", "de");
 });
 
-test("the success state in each language, at every width, with no serious accessibility violation", async ({ browser }) => {
+test("the success state in each language, at every width, with no serious accessibility violation", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   for (const locale of LOCALES) {
     const context = await browser.newContext({ locale });
@@ -159,14 +176,18 @@ test("the success state in each language, at every width, with no serious access
   }
 });
 
-test("a page sends the browser its own language's messages, for its own components, and no script carries a catalogue", async ({ request }) => {
+test("a page sends the browser its own language's messages, for its own components, and no script carries a catalogue", async ({
+  request,
+}) => {
   const checkout = demoCheckout();
   const de = catalogue("de");
   const html = await (await request.get(checkout.completionUrl, { headers: { "accept-language": "de" } })).text();
   expect(html).toContain(de.completion.network_error.lead);
   // Not the other languages, and not what the page's client code never shows (the e-mails, the invoice, the checkout).
-  for (const other of ["en", "fr", "es"] as const) expect(html).not.toContain(catalogue(other).completion.network_error.lead);
-  for (const unused of [de.email.newCustomer.thanks, de.invoice.paymentReference, de.checkout.testCard]) expect(html).not.toContain(unused);
+  for (const other of ["en", "fr", "es"] as const)
+    expect(html).not.toContain(catalogue(other).completion.network_error.lead);
+  for (const unused of [de.email.newCustomer.thanks, de.invoice.paymentReference, de.checkout.testCard])
+    expect(html).not.toContain(unused);
 
   const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]!);
   expect(scripts.length).toBeGreaterThan(0);

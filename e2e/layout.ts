@@ -23,7 +23,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const viewport = document.documentElement.clientWidth;
-    const describe = (element: Element) => `<${element.tagName.toLowerCase()}> “${(element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 50)}”`;
+    const describe = (element: Element) =>
+      `<${element.tagName.toLowerCase()}> “${(element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 50)}”`;
     const scrollsSideways = (start: Element | null): boolean => {
       for (let element = start; element && element !== document.body; element = element.parentElement) {
         const { overflowX } = getComputedStyle(element);
@@ -36,12 +37,17 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       return style.visibility === "hidden" || style.clipPath !== "none" || style.clip.startsWith("rect");
     };
 
-    if (document.documentElement.scrollWidth > viewport + 1) problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in a ${viewport} px viewport`);
+    if (document.documentElement.scrollWidth > viewport + 1)
+      problems.push(
+        `the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in a ${viewport} px viewport`,
+      );
     for (const element of document.body.querySelectorAll("*")) {
       const box = element.getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || hidden(element)) continue;
       if ((box.right > viewport + 1 || box.left < -1) && !scrollsSideways(element.parentElement)) {
-        problems.push(`reaches past the viewport (${Math.round(box.left)}–${Math.round(box.right)} px): ${describe(element)}`);
+        problems.push(
+          `reaches past the viewport (${Math.round(box.left)}–${Math.round(box.right)} px): ${describe(element)}`,
+        );
       }
     }
     // A table wider than the box it stands in spills out of its card, even far from the viewport's edge.
@@ -49,7 +55,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       const container = table.parentElement!;
       const inner = container.getBoundingClientRect().right - parseFloat(getComputedStyle(container).paddingRight);
       const right = table.getBoundingClientRect().right;
-      if (right > inner + 1 && !scrollsSideways(container)) problems.push(`a table reaches ${Math.round(right - inner)} px past its container: ${describe(table)}`);
+      if (right > inner + 1 && !scrollsSideways(container))
+        problems.push(`a table reaches ${Math.round(right - inner)} px past its container: ${describe(table)}`);
     }
 
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -66,7 +73,9 @@ export async function layoutProblems(page: Page): Promise<string[]> {
           const range = document.createRange();
           range.setStart(node, start);
           range.setEnd(node, start + piece[0].length);
-          const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+          const lines = new Set(
+            [...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)),
+          );
           if (lines.size > 1) problems.push(`“${word[0]}” breaks across ${lines.size} lines in ${describe(parent)}`);
         }
       }

@@ -139,7 +139,11 @@ test("every state of the completion page, as a guest reaches it, at 375 and 1280
   await lookAt(page, "complete-missing-parameters");
 
   await page.route("**/registerByToken*", (route) =>
-    route.fulfill({ status: 429, headers: { "Retry-After": "30", "Content-Type": "application/problem+json" }, body: JSON.stringify({ status: 429, code: "rate_limited", title: "Too many attempts" }) }),
+    route.fulfill({
+      status: 429,
+      headers: { "Retry-After": "30", "Content-Type": "application/problem+json" },
+      body: JSON.stringify({ status: 429, code: "rate_limited", title: "Too many attempts" }),
+    }),
   );
   await page.goto(demoCheckout().completionUrl);
   await expect(heading).toContainText("moment");

@@ -31,7 +31,11 @@ function e2eDatabase(): Database.Database {
   return new Database(path.resolve(E2E_DATABASE_URL.slice("file:".length)));
 }
 
-test("a mail scanner fetching a sign-in link with GET and HEAD gets no session and uses nothing up; the person then presses the button and is in", async ({ page, request, playwright }) => {
+test("a mail scanner fetching a sign-in link with GET and HEAD gets no session and uses nothing up; the person then presses the button and is in", async ({
+  page,
+  request,
+  playwright,
+}) => {
   const email = uniqueEmail("scanned");
   await registeredCheckout(request, "--email", email);
   const { url } = await askForSignIn(request, email);
@@ -39,7 +43,11 @@ test("a mail scanner fetching a sign-in link with GET and HEAD gets no session a
 
   // The scanner: no cookies, every method it uses, several times, and next-auth's callback guessed from the token.
   const scanner = await playwright.request.newContext();
-  for (const target of [url, `/api/auth/callback/customer?token=${token}`, `/api/auth/signin/customer?token=${token}`]) {
+  for (const target of [
+    url,
+    `/api/auth/callback/customer?token=${token}`,
+    `/api/auth/signin/customer?token=${token}`,
+  ]) {
     for (const method of ["GET", "HEAD", "GET"]) {
       const response = await scanner.fetch(new URL(target, url).href, { method, maxRedirects: 0 });
       expect(response.status(), `${method} ${target}`).toBeLessThan(500);
@@ -65,14 +73,27 @@ test("a mail scanner fetching a sign-in link with GET and HEAD gets no session a
   await expect(page.getByRole("row").filter({ hasText: /INV-\d{4}-\d{6}/ })).toHaveCount(1);
 });
 
-test("every link of the receipt and the account e-mail, fetched as a scanner would, sets no session and uses nothing up", async ({ page, request, playwright }) => {
+test("every link of the receipt and the account e-mail, fetched as a scanner would, sets no session and uses nothing up", async ({
+  page,
+  request,
+  playwright,
+}) => {
   const email = uniqueEmail("links");
   await registeredCheckout(request, "--email", email);
   const mails = [
     await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your receipt from /.test(mail.subject)),
-    await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && /^Your account at .* is ready$/.test(mail.subject)),
+    await waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === email && /^Your account at .* is ready$/.test(mail.subject),
+    ),
   ];
-  const links = new Set(mails.flatMap((mail) => [...`${mail.text}\n${mail.html}`.matchAll(/(?:href="|src="|\s)(https?:\/\/[^\s"<]+)/g)].map((match) => match[1]!.replaceAll("&amp;", "&"))));
+  const links = new Set(
+    mails.flatMap((mail) =>
+      [...`${mail.text}\n${mail.html}`.matchAll(/(?:href="|src="|\s)(https?:\/\/[^\s"<]+)/g)].map((match) =>
+        match[1]!.replaceAll("&amp;", "&"),
+      ),
+    ),
+  );
   expect(links.size).toBeGreaterThan(0);
   const before = (await readOutbox(E2E_MAIL_OUTBOX)).filter((mail) => mail.to === email).length;
 
@@ -94,7 +115,10 @@ test("every link of the receipt and the account e-mail, fetched as a scanner wou
   await expect(page).toHaveURL(/\/portal$/);
 });
 
-test("the code from the e-mail signs in on another browser; five wrong codes void it, the right one is refused after, and every refusal reads the same", async ({ page, browser }) => {
+test("the code from the e-mail signs in on another browser; five wrong codes void it, the right one is refused after, and every refusal reads the same", async ({
+  page,
+  browser,
+}) => {
   const email = uniqueEmail("code");
   await registeredCheckout(page.request, "--email", email);
 
@@ -148,7 +172,10 @@ test("the code from the e-mail signs in on another browser; five wrong codes voi
   await expect(page.getByRole("heading", { name: "This sign-in link no longer works" })).toBeVisible();
 });
 
-test("a used link and an expired link each say so in words, and lead to a new link that works", async ({ page, request }) => {
+test("a used link and an expired link each say so in words, and lead to a new link that works", async ({
+  page,
+  request,
+}) => {
   const email = uniqueEmail("used");
   await registeredCheckout(request, "--email", email);
 
@@ -164,13 +191,19 @@ test("a used link and an expired link each say so in words, and lead to a new li
   await expect(page.getByText(`We can e-mail a new one to ${masked(email)}.`)).toBeVisible();
   let seen = await signInMailsTo(email);
   await page.getByRole("button", { name: "E-mail me a new link" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "new e-mail" })).toHaveText(`If the address still has an account, a new e-mail is on its way to ${masked(email)}.`);
+  await expect(page.getByRole("status").filter({ hasText: "new e-mail" })).toHaveText(
+    `If the address still has an account, a new e-mail is on its way to ${masked(email)}.`,
+  );
   const fresh = await nextSignInMail(email, seen);
   expect(fresh.url).not.toBe(used.url);
 
   // Expired: the e-mail's time has passed (its challenge made to expire when it was made).
   const database = e2eDatabase();
-  database.prepare(`UPDATE "SignInChallenge" SET "expiresAt" = "createdAt" WHERE "tokenHash" = (SELECT "tokenHash" FROM "SignInChallenge" WHERE "email" = ? ORDER BY "id" DESC LIMIT 1)`).run(email);
+  database
+    .prepare(
+      `UPDATE "SignInChallenge" SET "expiresAt" = "createdAt" WHERE "tokenHash" = (SELECT "tokenHash" FROM "SignInChallenge" WHERE "email" = ? ORDER BY "id" DESC LIMIT 1)`,
+    )
+    .run(email);
   database.close();
   await page.goto(fresh.url);
   await expect(page.getByRole("heading", { name: "This sign-in link has expired" })).toBeVisible();
@@ -191,58 +224,100 @@ test("a used link and an expired link each say so in words, and lead to a new li
   await expect(page).toHaveURL(/\/portal\/sign-in/);
 });
 
-test("another site's page cannot make a visitor's browser ask for sign-in e-mails, and a form post is refused", async ({ request }) => {
+test("another site's page cannot make a visitor's browser ask for sign-in e-mails, and a form post is refused", async ({
+  request,
+}) => {
   const email = uniqueEmail("cross-site");
   await registeredCheckout(request, "--email", email);
   const seen = await signInMailsTo(email);
-  const foreign = await request.post("/api/portal/sign-in-link", { data: { email }, headers: { origin: "https://evil.example" } });
+  const foreign = await request.post("/api/portal/sign-in-link", {
+    data: { email },
+    headers: { origin: "https://evil.example" },
+  });
   expect(foreign.status()).toBe(403);
   expect(await foreign.json()).toMatchObject({ code: "cross_site_request" });
-  const form = await request.post("/api/portal/sign-in-link", { data: JSON.stringify({ email }), headers: { "content-type": "text/plain" } });
+  const form = await request.post("/api/portal/sign-in-link", {
+    data: JSON.stringify({ email }),
+    headers: { "content-type": "text/plain" },
+  });
   expect(form.status()).toBe(400);
-  await expect(waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === email && !seen.has(mail.file) && mail.subject === "Your sign-in link", 1500)).rejects.toThrow(/no matching mail/);
+  await expect(
+    waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === email && !seen.has(mail.file) && mail.subject === "Your sign-in link",
+      1500,
+    ),
+  ).rejects.toThrow(/no matching mail/);
   // next-auth's forms with a callbackUrl that is not ours: refused or ignored, never a 500.
-  for (const callbackUrl of ["javascript:alert(1)", "not a url", "http://127.0.0.1:3210.evil.example/x", "//evil.example"]) {
+  for (const callbackUrl of [
+    "javascript:alert(1)",
+    "not a url",
+    "http://127.0.0.1:3210.evil.example/x",
+    "//evil.example",
+  ]) {
     for (const path of ["/api/auth/session", "/api/auth/csrf"]) {
-      expect((await request.get(`${path}?callbackUrl=${encodeURIComponent(callbackUrl)}`)).status(), `${path} ${callbackUrl}`).toBe(200);
+      expect(
+        (await request.get(`${path}?callbackUrl=${encodeURIComponent(callbackUrl)}`)).status(),
+        `${path} ${callbackUrl}`,
+      ).toBe(200);
     }
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const signIn = await request.post("/api/auth/callback/customer", { form: { csrfToken, token: "not-a-token", callbackUrl, json: "true" }, maxRedirects: 0 });
+    const signIn = await request.post("/api/auth/callback/customer", {
+      form: { csrfToken, token: "not-a-token", callbackUrl, json: "true" },
+      maxRedirects: 0,
+    });
     expect(signIn.status(), callbackUrl).toBeLessThan(500);
     expect(signIn.headers()["set-cookie"] ?? "").not.toMatch(SESSION_COOKIE);
     // Nor in the query of the POST, where nothing of ours puts one.
     const query = `?callbackUrl=${encodeURIComponent(callbackUrl)}`;
     for (const path of ["/api/auth/callback/customer", "/api/auth/callback/staff", "/api/auth/signout"]) {
-      const answer = await request.post(`${path}${query}`, { form: { csrfToken, token: "not-a-token", json: "true" }, maxRedirects: 0 });
+      const answer = await request.post(`${path}${query}`, {
+        form: { csrfToken, token: "not-a-token", json: "true" },
+        maxRedirects: 0,
+      });
       expect(answer.status(), `${path}${query}`).toBeLessThan(500);
     }
   }
   // Nor a callback-URL cookie someone else set, nor one a header cannot carry.
   for (const cookie of ["javascript:alert(1)", "foo"]) {
     for (const path of ["/api/auth/csrf", "/api/auth/session", "/api/auth/providers", "/portal/sign-in"]) {
-      const answer = await request.get(path, { headers: { cookie: `next-auth.callback-url=${encodeURIComponent(cookie)}` } });
+      const answer = await request.get(path, {
+        headers: { cookie: `next-auth.callback-url=${encodeURIComponent(cookie)}` },
+      });
       expect(answer.status(), `${path} with cookie ${cookie}`).toBe(200);
     }
   }
   for (const callbackUrl of ["/€", "/\n/x", "/\r/x"]) {
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const signOut = await request.post("/api/auth/signout", { form: { csrfToken, callbackUrl, json: "true" }, maxRedirects: 0 });
+    const signOut = await request.post("/api/auth/signout", {
+      form: { csrfToken, callbackUrl, json: "true" },
+      maxRedirects: 0,
+    });
     expect(signOut.status(), JSON.stringify(callbackUrl)).toBeLessThan(500);
   }
   // A NUL in the address is refused like any wrong code, on either database.
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const nul = await request.post("/api/auth/callback/customer", { form: { csrfToken, email: "a\u0000@example.com", code: "123456", json: "true" }, maxRedirects: 0 });
+  const nul = await request.post("/api/auth/callback/customer", {
+    form: { csrfToken, email: "a\u0000@example.com", code: "123456", json: "true" },
+    maxRedirects: 0,
+  });
   expect(nul.status()).toBeLessThan(500);
   expect(JSON.stringify(await nul.json())).toContain("error=code_refused");
   // next-auth's error URL leads to our sign-in page, on the address the client used (not the one the server listens on).
   for (const error of ["%E2%82%AC", "%E0%A4%A", "Verification"]) {
     const answer = await request.get(`/api/auth/error?error=${error}`, { maxRedirects: 0 });
     expect(answer.status(), error).toBe(302);
-    expect(new URL(answer.headers().location ?? "", E2E_BASE_URL).href, error).toBe(`${E2E_BASE_URL}/portal/sign-in?error=signin`);
+    expect(new URL(answer.headers().location ?? "", E2E_BASE_URL).href, error).toBe(
+      `${E2E_BASE_URL}/portal/sign-in?error=signin`,
+    );
   }
 });
 
-test("staff correct a mistyped address: the receipt goes to the right one, whose portal lists the invoice, the wrong one's does not, and the audit names them", async ({ page, browser, request }) => {
+test("staff correct a mistyped address: the receipt goes to the right one, whose portal lists the invoice, the wrong one's does not, and the audit names them", async ({
+  page,
+  browser,
+  request,
+}) => {
   const mistyped = uniqueEmail("mistyped");
   const right = uniqueEmail("right");
   const checkout = await registeredCheckout(request, "--email", mistyped);
@@ -257,7 +332,10 @@ test("staff correct a mistyped address: the receipt goes to the right one, whose
   await expect(audit).toContainText("staff@example.com");
   await expect(audit).toContainText(mistyped);
 
-  const receipt = await waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === right && /^Your receipt from /.test(mail.subject));
+  const receipt = await waitForMail(
+    E2E_MAIL_OUTBOX,
+    (mail) => mail.to === right && /^Your receipt from /.test(mail.subject),
+  );
   expect(receipt.attachments.map((attachment) => attachment.contentType)).toEqual(["application/pdf"]);
 
   const rightOne = await browser.newContext();
@@ -272,6 +350,12 @@ test("staff correct a mistyped address: the receipt goes to the right one, whose
   // The wrong address had access through this checkout alone: it is gone, and no sign-in e-mail goes there.
   const seen = await signInMailsTo(mistyped);
   expect((await request.post("/api/portal/sign-in-link", { data: { email: mistyped } })).status()).toBe(202);
-  await expect(waitForMail(E2E_MAIL_OUTBOX, (mail) => mail.to === mistyped && mail.subject === "Your sign-in link" && !seen.has(mail.file), 2000)).rejects.toThrow(/no matching mail/);
+  await expect(
+    waitForMail(
+      E2E_MAIL_OUTBOX,
+      (mail) => mail.to === mistyped && mail.subject === "Your sign-in link" && !seen.has(mail.file),
+      2000,
+    ),
+  ).rejects.toThrow(/no matching mail/);
   expect(checkout.invoiceId).toBeGreaterThan(0);
 });

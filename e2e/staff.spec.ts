@@ -16,9 +16,18 @@ test("staff pages send anyone who is not staff to the sign-in page, never showin
   }
 });
 
-test("staff pages answer a bad query value with the first page or the not-found page, never an error", async ({ page }) => {
+test("staff pages answer a bad query value with the first page or the not-found page, never an error", async ({
+  page,
+}) => {
   await signInAsStaff(page);
-  for (const path of ["/staff?page=1e308", "/staff?page=-1", "/staff?page=abc", "/staff?page=1&page=2", "/staff?status=bogus&page=0", "/staff?status=paid&page=99999999999"]) {
+  for (const path of [
+    "/staff?page=1e308",
+    "/staff?page=-1",
+    "/staff?page=abc",
+    "/staff?page=1&page=2",
+    "/staff?status=bogus&page=0",
+    "/staff?status=paid&page=99999999999",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     await expect(page.getByText(/Page 1 of \d+/), path).toBeVisible();
@@ -26,12 +35,21 @@ test("staff pages answer a bad query value with the first page or the not-found 
   for (const path of ["/staff/preview?state=nope", "/staff/preview?state=success&state=used"]) {
     expect((await page.goto(path))?.status(), path).toBe(200);
   }
-  for (const path of ["/staff/checkouts/1e308", "/staff/checkouts/-1", "/staff/checkouts/99999999999", "/staff/outbox/abc", "/staff/outbox/0"]) {
+  for (const path of [
+    "/staff/checkouts/1e308",
+    "/staff/checkouts/-1",
+    "/staff/checkouts/99999999999",
+    "/staff/outbox/abc",
+    "/staff/outbox/0",
+  ]) {
     expect((await page.goto(path))?.status(), path).toBe(404);
   }
 });
 
-test("staff find a guest's checkout, its invoice, customer and audit trail, and read its e-mail", async ({ page, request }) => {
+test("staff find a guest's checkout, its invoice, customer and audit trail, and read its e-mail", async ({
+  page,
+  request,
+}) => {
   const checkout = await registeredCheckout(request, "--name", "Audit Trail Guest");
   await signInAsStaff(page);
 
@@ -55,14 +73,19 @@ test("staff find a guest's checkout, its invoice, customer and audit trail, and 
 
   await page.getByRole("link", { name: "Mail outbox" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Mail outbox" })).toBeVisible();
-  await page.getByRole("link", { name: /Account ready/ }).first().click();
+  await page
+    .getByRole("link", { name: /Account ready/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(/Your account at .* is ready/);
   await expect(page.locator("pre")).toContainText("Hello");
   await expectAccessible(page, "outbox message");
   expect(checkout.invoiceId).toBeGreaterThan(0);
 });
 
-test("staff preview every state of the completion page in every language, with the banner and no serious accessibility violation", async ({ page }) => {
+test("staff preview every state of the completion page in every language, with the banner and no serious accessibility violation", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signInAsStaff(page);
   for (const locale of LOCALES) {
@@ -102,7 +125,9 @@ test("a dry run reports what would happen and leaves the basket usable by the gu
   await expect(dryRun.getByRole("status")).toContainText("Already registered");
 });
 
-test("staff create a demo checkout from the preview page: it fills the one dry-run form, with no second form", async ({ page }) => {
+test("staff create a demo checkout from the preview page: it fills the one dry-run form, with no second form", async ({
+  page,
+}) => {
   await signInAsStaff(page);
   await page.goto("/staff/preview");
   const demo = page.getByRole("region", { name: "Demo checkout" });
@@ -116,7 +141,13 @@ test("staff create a demo checkout from the preview page: it fills the one dry-r
   // One form, one button, unique ids: the demo fills the dry-run form rather than showing its own.
   await expect(page.getByRole("button", { name: "Dry-run the registration" })).toHaveCount(1);
   await expect(page.locator("#dry-run-invoice")).toHaveCount(1);
-  expect(await page.evaluate(() => [...document.querySelectorAll("[id]")].map((element) => element.id).filter((id, index, ids) => ids.indexOf(id) !== index))).toEqual([]);
+  expect(
+    await page.evaluate(() =>
+      [...document.querySelectorAll("[id]")]
+        .map((element) => element.id)
+        .filter((id, index, ids) => ids.indexOf(id) !== index),
+    ),
+  ).toEqual([]);
   await expect(dryRun.getByLabel("Invoice id")).toHaveValue(invoiceId!);
   await dryRun.getByRole("button", { name: "Dry-run the registration" }).click();
   await expect(dryRun.getByRole("status")).toContainText("The payment was declined");
@@ -128,7 +159,9 @@ test("staff create a demo checkout from the preview page: it fills the one dry-r
   await expect(dryRun.getByRole("status")).toContainText("would create a new customer");
 });
 
-test("staff act from whatever address the portal is reached by, and another site's page is refused in words", async ({ browser }) => {
+test("staff act from whatever address the portal is reached by, and another site's page is refused in words", async ({
+  browser,
+}) => {
   // The server's APP_URL names 127.0.0.1; the staff member opens it as localhost.
   const byName = E2E_BASE_URL.replace("127.0.0.1", "localhost");
   const context = await browser.newContext({ baseURL: byName });
@@ -144,7 +177,10 @@ test("staff act from whatever address the portal is reached by, and another site
   await expect(dryRun.getByRole("status")).toContainText("would create a new customer");
 
   // The same session, from another site's page: refused, saying which origins were expected.
-  const foreign = await context.request.post("/api/staff/demo-checkouts", { headers: { origin: "http://evil.example" }, data: { scenario: "paid" } });
+  const foreign = await context.request.post("/api/staff/demo-checkouts", {
+    headers: { origin: "http://evil.example" },
+    data: { scenario: "paid" },
+  });
   expect(foreign.status()).toBe(403);
   const refusal = (await foreign.json()) as { code: string; detail: string };
   expect(refusal.code).toBe("cross_site_request");

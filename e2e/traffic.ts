@@ -34,7 +34,11 @@ export class Tally {
   }
 
   toString(): string {
-    return [...this.counts].map(([kind, byOutcome]) => `${kind} ${[...byOutcome].map(([outcome, count]) => `${outcome}×${count}`).join(" ")}`).join("; ");
+    return [...this.counts]
+      .map(
+        ([kind, byOutcome]) => `${kind} ${[...byOutcome].map(([outcome, count]) => `${outcome}×${count}`).join(" ")}`,
+      )
+      .join("; ");
   }
 }
 
@@ -50,12 +54,21 @@ export async function send(tally: Tally, kind: string, url: string, init: Reques
 }
 
 /** `send`, answering the outcome it counted too: the status, or why no answer came. */
-export async function exchange(tally: Tally, kind: string, url: string, init: RequestInit = {}): Promise<{ outcome: Outcome; response: Response | null }> {
+export async function exchange(
+  tally: Tally,
+  kind: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<{ outcome: Outcome; response: Response | null }> {
   try {
     const response = await fetch(url, { redirect: "manual", ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const body = await response.arrayBuffer();
     tally.add(kind, response.status);
-    const copy = new Response(BODILESS.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const copy = new Response(BODILESS.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     return { outcome: response.status, response: copy };
   } catch (error) {
     const outcome = error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error";
@@ -64,7 +77,11 @@ export async function exchange(tally: Tally, kind: string, url: string, init: Re
   }
 }
 
-const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 export interface PaidCheckout {
   invoiceId: number;
@@ -82,17 +99,40 @@ export function paidCheckoutBody(input: { productId: number; email: string }): u
 }
 
 /** The checkout page's submission with the test card that pays; null unless it was paid. */
-export async function checkout(tally: Tally, baseUrl: string, input: { productId: number; email: string }): Promise<PaidCheckout | null> {
-  const response = await send(tally, "checkout", `${baseUrl}${endpoints.checkout.place().url}`, json(paidCheckoutBody(input)));
+export async function checkout(
+  tally: Tally,
+  baseUrl: string,
+  input: { productId: number; email: string },
+): Promise<PaidCheckout | null> {
+  const response = await send(
+    tally,
+    "checkout",
+    `${baseUrl}${endpoints.checkout.place().url}`,
+    json(paidCheckoutBody(input)),
+  );
   if (response?.status !== 200) return null;
   const placed = (await response.json()) as { completionUrl: string };
   const url = new URL(placed.completionUrl, baseUrl);
-  return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession")! };
+  return {
+    invoiceId: Number(url.searchParams.get("invoiceId")),
+    basketSession: url.searchParams.get("basketSession")!,
+  };
 }
 
 /** registerByToken; the invoice token when it answered 200. */
-export async function register(tally: Tally, baseUrl: string, invoiceId: number, basketSession: string, kind = "registerByToken"): Promise<string | null> {
-  const response = await send(tally, kind, `${baseUrl}${endpoints.billing.invoices.registerByToken(invoiceId, basketSession).url}`, json({}));
+export async function register(
+  tally: Tally,
+  baseUrl: string,
+  invoiceId: number,
+  basketSession: string,
+  kind = "registerByToken",
+): Promise<string | null> {
+  const response = await send(
+    tally,
+    kind,
+    `${baseUrl}${endpoints.billing.invoices.registerByToken(invoiceId, basketSession).url}`,
+    json({}),
+  );
   if (response?.status !== 200) return null;
   return ((await response.json()) as { Token: string }).Token;
 }
@@ -151,7 +191,10 @@ export async function submitCheckout(
   let link: PaidCheckout | null = null;
   if (response.status === 200 && body?.completionUrl) {
     const url = new URL(body.completionUrl, baseUrl);
-    link = { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession")! };
+    link = {
+      invoiceId: Number(url.searchParams.get("invoiceId")),
+      basketSession: url.searchParams.get("basketSession")!,
+    };
   }
   return { outcome: response.status, body, retryAfter: response.headers.get("retry-after"), link };
 }
@@ -165,14 +208,24 @@ export interface RegistrationAnswer {
 }
 
 /** registerByToken with the whole answer, optionally with an Idempotency-Key, as the completion page sends it. */
-export async function registerOnce(tally: Tally, baseUrl: string, link: PaidCheckout, options: { idempotencyKey?: string } = {}): Promise<RegistrationAnswer> {
+export async function registerOnce(
+  tally: Tally,
+  baseUrl: string,
+  link: PaidCheckout,
+  options: { idempotencyKey?: string } = {},
+): Promise<RegistrationAnswer> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
-  const { outcome, response } = await exchange(tally, "registerByToken", `${baseUrl}${endpoints.billing.invoices.registerByToken(link.invoiceId, link.basketSession).url}`, {
-    method: "POST",
-    headers,
-    body: "{}",
-  });
+  const { outcome, response } = await exchange(
+    tally,
+    "registerByToken",
+    `${baseUrl}${endpoints.billing.invoices.registerByToken(link.invoiceId, link.basketSession).url}`,
+    {
+      method: "POST",
+      headers,
+      body: "{}",
+    },
+  );
   if (!response) return { outcome, code: null, token: null };
   const body = (await response.json().catch(() => null)) as { Token?: string; code?: string } | null;
   return { outcome: response.status, code: body?.code ?? null, token: body?.Token ?? null };

@@ -10,7 +10,20 @@ describe("brandPalette", () => {
   });
 
   it("keeps text readable on any colour a business could pick", () => {
-    const samples = ["#e8a317", "#ffff00", "#ffffff", "#000000", "#777777", "#757575", "#0000ff", "#ff0000", "#00ff00", "#1f6f5c", "#7f7f7f", "#3d9aff"];
+    const samples = [
+      "#e8a317",
+      "#ffff00",
+      "#ffffff",
+      "#000000",
+      "#777777",
+      "#757575",
+      "#0000ff",
+      "#ff0000",
+      "#00ff00",
+      "#1f6f5c",
+      "#7f7f7f",
+      "#3d9aff",
+    ];
     for (let value = 0; value < 0x1000000; value += 0x0f3f1d) samples.push(`#${value.toString(16).padStart(6, "0")}`);
     for (const color of samples) {
       const palette = brandPalette(color);
@@ -29,7 +42,8 @@ describe("brandPalette", () => {
   });
 
   it("falls back to the portal's colour for a missing or malformed value", () => {
-    for (const value of [null, undefined, "", "red", "#ff", "#12345g", "url(x)", "#1234567"]) expect(brandPalette(value).accent).toBe(DEFAULT_BRAND_COLOR);
+    for (const value of [null, undefined, "", "red", "#ff", "#12345g", "url(x)", "#1234567"])
+      expect(brandPalette(value).accent).toBe(DEFAULT_BRAND_COLOR);
   });
 
   it("reads the short form and stray spaces as a browser would", () => {

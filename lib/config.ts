@@ -12,7 +12,11 @@ import { z } from "zod";
 
 const DEFAULT_DATABASE_URL = "file:./.data/app.db";
 const DATA_DIR = ".data";
-const DEV_SECRET_FILES = { invoiceToken: "invoice-token-secret", auth: "auth-secret", paymentWebhook: "payment-webhook-secret" } as const;
+const DEV_SECRET_FILES = {
+  invoiceToken: "invoice-token-secret",
+  auth: "auth-secret",
+  paymentWebhook: "payment-webhook-secret",
+} as const;
 /** 256 bits, written as at least 32 characters. */
 const MIN_SECRET_LENGTH = 32;
 /** Values that appear in documentation and must never sign anything real. */
@@ -33,7 +37,10 @@ const EnvSchema = z.object({
       .string()
       .default(DEFAULT_DATABASE_URL)
       .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), "must be a file: URL (SQLite) or a postgresql:// URL")
-      .refine((url) => !url.startsWith("file:") || /^file:.*[^/\\]$/.test(url.trim()), "a file: URL needs the path of the database file, e.g. file:./.data/app.db"),
+      .refine(
+        (url) => !url.startsWith("file:") || /^file:.*[^/\\]$/.test(url.trim()),
+        "a file: URL needs the path of the database file, e.g. file:./.data/app.db",
+      ),
   ),
   // PostgreSQL only: connections per instance (SQLite uses one).
   DATABASE_POOL_SIZE: positiveInt(10),
@@ -102,10 +109,23 @@ export interface AppConfig {
   invoiceToken: { issuer: string; ttlSeconds: number; keys: [SigningKey, ...SigningKey[]] };
   basketTtlHours: number;
   paymentPendingRetryAfterSeconds: number;
-  rateLimit: { windowSeconds: number; ipPoints: number; tokenPoints: number; failureCost: number; checkoutPoints: number };
+  rateLimit: {
+    windowSeconds: number;
+    ipPoints: number;
+    tokenPoints: number;
+    failureCost: number;
+    checkoutPoints: number;
+  };
   demoCheckoutsEnabled: boolean;
   auth: { secret: string; signInLinkTtlMinutes: number };
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string; workerEnabled: boolean; workerIntervalMs: number; maxAttempts: number };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    outboxDir: string;
+    workerEnabled: boolean;
+    workerIntervalMs: number;
+    maxAttempts: number;
+  };
   fulfilment: { graceSeconds: number; reconcileAfterSeconds: number; intervalMs: number; enabled: boolean };
   payments: { webhookSecret: string; faultInjection: "exit-after-charge" | undefined };
 }
@@ -124,7 +144,10 @@ function toSigningKey(secret: string): SigningKey {
   return { kid, secret: new TextEncoder().encode(secret) };
 }
 
-function readOrCreateDevSecret(name: keyof typeof DEV_SECRET_FILES, generate = () => randomBytes(32).toString("base64url")): string {
+function readOrCreateDevSecret(
+  name: keyof typeof DEV_SECRET_FILES,
+  generate = () => randomBytes(32).toString("base64url"),
+): string {
   // A file of the running app's data folder, not of the build: the bundler must not trace (copy) that folder.
   const file = path.join(/* turbopackIgnore: true */ DATA_DIR, DEV_SECRET_FILES[name]);
   mkdirSync(/* turbopackIgnore: true */ DATA_DIR, { recursive: true });
@@ -171,7 +194,9 @@ function isRepetition(secret: string): boolean {
 /** A production secret that a guess could find: a repeated character or string, or too few different characters. */
 function checkUnpredictable(variable: string, secret: string): void {
   if (isRepetition(secret) || estimatedBits(secret) < MIN_SECRET_BITS) {
-    throw new ConfigError(`${variable}: too predictable (a repeated character or string, or too few different characters); use e.g. \`openssl rand -base64 32\``);
+    throw new ConfigError(
+      `${variable}: too predictable (a repeated character or string, or too few different characters); use e.g. \`openssl rand -base64 32\``,
+    );
   }
 }
 
@@ -211,7 +236,8 @@ function resolveSigningKeys(raw: string | undefined, mode: AppConfig["mode"]): [
     }
     secrets.push(readOrCreateDevSecret("invoiceToken"));
   }
-  for (const [index, secret] of secrets.entries()) checkSecret(`INVOICE_TOKEN_SECRETS: secret #${index + 1}`, secret, mode);
+  for (const [index, secret] of secrets.entries())
+    checkSecret(`INVOICE_TOKEN_SECRETS: secret #${index + 1}`, secret, mode);
   const [first, ...rest] = secrets.map(toSigningKey);
   return [first!, ...rest];
 }
@@ -228,8 +254,10 @@ function resolveWebhookSecret(raw: string | undefined, mode: AppConfig["mode"]):
     }
     return readOrCreateDevSecret("paymentWebhook", () => `whsec_${randomBytes(32).toString("base64")}`);
   }
-  if (!WEBHOOK_SECRET.test(raw)) throw new ConfigError('PAYMENT_WEBHOOK_SECRET: "whsec_" and the base64 of at least 24 random bytes');
-  if (mode === "production") checkUnpredictable("PAYMENT_WEBHOOK_SECRET", raw.slice("whsec_".length).replace(/=+$/, ""));
+  if (!WEBHOOK_SECRET.test(raw))
+    throw new ConfigError('PAYMENT_WEBHOOK_SECRET: "whsec_" and the base64 of at least 24 random bytes');
+  if (mode === "production")
+    checkUnpredictable("PAYMENT_WEBHOOK_SECRET", raw.slice("whsec_".length).replace(/=+$/, ""));
   return raw;
 }
 
@@ -249,7 +277,12 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     mode,
     port: env.PORT,
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
-    database: { url: env.DATABASE_URL, provider: databaseProviderOf(env.DATABASE_URL), poolSize: env.DATABASE_POOL_SIZE, counterPoolSize: env.DATABASE_COUNTER_POOL_SIZE },
+    database: {
+      url: env.DATABASE_URL,
+      provider: databaseProviderOf(env.DATABASE_URL),
+      poolSize: env.DATABASE_POOL_SIZE,
+      counterPoolSize: env.DATABASE_COUNTER_POOL_SIZE,
+    },
     invoiceToken: {
       issuer: env.INVOICE_TOKEN_ISSUER,
       ttlSeconds: env.INVOICE_TOKEN_TTL_SECONDS,
@@ -264,7 +297,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       failureCost: env.RATE_LIMIT_FAILURE_COST,
       checkoutPoints: env.RATE_LIMIT_CHECKOUT_POINTS,
     },
-    demoCheckoutsEnabled: env.DEMO_CHECKOUTS_ENABLED === undefined ? mode !== "production" : env.DEMO_CHECKOUTS_ENABLED === "true",
+    demoCheckoutsEnabled:
+      env.DEMO_CHECKOUTS_ENABLED === undefined ? mode !== "production" : env.DEMO_CHECKOUTS_ENABLED === "true",
     auth: { secret: resolveAuthSecret(env.NEXTAUTH_SECRET, mode), signInLinkTtlMinutes: env.SIGN_IN_LINK_TTL_MINUTES },
     mail: {
       smtpUrl: env.SMTP_URL,
@@ -280,12 +314,19 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
       intervalMs: env.BACKGROUND_INTERVAL_MS,
       enabled: env.BACKGROUND_WORK_ENABLED === "true",
     },
-    payments: { webhookSecret: resolveWebhookSecret(env.PAYMENT_WEBHOOK_SECRET, mode), faultInjection: faultInjectionOf(env.FAULT_INJECTION, mode) },
+    payments: {
+      webhookSecret: resolveWebhookSecret(env.PAYMENT_WEBHOOK_SECRET, mode),
+      faultInjection: faultInjectionOf(env.FAULT_INJECTION, mode),
+    },
   };
 }
 
-function faultInjectionOf(fault: "exit-after-charge" | undefined, mode: AppConfig["mode"]): "exit-after-charge" | undefined {
-  if (fault !== undefined && mode === "production") throw new ConfigError("FAULT_INJECTION is for tests and is refused in production.");
+function faultInjectionOf(
+  fault: "exit-after-charge" | undefined,
+  mode: AppConfig["mode"],
+): "exit-after-charge" | undefined {
+  if (fault !== undefined && mode === "production")
+    throw new ConfigError("FAULT_INJECTION is for tests and is refused in production.");
   return fault;
 }
 

@@ -17,17 +17,26 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
  * symbol cannot be mistaken for another's.
  */
 export function formatMoney(minor: number, currency: string, locale: string): string {
-  const format = cached(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol" }));
+  const format = cached(
+    `money|${locale}|${currency}`,
+    () => new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "narrowSymbol" }),
+  );
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }
 
 export function formatTaxRate(basisPoints: number, locale: string): string {
-  return cached(`percent|${locale}`, () => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 })).format(basisPoints / 10_000);
+  return cached(
+    `percent|${locale}`,
+    () => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }),
+  ).format(basisPoints / 10_000);
 }
 
 export function formatDate(instant: Date | string, timeZone: string, locale: string): string {
-  return cached(`date|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone })).format(new Date(instant));
+  return cached(
+    `date|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }),
+  ).format(new Date(instant));
 }
 
 /** `jane@example.com` → `j***@example.com`: enough to recognise one's address, not to learn someone's. */
@@ -38,7 +47,8 @@ export function maskEmail(email: string): string {
 }
 
 export function formatDateTime(instant: Date | string, timeZone: string, locale: string): string {
-  return cached(`datetime|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone })).format(
-    new Date(instant),
-  );
+  return cached(
+    `datetime|${locale}|${timeZone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }),
+  ).format(new Date(instant));
 }

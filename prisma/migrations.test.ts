@@ -24,7 +24,15 @@ describe("schema and migrations", () => {
     const folder = path.join("prisma", provider);
     const result = await run(
       path.join(root, "node_modules/.bin/prisma"),
-      ["migrate", "diff", "--from-migrations", path.join(folder, "migrations"), "--to-schema-datamodel", folder, "--exit-code"],
+      [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        path.join(folder, "migrations"),
+        "--to-schema-datamodel",
+        folder,
+        "--exit-code",
+      ],
       { cwd: root, env: { ...process.env } },
     ).then(
       () => 0,

@@ -34,9 +34,16 @@ describe("seed", () => {
     const businesses = await db.business.findMany({ include: { products: true, staffUsers: true } });
     expect(businesses).toHaveLength(1);
     const [business] = businesses;
-    expect(business).toMatchObject({ currency: "GBP", locale: "en-GB", timeZone: "Europe/London", invoicePrefix: "INV" });
+    expect(business).toMatchObject({
+      currency: "GBP",
+      locale: "en-GB",
+      timeZone: "Europe/London",
+      invoicePrefix: "INV",
+    });
     expect(business!.products.length).toBeGreaterThanOrEqual(3);
-    expect(business!.products.every((product) => Number.isInteger(product.unitPriceMinor) && product.unitPriceMinor > 0)).toBe(true);
+    expect(
+      business!.products.every((product) => Number.isInteger(product.unitPriceMinor) && product.unitPriceMinor > 0),
+    ).toBe(true);
     const [staff] = business!.staffUsers;
     expect(staff!.email).toBe("front.desk@example.com");
     expect(staff!.passwordHash).not.toContain("a-long-test-password");

@@ -22,7 +22,12 @@ const LOGO_PNG = fileURLToPath(new URL("./seed-assets/hive-and-desk-logo.png", i
 
 const products = [
   { name: "Day pass", description: "A hot desk for one day, 8:00–20:00", unitPriceMinor: 2500, taxRateBp: 2000 },
-  { name: "Meeting room (1 hour)", description: "Room for up to 6 people with screen", unitPriceMinor: 4000, taxRateBp: 2000 },
+  {
+    name: "Meeting room (1 hour)",
+    description: "Room for up to 6 people with screen",
+    unitPriceMinor: 4000,
+    taxRateBp: 2000,
+  },
   { name: "Weekly hot desk", description: "Five consecutive weekdays", unitPriceMinor: 9500, taxRateBp: 2000 },
   { name: "Coffee bundle", description: "Ten barista coffees", unitPriceMinor: 850, taxRateBp: 2000 },
   { name: "Locker (1 month)", description: "A personal locker for 30 days", unitPriceMinor: 1500, taxRateBp: 2000 },
@@ -64,7 +69,9 @@ export async function seedIfEmpty(): Promise<boolean> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   seedIfEmpty()
-    .then((seeded) => console.error(seeded ? "Seeded the demo business." : "Database already has data; nothing seeded."))
+    .then((seeded) =>
+      console.error(seeded ? "Seeded the demo business." : "Database already has data; nothing seeded."),
+    )
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;

@@ -61,7 +61,9 @@ const STORED_BASKETS = Number(process.env.BENCH_STORED_BASKETS ?? 0);
  * that answers pg_isready). A fresh database `billing_bench_<random>` is created on it for the run (the role needs
  * CREATEDB) and dropped at the end. BENCH_DATABASES=sqlite (or postgresql) measures one database only.
  */
-const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL?.startsWith("postgres") ? process.env.BENCH_DATABASE_URL : null;
+const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL?.startsWith("postgres")
+  ? process.env.BENCH_DATABASE_URL
+  : null;
 const POSTGRES_DATABASE = `billing_bench_${randomBytes(4).toString("hex")}`;
 /** BENCH_ONLY=registerByToken,pdfByToken measures just those (with the no-op route for the ratios). */
 const ONLY = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
@@ -79,7 +81,8 @@ const MAIL_WORKER = z.enum(["process", "in-process", "off"]).parse(process.env.B
 const DATA_DIR = path.join(".data", `bench-${RUN ?? "all"}`);
 if (RUN) {
   // The bench process and the server share the database and the signing key.
-  process.env.DATABASE_URL = RUN === "postgresql" ? withDatabase(POSTGRES_SERVER_URL!, POSTGRES_DATABASE) : `file:./${DATA_DIR}/app.db`;
+  process.env.DATABASE_URL =
+    RUN === "postgresql" ? withDatabase(POSTGRES_SERVER_URL!, POSTGRES_DATABASE) : `file:./${DATA_DIR}/app.db`;
   process.env.INVOICE_TOKEN_SECRETS = randomBytes(32).toString("base64url");
   process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
   process.env.APP_ENV = "development";
@@ -154,7 +157,12 @@ function postgresPids(): number[] {
   return pidsWhere((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres");
 }
 
-async function measure(endpoint: string, connections: number, options: Partial<autocannon.Options>, seconds = DURATION_SECONDS): Promise<Measurement> {
+async function measure(
+  endpoint: string,
+  connections: number,
+  options: Partial<autocannon.Options>,
+  seconds = DURATION_SECONDS,
+): Promise<Measurement> {
   const before = { server: cpuMsOf(serverPids), database: cpuMsOf(postgresPids()) };
   const result = await autocannon({ url: BASE, connections, duration: seconds, pipelining: 1, ...options });
   const requests = Math.max(1, result.requests.total);
@@ -167,7 +175,10 @@ async function measure(endpoint: string, connections: number, options: Partial<a
     latencyP99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     requests: result.requests.total,
-    cpuMsPerRequest: { server: perRequest(cpuMsSince(before.server, serverPids)), database: perRequest(cpuMsSince(before.database, postgresPids())) },
+    cpuMsPerRequest: {
+      server: perRequest(cpuMsSince(before.server, serverPids)),
+      database: perRequest(cpuMsSince(before.database, postgresPids())),
+    },
   };
 }
 
@@ -179,20 +190,38 @@ function measureSqliteFloor(file: string, checkouts: BenchCheckout[]): Floor {
     `SELECT b.id, b.businessId, b.guestEmail, b.guestFullName, b.consumedAt, b.expiresAt, b.completedAt, b.invoiceId, i.paidAt, i.number
      FROM "BasketToken" t JOIN "BasketSession" b ON b.id = t.basketSessionId JOIN "Invoice" i ON i.id = b.invoiceId WHERE t.tokenHash = ?`,
   );
-  const consume = db.prepare(`UPDATE "BasketSession" SET consumedAt = ?, status = 'registered' WHERE id = ? AND consumedAt IS NULL`);
+  const consume = db.prepare(
+    `UPDATE "BasketSession" SET consumedAt = ?, status = 'registered' WHERE id = ? AND consumedAt IS NULL`,
+  );
   const findCustomer = db.prepare(`SELECT id FROM "Customer" WHERE businessId = ? AND email = ?`);
-  const createCustomer = db.prepare(`INSERT INTO "Customer" (businessId, fullName, email, createdAt) VALUES (?, ?, ?, ?)`);
+  const createCustomer = db.prepare(
+    `INSERT INTO "Customer" (businessId, fullName, email, createdAt) VALUES (?, ?, ?, ?)`,
+  );
   const linkInvoice = db.prepare(`UPDATE "Invoice" SET customerId = ? WHERE id = ?`);
-  const grant = db.prepare(`UPDATE "Customer" SET portalAccessGrantedAt = ?, portalAccessBasketSessionId = ? WHERE id = ? AND portalAccessGrantedAt IS NULL`);
-  const audit = db.prepare(`INSERT INTO "AuditEvent" (type, actor, basketSessionId, invoiceId, customerId, clientIp, createdAt) VALUES ('registration.succeeded', 'guest', ?, ?, ?, '127.0.0.1', ?)`);
-  const outbox = db.prepare(`INSERT INTO "OutboxMessage" (kind, recipient, businessId, payload, status, attempts, nextAttemptAt, createdAt) VALUES ('registration.new_customer', ?, ?, ?, 'pending', 0, ?, ?)`);
-  type Basket = { id: number; businessId: number; guestEmail: string; guestFullName: string; invoiceId: number; number: string };
+  const grant = db.prepare(
+    `UPDATE "Customer" SET portalAccessGrantedAt = ?, portalAccessBasketSessionId = ? WHERE id = ? AND portalAccessGrantedAt IS NULL`,
+  );
+  const audit = db.prepare(
+    `INSERT INTO "AuditEvent" (type, actor, basketSessionId, invoiceId, customerId, clientIp, createdAt) VALUES ('registration.succeeded', 'guest', ?, ?, ?, '127.0.0.1', ?)`,
+  );
+  const outbox = db.prepare(
+    `INSERT INTO "OutboxMessage" (kind, recipient, businessId, payload, status, attempts, nextAttemptAt, createdAt) VALUES ('registration.new_customer', ?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  type Basket = {
+    id: number;
+    businessId: number;
+    guestEmail: string;
+    guestFullName: string;
+    invoiceId: number;
+    number: string;
+  };
   const register = db.transaction((tokenHash: string, now: string) => {
     const basket = findBasket.get(tokenHash) as Basket | undefined;
     if (!basket || consume.run(now, basket.id).changes !== 1) throw new Error("floor: basket not registrable");
     const email = basket.guestEmail.toLowerCase();
     const existing = findCustomer.get(basket.businessId, email) as { id: number } | undefined;
-    const customerId = existing?.id ?? Number(createCustomer.run(basket.businessId, basket.guestFullName, email, now).lastInsertRowid);
+    const customerId =
+      existing?.id ?? Number(createCustomer.run(basket.businessId, basket.guestFullName, email, now).lastInsertRowid);
     linkInvoice.run(customerId, basket.invoiceId);
     grant.run(now, basket.id, customerId);
     audit.run(basket.id, basket.invoiceId, customerId, now);
@@ -233,13 +262,27 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
       workers.map(async ({ counters, main }) => {
         for (let checkout = queue.pop(); checkout; checkout = queue.pop()) {
           const now = new Date();
-          const input = { token: checkout.token, invoiceId: String(checkout.invoiceId), idempotencyKey: null, clientIp: "127.0.0.1", now };
+          const input = {
+            token: checkout.token,
+            invoiceId: String(checkout.invoiceId),
+            idempotencyKey: null,
+            clientIp: "127.0.0.1",
+            now,
+          };
           const tokenHash = sha256Hex(checkout.token);
           const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
           const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
-          const charged = await runOnPostgresClient(counters, () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns), "one-write");
+          const charged = await runOnPostgresClient(
+            counters,
+            () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns),
+            "one-write",
+          );
           const read = { basket: basketOf(charged.row) };
-          const outcome = await runOnPostgresClient(main, () => registrationScript(input, "postgresql", now, read), "one-write");
+          const outcome = await runOnPostgresClient(
+            main,
+            () => registrationScript(input, "postgresql", now, read),
+            "one-write",
+          );
           if (outcome.kind !== "registered") throw new Error(`floor: the registration was ${outcome.kind}`);
         }
       }),
@@ -253,12 +296,14 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
 
 /** How many of the e-mails the registrations queued were delivered while the benchmark ran. */
 async function mailDuringRun(): Promise<{ queued: number; sent: number }> {
-  const sql = (status: string | null) => `SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`;
+  const sql = (status: string | null) =>
+    `SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`;
   if (PROVIDER === "postgresql") {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
     try {
-      const count = async (status: string | null) => Number((await client.query<{ n: string }>(sql(status))).rows[0]?.n ?? 0);
+      const count = async (status: string | null) =>
+        Number((await client.query<{ n: string }>(sql(status))).rows[0]?.n ?? 0);
       return { queued: await count(null), sent: await count("sent") };
     } finally {
       await client.end();
@@ -287,9 +332,12 @@ async function createPostgresDatabase(serverUrl: string): Promise<() => Promise<
 /** Gzipped size of the JavaScript a first visit to a page downloads (its <script src> chunks). */
 async function firstLoadJs(pagePath: string): Promise<{ bytes: number; chunks: number }> {
   const html = await (await fetch(`${BASE}${pagePath}`)).text();
-  const sources = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)].filter((match) => !/\bnoModule\b/i.test(match[0])).map((match) => match[1]!);
+  const sources = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)]
+    .filter((match) => !/\bnoModule\b/i.test(match[0]))
+    .map((match) => match[1]!);
   let bytes = 0;
-  for (const source of new Set(sources)) bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, BASE))).arrayBuffer())).length;
+  for (const source of new Set(sources))
+    bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, BASE))).arrayBuffer())).length;
   return { bytes, chunks: new Set(sources).size };
 }
 
@@ -310,17 +358,22 @@ const serverEnv = (port = PORT) =>
 
 /** `npm run mail:worker`, beside the server. */
 function startMailWorkerProcess(): ChildProcess {
-  return spawn(path.join("node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join("scripts", "mail-worker.ts")], {
-    env: serverEnv(),
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
+  return spawn(
+    path.join("node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", path.join("scripts", "mail-worker.ts")],
+    {
+      env: serverEnv(),
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    },
+  );
 }
 
 async function startServer(port = PORT): Promise<ChildProcess> {
   if (PROFILE) mkdirSync(path.join("bench-results", "profiles"), { recursive: true });
   // The database is prepared and the build is current: serve it directly, so a profiler can be attached.
-  const profile = PROFILE && port === PORT ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench-results", "profiles")}`] : [];
+  const profile =
+    PROFILE && port === PORT ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench-results", "profiles")}`] : [];
   const server = spawn(process.execPath, [...profile, path.join("scripts", "serve.mjs"), "--port", String(port)], {
     env: serverEnv(port),
     stdio: ["ignore", "ignore", "inherit"],
@@ -370,7 +423,10 @@ async function measureRatioRounds(noop: Endpoint, endpoints: readonly Endpoint[]
   const rounds: RatioRound[] = [];
   for (let round = 1; round <= RATIO_ROUNDS && targets.length > 0; round++) {
     let before: Measurement | null = null;
-    for (const { endpoint: [name, options], connections } of targets) {
+    for (const {
+      endpoint: [name, options],
+      connections,
+    } of targets) {
       if (before?.connections !== connections) before = await measure(noop[0], connections, noop[1]);
       const measurement = await measure(name, connections, options);
       const after = await measure(noop[0], connections, noop[1]);
@@ -378,7 +434,9 @@ async function measureRatioRounds(noop: Endpoint, endpoints: readonly Endpoint[]
       const ratio = +(measurement.requestsPerSecond / mean((row) => row.requestsPerSecond)).toFixed(3);
       const p99Ratio = +(measurement.latencyP99Ms / mean((row) => row.latencyP99Ms)).toFixed(2);
       rounds.push({ endpoint: name, connections, noopBefore: before, measurement, noopAfter: after, ratio, p99Ratio });
-      say(`round ${round}: ${name} @ ${connections} ${measurement.requestsPerSecond} req/s between no-op ${before.requestsPerSecond} and ${after.requestsPerSecond}: ${ratio}`);
+      say(
+        `round ${round}: ${name} @ ${connections} ${measurement.requestsPerSecond} req/s between no-op ${before.requestsPerSecond} and ${after.requestsPerSecond}: ${ratio}`,
+      );
       before = after;
     }
   }
@@ -404,7 +462,15 @@ function ratiosOf(rounds: RatioRound[]): Ratio[] {
   return RATIO_TARGETS.flatMap(([endpoint, connections]) => {
     const mine = rounds.filter((round) => round.endpoint === endpoint && round.connections === connections);
     if (mine.length === 0) return [];
-    return [{ endpoint, connections, median: median(mine.map((round) => round.ratio)), rounds: mine.map((round) => round.ratio), p99RatioMedian: median(mine.map((round) => round.p99Ratio)) }];
+    return [
+      {
+        endpoint,
+        connections,
+        median: median(mine.map((round) => round.ratio)),
+        rounds: mine.map((round) => round.ratio),
+        p99RatioMedian: median(mine.map((round) => round.p99Ratio)),
+      },
+    ];
   });
 }
 
@@ -441,7 +507,9 @@ async function measureInstances(instances: number, endpoints: readonly Endpoint[
         errors: parts.reduce((sum, part) => sum + part.errors, 0),
       };
       rows.push(row);
-      say(`${instances} instance(s): ${name} ${row.requestsPerSecond} req/s, p99 ${row.latencyP99Ms} ms, ${row.errors} errors`);
+      say(
+        `${instances} instance(s): ${name} ${row.requestsPerSecond} req/s, p99 ${row.latencyP99Ms} ms, ${row.errors} errors`,
+      );
     }
     return rows;
   } finally {
@@ -451,7 +519,9 @@ async function measureInstances(instances: number, endpoints: readonly Endpoint[
 
 /** The processes of a process group (a child spawned detached, with whatever it spawned itself: tsx runs node). */
 function groupPids(groupId: number): number[] {
-  return pidsWhere((pid) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]) === groupId);
+  return pidsWhere(
+    (pid) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2]) === groupId,
+  );
 }
 
 /** What a guest's purchase costs beside the registration: the payment, the receipt, the server's own registration. */
@@ -461,7 +531,11 @@ interface Fulfilment {
   /** The receipts of those checkouts, rendered (PDF attached) and delivered by the mail worker process. */
   receipts: { count: number; seconds: number; cpuMsEach: number } | null;
   /** The same checkouts, never registered by a page, registered by the server's background work once their time came. */
-  serverRegistration: { count: number; registrationsPerSecond: number; cpuMsEach: { server: number; database: number } };
+  serverRegistration: {
+    count: number;
+    registrationsPerSecond: number;
+    cpuMsEach: { server: number; database: number };
+  };
 }
 
 async function waitFor(what: string, timeoutMs: number, done: () => Promise<boolean>): Promise<void> {
@@ -475,7 +549,11 @@ async function waitFor(what: string, timeoutMs: number, done: () => Promise<bool
 async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfilment> {
   const db = getDb();
   try {
-    const product = await db.product.findFirstOrThrow({ where: { active: true }, orderBy: { id: "asc" }, select: { id: true } });
+    const product = await db.product.findFirstOrThrow({
+      where: { active: true },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
     let placed = 0;
     const checkout: Partial<autocannon.Options> = {
       requests: [
@@ -487,7 +565,10 @@ async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfi
             ...request,
             body: JSON.stringify({
               orderKey: randomUUID(),
-              guest: { fullName: "Bench Guest", email: `bench-checkout-${placed++}-${randomBytes(4).toString("hex")}@example.com` },
+              guest: {
+                fullName: "Bench Guest",
+                email: `bench-checkout-${placed++}-${randomBytes(4).toString("hex")}@example.com`,
+              },
               lines: [{ productId: product.id, quantity: 1 }],
               card: { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" },
             }),
@@ -502,9 +583,14 @@ async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfi
     const payment: Measurement[] = [];
     for (const connections of [1, 10]) {
       const measurement = await measure("POST /api/checkout", connections, checkout);
-      if (measurement.errors > 0) throw new Error(`POST /api/checkout: ${measurement.errors} of ${measurement.requests} checkouts not answered 200`);
+      if (measurement.errors > 0)
+        throw new Error(
+          `POST /api/checkout: ${measurement.errors} of ${measurement.requests} checkouts not answered 200`,
+        );
       payment.push(measurement);
-      say(`POST /api/checkout @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${measurement.cpuMsPerRequest.server} ms, database ${measurement.cpuMsPerRequest.database} ms`);
+      say(
+        `POST /api/checkout @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${measurement.cpuMsPerRequest.server} ms, database ${measurement.cpuMsPerRequest.database} ms`,
+      );
     }
     const paidWaiting = { fulfilAt: { not: null }, consumedAt: null } as const;
 
@@ -517,26 +603,52 @@ async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfi
         return (await db.outboxMessage.count({ where: { kind: "checkout.receipt", status: "sent" } })) >= queued;
       });
       const seconds = (Date.now() - receiptsStarted) / 1000;
-      receipts = { count: queued, seconds: +seconds.toFixed(1), cpuMsEach: +(cpuMsSince(workerBefore, workerPids()) / Math.max(1, queued)).toFixed(2) };
-      say(`receipts: ${queued} rendered and delivered by the mail worker in ${receipts.seconds} s (from the first checkout), ${receipts.cpuMsEach} ms of its CPU each`);
+      receipts = {
+        count: queued,
+        seconds: +seconds.toFixed(1),
+        cpuMsEach: +(cpuMsSince(workerBefore, workerPids()) / Math.max(1, queued)).toFixed(2),
+      };
+      say(
+        `receipts: ${queued} rendered and delivered by the mail worker in ${receipts.seconds} s (from the first checkout), ${receipts.cpuMsEach} ms of its CPU each`,
+      );
     }
 
-    if ((await db.basketSession.count({ where: paidWaiting })) === 0) throw new Error("no paid checkout waits for its registration");
+    if ((await db.basketSession.count({ where: paidWaiting })) === 0)
+      throw new Error("no paid checkout waits for its registration");
     // Their grace period over at once: the server's background work registers them, in rounds of batches.
     const before = { server: cpuMsOf(serverPids), database: cpuMsOf(postgresPids()) };
     await runOneWrite(() =>
-      execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(Date.now() - 1000)} WHERE "fulfilAt" IS NOT NULL AND "consumedAt" IS NULL`),
+      execute(
+        Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(Date.now() - 1000)} WHERE "fulfilAt" IS NOT NULL AND "consumedAt" IS NULL`,
+      ),
     );
-    await waitFor("the server registered every paid checkout", 600_000, async () => (await db.basketSession.count({ where: paidWaiting })) === 0);
-    const used = { server: cpuMsSince(before.server, serverPids), database: cpuMsSince(before.database, postgresPids()) };
-    const span = await db.basketSession.aggregate({ where: { registeredBy: "server" }, _min: { consumedAt: true }, _max: { consumedAt: true }, _count: true });
+    await waitFor(
+      "the server registered every paid checkout",
+      600_000,
+      async () => (await db.basketSession.count({ where: paidWaiting })) === 0,
+    );
+    const used = {
+      server: cpuMsSince(before.server, serverPids),
+      database: cpuMsSince(before.database, postgresPids()),
+    };
+    const span = await db.basketSession.aggregate({
+      where: { registeredBy: "server" },
+      _min: { consumedAt: true },
+      _max: { consumedAt: true },
+      _count: true,
+    });
     const spanSeconds = Math.max(0.001, (span._max.consumedAt!.getTime() - span._min.consumedAt!.getTime()) / 1000);
     const serverRegistration = {
       count: span._count,
       registrationsPerSecond: Math.round(span._count / spanSeconds),
-      cpuMsEach: { server: +(used.server / Math.max(1, span._count)).toFixed(2), database: +(used.database / Math.max(1, span._count)).toFixed(2) },
+      cpuMsEach: {
+        server: +(used.server / Math.max(1, span._count)).toFixed(2),
+        database: +(used.database / Math.max(1, span._count)).toFixed(2),
+      },
     };
-    say(`server registration: ${span._count} checkouts at ${serverRegistration.registrationsPerSecond}/s, CPU each: server ${serverRegistration.cpuMsEach.server} ms, database ${serverRegistration.cpuMsEach.database} ms`);
+    say(
+      `server registration: ${span._count} checkouts at ${serverRegistration.registrationsPerSecond}/s, CPU each: server ${serverRegistration.cpuMsEach.server} ms, database ${serverRegistration.cpuMsEach.database} ms`,
+    );
     return { payment, receipts, serverRegistration };
   } finally {
     await disconnectDb();
@@ -564,10 +676,14 @@ interface RunResult {
 async function runOneDatabase(): Promise<void> {
   rmSync(DATA_DIR, { recursive: true, force: true });
   mkdirSync(DATA_DIR, { recursive: true });
-  const dropDatabase = PROVIDER === "postgresql" ? await createPostgresDatabase(POSTGRES_SERVER_URL!) : async () => undefined;
+  const dropDatabase =
+    PROVIDER === "postgresql" ? await createPostgresDatabase(POSTGRES_SERVER_URL!) : async () => undefined;
   try {
     const result = await run();
-    writeFileSync(process.env.BENCH_RESULT_FILE ?? path.join("bench-results", `bench-${PROVIDER}.json`), JSON.stringify(result, null, 2));
+    writeFileSync(
+      process.env.BENCH_RESULT_FILE ?? path.join("bench-results", `bench-${PROVIDER}.json`),
+      JSON.stringify(result, null, 2),
+    );
   } finally {
     await dropDatabase();
   }
@@ -582,13 +698,23 @@ async function run(): Promise<RunResult> {
   if (STORED_BASKETS > 0) {
     say(`storing ${STORED_BASKETS} paid checkouts beside the fresh ones…`);
     for (let stored = 0; stored < STORED_BASKETS; stored += 100_000) {
-      await seedBenchCheckouts({ businessId: business.id, count: Math.min(100_000, STORED_BASKETS - stored), label: `stored${stored}` });
+      await seedBenchCheckouts({
+        businessId: business.id,
+        count: Math.min(100_000, STORED_BASKETS - stored),
+        label: `stored${stored}`,
+      });
       say(`  ${Math.min(stored + 100_000, STORED_BASKETS)} stored (${((Date.now() - seeding) / 1000).toFixed(0)} s)`);
     }
   }
-  say(`creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and ${READ_INVOICES + FIRST_DOWNLOADS} registered invoices in bulk…`);
+  say(
+    `creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and ${READ_INVOICES + FIRST_DOWNLOADS} registered invoices in bulk…`,
+  );
   const fresh = await seedBenchCheckouts({ businessId: business.id, count: REGISTRATIONS, label: "http" });
-  const floorCheckouts = await seedBenchCheckouts({ businessId: business.id, count: FLOOR_REGISTRATIONS, label: "floor" });
+  const floorCheckouts = await seedBenchCheckouts({
+    businessId: business.id,
+    count: FLOOR_REGISTRATIONS,
+    label: "floor",
+  });
   const tokensFor = (checkouts: BenchCheckout[]) =>
     Promise.all(
       checkouts.map(async ({ invoiceId }) => {
@@ -596,8 +722,12 @@ async function run(): Promise<RunResult> {
         return { invoiceId, token: await mintInvoiceToken({ invoiceId, customerId: invoice.customerId! }) };
       }),
     );
-  const invoiceTokens = await tokensFor(await seedBenchCheckouts({ businessId: business.id, count: READ_INVOICES, registered: true, label: "reads" }));
-  const firstDownloadTokens = await tokensFor(await seedBenchCheckouts({ businessId: business.id, count: FIRST_DOWNLOADS, registered: true, label: "first" }));
+  const invoiceTokens = await tokensFor(
+    await seedBenchCheckouts({ businessId: business.id, count: READ_INVOICES, registered: true, label: "reads" }),
+  );
+  const firstDownloadTokens = await tokensFor(
+    await seedBenchCheckouts({ businessId: business.id, count: FIRST_DOWNLOADS, registered: true, label: "first" }),
+  );
   await disconnectDb();
   say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
 
@@ -611,7 +741,10 @@ async function run(): Promise<RunResult> {
     copyFileSync(path.join(DATA_DIR, "app.db"), floorFile);
     floors.push(measureSqliteFloor(floorFile, floorCheckouts));
   }
-  for (const floor of floors) say(`database floor (raw SQL, ${floor.connections} connection(s)): ${floor.registrationsPerSecond} registrations/s`);
+  for (const floor of floors)
+    say(
+      `database floor (raw SQL, ${floor.connections} connection(s)): ${floor.registrationsPerSecond} registrations/s`,
+    );
 
   const server = await startServer();
   const mailWorker = MAIL_WORKER === "process" ? startMailWorkerProcess() : null;
@@ -641,15 +774,38 @@ async function run(): Promise<RunResult> {
     const allEndpoints: Endpoint[] = [
       noop,
       ["GET /api/health", { url: `${BASE}/api/health` }],
-      ["registerByToken", { requests: [{ method: "POST", body: "{}", setupRequest: (request) => ({ ...request, path: nextRegistration() }) }] }],
-      ["pdfByToken", { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("pdfByToken") }) }] }],
-      ["pdfByToken, first", { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextFirstDownload() }) }] }],
-      ["summaryByToken", { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("summaryByToken") }) }] }],
+      [
+        "registerByToken",
+        {
+          requests: [
+            { method: "POST", body: "{}", setupRequest: (request) => ({ ...request, path: nextRegistration() }) },
+          ],
+        },
+      ],
+      [
+        "pdfByToken",
+        { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("pdfByToken") }) }] },
+      ],
+      [
+        "pdfByToken, first",
+        { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextFirstDownload() }) }] },
+      ],
+      [
+        "summaryByToken",
+        {
+          requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("summaryByToken") }) }],
+        },
+      ],
     ];
-    const endpoints = allEndpoints.filter(([name]) => !ONLY || name === noop[0] || ONLY.some((only) => name.includes(only)));
+    const endpoints = allEndpoints.filter(
+      ([name]) => !ONLY || name === noop[0] || ONLY.some((only) => name.includes(only)),
+    );
     // "pdfByToken" is a repeated download: each of its invoices is rendered once here, before it is measured.
     if (endpoints.some(([name]) => name === "pdfByToken")) {
-      await measure("warm-up", 10, { requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("pdfByToken") }) }], amount: READ_INVOICES });
+      await measure("warm-up", 10, {
+        requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: nextRead("pdfByToken") }) }],
+        amount: READ_INVOICES,
+      });
     }
     for (const [name, options] of endpoints) {
       if (name !== "pdfByToken, first") await measure(name, 10, options, 1); // warm-up, not counted
@@ -657,7 +813,9 @@ async function run(): Promise<RunResult> {
         const measurement = await measure(name, connections, options);
         measurements.push(measurement);
         const cpu = measurement.cpuMsPerRequest;
-        say(`${name} @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${cpu.server} ms, database ${cpu.database} ms`);
+        say(
+          `${name} @ ${connections}: ${measurement.requestsPerSecond} req/s, p99 ${measurement.latencyP99Ms} ms, ${measurement.errors} errors, CPU per request: server ${cpu.server} ms, database ${cpu.database} ms`,
+        );
       }
     }
 
@@ -667,12 +825,19 @@ async function run(): Promise<RunResult> {
       const scaled = endpoints.filter(([name]) => name === noop[0] || name === "registerByToken");
       for (const instances of INSTANCES) scaling.push(...(await measureInstances(instances, scaled)));
     }
-    const completion = await firstLoadJs(`/checkout/complete?invoiceId=${fresh[0]!.invoiceId}&basketSession=${fresh[0]!.token}`);
+    const completion = await firstLoadJs(
+      `/checkout/complete?invoiceId=${fresh[0]!.invoiceId}&basketSession=${fresh[0]!.token}`,
+    );
     const blank = await firstLoadJs("/bench/blank");
     return {
       at: new Date().toISOString(),
       provider: PROVIDER,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       storedBaskets: STORED_BASKETS,
       durationSeconds: DURATION_SECONDS,
       mailWorker: MAIL_WORKER,
@@ -680,7 +845,11 @@ async function run(): Promise<RunResult> {
       measurements,
       ratioRounds,
       ratios: ratiosOf(ratioRounds),
-      firstLoad: { completionPageBytes: completion.bytes, blankPageBytes: blank.bytes, ratio: +(completion.bytes / blank.bytes).toFixed(3) },
+      firstLoad: {
+        completionPageBytes: completion.bytes,
+        blankPageBytes: blank.bytes,
+        ratio: +(completion.bytes / blank.bytes).toFixed(3),
+      },
       fulfilment,
       floors,
       scaling,
@@ -700,23 +869,38 @@ const TARGETS: Record<Provider, Record<string, string>> = {
 
 function report(results: RunResult[]): string {
   const names: Record<Provider, string> = { sqlite: "SQLite", postgresql: "PostgreSQL" };
-  const cell = (row: Measurement | undefined) => (row ? `${row.requestsPerSecond} (${row.latencyP50Ms} / ${row.latencyP99Ms})` : "–").padStart(20);
-  const lines = [`${"endpoint".padEnd(20)}${"conns".padStart(6)}${results.map((result) => names[result.provider].padStart(20)).join("")}`];
+  const cell = (row: Measurement | undefined) =>
+    (row ? `${row.requestsPerSecond} (${row.latencyP50Ms} / ${row.latencyP99Ms})` : "–").padStart(20);
+  const lines = [
+    `${"endpoint".padEnd(20)}${"conns".padStart(6)}${results.map((result) => names[result.provider].padStart(20)).join("")}`,
+  ];
   const first = results[0]!;
   for (const { endpoint, connections } of first.measurements) {
-    const row = results.map((result) => cell(result.measurements.find((each) => each.endpoint === endpoint && each.connections === connections)));
+    const row = results.map((result) =>
+      cell(result.measurements.find((each) => each.endpoint === endpoint && each.connections === connections)),
+    );
     lines.push(`${endpoint.padEnd(20)}${String(connections).padStart(6)}${row.join("")}`);
   }
-  lines.push("(requests per second, then p50 / p99 latency in ms)", "", "CPU time per request at 50 connections, ms: the server's process / the database server's processes (PostgreSQL)");
+  lines.push(
+    "(requests per second, then p50 / p99 latency in ms)",
+    "",
+    "CPU time per request at 50 connections, ms: the server's process / the database server's processes (PostgreSQL)",
+  );
   for (const { endpoint, connections } of first.measurements.filter((row) => row.connections === 50)) {
     const row = results.map((result) => {
-      const cpu = result.measurements.find((each) => each.endpoint === endpoint && each.connections === connections)?.cpuMsPerRequest;
-      return (cpu ? (result.provider === "postgresql" ? `${cpu.server} / ${cpu.database}` : `${cpu.server}`) : "–").padStart(20);
+      const cpu = result.measurements.find(
+        (each) => each.endpoint === endpoint && each.connections === connections,
+      )?.cpuMsPerRequest;
+      return (
+        cpu ? (result.provider === "postgresql" ? `${cpu.server} / ${cpu.database}` : `${cpu.server}`) : "–"
+      ).padStart(20);
     });
     lines.push(`${endpoint.padEnd(26)}${row.join("")}`);
   }
   lines.push("");
-  lines.push(`ratios to the no-op route at the same connections, median of ${RATIO_ROUNDS} interleaved rounds (each round's in brackets):`);
+  lines.push(
+    `ratios to the no-op route at the same connections, median of ${RATIO_ROUNDS} interleaved rounds (each round's in brackets):`,
+  );
   for (const result of results) {
     for (const ratio of result.ratios) {
       const key = `${ratio.endpoint}@${ratio.connections}`;
@@ -727,28 +911,47 @@ function report(results: RunResult[]): string {
   }
   lines.push("", "database floor (the registration in raw SQL, no Next.js):");
   for (const result of results) {
-    for (const floor of result.floors) lines.push(`  ${names[result.provider].padEnd(11)} ${floor.connections} connection(s): ${floor.registrationsPerSecond} registrations/s`);
+    for (const floor of result.floors)
+      lines.push(
+        `  ${names[result.provider].padEnd(11)} ${floor.connections} connection(s): ${floor.registrationsPerSecond} registrations/s`,
+      );
   }
   const scaling = results.flatMap((result) => result.scaling);
   if (scaling.length > 0) {
     lines.push("", "instances side by side on one PostgreSQL database, 50 connections split between them:");
-    for (const row of scaling) lines.push(`  ${row.instances} × ${row.endpoint.padEnd(16)} ${String(row.requestsPerSecond).padStart(6)} req/s, p99 ${row.latencyP99Ms} ms, ${row.errors} errors`);
+    for (const row of scaling)
+      lines.push(
+        `  ${row.instances} × ${row.endpoint.padEnd(16)} ${String(row.requestsPerSecond).padStart(6)} req/s, p99 ${row.latencyP99Ms} ms, ${row.errors} errors`,
+      );
   }
   lines.push("");
   for (const result of results) {
     const { firstLoad, mail } = result;
-    lines.push(`${names[result.provider]}: first-load JS, gzipped: completion ${firstLoad.completionPageBytes} B, blank ${firstLoad.blankPageBytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`);
-    lines.push(`${names[result.provider]}: registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${result.mailWorker})`);
+    lines.push(
+      `${names[result.provider]}: first-load JS, gzipped: completion ${firstLoad.completionPageBytes} B, blank ${firstLoad.blankPageBytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`,
+    );
+    lines.push(
+      `${names[result.provider]}: registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${result.mailWorker})`,
+    );
   }
   lines.push("", "fulfilment, per checkout (CPU ms: the server / the database server's processes on PostgreSQL):");
   for (const result of results) {
     const { payment, receipts, serverRegistration } = result.fulfilment;
     const name = names[result.provider].padEnd(11);
-    for (const row of payment) lines.push(`  ${name} payment (POST /api/checkout) @ ${row.connections}: ${row.requestsPerSecond} req/s, p50 / p99 ${row.latencyP50Ms} / ${row.latencyP99Ms} ms, CPU ${row.cpuMsPerRequest.server} / ${row.cpuMsPerRequest.database}`);
-    lines.push(`  ${name} receipt (mail worker, PDF attached): ${receipts ? `${receipts.cpuMsEach} ms CPU each, ${receipts.count} in ${receipts.seconds} s` : "– (no mail worker process)"}`);
-    lines.push(`  ${name} registration by the server: ${serverRegistration.registrationsPerSecond}/s, CPU ${serverRegistration.cpuMsEach.server} / ${serverRegistration.cpuMsEach.database} (${serverRegistration.count} checkouts)`);
+    for (const row of payment)
+      lines.push(
+        `  ${name} payment (POST /api/checkout) @ ${row.connections}: ${row.requestsPerSecond} req/s, p50 / p99 ${row.latencyP50Ms} / ${row.latencyP99Ms} ms, CPU ${row.cpuMsPerRequest.server} / ${row.cpuMsPerRequest.database}`,
+      );
+    lines.push(
+      `  ${name} receipt (mail worker, PDF attached): ${receipts ? `${receipts.cpuMsEach} ms CPU each, ${receipts.count} in ${receipts.seconds} s` : "– (no mail worker process)"}`,
+    );
+    lines.push(
+      `  ${name} registration by the server: ${serverRegistration.registrationsPerSecond}/s, CPU ${serverRegistration.cpuMsEach.server} / ${serverRegistration.cpuMsEach.database} (${serverRegistration.count} checkouts)`,
+    );
   }
-  lines.push(`machine: ${first.machine.cpus} × ${first.machine.cpuModel}, ${first.machine.memoryGiB} GiB, Node ${first.machine.node}`);
+  lines.push(
+    `machine: ${first.machine.cpus} × ${first.machine.cpuModel}, ${first.machine.memoryGiB} GiB, Node ${first.machine.node}`,
+  );
   return lines.join("\n");
 }
 
@@ -762,16 +965,26 @@ async function main(): Promise<void> {
     say("no PostgreSQL server answers (set BENCH_DATABASE_URL): SQLite only");
     providers.splice(providers.indexOf("postgresql"), 1);
   }
-  if (providers.length === 0) throw new Error(`nothing to measure: BENCH_DATABASES=${process.env.BENCH_DATABASES ?? ""}`);
+  if (providers.length === 0)
+    throw new Error(`nothing to measure: BENCH_DATABASES=${process.env.BENCH_DATABASES ?? ""}`);
   mkdirSync("bench-results", { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const results: RunResult[] = [];
   for (const provider of providers) {
     const file = path.join("bench-results", `bench-${stamp}-${provider}.json`);
-    const child = spawnSync(path.join("node_modules", ".bin", "tsx"), ["--conditions=react-server", path.join("scripts", "bench.ts")], {
-      env: { ...process.env, BENCH_RUN_DATABASE: provider, BENCH_RESULT_FILE: file, ...(postgresUrl ? { BENCH_DATABASE_URL: postgresUrl } : {}) },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const child = spawnSync(
+      path.join("node_modules", ".bin", "tsx"),
+      ["--conditions=react-server", path.join("scripts", "bench.ts")],
+      {
+        env: {
+          ...process.env,
+          BENCH_RUN_DATABASE: provider,
+          BENCH_RESULT_FILE: file,
+          ...(postgresUrl ? { BENCH_DATABASE_URL: postgresUrl } : {}),
+        },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
     if (child.status !== 0) throw new Error(`the ${provider} run failed`);
     results.push(JSON.parse(readFileSync(file, "utf8")) as RunResult);
   }

@@ -12,11 +12,17 @@ const run = promisify(execFile);
 const root = path.join(import.meta.dirname, "..");
 
 /** Runs `npm run demo:checkout` as an operator would, on this test file's database. */
-async function demoCheckout(...args: string[]): Promise<{ invoiceId: number; basketSession: string; completionUrl: string }> {
-  const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/demo-checkout.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, APP_URL: "https://billing.example.test" },
-  });
+async function demoCheckout(
+  ...args: string[]
+): Promise<{ invoiceId: number; basketSession: string; completionUrl: string }> {
+  const { stdout } = await run(
+    path.join(root, "node_modules/.bin/tsx"),
+    ["--conditions=react-server", "scripts/demo-checkout.ts", ...args],
+    {
+      cwd: root,
+      env: { ...process.env, APP_URL: "https://billing.example.test" },
+    },
+  );
   const lines = stdout.split("\n").filter(Boolean);
   expect(lines).toHaveLength(1);
   return JSON.parse(lines[0]!) as { invoiceId: number; basketSession: string; completionUrl: string };
@@ -33,13 +39,32 @@ describe("npm run demo:checkout", () => {
     );
     const { basketSession: basket } = await getDb().basketToken.findUniqueOrThrow({
       where: { tokenHash: sha256Hex(output.basketSession) },
-      select: { basketSession: { select: { guestEmail: true, guestFullName: true, status: true, invoice: { select: { id: true, number: true, paidAt: true } } } } },
+      select: {
+        basketSession: {
+          select: {
+            guestEmail: true,
+            guestFullName: true,
+            status: true,
+            invoice: { select: { id: true, number: true, paidAt: true } },
+          },
+        },
+      },
     });
-    expect(basket).toMatchObject({ guestEmail: "Demo.Person@Example.com", guestFullName: "Demo Person", status: "paid" });
-    expect(basket.invoice).toMatchObject({ id: output.invoiceId, number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), paidAt: expect.any(Date) });
+    expect(basket).toMatchObject({
+      guestEmail: "Demo.Person@Example.com",
+      guestFullName: "Demo Person",
+      status: "paid",
+    });
+    expect(basket.invoice).toMatchObject({
+      id: output.invoiceId,
+      number: expect.stringMatching(/^INV-\d{4}-\d{6}$/),
+      paidAt: expect.any(Date),
+    });
 
     expect((await callRegister({ invoiceId: output.invoiceId, token: output.basketSession })).status).toBe(200);
-    expect((await callRegister({ invoiceId: output.invoiceId, token: output.basketSession })).body.code).toBe("basket_token_used");
+    expect((await callRegister({ invoiceId: output.invoiceId, token: output.basketSession })).body.code).toBe(
+      "basket_token_used",
+    );
   });
 
   it("--unpaid leaves the payment pending", async () => {
@@ -56,6 +81,10 @@ describe("npm run demo:checkout", () => {
 
   it("refuses an unknown flag with usage on stderr and nothing on stdout", async () => {
     const failure = demoCheckout("--paid-twice");
-    await expect(failure).rejects.toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining("Usage: npm run demo:checkout") });
+    await expect(failure).rejects.toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringContaining("Usage: npm run demo:checkout"),
+    });
   });
 });

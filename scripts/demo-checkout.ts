@@ -33,9 +33,17 @@ async function main(): Promise<void> {
 
   try {
     await seedIfEmpty();
-    const checkout = await createDemoCheckout({ email: values.email, name: values.name, unpaid: values.unpaid, declined: values.declined, expired: values.expired });
+    const checkout = await createDemoCheckout({
+      email: values.email,
+      name: values.name,
+      unpaid: values.unpaid,
+      declined: values.declined,
+      expired: values.expired,
+    });
     const completionUrl = new URL(checkout.completionPath, getConfig().appUrl).href;
-    process.stdout.write(JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketSession, completionUrl }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ invoiceId: checkout.invoiceId, basketSession: checkout.basketSession, completionUrl }) + "\n",
+    );
   } finally {
     await disconnectDb();
   }
@@ -44,7 +52,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`demo:checkout failed: ${message}`);
-  if (/does not exist|no such table/i.test(message)) console.error("The database is not migrated yet: run `npm start` or `npm run db:deploy` first.");
+  if (/does not exist|no such table/i.test(message))
+    console.error("The database is not migrated yet: run `npm start` or `npm run db:deploy` first.");
   console.error(USAGE);
   process.exit(1);
 });

@@ -13,13 +13,19 @@ async function main(): Promise<void> {
   const config = getConfig();
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
-  logger.info("mail worker started", { database: config.database.provider, transport: config.mail.smtpUrl ? "smtp" : "file", intervalMs: config.mail.workerIntervalMs });
+  logger.info("mail worker started", {
+    database: config.database.provider,
+    transport: config.mail.smtpUrl ? "smtp" : "file",
+    intervalMs: config.mail.workerIntervalMs,
+  });
   await runMailWorker(stop.signal);
   await disconnectDb();
   logger.info("mail worker stopped");
 }
 
 main().catch((error: unknown) => {
-  console.error(`[mail-worker] ${error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`}`);
+  console.error(
+    `[mail-worker] ${error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`}`,
+  );
   process.exit(1);
 });

@@ -71,9 +71,14 @@ const openFiles = descriptorLimit();
  * The connections this server holds at once, in all. Half of what the reserve leaves, because a connection may
  * hold a second descriptor: Next.js sends a static file (`/_next/static/…`) from disk, a descriptor per answer.
  */
-const maxConnections = wholeNumberFromEnv("CONNECTIONS_MAX", Math.max(1, Math.floor((openFiles - RESERVED_DESCRIPTORS) / 2)));
+const maxConnections = wholeNumberFromEnv(
+  "CONNECTIONS_MAX",
+  Math.max(1, Math.floor((openFiles - RESERVED_DESCRIPTORS) / 2)),
+);
 if (maxConnections > openFiles - RESERVED_DESCRIPTORS) {
-  console.error(`Refusing to start: CONNECTIONS_MAX=${maxConnections} leaves fewer than ${RESERVED_DESCRIPTORS} of the ${openFiles} open files this process may have`);
+  console.error(
+    `Refusing to start: CONNECTIONS_MAX=${maxConnections} leaves fewer than ${RESERVED_DESCRIPTORS} of the ${openFiles} open files this process may have`,
+  );
   process.exit(1);
 }
 /**
@@ -127,7 +132,13 @@ function clientAddressOf(request) {
  * @param {string | string[] | undefined} value
  */
 function lastEntry(value) {
-  return [value ?? []].flat().join(",").split(",").map((entry) => entry.trim()).filter(Boolean).at(-1);
+  return [value ?? []]
+    .flat()
+    .join(",")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .at(-1);
 }
 
 /**
@@ -171,7 +182,11 @@ function refusesBody(request) {
  * @param {string} detail
  */
 function problem(response, status, code, title, detail, allow = "GET, HEAD") {
-  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...(status === 405 ? { allow } : {}) });
+  response.writeHead(status, {
+    "content-type": "application/problem+json",
+    "cache-control": "no-store",
+    ...(status === 405 ? { allow } : {}),
+  });
   response.end(JSON.stringify({ type: `urn:problem:${code}`, title, status, detail, code }));
 }
 
@@ -262,7 +277,12 @@ function holdRefusalsOf(reason) {
   setTimeout(() => {
     unlogged.delete(reason);
     if (pending.count === 0) return;
-    log("warn", "connection refused", { reason, count: pending.count, address: pending.address, seconds: REFUSAL_LOG_INTERVAL_MS / 1000 });
+    log("warn", "connection refused", {
+      reason,
+      count: pending.count,
+      address: pending.address,
+      seconds: REFUSAL_LOG_INTERVAL_MS / 1000,
+    });
     holdRefusalsOf(reason);
   }, REFUSAL_LOG_INTERVAL_MS).unref();
 }
@@ -401,12 +421,25 @@ function serveRequest(request, response) {
   markBusy(request, response);
   if (!KNOWN_METHODS.has(request.method ?? "")) {
     request.resume();
-    problem(response, 405, "method_not_allowed", "Method not allowed", "This server does not support this HTTP method.", [...KNOWN_METHODS].join(", "));
+    problem(
+      response,
+      405,
+      "method_not_allowed",
+      "Method not allowed",
+      "This server does not support this HTTP method.",
+      [...KNOWN_METHODS].join(", "),
+    );
     return;
   }
   if (!hasOriginFormTarget(request)) {
     request.resume();
-    problem(response, 400, "bad_request", "Bad request", "The request line must name a path on this server (GET /checkout), not another address.");
+    problem(
+      response,
+      400,
+      "bad_request",
+      "Bad request",
+      "The request line must name a path on this server (GET /checkout), not another address.",
+    );
     return;
   }
   if (!hasDecodablePath(request)) {
@@ -416,13 +449,25 @@ function serveRequest(request, response) {
   }
   if (hasDotSegment(request)) {
     request.resume();
-    problem(response, 400, "bad_request", "Bad request", "The address has a . or .. segment; ask for the address it stands for.");
+    problem(
+      response,
+      400,
+      "bad_request",
+      "Bad request",
+      "The address has a . or .. segment; ask for the address it stands for.",
+    );
     return;
   }
   if (refusesBody(request)) {
     // Answered at once; whatever body follows is read and dropped as it comes, never kept.
     request.resume();
-    problem(response, 405, "method_not_allowed", "Method not allowed", "Pages are only read (GET); forms post to the API.");
+    problem(
+      response,
+      405,
+      "method_not_allowed",
+      "Method not allowed",
+      "Pages are only read (GET); forms post to the API.",
+    );
     return;
   }
   const client = clientAddressOf(request);
@@ -432,7 +477,13 @@ function serveRequest(request, response) {
     // The client's own limit, told as the app tells its others (its pages wait and ask again), not as a 503 that
     // would read as this instance being down.
     response.setHeader("retry-after", "1");
-    problem(response, 429, "rate_limited", "Too many attempts", "Too many requests at once from this address. Wait a moment and try again.");
+    problem(
+      response,
+      429,
+      "rate_limited",
+      "Too many attempts",
+      "Too many requests at once from this address. Wait a moment and try again.",
+    );
     return;
   }
   count(requestsOf, client, 1);
@@ -452,19 +503,29 @@ function serveRequest(request, response) {
 }
 
 const server = createServer(
-  { headersTimeout: headersTimeoutMs, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+  {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  },
   (request, response) => inTurn(request, response, serveRequest),
 );
 server.keepAliveTimeout = keepAliveTimeoutMs;
 server.timeout = STALLED_CONNECTION_MS;
 server.on("connection", admit);
 server.listen(port, hostname, () => {
-  log("info", `ready on http://${hostname}:${port}`, { trustedProxies, maxConnections, maxConnectionsPerClient, openFiles, headersTimeoutMs, keepAliveTimeoutMs });
+  log("info", `ready on http://${hostname}:${port}`, {
+    trustedProxies,
+    maxConnections,
+    maxConnectionsPerClient,
+    openFiles,
+    headersTimeoutMs,
+    keepAliveTimeoutMs,
+  });
 });
 
 /** Longest a shutdown waits for requests in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
-
 
 /**
  * SIGTERM (an orchestrator rolling out) or SIGINT: stop accepting connections, close the idle ones, answer the

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   if (!dev && !process.env.NODE_ENV && !process.env.APP_ENV) {
     // Neither production nor development was asked for: this is a local installation.
     process.env.APP_ENV = "development";
-    say("local installation: APP_ENV=development, signing secret kept in .data/ (set NODE_ENV=production for production)");
+    say(
+      "local installation: APP_ENV=development, signing secret kept in .data/ (set NODE_ENV=production for production)",
+    );
   }
   const config = getConfig();
   say(`database: ${config.database.provider}`);
@@ -39,12 +41,17 @@ async function main(): Promise<void> {
   if (!dev) buildIfNeeded(say);
   const child = dev
     ? spawn(nextBin, ["dev", "--port", String(config.port)], { stdio: "inherit" })
-    : spawn(process.execPath, [path.join("scripts", "serve.mjs"), "--port", String(config.port)], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+    : spawn(process.execPath, [path.join("scripts", "serve.mjs"), "--port", String(config.port)], {
+        stdio: "inherit",
+        env: { ...process.env, NODE_ENV: "production" },
+      });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 main().catch((error: unknown) => {
-  say(error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+  say(
+    error instanceof ConfigError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -24,7 +24,9 @@ export interface BusinessOptions {
 }
 
 /** A business of its own, so tests never share invoices or customers; two products unless told otherwise. */
-export async function createBusiness(options: BusinessOptions = {}): Promise<{ id: number; productIds: [number, number, ...number[]] }> {
+export async function createBusiness(
+  options: BusinessOptions = {},
+): Promise<{ id: number; productIds: [number, number, ...number[]] }> {
   const extra = Array.from({ length: options.extraProducts ?? 0 }, (_, index) => ({
     name: `Extra item ${index + 1} with a description long enough to need some room`,
     unitPriceMinor: 100 + index,
@@ -47,7 +49,9 @@ export async function createBusiness(options: BusinessOptions = {}): Promise<{ i
   const productIds: number[] = [];
   const dayPass = { name: "Day pass", unitPriceMinor: options.dayPassMinor ?? 2500, taxRateBp: 2000 };
   for (const product of [dayPass, { name: "Meeting room", unitPriceMinor: 4000, taxRateBp: 2000 }, ...extra]) {
-    productIds.push((await db.product.create({ data: { ...product, businessId: business.id }, select: { id: true } })).id);
+    productIds.push(
+      (await db.product.create({ data: { ...product, businessId: business.id }, select: { id: true } })).id,
+    );
   }
   const [first, second, ...rest] = productIds;
   return { id: business.id, productIds: [first!, second!, ...rest] };
@@ -119,13 +123,19 @@ export async function createCheckout(options: CheckoutOptions = {}): Promise<Tes
 }
 
 async function productIdsOf(businessId: number): Promise<[number, number, ...number[]]> {
-  const products = await getDb().product.findMany({ where: { businessId }, select: { id: true }, orderBy: { id: "asc" } });
+  const products = await getDb().product.findMany({
+    where: { businessId },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   const [first, second, ...rest] = products.map((product) => product.id);
   return [first!, second!, ...rest];
 }
 
 /** A checkout registered through the endpoint, with the invoice token it answered. */
-export async function createRegisteredCheckout(options: CheckoutOptions = {}): Promise<TestCheckout & { invoiceToken: string }> {
+export async function createRegisteredCheckout(
+  options: CheckoutOptions = {},
+): Promise<TestCheckout & { invoiceToken: string }> {
   const checkout = await createCheckout(options);
   const result = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
   if (result.status !== 200) throw new Error(`registration failed: ${JSON.stringify(result.body)}`);

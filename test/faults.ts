@@ -10,7 +10,9 @@ import { getDriver, type Db } from "@/lib/server/db";
  */
 export async function injectOutboxFault(db: Db): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL?.startsWith("file:")) {
-    await db.$executeRawUnsafe(`CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'injected outbox fault'); END`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'injected outbox fault'); END`,
+    );
     return async () => {
       await db.$executeRawUnsafe(`DROP TRIGGER fail_outbox`);
     };
@@ -18,7 +20,9 @@ export async function injectOutboxFault(db: Db): Promise<() => Promise<void>> {
   await db.$executeRawUnsafe(
     `CREATE FUNCTION fail_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected outbox fault'; END $$`,
   );
-  await db.$executeRawUnsafe(`CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" FOR EACH ROW EXECUTE FUNCTION fail_outbox()`);
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER fail_outbox BEFORE INSERT ON "OutboxMessage" FOR EACH ROW EXECUTE FUNCTION fail_outbox()`,
+  );
   return async () => {
     await db.$executeRawUnsafe(`DROP TRIGGER fail_outbox ON "OutboxMessage"`);
     await db.$executeRawUnsafe(`DROP FUNCTION fail_outbox()`);

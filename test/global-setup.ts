@@ -9,12 +9,17 @@ import { POSTGRES_TEMPLATE, POSTGRES_TEST_PREFIX, TEMPLATE_DB, TEST_DATA_DIR, wi
 const prisma = path.join(import.meta.dirname, "..", "node_modules", ".bin", "prisma");
 
 function migrate(databaseUrl: string): void {
-  const result = spawnSync(prisma, ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+  const result = spawnSync(prisma, ["migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`migrating the test template failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 async function dropTestDatabases(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${POSTGRES_TEST_PREFIX}%`]);
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [
+    `${POSTGRES_TEST_PREFIX}%`,
+  ]);
   for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
 }
 

@@ -26,7 +26,8 @@ const LIMITED_IP = "198.51.100.7";
 async function waitUntilHealthy(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`instance on port ${port} exited with ${child.exitCode}:\n${output.get(port) ?? ""}`);
+    if (child.exitCode !== null)
+      throw new Error(`instance on port ${port} exited with ${child.exitCode}:\n${output.get(port) ?? ""}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return;
     } catch {
@@ -86,12 +87,16 @@ describe.runIf(onPostgres)("two instances over one PostgreSQL database", () => {
 
   it("50 concurrent registrations of one token, spread over both → exactly one 200 and one customer", async () => {
     const checkout = await createCheckout();
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, index) => register(ports[index % 2]!, checkout.invoiceId, checkout.token)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => register(ports[index % 2]!, checkout.invoiceId, checkout.token)),
+    );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status !== 200).every((status) => status === 401)).toBe(true);
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
-    expect(await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } })).toBe(1);
+    expect(
+      await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } }),
+    ).toBe(1);
   });
 
   it("two baskets of one e-mail registered at once on different instances → one customer, both invoices linked", async () => {
@@ -100,7 +105,10 @@ describe.runIf(onPostgres)("two instances over one PostgreSQL database", () => {
       const email = uniqueEmail();
       const first = await createCheckout({ businessId: business.id, email });
       const second = await createCheckout({ businessId: business.id, email: ` ${email.toUpperCase()}` });
-      const responses = await Promise.all([register(ports[0], first.invoiceId, first.token), register(ports[1], second.invoiceId, second.token)]);
+      const responses = await Promise.all([
+        register(ports[0], first.invoiceId, first.token),
+        register(ports[1], second.invoiceId, second.token),
+      ]);
       expect(responses.map((response) => response.status)).toEqual([200, 200]);
       const customers = await db.customer.findMany({ where: { businessId: business.id }, select: { id: true } });
       expect(customers).toHaveLength(1);

@@ -36,5 +36,9 @@ export async function callRegister(call: RegisterCall): Promise<RegisterResult> 
   );
   const response = await POST(request, { params: Promise.resolve({ invoiceId }) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }

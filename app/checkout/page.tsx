@@ -14,7 +14,28 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("checkout"))("title") };
 }
 
-const COUNTRY_CODES = ["GB", "IE", "FR", "DE", "NL", "BE", "ES", "PT", "IT", "CH", "AT", "DK", "SE", "NO", "FI", "PL", "US", "CA", "AU", "NZ"];
+const COUNTRY_CODES = [
+  "GB",
+  "IE",
+  "FR",
+  "DE",
+  "NL",
+  "BE",
+  "ES",
+  "PT",
+  "IT",
+  "CH",
+  "AT",
+  "DK",
+  "SE",
+  "NO",
+  "FI",
+  "PL",
+  "US",
+  "CA",
+  "AU",
+  "NZ",
+];
 
 export default async function CheckoutPage() {
   const [storefront, locale, t] = await Promise.all([getStorefrontOrThrow(), getLocale(), getTranslations("checkout")]);
@@ -27,7 +48,12 @@ export default async function CheckoutPage() {
   return (
     <ClientMessages namespaces={["frame", "checkout"]}>
       <PageShell title={t("title")} aside={<LanguageSwitcher />}>
-        <CheckoutForm currency={storefront.currency} locale={formatting} products={storefront.products} countries={countries} />
+        <CheckoutForm
+          currency={storefront.currency}
+          locale={formatting}
+          products={storefront.products}
+          countries={countries}
+        />
       </PageShell>
     </ClientMessages>
   );

@@ -18,7 +18,13 @@ function codePage(email: string): string {
 }
 
 /** Asks for a sign-in e-mail (a link and a code); the answer is the same whether or not the address has an account. */
-export function CustomerSignInForm({ initialEmail, linkProblem }: { initialEmail: string; linkProblem: string | null }) {
+export function CustomerSignInForm({
+  initialEmail,
+  linkProblem,
+}: {
+  initialEmail: string;
+  linkProblem: string | null;
+}) {
   const t = useTranslations("portal.signIn");
   const router = useRouter();
   const [email, setEmail] = useState(initialEmail);

@@ -24,7 +24,15 @@ const VIEW_OF: Partial<Record<SignInProblem, LinkView>> = {
  * button's POST uses the link and signs in. A link that no longer works says why and offers a new one, sent to the
  * address it was for.
  */
-export function SignInLinkConfirm({ token, maskedEmail, initial }: { token: string; maskedEmail: string; initial: LinkView }) {
+export function SignInLinkConfirm({
+  token,
+  maskedEmail,
+  initial,
+}: {
+  token: string;
+  maskedEmail: string;
+  initial: LinkView;
+}) {
   const t = useTranslations("portal.signInLink");
   const router = useRouter();
   const [view, setView] = useState<LinkView>(initial);
@@ -97,7 +105,10 @@ export function SignInLinkConfirm({ token, maskedEmail, initial }: { token: stri
         </>
       )}
       {notice && (
-        <p className={notice === "resent" ? styles.notice : styles.error} role={notice === "resent" ? "status" : "alert"}>
+        <p
+          className={notice === "resent" ? styles.notice : styles.error}
+          role={notice === "resent" ? "status" : "alert"}
+        >
           {notice === "resent" ? t("resent", { email: maskedEmail }) : t(notice)}
         </p>
       )}

@@ -43,7 +43,14 @@ export function StaffSignInForm() {
         <label className={styles.label} htmlFor="password">
           Password
         </label>
-        <input className={styles.input} id="password" name="password" type="password" autoComplete="current-password" required />
+        <input
+          className={styles.input}
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
       </div>
       <button className={styles.button} type="submit" disabled={signingIn}>
         {signingIn ? "Signing in…" : "Sign in"}

@@ -58,7 +58,12 @@ type Errors = Partial<Record<string, Said>>;
  * What to tell the guest about one problem the checkout's schema found, in their language: by the field it is
  * about and the kind of problem (the schema's own words are the API's, in English), with the limit it broke.
  */
-function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown; params?: Record<string, unknown> }): [ErrorKey, { max: number }] {
+function problemOf(issue: {
+  path: PropertyKey[];
+  code: string;
+  maximum?: unknown;
+  params?: Record<string, unknown>;
+}): [ErrorKey, { max: number }] {
   const path = issue.path.join(".");
   const max = { max: Number(issue.maximum ?? 0) };
   const tooLong = issue.code === "too_big";
@@ -78,7 +83,8 @@ function problemOf(issue: { path: PropertyKey[]; code: string; maximum?: unknown
   }
   if (tooLong) return ["tooLong", max];
   if (issue.params?.reason === LINE_BREAK_REASON) return ["oneLine", max];
-  if (path === "guest.fullName" && (issue.code === "too_small" || issue.code === "invalid_type")) return ["fullName", max];
+  if (path === "guest.fullName" && (issue.code === "too_small" || issue.code === "invalid_type"))
+    return ["fullName", max];
   return ["controlCharacters", max];
 }
 
@@ -105,7 +111,8 @@ async function untilNotInProgress<T>(post: () => Promise<T>): Promise<T> {
     try {
       return await post();
     } catch (error) {
-      if (!(error instanceof ApiError && error.code === "checkout_in_progress") || attempt >= IN_PROGRESS_ATTEMPTS) throw error;
+      if (!(error instanceof ApiError && error.code === "checkout_in_progress") || attempt >= IN_PROGRESS_ATTEMPTS)
+        throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(5, error.retryAfterSeconds ?? 1) * 1000));
     }
   }
@@ -159,7 +166,11 @@ export function CheckoutForm({
         .map((product) => ({ product, quantity: quantities[product.id] ?? 0 })),
     [products, quantities],
   );
-  const totals = sumLines(lines.map(({ product, quantity }) => priceLine({ quantity, unitPriceMinor: product.unitPriceMinor, taxRateBp: product.taxRateBp })));
+  const totals = sumLines(
+    lines.map(({ product, quantity }) =>
+      priceLine({ quantity, unitPriceMinor: product.unitPriceMinor, taxRateBp: product.taxRateBp }),
+    ),
+  );
 
   function setQuantity(productId: number, value: number) {
     const quantity = Math.max(0, Math.min(MAX_QUANTITY, Number.isFinite(value) ? Math.trunc(value) : 0));
@@ -217,7 +228,8 @@ export function CheckoutForm({
     setSubmitting(false);
   }
 
-  const describedBy = (path: string, hint?: boolean) => (errors[path] ? `${fieldId(path)}-error` : hint ? `${fieldId(path)}-hint` : undefined);
+  const describedBy = (path: string, hint?: boolean) =>
+    errors[path] ? `${fieldId(path)}-error` : hint ? `${fieldId(path)}-hint` : undefined;
   const errorOf = (path: string) => {
     const said = errors[path];
     return said ? (
@@ -245,7 +257,11 @@ export function CheckoutForm({
                   {product.name}
                 </label>
                 <p className={styles.hint}>
-                  {t("productPrice", { description: product.description, price: money(product.unitPriceMinor), taxRate: formatTaxRate(product.taxRateBp, locale) })}
+                  {t("productPrice", {
+                    description: product.description,
+                    price: money(product.unitPriceMinor),
+                    taxRate: formatTaxRate(product.taxRateBp, locale),
+                  })}
                 </p>
               </div>
               <input
@@ -349,7 +365,9 @@ export function CheckoutForm({
                   id={fieldId(path)}
                   inputMode="numeric"
                   autoComplete={field.autoComplete}
-                  placeholder={field.placeholder ? t(field.placeholder) : field.name === "number" ? "1234 1234 1234 1234" : "123"}
+                  placeholder={
+                    field.placeholder ? t(field.placeholder) : field.name === "number" ? "1234 1234 1234 1234" : "123"
+                  }
                   value={card[field.name]}
                   onChange={(event) => setCard((current) => ({ ...current, [field.name]: event.target.value }))}
                   aria-invalid={errors[path] ? true : undefined}

@@ -18,7 +18,12 @@ import type { CompletionState } from "./completion-state";
 function render(locale: Locale, messages: Messages, element: ReactNode): string {
   const problems: string[] = [];
   const html = renderToStaticMarkup(
-    <NextIntlClientProvider locale={locale} messages={messages} timeZone="UTC" onError={(error) => problems.push(error.message)}>
+    <NextIntlClientProvider
+      locale={locale}
+      messages={messages}
+      timeZone="UTC"
+      onError={(error) => problems.push(error.message)}
+    >
       {element}
     </NextIntlClientProvider>,
   );
@@ -26,7 +31,11 @@ function render(locale: Locale, messages: Messages, element: ReactNode): string 
   return html;
 }
 
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&[a-z#0-9]+;/g, " ").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&[a-z#0-9]+;/g, " ")
+    .replace(/\s+/g, " ");
 
 const STATES: CompletionState[] = [
   ...PREVIEW_STATES.map((preview) => preview.state),
@@ -35,15 +44,18 @@ const STATES: CompletionState[] = [
 ];
 
 describe.each(LOCALES)("in %s", (locale) => {
-  it.each(STATES.map((state) => [state.kind, state] as const))("the %s state renders, heading and announcement in this language", async (_kind, state) => {
-    const messages = await messagesFor(locale);
-    const html = render(locale, messages, <CompletionView state={state} onRetry={() => undefined} />);
-    const copy = messages.completion[state.kind];
-    expect(html).toContain(`>${copy.heading}</h1>`);
-    expect(text(html)).toContain(copy.announcement);
-    // No message key ever reaches the page.
-    expect(html).not.toMatch(/completion\.[a-z_]+\.[a-z]+/);
-  });
+  it.each(STATES.map((state) => [state.kind, state] as const))(
+    "the %s state renders, heading and announcement in this language",
+    async (_kind, state) => {
+      const messages = await messagesFor(locale);
+      const html = render(locale, messages, <CompletionView state={state} onRetry={() => undefined} />);
+      const copy = messages.completion[state.kind];
+      expect(html).toContain(`>${copy.heading}</h1>`);
+      expect(text(html)).toContain(copy.announcement);
+      // No message key ever reaches the page.
+      expect(html).not.toMatch(/completion\.[a-z_]+\.[a-z]+/);
+    },
+  );
 
   it("the success state's receipt writes money and dates the guest's way", async () => {
     const messages = await messagesFor(locale);
@@ -71,7 +83,13 @@ describe.each(LOCALES)("in %s", (locale) => {
         countries={[{ code: "DE", name: "Germany" }]}
       />,
     );
-    for (const label of [messages.checkout.fullName, messages.checkout.email, messages.checkout.cardNumber, messages.checkout.details]) expect(html).toContain(label);
+    for (const label of [
+      messages.checkout.fullName,
+      messages.checkout.email,
+      messages.checkout.cardNumber,
+      messages.checkout.details,
+    ])
+      expect(html).toContain(label);
     expect(text(html)).toContain({ en: "€1,234.56", de: "1.234,56 €", fr: "1 234,56 €", es: "1234,56 €" }[locale]);
   });
 });

@@ -104,7 +104,11 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return (
         <>
           <p className={styles.lead}>{t("success.lead")}</p>
-          {state.summary ? <Receipt summary={state.summary} /> : <p className={styles.note}>{t("success.noReceipt")}</p>}
+          {state.summary ? (
+            <Receipt summary={state.summary} />
+          ) : (
+            <p className={styles.note}>{t("success.noReceipt")}</p>
+          )}
           <Actions>
             {state.pdfUrl ? (
               <a className={styles.primary} href={state.pdfUrl} download>
@@ -122,7 +126,10 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
             </h2>
             <p>
               {state.summary
-                ? t.rich("success.mailingTo", { email: state.summary.customerEmailMasked, strong: (chunks) => <strong>{chunks}</strong> })
+                ? t.rich("success.mailingTo", {
+                    email: state.summary.customerEmailMasked,
+                    strong: (chunks) => <strong>{chunks}</strong>,
+                  })
                 : t("success.mailingToCheckoutAddress")}{" "}
               {t("success.account")}
             </p>
@@ -165,7 +172,9 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
           <p className={styles.lead}>{t("pending.lead")}</p>
           {state.retryInSeconds !== null ? (
             <p className={styles.note}>
-              {t.rich("pending.countdown", { countdown: () => <Countdown key={state.retryInSeconds} from={state.retryInSeconds!} /> })}
+              {t.rich("pending.countdown", {
+                countdown: () => <Countdown key={state.retryInSeconds} from={state.retryInSeconds!} />,
+              })}
             </p>
           ) : (
             <>
@@ -198,7 +207,9 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
           <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
           <p>
             {state.kind === "rate_limited"
-              ? t.rich("rate_limited.body", { countdown: () => <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} /> })
+              ? t.rich("rate_limited.body", {
+                  countdown: () => <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} />,
+                })
               : t("network_error.body")}
           </p>
           <Actions>
@@ -239,7 +250,12 @@ export function CompletionView({ state, onRetry }: { state: CompletionState; onR
   }, [state.kind]);
 
   return (
-    <section className={styles.card} aria-labelledby="completion-heading" aria-busy={state.kind === "loading"} data-state={state.kind}>
+    <section
+      className={styles.card}
+      aria-labelledby="completion-heading"
+      aria-busy={state.kind === "loading"}
+      data-state={state.kind}
+    >
       <p className="visually-hidden" role="status" aria-live="polite">
         {t(`${state.kind}.announcement`)}
       </p>

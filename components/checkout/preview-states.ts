@@ -3,7 +3,11 @@ import { SAMPLE_INVOICE_SUMMARY } from "@/lib/validation/invoice-summary";
 import type { CompletionKind, CompletionState } from "./completion-state";
 
 export const PREVIEW_STATES: { kind: CompletionKind; label: string; state: CompletionState }[] = [
-  { kind: "success", label: "Success", state: { kind: "success", invoiceId: 123, pdfUrl: null, summary: SAMPLE_INVOICE_SUMMARY } },
+  {
+    kind: "success",
+    label: "Success",
+    state: { kind: "success", invoiceId: 123, pdfUrl: null, summary: SAMPLE_INVOICE_SUMMARY },
+  },
   { kind: "used", label: "Already used", state: { kind: "used" } },
   { kind: "expired", label: "Expired", state: { kind: "expired" } },
   { kind: "not_found", label: "Not found", state: { kind: "not_found" } },

@@ -28,7 +28,11 @@ function register(invoiceId: number, basketSession: string, fresh: boolean): Pro
   if (!registration) {
     const endpoint = endpoints.billing.invoices.registerByToken(invoiceId, basketSession);
     registration = httpClient
-      .post<typeof endpoint.type>(endpoint.url, {}, { headers: { "Idempotency-Key": idempotencyKeyFor(basketSession) } })
+      .post<typeof endpoint.type>(
+        endpoint.url,
+        {},
+        { headers: { "Idempotency-Key": idempotencyKeyFor(basketSession) } },
+      )
       .then(({ data }): Registration => ({ ok: true, token: data.Token }))
       .catch((error: unknown): Registration => ({ ok: false, error }));
     registrations.set(key, registration);
@@ -119,7 +123,13 @@ async function runCompletion(controller: Controller, fresh: boolean): Promise<vo
   const current = () => mine === generation.current;
   const showSuccess = async (invoiceId: number, token: string) => {
     const summary = await fetchSummary(invoiceId, token);
-    if (current()) setState({ kind: "success", invoiceId, pdfUrl: endpoints.billing.invoices.pdfByToken(invoiceId, token).url, summary });
+    if (current())
+      setState({
+        kind: "success",
+        invoiceId,
+        pdfUrl: endpoints.billing.invoices.pdfByToken(invoiceId, token).url,
+        summary,
+      });
   };
 
   const { invoiceId, basketSession } = readParameters();
@@ -159,7 +169,12 @@ export function useCheckoutCompletion(): { state: CompletionState; retry: () => 
   const controllerRef = useRef<Controller | null>(null);
 
   useEffect(() => {
-    const controller: Controller = { setState, pendingAttempts: { current: 0 }, timer: { current: undefined }, generation: { current: 0 } };
+    const controller: Controller = {
+      setState,
+      pendingAttempts: { current: 0 },
+      timer: { current: undefined },
+      generation: { current: 0 },
+    };
     controllerRef.current = controller;
     void runCompletion(controller, false);
     return () => {

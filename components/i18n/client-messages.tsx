@@ -8,7 +8,13 @@ import { pick, type Namespace } from "@/lib/i18n/messages";
  * Gives the client components below it the request's language and the namespaces they use, and no more: a page
  * sends the browser its own locale's messages for itself alone.
  */
-export async function ClientMessages({ namespaces, children }: { namespaces: readonly Namespace[]; children: ReactNode }) {
+export async function ClientMessages({
+  namespaces,
+  children,
+}: {
+  namespaces: readonly Namespace[];
+  children: ReactNode;
+}) {
   const [locale, messages] = await Promise.all([getLocale(), getMessages()]);
   return (
     <NextIntlClientProvider locale={locale} messages={pick(messages, namespaces)} timeZone="UTC">

@@ -51,11 +51,18 @@ export async function InvoiceTable({ invoices }: { invoices: InvoiceRow[] }) {
                 {formatMoney(invoice.totalMinor, invoice.currency, formatting)}
               </td>
               <td data-label={t("status")}>
-                <span className={invoice.paidAt ? styles.paid : styles.unpaid}>{invoice.paidAt ? t("paid") : t("unpaid")}</span>
+                <span className={invoice.paidAt ? styles.paid : styles.unpaid}>
+                  {invoice.paidAt ? t("paid") : t("unpaid")}
+                </span>
               </td>
               <td>
                 {/* "PDF" on the screen, and which invoice's for a screen reader (its name starts with the word one sees). */}
-                <a className={styles.download} href={endpoints.billing.invoices.pdf(invoice.id).url} download aria-label={t("downloadPdf", { number: invoice.number })}>
+                <a
+                  className={styles.download}
+                  href={endpoints.billing.invoices.pdf(invoice.id).url}
+                  download
+                  aria-label={t("downloadPdf", { number: invoice.number })}
+                >
                   PDF
                 </a>
               </td>

@@ -32,11 +32,17 @@ export function CorrectEmailForm({ basketSessionId, currentEmail }: { basketSess
     try {
       const endpoint = endpoints.staff.correctGuestEmail(basketSessionId);
       const { data } = await httpClient.post<typeof endpoint.type>(endpoint.url, { email });
-      setMessage({ text: `Changed to ${data.recipient}. ${WHAT_HAPPENED[data.customer]} Any receipt was queued again for the new address.`, error: false });
+      setMessage({
+        text: `Changed to ${data.recipient}. ${WHAT_HAPPENED[data.customer]} Any receipt was queued again for the new address.`,
+        error: false,
+      });
       setEmail("");
       router.refresh();
     } catch (error) {
-      setMessage({ text: error instanceof ApiError ? error.message : "The server could not be reached. Try again.", error: true });
+      setMessage({
+        text: error instanceof ApiError ? error.message : "The server could not be reached. Try again.",
+        error: true,
+      });
     }
     setBusy(false);
   }
@@ -46,7 +52,8 @@ export function CorrectEmailForm({ basketSessionId, currentEmail }: { basketSess
       <div className={styles.text}>
         <h3 id="correct-email-heading">Correct the guest’s e-mail address</h3>
         <p className={styles.hint}>
-          Now <strong>{currentEmail}</strong>. Use this when the guest mistyped it: their invoice, account and receipt follow the new address.
+          Now <strong>{currentEmail}</strong>. Use this when the guest mistyped it: their invoice, account and receipt
+          follow the new address.
         </p>
       </div>
       <div className={styles.field}>

@@ -71,8 +71,8 @@ export function DemoCheckoutForm({ onCreated }: { onCreated: (created: CreatedDe
       {created && (
         <div role="status" className={styles.notice} style={{ marginTop: "1rem" }}>
           <p style={{ marginTop: 0 }}>
-            Demo checkout created: invoice id {created.invoiceId}, basket session <code>{created.basketSession}</code>. The dry-run form above
-            now holds it.
+            Demo checkout created: invoice id {created.invoiceId}, basket session <code>{created.basketSession}</code>.
+            The dry-run form above now holds it.
           </p>
           <p>
             <a href={created.completionPath} target="_blank" rel="noreferrer">

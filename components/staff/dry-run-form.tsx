@@ -14,14 +14,17 @@ const REFUSALS: Record<RegistrationRefusal, string> = {
   basket_token_used: "Already registered: the guest would be told to sign in (401 basket_token_used).",
   basket_token_expired: "The link has expired (401 basket_token_expired).",
   payment_pending: "The payment is not complete yet; the page would keep retrying (409 payment_pending).",
-  payment_declined: "The payment was declined: the guest would be sent back to checkout to pay again (402 payment_declined).",
+  payment_declined:
+    "The payment was declined: the guest would be sent back to checkout to pay again (402 payment_declined).",
 };
 
 const utc = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /** What the server does if no completion page registers the checkout first. */
 function byServer(serverRegistersAt: string | null): string {
-  return serverRegistersAt ? ` If the guest's page has not registered it by ${utc.format(new Date(serverRegistersAt))} UTC, the server will, in the same way.` : "";
+  return serverRegistersAt
+    ? ` If the guest's page has not registered it by ${utc.format(new Date(serverRegistersAt))} UTC, the server will, in the same way.`
+    : "";
 }
 
 function describe(outcome: DryRunResponse): string {
@@ -66,13 +69,26 @@ export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketS
         <label className={styles.label} htmlFor="dry-run-invoice">
           Invoice id
         </label>
-        <input className={styles.input} id="dry-run-invoice" name="invoiceId" inputMode="numeric" defaultValue={initial?.invoiceId} required />
+        <input
+          className={styles.input}
+          id="dry-run-invoice"
+          name="invoiceId"
+          inputMode="numeric"
+          defaultValue={initial?.invoiceId}
+          required
+        />
       </div>
       <div className={styles.field}>
         <label className={styles.label} htmlFor="dry-run-basket">
           Basket session (the GUID in the guest&apos;s link)
         </label>
-        <input className={styles.input} id="dry-run-basket" name="basketSession" defaultValue={initial?.basketSession} required />
+        <input
+          className={styles.input}
+          id="dry-run-basket"
+          name="basketSession"
+          defaultValue={initial?.basketSession}
+          required
+        />
       </div>
       <button className={styles.button} type="submit" aria-disabled={busy}>
         {busy ? "Checking…" : "Dry-run the registration"}

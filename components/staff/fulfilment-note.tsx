@@ -3,7 +3,15 @@ import { formatDateTime } from "@/lib/format";
 import type { Fulfilment } from "@/lib/server/staff/checkout-status";
 
 /** How a paid checkout is fulfilled, in words: "paid — registered by the server at …" or "paid — waiting for the guest (registers at …)". */
-export function FulfilmentNote({ fulfilment, timeZone, locale }: { fulfilment: Fulfilment; timeZone: string; locale: string }) {
+export function FulfilmentNote({
+  fulfilment,
+  timeZone,
+  locale,
+}: {
+  fulfilment: Fulfilment;
+  timeZone: string;
+  locale: string;
+}) {
   if (!fulfilment) return null;
   const when = (instant: Date) => formatDateTime(instant, timeZone, locale);
   return (

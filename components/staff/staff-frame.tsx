@@ -12,7 +12,17 @@ const SECTIONS = [
 ] as const;
 
 /** The staff area's frame: who is signed in, the sections, sign-out. */
-export function StaffFrame({ email, businessName, current, children }: { email: string; businessName: string; current: string; children: ReactNode }) {
+export function StaffFrame({
+  email,
+  businessName,
+  current,
+  children,
+}: {
+  email: string;
+  businessName: string;
+  current: string;
+  children: ReactNode;
+}) {
   return (
     <div className={styles.frame}>
       <header className={styles.header}>

@@ -9,7 +9,11 @@ import styles from "./page-shell.module.css";
 /** The brand's colours (the portal's own without one) as the CSS variables the pages use (globals.css): links and buttons, and the band. */
 export function brandStyle(brand: Brand | null): CSSProperties {
   const palette = brand?.palette ?? brandPalette(null);
-  return { "--color-accent": palette.accentText, "--color-brand": palette.accent, "--color-on-brand": palette.onAccent } as CSSProperties;
+  return {
+    "--color-accent": palette.accentText,
+    "--color-brand": palette.accent,
+    "--color-on-brand": palette.onAccent,
+  } as CSSProperties;
 }
 
 /**

@@ -13,14 +13,23 @@ export function TextField({
   hint,
   alert = false,
   ...input
-}: { id: string; label: ReactNode; error?: ReactNode; hint?: ReactNode; alert?: boolean } & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "className">) {
+}: { id: string; label: ReactNode; error?: ReactNode; hint?: ReactNode; alert?: boolean } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "id" | "className"
+>) {
   const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className={styles.field}>
       <label className={styles.label} htmlFor={id}>
         {label}
       </label>
-      <input className={styles.input} id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        className={styles.input}
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {error ? (
         <p className={styles.error} id={`${id}-error`} role={alert ? "alert" : undefined}>
           {error}

@@ -41,7 +41,10 @@ export const endpoints = {
       url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/guest-email`,
       type: null as unknown as { recipient: string; customer: "created" | "linked" | "unregistered" },
     }),
-    createDemoCheckout: () => ({ url: "/api/staff/demo-checkouts", type: null as unknown as { invoiceId: number; completionPath: string } }),
+    createDemoCheckout: () => ({
+      url: "/api/staff/demo-checkouts",
+      type: null as unknown as { invoiceId: number; completionPath: string },
+    }),
     dryRun: () => ({ url: "/api/staff/dry-run", type: null as unknown as DryRunResponse }),
     resendRegistrationEmail: (basketSessionId: number) => ({
       url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/resend-registration-email`,

@@ -63,12 +63,20 @@ async function problemOf(response: Response): Promise<ProblemSeen> {
   }
 }
 
-async function request<T>(method: string, url: string, init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResult<T>> {
+async function request<T>(
+  method: string,
+  url: string,
+  init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<HttpResult<T>> {
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: { Accept: "application/json", ...(init.body === undefined ? {} : { "Content-Type": "application/json" }), ...init.headers },
+      headers: {
+        Accept: "application/json",
+        ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...init.headers,
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: init.signal,
       credentials: "same-origin",
@@ -93,6 +101,8 @@ async function request<T>(method: string, url: string, init: { body?: unknown; h
 }
 
 export const httpClient = {
-  get: <T>(url: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => request<T>("GET", url, init),
-  post: <T>(url: string, body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => request<T>("POST", url, { ...init, body }),
+  get: <T>(url: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) =>
+    request<T>("GET", url, init),
+  post: <T>(url: string, body: unknown, init?: { headers?: Record<string, string>; signal?: AbortSignal }) =>
+    request<T>("POST", url, { ...init, body }),
 };

@@ -17,7 +17,8 @@ function flatten(messages: object, prefix = ""): Map<string, string> {
 /** The arguments and tags a message uses ("{number}", "<strong>"): a translation must use the same. */
 function placeholdersOf(elements: MessageFormatElement[], found = new Set<string>()): Set<string> {
   for (const element of elements) {
-    if (element.type === TYPE.argument || element.type === TYPE.number || element.type === TYPE.date) found.add(`{${element.value}}`);
+    if (element.type === TYPE.argument || element.type === TYPE.number || element.type === TYPE.date)
+      found.add(`{${element.value}}`);
     if (element.type === TYPE.plural || element.type === TYPE.select) {
       found.add(`{${element.value}}`);
       for (const option of Object.values(element.options)) placeholdersOf(option.value, found);
@@ -53,7 +54,9 @@ describe.each(LOCALES)("the %s catalogue", (locale) => {
     let englishTotal = 0;
     for (const [key, text] of catalogue) {
       const original = english.get(key)!;
-      expect(text.length, `${locale} ${key}: "${text}" against "${original}"`).toBeLessThanOrEqual(2 * original.length + 12);
+      expect(text.length, `${locale} ${key}: "${text}" against "${original}"`).toBeLessThanOrEqual(
+        2 * original.length + 12,
+      );
       total += text.length;
       englishTotal += original.length;
     }

@@ -19,12 +19,15 @@ describe("the guest's language", () => {
     const many = Array.from({ length: 2000 }, (_, index) => `zz-${index}`);
     expect(asked({ "accept-language": [...many.slice(0, 9), "fr"].join(",") })).toBe("fr");
     expect(asked({ "accept-language": [...many.slice(0, 10), "fr"].join(",") })).toBe("en");
-    expect(asked({ "accept-language": [...many.slice(0, 20).map((tag) => `${tag};q=0.5`), "de;q=0.9"].join(",") })).toBe("de");
+    expect(
+      asked({ "accept-language": [...many.slice(0, 20).map((tag) => `${tag};q=0.5`), "de;q=0.9"].join(",") }),
+    ).toBe("de");
     expect(asked({ "accept-language": [...many.map((tag) => `${tag};q=0.5`), "de;q=0.9"].join(",") })).toBe("en");
   });
 
   it("is English when the browser asks for none of ours, or sends nothing readable", () => {
-    for (const header of ["", "zh-CN", "*", "de;q=0", "garbage;;q=x", "x-klingon, !!", "--,;;,==", "ü".repeat(5000)]) expect(asked({ "accept-language": header }), header).toBe("en");
+    for (const header of ["", "zh-CN", "*", "de;q=0", "garbage;;q=x", "x-klingon, !!", "--,;;,==", "ü".repeat(5000)])
+      expect(asked({ "accept-language": header }), header).toBe("en");
     expect(asked({})).toBe("en");
   });
 

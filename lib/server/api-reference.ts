@@ -44,4 +44,3 @@ export const scalarBundle = cachedTextResponse(async () => PRELUDE + (await read
   "Cache-Control": "public, max-age=31536000, immutable",
   "X-Content-Type-Options": "nosniff",
 });
-

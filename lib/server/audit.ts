@@ -40,7 +40,10 @@ const AUDIT_EVENT_COLUMNS = Prisma.sql`"type", "reason", "actor", "basketSession
 export type AuditEventExpressions = { [K in keyof AuditEventInput]: AuditEventInput[K] | Prisma.Sql };
 
 function auditEventValues(event: AuditEventExpressions): Prisma.Sql {
-  const detail = event.detail === undefined || event.detail instanceof Prisma.Sql ? (event.detail ?? null) : JSON.stringify(event.detail);
+  const detail =
+    event.detail === undefined || event.detail instanceof Prisma.Sql
+      ? (event.detail ?? null)
+      : JSON.stringify(event.detail);
   return Prisma.sql`${event.type}, ${event.reason ?? null}, ${event.actor}, ${event.basketSessionId ?? null}, ${event.invoiceId ?? null},
     ${event.customerId ?? null}, ${event.clientIp ?? null}, ${detail}, ${new Date()}`;
 }

@@ -41,12 +41,17 @@ async function brandsWhere(where: Prisma.Sql): Promise<Brand[]> {
 
 /** The brands of these businesses, in one query. */
 export function getBrands(businessIds: readonly number[]): Promise<Brand[]> {
-  return businessIds.length === 0 ? Promise.resolve([]) : brandsWhere(Prisma.sql`WHERE "id" IN (${Prisma.join([...new Set(businessIds)])})`);
+  return businessIds.length === 0
+    ? Promise.resolve([])
+    : brandsWhere(Prisma.sql`WHERE "id" IN (${Prisma.join([...new Set(businessIds)])})`);
 }
 
 /** The brand of a business, or of the storefront's (the first business) when no id is given; once per request. */
 export const getBrand = cache(async (businessId: number | null = null): Promise<Brand | null> => {
-  const [brand] = businessId === null ? await brandsWhere(Prisma.sql`WHERE "id" = (SELECT MIN("id") FROM "Business")`) : await getBrands([businessId]);
+  const [brand] =
+    businessId === null
+      ? await brandsWhere(Prisma.sql`WHERE "id" = (SELECT MIN("id") FROM "Business")`)
+      : await getBrands([businessId]);
   return brand ?? null;
 });
 

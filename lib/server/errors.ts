@@ -39,7 +39,10 @@ const errorText: Record<ErrorCode, { title: string; detail: string }> = {
     detail: "The invoice token has expired. Sign in to the customer portal to download the invoice.",
   },
   unauthorized: { title: "Not signed in", detail: "Sign in to continue." },
-  cross_site_request: { title: "Cross-site request refused", detail: "This action can only be taken from the portal's own pages." },
+  cross_site_request: {
+    title: "Cross-site request refused",
+    detail: "This action can only be taken from the portal's own pages.",
+  },
   invoice_not_found: { title: "Invoice not found", detail: "No invoice matches this request." },
   not_found: { title: "Not found", detail: "Nothing matches this request." },
   method_not_allowed: { title: "Method not allowed", detail: "This endpoint does not support this HTTP method." },
@@ -103,7 +106,8 @@ export function problemResponse(body: ProblemBody, headers: Record<string, strin
 export function toProblemResponse(error: unknown): Response {
   if (error instanceof AppError) {
     const headers: Record<string, string> = {};
-    if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+    if (error.retryAfterSeconds !== undefined)
+      headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     return problemResponse(problemBody(error.code, error.message), headers);
   }
   const correlationId = randomUUID();

@@ -49,7 +49,8 @@ async function probe(): Promise<Probe> {
   const { database } = getConfig();
   try {
     if (!(await canBeginWriteTransaction(DEADLINE_MS))) return { problem: "stuck" };
-    if (database.provider === "sqlite" && (await freeBytesOfSqliteDisk(database.url)) < MIN_FREE_BYTES) return { problem: "disk_full" };
+    if (database.provider === "sqlite" && (await freeBytesOfSqliteDisk(database.url)) < MIN_FREE_BYTES)
+      return { problem: "disk_full" };
     const now = new Date();
     const written = await withinDeadline(
       runOneWrite(() =>
@@ -90,6 +91,10 @@ export async function assertDatabaseWritable(): Promise<void> {
   if (problem === null) return;
   const { database } = getConfig();
   const where = database.provider === "sqlite" ? ` at ${path.resolve(database.url.slice("file:".length))}` : "";
-  const why = { stuck: "no write could begin within 2 seconds", write_failed: `it refused a write (${error})`, disk_full: "its disk is full" }[problem];
+  const why = {
+    stuck: "no write could begin within 2 seconds",
+    write_failed: `it refused a write (${error})`,
+    disk_full: "its disk is full",
+  }[problem];
   throw new Error(`the database${where} cannot be written: ${why}`);
 }

@@ -4,7 +4,10 @@ import { getConfig } from "@/lib/config";
 import { AppError, problemBody, problemResponse, toProblemResponse } from "@/lib/server/errors";
 
 /** JSON with `Cache-Control: no-store`, as every API response (docs/contract.md §3). */
-export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+export function jsonResponse(
+  body: unknown,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status: init.status ?? 200,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...init.headers },
@@ -29,7 +32,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const tooLarge = () =>
-    new AppError("payload_too_large", maxBytes === MAX_BODY_BYTES ? {} : { detail: `The request body must be at most ${Math.round(maxBytes / 1024)} KB.` });
+    new AppError(
+      "payload_too_large",
+      maxBytes === MAX_BODY_BYTES
+        ? {}
+        : { detail: `The request body must be at most ${Math.round(maxBytes / 1024)} KB.` },
+    );
   const declared = request.headers.get("content-length");
   if (declared !== null && !(Number(declared) <= maxBytes)) throw tooLarge();
   if (!request.body) return "";
@@ -74,7 +82,8 @@ export async function ignoreBody(request: Request, maxBytes = MAX_BODY_BYTES): P
  */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") throw new AppError("bad_request", { detail: "Send the request as application/json." });
+  if (mediaType !== "application/json")
+    throw new AppError("bad_request", { detail: "Send the request as application/json." });
   const text = await readBodyText(request, maxBytes);
   try {
     return JSON.parse(text) as unknown;
@@ -106,7 +115,9 @@ function ownOrigins(request: Request): Set<string> {
 /** 403 `cross_site_request`, saying which origin came and which were expected. */
 function crossSite(origin: string | null, expected: Set<string>): AppError {
   const came = origin === null ? "a page that sent no Origin" : origin;
-  return new AppError("cross_site_request", { detail: `This action can only be taken from the portal's own pages (${[...expected].join(" or ")}); this request came from ${came}.` });
+  return new AppError("cross_site_request", {
+    detail: `This action can only be taken from the portal's own pages (${[...expected].join(" or ")}); this request came from ${came}.`,
+  });
 }
 
 /**
@@ -174,7 +185,10 @@ export function pdfResponse({ fileName, pdf }: { fileName: string; pdf: Uint8Arr
  * `Content-Encoding` header, which left gzipped bytes that no client could read; compression belongs to the proxy
  * in front (see the README).
  */
-export function cachedTextResponse(load: () => Promise<string> | string, headers: Record<string, string>): () => Promise<Response> {
+export function cachedTextResponse(
+  load: () => Promise<string> | string,
+  headers: Record<string, string>,
+): () => Promise<Response> {
   let body: Promise<Uint8Array> | undefined;
   return async () => {
     body ??= Promise.resolve(load()).then((text) => new TextEncoder().encode(text));

@@ -46,17 +46,26 @@ function problem(description: string, codes: ErrorCode[], options: { retryAfter?
   };
 }
 
-const correlationId = z.string().meta({ description: "The reference of the fault in the server's log (also in the detail).", example: "5b0f5c3e-8d0e-4a43-9f3a-1c2b3d4e5f60" });
+const correlationId = z.string().meta({
+  description: "The reference of the fault in the server's log (also in the detail).",
+  example: "5b0f5c3e-8d0e-4a43-9f3a-1c2b3d4e5f60",
+});
 
 /** The answers every operation can give: a method it does not take, and an unexpected fault. */
 function always(allow: string) {
   return {
     "405": {
       ...problem(`The endpoint takes ${allow} only.`, ["method_not_allowed"]),
-      headers: z.object({ Allow: z.string().meta({ description: "The methods the endpoint takes.", example: allow, header: { required: true } }) }),
+      headers: z.object({
+        Allow: z
+          .string()
+          .meta({ description: "The methods the endpoint takes.", example: allow, header: { required: true } }),
+      }),
     },
     "500": {
-      ...problem("An unexpected fault; nothing was half-written. The detail ends with a reference for support.", ["internal_error"]),
+      ...problem("An unexpected fault; nothing was half-written. The detail ends with a reference for support.", [
+        "internal_error",
+      ]),
       headers: z.object({ "X-Correlation-Id": correlationId }),
     },
   } satisfies ZodOpenApiResponsesObject;
@@ -67,10 +76,15 @@ const invoicePdf = {
   content: { "application/pdf": { schema: z.string().meta({ format: "binary" }) } },
 };
 
-const tooLarge = { "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]) } satisfies ZodOpenApiResponsesObject;
+const tooLarge = {
+  "413": problem("The request body is larger than the endpoint accepts (64 KB).", ["payload_too_large"]),
+} satisfies ZodOpenApiResponsesObject;
 
 const invoiceTokenErrors = {
-  "401": problem("The invoice token is missing, malformed, forged, for another purpose, or expired.", ["invoice_token_invalid", "invoice_token_expired"]),
+  "401": problem("The invoice token is missing, malformed, forged, for another purpose, or expired.", [
+    "invoice_token_invalid",
+    "invoice_token_expired",
+  ]),
   "404": problem("The token is not for this invoice, or the invoice is not there.", ["invoice_not_found"]),
 } satisfies ZodOpenApiResponsesObject;
 
@@ -82,15 +96,33 @@ const sampleInvoiceDetail: InvoiceDetail = {
   issuedAt: SAMPLE_INVOICE_SUMMARY.issuedAt,
   paidAt: SAMPLE_INVOICE_SUMMARY.paidAt,
   currency: SAMPLE_INVOICE_SUMMARY.currency,
-  business: { name: SAMPLE_INVOICE_SUMMARY.businessName, address: "12 Clerkenwell Road\nLondon EC1M 5PQ", taxId: "GB 123 4567 89", locale: "en-GB", timeZone: "Europe/London" },
+  business: {
+    name: SAMPLE_INVOICE_SUMMARY.businessName,
+    address: "12 Clerkenwell Road\nLondon EC1M 5PQ",
+    taxId: "GB 123 4567 89",
+    locale: "en-GB",
+    timeZone: "Europe/London",
+  },
   customer: { id: 7, fullName: "Jo Guest", email: "jo@example.com", company: null },
   billedTo: { name: "Jo Guest", email: "jo@example.com", company: null, address: "1 Demo Street\nE1 6AN London" },
-  lines: SAMPLE_INVOICE_SUMMARY.lines.map((line, index) => ({ ...line, position: index + 1, taxMinor: Math.round((line.amountMinor * line.taxRateBp) / 10_000) })),
+  lines: SAMPLE_INVOICE_SUMMARY.lines.map((line, index) => ({
+    ...line,
+    position: index + 1,
+    taxMinor: Math.round((line.amountMinor * line.taxRateBp) / 10_000),
+  })),
   subtotalMinor: SAMPLE_INVOICE_SUMMARY.subtotalMinor,
   taxMinor: SAMPLE_INVOICE_SUMMARY.taxMinor,
   totalMinor: SAMPLE_INVOICE_SUMMARY.totalMinor,
   payments: [
-    { provider: "test", reference: "pay_4a172406e7d812c8", amountMinor: SAMPLE_INVOICE_SUMMARY.totalMinor, currency: "GBP", status: "succeeded", createdAt: SAMPLE_INVOICE_SUMMARY.issuedAt, completedAt: SAMPLE_INVOICE_SUMMARY.issuedAt },
+    {
+      provider: "test",
+      reference: "pay_4a172406e7d812c8",
+      amountMinor: SAMPLE_INVOICE_SUMMARY.totalMinor,
+      currency: "GBP",
+      status: "succeeded",
+      createdAt: SAMPLE_INVOICE_SUMMARY.issuedAt,
+      completedAt: SAMPLE_INVOICE_SUMMARY.issuedAt,
+    },
   ],
 };
 
@@ -144,7 +176,8 @@ export function buildOpenApiDocument() {
           type: "apiKey",
           in: "cookie",
           name: "next-auth.session-token",
-          description: "A signed-in customer's or staff member's session (`__Secure-next-auth.session-token` over HTTPS).",
+          description:
+            "A signed-in customer's or staff member's session (`__Secure-next-auth.session-token` over HTTPS).",
         },
       },
     },
@@ -181,14 +214,34 @@ export function buildOpenApiDocument() {
           responses: {
             "200": {
               description: "Registered (or replayed): the invoice token.",
-              content: { "application/json": { schema: RegistrationTokenSchema, examples: { registered: { value: { Token: SAMPLE_INVOICE_TOKEN } } } } },
+              content: {
+                "application/json": {
+                  schema: RegistrationTokenSchema,
+                  examples: { registered: { value: { Token: SAMPLE_INVOICE_TOKEN } } },
+                },
+              },
             },
             "400": problem("The Idempotency-Key is not 8–255 printable characters.", ["idempotency_key_invalid"]),
-            "401": problem("The basket token is missing, malformed or unknown; already used; or expired.", ["basket_token_invalid", "basket_token_used", "basket_token_expired"]),
-            "402": problem("The checkout's latest payment attempt was declined: the guest pays again at checkout.", ["payment_declined"]),
-            "404": problem("The invoice id is malformed, unknown, or not this basket's invoice (one answer for all three).", ["invoice_not_found"]),
-            "409": problem("The payment is not confirmed yet; nothing changed. Retry after the given seconds.", ["payment_pending"], { retryAfter: true }),
-            "429": problem("Too many attempts from this client address or for this token.", ["rate_limited"], { retryAfter: true }),
+            "401": problem("The basket token is missing, malformed or unknown; already used; or expired.", [
+              "basket_token_invalid",
+              "basket_token_used",
+              "basket_token_expired",
+            ]),
+            "402": problem("The checkout's latest payment attempt was declined: the guest pays again at checkout.", [
+              "payment_declined",
+            ]),
+            "404": problem(
+              "The invoice id is malformed, unknown, or not this basket's invoice (one answer for all three).",
+              ["invoice_not_found"],
+            ),
+            "409": problem(
+              "The payment is not confirmed yet; nothing changed. Retry after the given seconds.",
+              ["payment_pending"],
+              { retryAfter: true },
+            ),
+            "429": problem("Too many attempts from this client address or for this token.", ["rate_limited"], {
+              retryAfter: true,
+            }),
             ...tooLarge,
             ...always("POST"),
           },
@@ -214,11 +267,20 @@ export function buildOpenApiDocument() {
           tags: ["Invoices"],
           operationId: "summaryByToken",
           summary: "Read the receipt of an invoice with an invoice token",
-          description: "What the completion page shows: number, dates, lines, totals and where the e-mail went (masked).",
+          description:
+            "What the completion page shows: number, dates, lines, totals and where the e-mail went (masked).",
           security: invoiceTokenSecurity,
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": { description: "The receipt.", content: { "application/json": { schema: InvoiceSummarySchema, examples: { paid: { value: SAMPLE_INVOICE_SUMMARY } } } } },
+            "200": {
+              description: "The receipt.",
+              content: {
+                "application/json": {
+                  schema: InvoiceSummarySchema,
+                  examples: { paid: { value: SAMPLE_INVOICE_SUMMARY } },
+                },
+              },
+            },
             ...invoiceTokenErrors,
             ...always("GET"),
           },
@@ -235,7 +297,12 @@ export function buildOpenApiDocument() {
           security: [{ sessionCookie: [] }],
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
-            "200": { description: "The full invoice.", content: { "application/json": { schema: InvoiceDetailSchema, examples: { paid: { value: sampleInvoiceDetail } } } } },
+            "200": {
+              description: "The full invoice.",
+              content: {
+                "application/json": { schema: InvoiceDetailSchema, examples: { paid: { value: sampleInvoiceDetail } } },
+              },
+            },
             "401": problem("Nobody is signed in.", ["unauthorized"]),
             "404": problem("No invoice this viewer may read has this id.", ["invoice_not_found"]),
             ...always("GET"),
@@ -247,7 +314,8 @@ export function buildOpenApiDocument() {
           tags: ["Invoices"],
           operationId: "getInvoicePdf",
           summary: "Download an invoice PDF as a signed-in customer or staff member",
-          description: "The portal's download: the same viewers and answers as the invoice read. Every download is audited.",
+          description:
+            "The portal's download: the same viewers and answers as the invoice read. Every download is audited.",
           security: [{ sessionCookie: [] }],
           requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
           responses: {
@@ -296,17 +364,41 @@ export function buildOpenApiDocument() {
                 "application/json": {
                   schema: PlacedCheckoutResponseSchema,
                   examples: {
-                    paid: { value: { status: "paid", invoiceId: 123, completionUrl: "/checkout/complete?invoiceId=123&basketSession=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65" } },
-                    pending: { value: { status: "pending", invoiceId: 124, completionUrl: "/checkout/complete?invoiceId=124&basketSession=9d1e0c2a-5b7f-4e3d-8c6a-1f2e3d4c5b6a" } },
+                    paid: {
+                      value: {
+                        status: "paid",
+                        invoiceId: 123,
+                        completionUrl:
+                          "/checkout/complete?invoiceId=123&basketSession=3cf26827-6d6b-4b4c-9a3e-2f1d0c8b7a65",
+                      },
+                    },
+                    pending: {
+                      value: {
+                        status: "pending",
+                        invoiceId: 124,
+                        completionUrl:
+                          "/checkout/complete?invoiceId=124&basketSession=9d1e0c2a-5b7f-4e3d-8c6a-1f2e3d4c5b6a",
+                      },
+                    },
                   },
                 },
               },
             },
-            "400": problem("The order is not valid (the detail names the first problem), or not sent as `application/json`.", ["bad_request"]),
+            "400": problem(
+              "The order is not valid (the detail names the first problem), or not sent as `application/json`.",
+              ["bad_request"],
+            ),
             "402": problem("The card was declined. Nothing was taken.", ["payment_declined"]),
-            "403": problem("Sent by a page of another site (its `Origin` is not the portal's). Nothing was placed.", ["cross_site_request"]),
-            "409": problem("This order's payment is being charged by another submission (ask again after `Retry-After`), or the order is already complete.", ["checkout_in_progress", "order_already_completed"]),
-            "429": problem("Too many checkout attempts from this client address.", ["rate_limited"], { retryAfter: true }),
+            "403": problem("Sent by a page of another site (its `Origin` is not the portal's). Nothing was placed.", [
+              "cross_site_request",
+            ]),
+            "409": problem(
+              "This order's payment is being charged by another submission (ask again after `Retry-After`), or the order is already complete.",
+              ["checkout_in_progress", "order_already_completed"],
+            ),
+            "429": problem("Too many checkout attempts from this client address.", ["rate_limited"], {
+              retryAfter: true,
+            }),
             ...tooLarge,
             ...always("POST"),
           },
@@ -321,21 +413,37 @@ export function buildOpenApiDocument() {
             "A charge the provider confirms later, reported by the provider. The event is verified by the provider's scheme before it is read " +
             "(the test provider: Standard Webhooks, headers `webhook-id`, `webhook-timestamp` and `webhook-signature`, five minutes' tolerance), " +
             "applied once (a replay changes nothing) and only ever moves a payment forward.",
-          requestParams: { path: z.object({ provider: z.string().meta({ description: "The provider's name.", example: "test" }) }) },
+          requestParams: {
+            path: z.object({ provider: z.string().meta({ description: "The provider's name.", example: "test" }) }),
+          },
           requestBody: {
             content: {
               "application/json": {
                 schema: z.object({}).passthrough().meta({ description: "The provider's event, as it signed it." }),
-                examples: { succeeded: { value: { type: "charge.succeeded", data: { reference: "pay_4f1c2b3a4d5e6f708192a3b4", sequence: 2 } } } },
+                examples: {
+                  succeeded: {
+                    value: {
+                      type: "charge.succeeded",
+                      data: { reference: "pay_4f1c2b3a4d5e6f708192a3b4", sequence: 2 },
+                    },
+                  },
+                },
               },
             },
           },
           responses: {
             "200": {
               description: "Verified; `applied` says what it changed (`duplicate`: an event already applied).",
-              content: { "application/json": { schema: PaymentEventReceiptSchema, examples: { paid: { value: { received: true, applied: "paid" } } } } },
+              content: {
+                "application/json": {
+                  schema: PaymentEventReceiptSchema,
+                  examples: { paid: { value: { received: true, applied: "paid" } } },
+                },
+              },
             },
-            "400": problem("The signature, timestamp or body could not be verified; nothing was read from it.", ["webhook_signature_invalid"]),
+            "400": problem("The signature, timestamp or body could not be verified; nothing was read from it.", [
+              "webhook_signature_invalid",
+            ]),
             "404": problem("The app has no provider of this name.", ["not_found"]),
             ...tooLarge,
             ...always("POST"),
@@ -349,8 +457,19 @@ export function buildOpenApiDocument() {
           summary: "Whether this instance can take writes",
           description: "200 when a write transaction can begin within 2 seconds; 503 otherwise.",
           responses: {
-            "200": { description: "Healthy.", content: { "application/json": { schema: HealthSchema, examples: { ok: { value: { status: "ok" } } } } } },
-            "503": { description: "The database cannot take a write now.", content: { "application/json": { schema: HealthSchema, examples: { unavailable: { value: { status: "unavailable" } } } } } },
+            "200": {
+              description: "Healthy.",
+              content: { "application/json": { schema: HealthSchema, examples: { ok: { value: { status: "ok" } } } } },
+            },
+            "503": {
+              description: "The database cannot take a write now.",
+              content: {
+                "application/json": {
+                  schema: HealthSchema,
+                  examples: { unavailable: { value: { status: "unavailable" } } },
+                },
+              },
+            },
             "405": always("GET")["405"],
           },
         },

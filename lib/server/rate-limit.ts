@@ -46,7 +46,8 @@ export function* chargeScript(charges: readonly Charge[], cost: number, now: Dat
   if (rows.length !== keys.length) throw new Error("rate limit: the charge did not return every key");
   let retryAfterMs = 0;
   for (const row of rows) {
-    if (row.points > rules.get(row.key)!.points) retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
+    if (row.points > rules.get(row.key)!.points)
+      retryAfterMs = Math.max(retryAfterMs, row.expire.getTime() - now.getTime());
   }
   return retryAfterMs;
 }
@@ -104,11 +105,16 @@ export function* chargeAndReadScript<T>(
       FROM "charged" c JOIN (VALUES ${limits}) AS l ("key", "points") ON l."key" = c."key"
     )
     SELECT v."chargedKeys", v."limitedUntil", v."readFound", f.* FROM "verdict" v LEFT JOIN "found" f ON true`,
-    { ...readColumns, ...verdictColumns } as Columns<T & { chargedKeys: number; limitedUntil: Date | null; readFound: boolean }>,
+    { ...readColumns, ...verdictColumns } as Columns<
+      T & { chargedKeys: number; limitedUntil: Date | null; readFound: boolean }
+    >,
   );
   if (row?.chargedKeys !== keys.length) throw new Error("rate limit: the charge did not return every key");
   const { limitedUntil, readFound } = row;
-  return { retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0, row: readFound ? row : undefined };
+  return {
+    retryAfterMs: limitedUntil ? Math.max(0, limitedUntil.getTime() - now.getTime()) : 0,
+    row: readFound ? row : undefined,
+  };
 }
 
 const verdictColumns = { chargedKeys: int, limitedUntil: dateOrNull, readFound: bool };
@@ -134,8 +140,8 @@ const pruning = globalThis as unknown as { rateLimitPrunedAt?: number };
 function pruneExpiredWindows(now: Date): void {
   if (now.getTime() - (pruning.rateLimitPrunedAt ?? 0) < PRUNE_EVERY_MS) return;
   pruning.rateLimitPrunedAt = now.getTime();
-  runAsyncCommit(() => execute(Prisma.sql`DELETE FROM "RateLimitWindow" WHERE "expire" <= ${now}`)).catch((error: unknown) =>
-    logger.warn("pruning ended rate-limit windows failed; the next charge tries again", { error }),
+  runAsyncCommit(() => execute(Prisma.sql`DELETE FROM "RateLimitWindow" WHERE "expire" <= ${now}`)).catch(
+    (error: unknown) => logger.warn("pruning ended rate-limit windows failed; the next charge tries again", { error }),
   );
 }
 
@@ -154,8 +160,11 @@ export interface RateLimitKeys {
 export function registrationCharges(keys: RateLimitKeys): Charge[] {
   const { rateLimit } = getConfig();
   const window = rateLimit.windowSeconds;
-  const charges: Charge[] = [[{ prefix: "register-ip", points: rateLimit.ipPoints, windowSeconds: window }, keys.clientIp]];
-  if (keys.tokenHash) charges.push([{ prefix: "register-token", points: rateLimit.tokenPoints, windowSeconds: window }, keys.tokenHash]);
+  const charges: Charge[] = [
+    [{ prefix: "register-ip", points: rateLimit.ipPoints, windowSeconds: window }, keys.clientIp],
+  ];
+  if (keys.tokenHash)
+    charges.push([{ prefix: "register-token", points: rateLimit.tokenPoints, windowSeconds: window }, keys.tokenHash]);
   return charges;
 }
 
@@ -168,12 +177,21 @@ export function registrationCharges(keys: RateLimitKeys): Charge[] {
  * polling.
  */
 export async function chargeMalformedRegistration(clientIp: string, now: Date): Promise<void> {
-  const retryAfterMs = await charge(registrationCharges({ clientIp, tokenHash: null }), 1 + getConfig().rateLimit.failureCost, now);
+  const retryAfterMs = await charge(
+    registrationCharges({ clientIp, tokenHash: null }),
+    1 + getConfig().rateLimit.failureCost,
+    now,
+  );
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs);
 }
 
 /** A registration's point, charged with the read of its basket (`read`), and its refusal's extra when there is none. */
-export async function chargeRegistrationAndRead<T>(keys: RateLimitKeys, now: Date, read: Prisma.Sql, readColumns: Columns<T>): Promise<T | undefined> {
+export async function chargeRegistrationAndRead<T>(
+  keys: RateLimitKeys,
+  now: Date,
+  read: Prisma.Sql,
+  readColumns: Columns<T>,
+): Promise<T | undefined> {
   const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
   const charged = await chargeAndRead(registrationCharges(keys), attempt, now, read, readColumns);
   if (charged.retryAfterMs > 0) throw rateLimited(charged.retryAfterMs);
@@ -181,7 +199,11 @@ export async function chargeRegistrationAndRead<T>(keys: RateLimitKeys, now: Dat
 }
 
 /** A registration refused after its basket was read: its extra, unless it was charged already or is no refusal. */
-export async function chargeRegistrationRefusal(keys: RateLimitKeys, refusal: { basketFound: boolean; code: ErrorCode }, now: Date): Promise<void> {
+export async function chargeRegistrationRefusal(
+  keys: RateLimitKeys,
+  refusal: { basketFound: boolean; code: ErrorCode },
+  now: Date,
+): Promise<void> {
   const chargedAlready = !refusal.basketFound;
   const notARefusal = refusal.code === "payment_pending" || refusal.code === "payment_declined";
   if (!chargedAlready && !notARefusal) await charge(registrationCharges(keys), getConfig().rateLimit.failureCost, now);
@@ -193,7 +215,12 @@ const CHECKOUT_WINDOW_SECONDS = 600;
 const DECLINE_COST = 4;
 
 function checkoutCharges(clientIp: string): Charge[] {
-  return [[{ prefix: "checkout-ip", points: getConfig().rateLimit.checkoutPoints, windowSeconds: CHECKOUT_WINDOW_SECONDS }, clientIp]];
+  return [
+    [
+      { prefix: "checkout-ip", points: getConfig().rateLimit.checkoutPoints, windowSeconds: CHECKOUT_WINDOW_SECONDS },
+      clientIp,
+    ],
+  ];
 }
 
 /**

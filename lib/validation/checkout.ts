@@ -29,7 +29,9 @@ export const PlaceCheckoutSchema = GuestCheckoutInputSchema.extend({
 /** The checkout endpoint's answer; a decline is a 402 problem. */
 export const PlacedCheckoutResponseSchema = z
   .object({
-    status: z.enum(["paid", "pending"]).meta({ description: "`pending`: the bank confirms the payment later; the completion page waits for it." }),
+    status: z
+      .enum(["paid", "pending"])
+      .meta({ description: "`pending`: the bank confirms the payment later; the completion page waits for it." }),
     invoiceId: z.number().int().positive(),
     completionUrl: z.string().meta({
       description: "The completion page of this order, with a basket token that exists only in this answer.",

@@ -8,7 +8,8 @@ import { z } from "@/lib/validation/zod";
  * make it read differently, or not at all, on staff pages, in e-mails and on the invoice. The zero-width joiner and
  * non-joiner stay: emoji and several scripts (Persian, Indic) need them.
  */
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]*$/u;
+const NO_CONTROL_CHARACTERS =
+  /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]*$/u;
 const noControlCharacters = "must not contain control characters";
 
 /**

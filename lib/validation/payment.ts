@@ -19,12 +19,20 @@ export const CardSchema = z
     number: z
       .string()
       .transform((value) => value.replace(/[\s-]/g, ""))
-      .pipe(z.string().regex(/^\d{12,19}$/, "Enter the card number").refine(passesLuhn, "This card number is not valid")),
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{12,19}$/, "Enter the card number")
+          .refine(passesLuhn, "This card number is not valid"),
+      ),
     expiry: z
       .string()
       .trim()
       .regex(/^(0[1-9]|1[0-2])\s*\/\s*(\d{2})$/, "Enter the expiry date as MM/YY"),
-    cvc: z.string().trim().regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back"),
+    cvc: z
+      .string()
+      .trim()
+      .regex(/^\d{3,4}$/, "Enter the 3 or 4 digits on the back"),
   })
   .superRefine((card, context) => {
     const [month, year] = card.expiry.split("/").map((part) => Number(part.trim()));

@@ -22,12 +22,21 @@ export const IdempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{8,255}$/, "mu
 
 /** registerByToken's answer: the invoice-scoped token, under exactly this key. */
 export const RegistrationTokenSchema = z
-  .object({ Token: z.string().meta({ description: "The invoice token (a JWT) for pdfByToken and summaryByToken on this invoice." }) })
+  .object({
+    Token: z
+      .string()
+      .meta({ description: "The invoice token (a JWT) for pdfByToken and summaryByToken on this invoice." }),
+  })
   .meta({ id: "RegistrationToken" });
 export type RegistrationToken = z.infer<typeof RegistrationTokenSchema>;
 
 /** The refusals of registerByToken's checks (docs/contract.md §3.1, steps 1–6). */
 export type RegistrationRefusal = Extract<
   ErrorCode,
-  "basket_token_invalid" | "invoice_not_found" | "basket_token_used" | "basket_token_expired" | "payment_declined" | "payment_pending"
+  | "basket_token_invalid"
+  | "invoice_not_found"
+  | "basket_token_used"
+  | "basket_token_expired"
+  | "payment_declined"
+  | "payment_pending"
 >;

@@ -7,7 +7,19 @@ const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 const FINGERPRINT_FILE = path.join(".next", "source-fingerprint");
 /** Without these, reading the configuration fails outside development: what a page must not do at build time. */
 const BUILD_TIME_UNSET = ["APP_ENV", "INVOICE_TOKEN_SECRETS", "NEXTAUTH_SECRET"];
-const BUILD_INPUTS = ["app", "components", "lib", "types", "public", "prisma/models.prisma", "next.config.js", "tsconfig.json", "package-lock.json", "instrumentation.ts", "proxy.ts"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "types",
+  "public",
+  "prisma/models.prisma",
+  "next.config.js",
+  "tsconfig.json",
+  "package-lock.json",
+  "instrumentation.ts",
+  "proxy.ts",
+];
 
 function filesUnder(entry: string): string[] {
   if (!existsSync(entry)) return [];

@@ -18,9 +18,12 @@ async function pendingMigrations(): Promise<string[]> {
     .map((entry) => entry.name);
   try {
     const applied = await runReadOnly(() =>
-      query(Prisma.sql`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`, {
-        migration_name: text,
-      }),
+      query(
+        Prisma.sql`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+        {
+          migration_name: text,
+        },
+      ),
     );
     const names = new Set(applied.map((row) => row.migration_name));
     return committed.filter((name) => !names.has(name));

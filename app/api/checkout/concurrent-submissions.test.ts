@@ -11,7 +11,10 @@ import { callRegister, randomIp } from "@/test/register-client";
 /** docs/contract.md §3.1a: one order, however often it is submitted at once, has one true state and working links. */
 const db = getDb();
 await seedIfEmpty();
-const storefront = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { products: { select: { id: true } } } });
+const storefront = await db.business.findFirstOrThrow({
+  orderBy: { id: "asc" },
+  select: { products: { select: { id: true } } },
+});
 
 async function submit(body: unknown, clientIp = randomIp()) {
   const response = await POST(
@@ -21,7 +24,11 @@ async function submit(body: unknown, clientIp = randomIp()) {
       body: JSON.stringify(body),
     }),
   );
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 function linkOf(completionUrl: unknown) {
@@ -46,10 +53,27 @@ describe("POST /api/checkout – one order submitted six times at once, then onc
       expect(answered.length).toBeGreaterThanOrEqual(1);
       for (const answer of answered) expect(answer.body.status).toBe(expected);
       for (const answer of arrived.filter((candidate) => candidate.status !== 200)) {
-        expect(answer).toMatchObject({ status: 409, body: { code: "checkout_in_progress" }, retryAfter: expect.stringMatching(/^\d+$/) });
+        expect(answer).toMatchObject({
+          status: 409,
+          body: { code: "checkout_in_progress" },
+          retryAfter: expect.stringMatching(/^\d+$/),
+        });
       }
       // Charged once, whatever the number of submissions.
-      expect(await db.testProviderCharge.count({ where: { reference: { in: (await db.payment.findMany({ where: { invoiceId: linkOf(answered[0]!.body.completionUrl).invoiceId }, select: { reference: true } })).map((payment) => payment.reference) } } })).toBe(1);
+      expect(
+        await db.testProviderCharge.count({
+          where: {
+            reference: {
+              in: (
+                await db.payment.findMany({
+                  where: { invoiceId: linkOf(answered[0]!.body.completionUrl).invoiceId },
+                  select: { reference: true },
+                })
+              ).map((payment) => payment.reference),
+            },
+          },
+        }),
+      ).toBe(1);
 
       const again = await submit(order);
       expect(again).toMatchObject({ status: 200, body: { status: expected } });
@@ -58,7 +82,9 @@ describe("POST /api/checkout – one order submitted six times at once, then onc
       const first = linkOf(answered[0]!.body.completionUrl);
       expect((await callRegister({ invoiceId: first.invoiceId, token: first.token })).status).toBe(200);
       const last = linkOf(again.body.completionUrl);
-      expect((await callRegister({ invoiceId: last.invoiceId, token: last.token })).body.code).toBe("basket_token_used");
+      expect((await callRegister({ invoiceId: last.invoiceId, token: last.token })).body.code).toBe(
+        "basket_token_used",
+      );
       expect(await submit(order)).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
     });
   }
@@ -81,8 +107,14 @@ describe("POST /api/checkout – an order stuck being charged (its server died m
     await db.payment.update({ where: { id: payment.id }, data: { status: "processing" }, select: { id: true } });
 
     // More asks than the checkout limit allows attempts (30 in a window): every one is told to ask again.
-    for (let ask = 0; ask < 40; ask++) expect(await submit(order, clientIp)).toMatchObject({ status: 409, body: { code: "checkout_in_progress" } });
+    for (let ask = 0; ask < 40; ask++)
+      expect(await submit(order, clientIp)).toMatchObject({ status: 409, body: { code: "checkout_in_progress" } });
     // And the same client can still place another order.
-    expect(await submit({ ...order, orderKey: randomUUID(), card: { ...order.card, number: "4242 4242 4242 4242" } }, clientIp)).toMatchObject({ status: 200, body: { status: "paid" } });
+    expect(
+      await submit(
+        { ...order, orderKey: randomUUID(), card: { ...order.card, number: "4242 4242 4242 4242" } },
+        clientIp,
+      ),
+    ).toMatchObject({ status: 200, body: { status: "paid" } });
   });
 });

@@ -5,14 +5,21 @@ import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/checkout/route";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/server/db";
-import { sendTestProviderEvents, TEST_PROVIDER_SETTLE_DELAY_MS, testPaymentProvider } from "@/lib/server/payments/test-provider";
+import {
+  sendTestProviderEvents,
+  TEST_PROVIDER_SETTLE_DELAY_MS,
+  testPaymentProvider,
+} from "@/lib/server/payments/test-provider";
 import { seedIfEmpty } from "@/prisma/seed";
 import { uniqueEmail } from "@/test/factories";
 import { callRegister, randomIp } from "@/test/register-client";
 
 const db = getDb();
 await seedIfEmpty();
-const storefront = await db.business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true, products: { select: { id: true } } } });
+const storefront = await db.business.findFirstOrThrow({
+  orderBy: { id: "asc" },
+  select: { id: true, products: { select: { id: true } } },
+});
 const [dayPass] = storefront.products;
 
 function order(overrides: { orderKey?: string; card?: string; email?: string; quantity?: number } = {}) {
@@ -49,11 +56,17 @@ function postStreamed(body: ReadableStream<Uint8Array>) {
 
 function basketOf(completionUrl: unknown): { invoiceId: number; basketSession: string } {
   const url = new URL(String(completionUrl), "http://localhost");
-  return { invoiceId: Number(url.searchParams.get("invoiceId")), basketSession: url.searchParams.get("basketSession") ?? "" };
+  return {
+    invoiceId: Number(url.searchParams.get("invoiceId")),
+    basketSession: url.searchParams.get("basketSession") ?? "",
+  };
 }
 
 async function paymentsOf(orderKey: string) {
-  const basket = await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { invoice: { select: { paidAt: true, payments: { select: { status: true }, orderBy: { id: "asc" } } } } } });
+  const basket = await db.basketSession.findUniqueOrThrow({
+    where: { orderKey },
+    select: { invoice: { select: { paidAt: true, payments: { select: { status: true }, orderBy: { id: "asc" } } } } },
+  });
   return { paid: basket.invoice?.paidAt !== null, payments: basket.invoice?.payments.map((payment) => payment.status) };
 }
 
@@ -61,13 +74,19 @@ describe("POST /api/checkout", () => {
   it("keeps the guest's language with the checkout: the one of the submission that paid, after a decline in another", async () => {
     const orderKey = randomUUID();
     const ip = randomIp();
-    const declined = await checkout(order({ orderKey, card: "4000 0000 0000 0002" }), ip, { "accept-language": "en-GB,en;q=0.9" });
+    const declined = await checkout(order({ orderKey, card: "4000 0000 0000 0002" }), ip, {
+      "accept-language": "en-GB,en;q=0.9",
+    });
     expect(declined.status).toBe(402);
-    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({ locale: "en" });
+    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({
+      locale: "en",
+    });
 
     const paid = await checkout(order({ orderKey }), ip, { "accept-language": "en", cookie: "locale=de" });
     expect(paid.status).toBe(200);
-    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({ locale: "de" });
+    expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey }, select: { locale: true } })).toEqual({
+      locale: "de",
+    });
   });
 
   it("POST /api/checkout – the test card pays: a paid invoice and a completion link that registers", async () => {
@@ -75,7 +94,11 @@ describe("POST /api/checkout", () => {
     const result = await checkout(body);
 
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ status: "paid", invoiceId: expect.any(Number), completionUrl: expect.stringMatching(/^\/checkout\/complete\?invoiceId=\d+&basketSession=[0-9a-f-]{36}$/) });
+    expect(result.body).toMatchObject({
+      status: "paid",
+      invoiceId: expect.any(Number),
+      completionUrl: expect.stringMatching(/^\/checkout\/complete\?invoiceId=\d+&basketSession=[0-9a-f-]{36}$/),
+    });
     expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
     const { invoiceId, basketSession } = basketOf(result.body.completionUrl);
     expect((await callRegister({ invoiceId, token: basketSession })).status).toBe(200);
@@ -85,7 +108,10 @@ describe("POST /api/checkout", () => {
     const body = order({ card: "4000 0000 0000 0002" });
     const declined = await checkout(body);
     expect(declined.status).toBe(402);
-    expect(declined.body).toMatchObject({ code: "payment_declined", detail: "Your card was declined. No money was taken. Try another card." });
+    expect(declined.body).toMatchObject({
+      code: "payment_declined",
+      detail: "Your card was declined. No money was taken. Try another card.",
+    });
     expect(await paymentsOf(body.orderKey)).toEqual({ paid: false, payments: ["declined"] });
 
     const paid = await checkout({ ...body, card: { ...body.card, number: "4242424242424242" } });
@@ -96,7 +122,16 @@ describe("POST /api/checkout", () => {
 
   it("POST /api/checkout – a malformed body costs no more than a valid one: it is refused in words, never a lock-out", async () => {
     const ip = randomIp();
-    for (const body of ["{garbage", "", "null", JSON.stringify({ padding: "x".repeat(70 * 1024) }), "{garbage", "", "null", "{garbage"]) {
+    for (const body of [
+      "{garbage",
+      "",
+      "null",
+      JSON.stringify({ padding: "x".repeat(70 * 1024) }),
+      "{garbage",
+      "",
+      "null",
+      "{garbage",
+    ]) {
       expect([400, 413], body.slice(0, 20)).toContain((await checkout(body, ip)).status);
     }
   });
@@ -109,9 +144,13 @@ describe("POST /api/checkout", () => {
       const results = await Promise.all(Array.from({ length: 8 }, () => checkout(retry)));
 
       expect(results.filter((result) => result.status === 200).length).toBeGreaterThanOrEqual(1);
-      for (const result of results.filter((result) => result.status !== 200)) expect(result.body.code).toBe("checkout_in_progress");
+      for (const result of results.filter((result) => result.status !== 200))
+        expect(result.body.code).toBe("checkout_in_progress");
       expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["declined", "succeeded"] });
-      const basket = await db.basketSession.findUniqueOrThrow({ where: { orderKey: body.orderKey }, select: { status: true, invoice: { select: { number: true } } } });
+      const basket = await db.basketSession.findUniqueOrThrow({
+        where: { orderKey: body.orderKey },
+        select: { status: true, invoice: { select: { number: true } } },
+      });
       expect(basket.status).toBe("paid");
       expect(basket.invoice?.number).toMatch(/^INV-\d{4}-\d{6}$/);
     }
@@ -128,7 +167,9 @@ describe("POST /api/checkout", () => {
     const newer = basketOf(second.body.completionUrl);
     // Both links stay valid until one registers; then the other is used up with it.
     expect((await callRegister({ invoiceId: older.invoiceId, token: older.basketSession })).status).toBe(200);
-    expect((await callRegister({ invoiceId: newer.invoiceId, token: newer.basketSession })).body.code).toBe("basket_token_used");
+    expect((await callRegister({ invoiceId: newer.invoiceId, token: newer.basketSession })).body.code).toBe(
+      "basket_token_used",
+    );
 
     const afterRegistration = await checkout(body);
     expect(afterRegistration).toMatchObject({ status: 409, body: { code: "order_already_completed" } });
@@ -139,7 +180,12 @@ describe("POST /api/checkout", () => {
       const body = order();
       const result = await checkout({ ...body, guest: { ...body.guest, fullName } });
       expect(result.status, fullName).toBe(200);
-      expect(await db.basketSession.findUniqueOrThrow({ where: { orderKey: body.orderKey }, select: { guestFullName: true } })).toEqual({ guestFullName: fullName });
+      expect(
+        await db.basketSession.findUniqueOrThrow({
+          where: { orderKey: body.orderKey },
+          select: { guestFullName: true },
+        }),
+      ).toEqual({ guestFullName: fullName });
     }
   });
 
@@ -150,7 +196,9 @@ describe("POST /api/checkout", () => {
 
     expect(shouted.body).toMatchObject({ status: "paid", invoiceId: first.body.invoiceId });
     expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
-    expect(await db.basketSession.count({ where: { orderKey: { in: [body.orderKey, body.orderKey.toUpperCase()] } } })).toBe(1);
+    expect(
+      await db.basketSession.count({ where: { orderKey: { in: [body.orderKey, body.orderKey.toUpperCase()] } } }),
+    ).toBe(1);
   });
 
   it("POST /api/checkout – a double submission at once places and charges the order once", async () => {
@@ -158,7 +206,8 @@ describe("POST /api/checkout", () => {
     const results = await Promise.all([checkout(body), checkout(body), checkout(body)]);
 
     expect(results.filter((result) => result.status === 200).length).toBeGreaterThanOrEqual(1);
-    for (const result of results.filter((result) => result.status !== 200)) expect(result.body.code).toBe("checkout_in_progress");
+    for (const result of results.filter((result) => result.status !== 200))
+      expect(result.body.code).toBe("checkout_in_progress");
     expect(await db.basketSession.count({ where: { orderKey: body.orderKey } })).toBe(1);
     expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
   });
@@ -175,11 +224,23 @@ describe("POST /api/checkout", () => {
     ["an order key that is not a UUID", order({ orderKey: "abc" })],
     ["a product id beyond 32 bits", { ...order(), lines: [{ productId: 2_147_483_648, quantity: 1 }] }],
     ["a NUL character in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\u0000Checkout" } }],
-    ["a mark that reverses the text in the name", { ...order(), guest: { ...order().guest, fullName: "Evil \u202Eexe.tool" } }],
+    [
+      "a mark that reverses the text in the name",
+      { ...order(), guest: { ...order().guest, fullName: "Evil \u202Eexe.tool" } },
+    ],
     // Each is one line on the invoice and in e-mails: a line break would let a name draw lines of its own there.
-    ["a line break in the name", { ...order(), guest: { ...order().guest, fullName: "Chris\r\nBcc: everyone@example.com" } }],
-    ["a line break in the company", { ...order(), guest: { ...order().guest, company: "Acme\nSubject: Account suspended" } }],
-    ["a line break in an address line", { ...order(), guest: { ...order().guest, billingLine1: "1 High St\n\n\n\n" + "x" } }],
+    [
+      "a line break in the name",
+      { ...order(), guest: { ...order().guest, fullName: "Chris\r\nBcc: everyone@example.com" } },
+    ],
+    [
+      "a line break in the company",
+      { ...order(), guest: { ...order().guest, company: "Acme\nSubject: Account suspended" } },
+    ],
+    [
+      "a line break in an address line",
+      { ...order(), guest: { ...order().guest, billingLine1: "1 High St\n\n\n\n" + "x" } },
+    ],
     ["a line separator in the city", { ...order(), guest: { ...order().guest, billingCity: "London\u2028PAID" } }],
     ["a line break in the phone", { ...order(), guest: { ...order().guest, phone: "+44\r20" } }],
     // Invisible or broken characters a name could hide behind.
@@ -203,7 +264,10 @@ describe("POST /api/checkout", () => {
     const foreign = await checkout(body, randomIp(), { origin: "https://evil.example" });
     expect(foreign).toMatchObject({ status: 403, body: { code: "cross_site_request" } });
     const form = await checkout(body, randomIp(), { "content-type": "text/plain" });
-    expect(form).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Send the request as application/json." } });
+    expect(form).toMatchObject({
+      status: 400,
+      body: { code: "bad_request", detail: "Send the request as application/json." },
+    });
     expect(await db.basketSession.count()).toBe(before);
     // The portal's own page, by APP_URL's origin, is served.
     expect((await checkout(body, randomIp(), { origin: new URL(getConfig().appUrl).origin })).status).toBe(200);
@@ -214,7 +278,11 @@ describe("POST /api/checkout", () => {
     const declared = await POST(
       new Request("http://localhost/api/checkout", {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": String(10 * 1024 * 1024), "x-forwarded-for": randomIp() },
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(10 * 1024 * 1024),
+          "x-forwarded-for": randomIp(),
+        },
         body: JSON.stringify(order()),
       }),
     );
@@ -252,14 +320,17 @@ describe("POST /api/checkout", () => {
   it("POST /api/checkout – card testing from one address is rate limited", async () => {
     const ip = randomIp();
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 8; attempt++) statuses.push((await checkout(order({ card: "4000 0000 0000 0002" }), ip)).status);
+    for (let attempt = 0; attempt < 8; attempt++)
+      statuses.push((await checkout(order({ card: "4000 0000 0000 0002" }), ip)).status);
     expect(statuses.slice(0, 6)).toEqual([402, 402, 402, 402, 402, 402]);
     expect(statuses.slice(6)).toEqual([429, 429]);
   });
 
   it("POST /api/checkout – card testing sent all at once is limited as tightly as one by one", async () => {
     const ip = randomIp();
-    const statuses = (await Promise.all(Array.from({ length: 12 }, () => checkout(order({ card: "4000 0000 0000 0002" }), ip)))).map((result) => result.status);
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, () => checkout(order({ card: "4000 0000 0000 0002" }), ip)))
+    ).map((result) => result.status);
     expect(statuses.filter((status) => status === 402)).toHaveLength(6);
     expect(statuses.filter((status) => status === 429)).toHaveLength(6);
   });
@@ -273,8 +344,18 @@ describe("POST /api/checkout", () => {
 describe("test payment provider", () => {
   it("keeps a ledger of its own: one charge per reference, and the authentication card confirmed by a signed event once its time has come", async () => {
     const reference = `pay_${randomUUID()}`;
-    const charge = (number: string) => testPaymentProvider.charge({ reference, amountMinor: 100, currency: "GBP", card: { number, expiry: "12/34", cvc: "123" }, description: "x" });
-    expect(await charge("4000000000003220")).toEqual({ status: "pending", confirmsInMs: TEST_PROVIDER_SETTLE_DELAY_MS });
+    const charge = (number: string) =>
+      testPaymentProvider.charge({
+        reference,
+        amountMinor: 100,
+        currency: "GBP",
+        card: { number, expiry: "12/34", cvc: "123" },
+        description: "x",
+      });
+    expect(await charge("4000000000003220")).toEqual({
+      status: "pending",
+      confirmsInMs: TEST_PROVIDER_SETTLE_DELAY_MS,
+    });
     // The reference is the idempotency key: asking again, even with another card, answers the first charge.
     expect(await charge("4242424242424242")).toMatchObject({ status: "pending" });
     expect(await testPaymentProvider.retrieve(reference)).toBe("pending");
@@ -289,7 +370,11 @@ describe("test payment provider", () => {
     await sendTestProviderEvents({ now: new Date(Date.now() + TEST_PROVIDER_SETTLE_DELAY_MS + 1000), deliver });
     const [event] = sent.filter((request) => request.headers.get("webhook-id")?.includes(reference));
     expect(event).toBeDefined();
-    expect(testPaymentProvider.verifyEvent(await event!.text(), event!.headers)).toMatchObject({ reference, outcome: "succeeded", sequence: 2 });
+    expect(testPaymentProvider.verifyEvent(await event!.text(), event!.headers)).toMatchObject({
+      reference,
+      outcome: "succeeded",
+      sequence: 2,
+    });
     expect(await testPaymentProvider.retrieve(reference)).toBe("succeeded");
   });
 });

@@ -2,7 +2,14 @@ import { guestLocaleOf } from "@/lib/i18n/negotiate";
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
 import { placeCheckout } from "@/lib/server/billing/place-checkout";
 import { AppError } from "@/lib/server/errors";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
+import {
+  clientIpOf,
+  handleRoute,
+  jsonResponse,
+  methodNotAllowed,
+  readJsonBody,
+  refuseForeignOrigin,
+} from "@/lib/server/http";
 import { checkoutPaymentProvider } from "@/lib/server/payments/registry";
 import { withCheckoutAttempt } from "@/lib/server/rate-limit";
 
@@ -20,7 +27,15 @@ export async function POST(request: Request): Promise<Response> {
       const storefront = await getStorefrontOrThrow();
       // The language the page was shown in: the same cookie or Accept-Language comes with its submission.
       const locale = guestLocaleOf(request.headers);
-      return jsonResponse(await placeCheckout({ businessId: storefront.id, order, provider: checkoutPaymentProvider(), clientIp, locale }));
+      return jsonResponse(
+        await placeCheckout({
+          businessId: storefront.id,
+          order,
+          provider: checkoutPaymentProvider(),
+          clientIp,
+          locale,
+        }),
+      );
     });
   });
 }

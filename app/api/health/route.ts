@@ -6,7 +6,9 @@ export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
   const healthy = await checkDatabase();
-  return healthy ? jsonResponse({ status: "ok" } satisfies Health) : jsonResponse({ status: "unavailable" } satisfies Health, { status: 503 });
+  return healthy
+    ? jsonResponse({ status: "ok" } satisfies Health)
+    : jsonResponse({ status: "unavailable" } satisfies Health, { status: 503 });
 }
 
 export const POST = methodNotAllowed("GET");

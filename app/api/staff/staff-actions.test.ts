@@ -9,7 +9,13 @@ import { POST as createDemo } from "@/app/api/staff/demo-checkouts/route";
 import { POST as dryRun } from "@/app/api/staff/dry-run/route";
 import { getDb } from "@/lib/server/db";
 import { listGuestCheckouts } from "@/lib/server/staff/list-guest-checkouts";
-import { createBusiness, createCheckout, createRegisteredCheckout, uniqueEmail, type TestCheckout } from "@/test/factories";
+import {
+  createBusiness,
+  createCheckout,
+  createRegisteredCheckout,
+  uniqueEmail,
+  type TestCheckout,
+} from "@/test/factories";
 import { callRegister } from "@/test/register-client";
 import { sessionCookie } from "@/test/session";
 
@@ -18,7 +24,11 @@ const ORIGIN = "http://localhost:3000";
 
 async function staffCookie(businessId: number): Promise<string> {
   const staff = await db.staffUser.create({
-    data: { businessId, email: `staff-${randomBytes(4).toString("hex")}@example.com`, passwordHash: await bcrypt.hash("x", 4) },
+    data: {
+      businessId,
+      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
+      passwordHash: await bcrypt.hash("x", 4),
+    },
   });
   return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId });
 }
@@ -53,15 +63,25 @@ const actions = {
   "create a demo checkout": (checkout: TestCheckout, cookie?: string, origin?: string | null) =>
     createDemo(post("/api/staff/demo-checkouts", {}, cookie, origin)),
   "dry-run a registration": (checkout: TestCheckout, cookie?: string, origin?: string | null) =>
-    dryRun(post("/api/staff/dry-run", { invoiceId: String(checkout.invoiceId), basketSession: checkout.token }, cookie, origin)),
+    dryRun(
+      post(
+        "/api/staff/dry-run",
+        { invoiceId: String(checkout.invoiceId), basketSession: checkout.token },
+        cookie,
+        origin,
+      ),
+    ),
   "resend the registration e-mail": (checkout: TestCheckout, cookie?: string, origin?: string | null) =>
     resend(post(`/api/staff/checkouts/${checkout.basketSessionId}/resend-registration-email`, {}, cookie, origin), {
       params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
     }),
   "correct the guest's e-mail address": (checkout: TestCheckout, cookie?: string, origin?: string | null) =>
-    correctEmail(post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email: uniqueEmail() }, cookie, origin), {
-      params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
-    }),
+    correctEmail(
+      post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email: uniqueEmail() }, cookie, origin),
+      {
+        params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
+      },
+    ),
 };
 
 /** Every staff action, with who may take it and what everyone else gets. */
@@ -73,10 +93,18 @@ const expectations: [Who, number][] = [
 describe.each(Object.entries(actions))("staff action: %s – authorization", (name, act) => {
   it.each(expectations)(`${name} – %s → %i, nothing done`, async (who, status) => {
     const checkout = await createRegisteredCheckout();
-    const before = { baskets: await db.basketSession.count(), outbox: await db.outboxMessage.count(), audit: await db.auditEvent.count() };
+    const before = {
+      baskets: await db.basketSession.count(),
+      outbox: await db.outboxMessage.count(),
+      audit: await db.auditEvent.count(),
+    };
     const result = await read(await act(checkout, await cookieFor(who, checkout)));
     expect(result.status).toBe(status);
-    expect({ baskets: await db.basketSession.count(), outbox: await db.outboxMessage.count(), audit: await db.auditEvent.count() }).toEqual(before);
+    expect({
+      baskets: await db.basketSession.count(),
+      outbox: await db.outboxMessage.count(),
+      audit: await db.auditEvent.count(),
+    }).toEqual(before);
   });
 
   it(`${name} – from another site (foreign Origin, or none) → 403 cross_site_request, even for staff`, async () => {
@@ -98,29 +126,67 @@ describe.each(Object.entries(actions))("staff action: %s – authorization", (na
 describe("staff action: correct the guest's e-mail address", () => {
   it("is not found for staff of another business, and changes nothing", async () => {
     const checkout = await createRegisteredCheckout();
-    const before = await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } });
-    const result = await read(await actions["correct the guest's e-mail address"](checkout, await cookieFor("staff of another business", checkout)));
+    const before = await db.basketSession.findUniqueOrThrow({
+      where: { id: checkout.basketSessionId },
+      select: { guestEmail: true },
+    });
+    const result = await read(
+      await actions["correct the guest's e-mail address"](
+        checkout,
+        await cookieFor("staff of another business", checkout),
+      ),
+    );
     expect(result).toMatchObject({ status: 404, body: { code: "not_found" } });
-    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } })).toEqual(before);
+    expect(
+      await db.basketSession.findUniqueOrThrow({
+        where: { id: checkout.basketSessionId },
+        select: { guestEmail: true },
+      }),
+    ).toEqual(before);
   });
 
   it("refuses a malformed address with 400, in words", async () => {
     const checkout = await createRegisteredCheckout();
     const cookie = await cookieFor("staff", checkout);
     for (const email of ["not an address", 42, null]) {
-      const result = await read(await correctEmail(post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email }, cookie), { params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }) }));
-      expect(result).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Enter a valid e-mail address." } });
+      const result = await read(
+        await correctEmail(post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email }, cookie), {
+          params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }),
+        }),
+      );
+      expect(result).toMatchObject({
+        status: 400,
+        body: { code: "bad_request", detail: "Enter a valid e-mail address." },
+      });
     }
   });
 
   it("refuses a body not sent as JSON with 400, and changes nothing", async () => {
     const checkout = await createRegisteredCheckout();
     const cookie = await cookieFor("staff", checkout);
-    const request = post(`/api/staff/checkouts/${checkout.basketSessionId}/guest-email`, { email: uniqueEmail() }, cookie);
-    const asText = new Request(request.url, { method: "POST", headers: { ...Object.fromEntries(request.headers), "content-type": "text/plain" }, body: await request.text() });
-    const result = await read(await correctEmail(asText, { params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }) }));
-    expect(result).toMatchObject({ status: 400, body: { code: "bad_request", detail: "Send the request as application/json." } });
-    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { guestEmail: true } })).toEqual({ guestEmail: checkout.email });
+    const request = post(
+      `/api/staff/checkouts/${checkout.basketSessionId}/guest-email`,
+      { email: uniqueEmail() },
+      cookie,
+    );
+    const asText = new Request(request.url, {
+      method: "POST",
+      headers: { ...Object.fromEntries(request.headers), "content-type": "text/plain" },
+      body: await request.text(),
+    });
+    const result = await read(
+      await correctEmail(asText, { params: Promise.resolve({ basketSessionId: String(checkout.basketSessionId) }) }),
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      body: { code: "bad_request", detail: "Send the request as application/json." },
+    });
+    expect(
+      await db.basketSession.findUniqueOrThrow({
+        where: { id: checkout.basketSessionId },
+        select: { guestEmail: true },
+      }),
+    ).toEqual({ guestEmail: checkout.email });
   });
 });
 
@@ -138,7 +204,11 @@ describe("staff action: dry run", () => {
   }
 
   async function dryRunAs(cookie: string, checkout: { invoiceId: number | string; token: string }) {
-    return read(await dryRun(post("/api/staff/dry-run", { invoiceId: String(checkout.invoiceId), basketSession: checkout.token }, cookie)));
+    return read(
+      await dryRun(
+        post("/api/staff/dry-run", { invoiceId: String(checkout.invoiceId), basketSession: checkout.token }, cookie),
+      ),
+    );
   }
 
   it("changes nothing but one audit event, and agrees with what the real call then does: create", async () => {
@@ -148,15 +218,30 @@ describe("staff action: dry run", () => {
 
     const preview = await dryRunAs(cookie, checkout);
 
-    expect(preview).toEqual({ status: 200, body: { kind: "would_create_customer", serverRegistersAt: expect.any(String) } });
+    expect(preview).toEqual({
+      status: 200,
+      body: { kind: "would_create_customer", serverRegistersAt: expect.any(String) },
+    });
     const after = await everything();
     expect(after).toEqual({ ...before, audit: before.audit + 1 });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { type: "registration.previewed" }, orderBy: { id: "desc" } });
-    expect(event).toMatchObject({ basketSessionId: checkout.basketSessionId, actor: expect.stringMatching(/^staff:\d+$/) });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { type: "registration.previewed" },
+      orderBy: { id: "desc" },
+    });
+    expect(event).toMatchObject({
+      basketSessionId: checkout.basketSessionId,
+      actor: expect.stringMatching(/^staff:\d+$/),
+    });
 
     const real = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
     expect(real.status).toBe(200);
-    expect((await db.auditEvent.findFirstOrThrow({ where: { type: "registration.succeeded", basketSessionId: checkout.basketSessionId } })).detail).toContain('"customer":"created"');
+    expect(
+      (
+        await db.auditEvent.findFirstOrThrow({
+          where: { type: "registration.succeeded", basketSessionId: checkout.basketSessionId },
+        })
+      ).detail,
+    ).toContain('"customer":"created"');
   });
 
   it("agrees with the real call: link to an existing customer", async () => {
@@ -167,7 +252,12 @@ describe("staff action: dry run", () => {
 
     const preview = await dryRunAs(await staffCookie(first.businessId), second);
 
-    expect(preview.body).toEqual({ kind: "would_link_customer", customerId: customer.id, customerName: customer.fullName, serverRegistersAt: expect.any(String) });
+    expect(preview.body).toEqual({
+      kind: "would_link_customer",
+      customerId: customer.id,
+      customerName: customer.fullName,
+      serverRegistersAt: expect.any(String),
+    });
     expect((await callRegister({ invoiceId: second.invoiceId, token: second.token })).status).toBe(200);
     expect((await db.invoice.findUniqueOrThrow({ where: { id: second.invoiceId } })).customerId).toBe(customer.id);
   });
@@ -187,8 +277,12 @@ describe("staff action: dry run", () => {
   it("reports an unknown token, another invoice, and another business's basket as the endpoint would, without revealing it", async () => {
     const checkout = await createCheckout();
     const cookie = await staffCookie(checkout.businessId);
-    expect((await dryRunAs(cookie, { invoiceId: checkout.invoiceId, token: randomUUID() })).body).toMatchObject({ code: "basket_token_invalid" });
-    expect((await dryRunAs(cookie, { invoiceId: checkout.invoiceId + 100, token: checkout.token })).body).toMatchObject({ code: "invoice_not_found" });
+    expect((await dryRunAs(cookie, { invoiceId: checkout.invoiceId, token: randomUUID() })).body).toMatchObject({
+      code: "basket_token_invalid",
+    });
+    expect((await dryRunAs(cookie, { invoiceId: checkout.invoiceId + 100, token: checkout.token })).body).toMatchObject(
+      { code: "invoice_not_found" },
+    );
     const elsewhere = await createCheckout();
     expect((await dryRunAs(cookie, elsewhere)).body).toMatchObject({ code: "basket_token_invalid" });
   });
@@ -200,12 +294,19 @@ describe("staff action: resend and demo", () => {
     const cookie = await staffCookie(checkout.businessId);
     const result = await read(await actions["resend the registration e-mail"](checkout, cookie));
     expect(result).toEqual({ status: 200, body: { recipient: checkout.email } });
-    const mails = await db.outboxMessage.findMany({ where: { kind: { startsWith: "registration." }, recipient: checkout.email }, select: { kind: true, businessId: true } });
+    const mails = await db.outboxMessage.findMany({
+      where: { kind: { startsWith: "registration." }, recipient: checkout.email },
+      select: { kind: true, businessId: true },
+    });
     expect(mails).toEqual([
       { kind: "registration.new_customer", businessId: checkout.businessId },
       { kind: "registration.new_customer", businessId: checkout.businessId },
     ]);
-    expect(await db.auditEvent.count({ where: { type: "registration.email_resent", basketSessionId: checkout.basketSessionId } })).toBe(1);
+    expect(
+      await db.auditEvent.count({
+        where: { type: "registration.email_resent", basketSessionId: checkout.basketSessionId },
+      }),
+    ).toBe(1);
   });
 
   it("refuses to resend for a checkout that has not registered, or of another business", async () => {
@@ -218,7 +319,9 @@ describe("staff action: resend and demo", () => {
 
   it("creates a demo checkout in the staff member's business whose link registers", async () => {
     const business = await createBusiness();
-    const result = await read(await createDemo(post("/api/staff/demo-checkouts", { unpaid: false }, await staffCookie(business.id))));
+    const result = await read(
+      await createDemo(post("/api/staff/demo-checkouts", { unpaid: false }, await staffCookie(business.id))),
+    );
     expect(result.status).toBe(201);
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id: Number(result.body.invoiceId) } });
     expect(invoice.businessId).toBe(business.id);
@@ -232,9 +335,13 @@ describe("staff action: resend and demo", () => {
     const declined = await read(await createDemo(post("/api/staff/demo-checkouts", { declined: true }, cookie)));
     expect(declined.status).toBe(201);
     const basketSession = new URLSearchParams(String(declined.body.completionPath).split("?")[1]).get("basketSession")!;
-    expect((await callRegister({ invoiceId: Number(declined.body.invoiceId), token: basketSession })).body.code).toBe("payment_declined");
+    expect((await callRegister({ invoiceId: Number(declined.body.invoiceId), token: basketSession })).body.code).toBe(
+      "payment_declined",
+    );
 
-    const both = await read(await createDemo(post("/api/staff/demo-checkouts", { unpaid: true, declined: true }, cookie)));
+    const both = await read(
+      await createDemo(post("/api/staff/demo-checkouts", { unpaid: true, declined: true }, cookie)),
+    );
     expect(both.status).toBe(400);
     expect(both.body.code).toBe("bad_request");
   });

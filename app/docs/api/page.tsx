@@ -16,7 +16,8 @@ export default async function ApiReferencePage() {
     <>
       <meta property="csp-nonce" content={nonce} />
       <noscript>
-        The reference needs JavaScript. The API&apos;s description is at <a href="/api/openapi.json">/api/openapi.json</a>.
+        The reference needs JavaScript. The API&apos;s description is at{" "}
+        <a href="/api/openapi.json">/api/openapi.json</a>.
       </noscript>
       <script nonce={nonce} src={`/docs/api/scalar.js?v=${version}`} defer />
       <script nonce={nonce} src="/docs/api/init.js" defer />

@@ -14,7 +14,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** After asking for a sign-in e-mail: where it went, and the field for its code (for a guest reading it elsewhere). */
-export default async function CheckEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CheckEmailPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // Rendered per request: the link's lifetime is configuration of the running app, not of the build.
   await connection();
   const [{ email }, t] = await Promise.all([searchParams, getTranslations("portal.checkEmail")]);

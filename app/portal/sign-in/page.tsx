@@ -12,7 +12,11 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("portal.signIn"))("title"), robots: { index: false } };
 }
 
-export default async function CustomerSignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CustomerSignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   if ((await getPageViewer()).kind === "customer") redirect("/portal");
   const [{ email, error }, t] = await Promise.all([searchParams, getTranslations("portal.signIn")]);
   // next-auth sends a sign-in it could not complete here (`?error=`); the link's and the code's own pages say why.

@@ -27,7 +27,10 @@ function hrefFor(status: CheckoutStatus | undefined, page: number): string {
 export default async function StaffCheckoutsPage({ searchParams }: { searchParams: SearchParams }) {
   const staff = await requireStaffPage();
   const { status, page } = GuestCheckoutsQuerySchema.parse(await searchParams);
-  const [business, checkouts] = await Promise.all([getStaffBusiness(staff), listGuestCheckouts({ businessId: staff.businessId, status, page })]);
+  const [business, checkouts] = await Promise.all([
+    getStaffBusiness(staff),
+    listGuestCheckouts({ businessId: staff.businessId, status, page }),
+  ]);
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff">
@@ -65,12 +68,20 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
                 <small className={styles.word}>{row.guestEmail}</small>
               </td>
               <td>{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
-              <td className={styles.amount}>{row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}</td>
+              <td className={styles.amount}>
+                {row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}
+              </td>
               <td className={styles.wrap}>
                 <StatusBadge status={row.status} />
                 <FulfilmentNote fulfilment={row.fulfilment} timeZone={business.timeZone} locale={business.locale} />
               </td>
-              <td className={styles.wrap}>{row.invoice?.customer ? <Words text={`#${row.invoice.customer.id} ${row.invoice.customer.fullName}`} /> : "—"}</td>
+              <td className={styles.wrap}>
+                {row.invoice?.customer ? (
+                  <Words text={`#${row.invoice.customer.id} ${row.invoice.customer.fullName}`} />
+                ) : (
+                  "—"
+                )}
+              </td>
             </tr>
           ))}
         </StaffTable>
@@ -79,7 +90,11 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
           <span>
             Page {checkouts.page} of {checkouts.pageCount} · {checkouts.total} checkouts
           </span>
-          {checkouts.page < checkouts.pageCount ? <Link href={hrefFor(status, checkouts.page + 1)}>Older →</Link> : <span />}
+          {checkouts.page < checkouts.pageCount ? (
+            <Link href={hrefFor(status, checkouts.page + 1)}>Older →</Link>
+          ) : (
+            <span />
+          )}
         </nav>
       </section>
     </StaffFrame>

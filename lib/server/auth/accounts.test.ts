@@ -12,12 +12,15 @@ const db = getDb();
 async function createStaff(password: string) {
   const business = await createBusiness();
   const email = uniqueEmail();
-  const staff = await db.staffUser.create({ data: { businessId: business.id, email, passwordHash: await bcrypt.hash(password, 4) } });
+  const staff = await db.staffUser.create({
+    data: { businessId: business.id, email, passwordHash: await bcrypt.hash(password, 4) },
+  });
   return { ...staff, businessId: business.id };
 }
 
 describe("staff sign-in", () => {
-  const at = (clientIp: string) => (email: unknown, password: unknown) => authenticateStaff({ email, password, clientIp });
+  const at = (clientIp: string) => (email: unknown, password: unknown) =>
+    authenticateStaff({ email, password, clientIp });
 
   it("accepts the right password, whatever the e-mail's case, and says which business", async () => {
     const staff = await createStaff("correct horse battery");
@@ -48,7 +51,9 @@ describe("staff sign-in", () => {
     const attacker = at(randomIp());
     for (let attempt = 0; attempt < 10; attempt++) await attacker(staff.email, `guess ${attempt}`);
     await expect(attacker(staff.email, "correct horse battery")).resolves.toBeNull();
-    await expect(at(randomIp())(staff.email, "correct horse battery")).resolves.toMatchObject({ staffUserId: staff.id });
+    await expect(at(randomIp())(staff.email, "correct horse battery")).resolves.toMatchObject({
+      staffUserId: staff.id,
+    });
   });
 
   it("charges each try before comparing: of 40 at once, at most ten passwords are compared, and the right one sent last is refused", async () => {
@@ -76,7 +81,8 @@ describe("staff sign-in", () => {
   it("gives a successful sign-in's point back: signing in often never locks anyone out", async () => {
     const staff = await createStaff("correct horse battery");
     const signIn = at(randomIp());
-    for (let attempt = 0; attempt < 12; attempt++) await expect(signIn(staff.email, "correct horse battery")).resolves.not.toBeNull();
+    for (let attempt = 0; attempt < 12; attempt++)
+      await expect(signIn(staff.email, "correct horse battery")).resolves.not.toBeNull();
   });
 });
 

@@ -11,8 +11,9 @@ export interface AuthRequest {
 }
 
 // On globalThis: the route handler and next-auth's callbacks may be in different chunks of the build.
-const requests = ((globalThis as unknown as { billingAuthRequests?: AsyncLocalStorage<AuthRequest> }).billingAuthRequests ??=
-  new AsyncLocalStorage<AuthRequest>());
+const requests = ((
+  globalThis as unknown as { billingAuthRequests?: AsyncLocalStorage<AuthRequest> }
+).billingAuthRequests ??= new AsyncLocalStorage<AuthRequest>());
 
 export function withAuthRequest<T>(clientIp: string, handle: () => T): T {
   return requests.run({ clientIp }, handle);

@@ -20,7 +20,11 @@ const WINDOW_SECONDS = 15 * 60;
  */
 const TRIES_PER_ADDRESS_AND_CLIENT = 10;
 const TRIES_PER_CLIENT = 30;
-const perAddressAndClient: LimitRule = { prefix: "staff-sign-in", points: TRIES_PER_ADDRESS_AND_CLIENT, windowSeconds: WINDOW_SECONDS };
+const perAddressAndClient: LimitRule = {
+  prefix: "staff-sign-in",
+  points: TRIES_PER_ADDRESS_AND_CLIENT,
+  windowSeconds: WINDOW_SECONDS,
+};
 const perClient: LimitRule = { prefix: "staff-sign-in-ip", points: TRIES_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
 
 /** Compared against when no staff user has the e-mail, so both answers take as long. */
@@ -34,8 +38,13 @@ export interface AuthenticatedStaff {
 }
 
 /** Checks a staff member's e-mail and password; null for any failure, including too many of them. */
-export async function authenticateStaff(input: { email: unknown; password: unknown; clientIp: string }): Promise<AuthenticatedStaff | null> {
-  if (typeof input.email !== "string" || typeof input.password !== "string" || input.password.length > 1024) return null;
+export async function authenticateStaff(input: {
+  email: unknown;
+  password: unknown;
+  clientIp: string;
+}): Promise<AuthenticatedStaff | null> {
+  if (typeof input.email !== "string" || typeof input.password !== "string" || input.password.length > 1024)
+    return null;
   // No address holds a control character (and PostgreSQL refuses a NUL in any text, with an error of its own).
   if (/[\u0000-\u001f]/.test(input.email) || input.email.length > 320) return null;
   const email = normalizeEmail(input.email);

@@ -42,17 +42,33 @@ export function getAuthOptions(): NextAuthOptions {
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials) {
           const clientIp = currentAuthRequest()?.clientIp ?? "unknown";
-          const staff = await authenticateStaff({ email: credentials?.email, password: credentials?.password, clientIp });
-          return staff && { id: `staff:${staff.staffUserId}`, email: staff.email, staffUserId: staff.staffUserId, businessId: staff.businessId };
+          const staff = await authenticateStaff({
+            email: credentials?.email,
+            password: credentials?.password,
+            clientIp,
+          });
+          return (
+            staff && {
+              id: `staff:${staff.staffUserId}`,
+              email: staff.email,
+              staffUserId: staff.staffUserId,
+              businessId: staff.businessId,
+            }
+          );
         },
       }),
       CredentialsProvider({
         id: "customer",
         name: "Customer",
-        credentials: { token: { label: "Link", type: "text" }, email: { label: "E-mail", type: "email" }, code: { label: "Code", type: "text" } },
+        credentials: {
+          token: { label: "Link", type: "text" },
+          email: { label: "E-mail", type: "email" },
+          code: { label: "Code", type: "text" },
+        },
         async authorize(credentials) {
           const clientIp = currentAuthRequest()?.clientIp ?? "unknown";
-          if ((await charge([[customerTriesPerClient, clientIp]], 1, new Date())) > 0) throw new CustomerSignInRefused("rate_limited");
+          if ((await charge([[customerTriesPerClient, clientIp]], 1, new Date())) > 0)
+            throw new CustomerSignInRefused("rate_limited");
           const token = credentials?.token;
           const result = token
             ? await redeemSignInLink(String(token))

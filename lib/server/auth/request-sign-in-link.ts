@@ -17,7 +17,11 @@ import { normalizeEmail } from "@/lib/validation/guest";
 const WINDOW_SECONDS = 15 * 60;
 const LINKS_PER_ADDRESS = 3;
 const REQUESTS_PER_CLIENT = 20;
-const perAddress: LimitRule = { prefix: "sign-in-link-email", points: LINKS_PER_ADDRESS, windowSeconds: WINDOW_SECONDS };
+const perAddress: LimitRule = {
+  prefix: "sign-in-link-email",
+  points: LINKS_PER_ADDRESS,
+  windowSeconds: WINDOW_SECONDS,
+};
 const perClient: LimitRule = { prefix: "sign-in-link-ip", points: REQUESTS_PER_CLIENT, windowSeconds: WINDOW_SECONDS };
 
 async function mayReceiveSignInLink(email: string, clientIp: string, now: Date): Promise<boolean> {

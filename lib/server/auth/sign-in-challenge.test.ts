@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { CODE_TRIES, CODES_PER_ADDRESS_PER_HOUR, describeSignInLink, redeemSignInCode, redeemSignInLink, unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
+import {
+  CODE_TRIES,
+  CODES_PER_ADDRESS_PER_HOUR,
+  describeSignInLink,
+  redeemSignInCode,
+  redeemSignInLink,
+  unsealSignIn,
+} from "@/lib/server/auth/sign-in-challenge";
 import { getDb } from "@/lib/server/db";
 import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
@@ -11,7 +18,11 @@ const db = getDb();
 /** Asks for a sign-in e-mail as the portal's form does, and reads its link's token and code back out of the outbox. */
 async function askForSignIn(email: string, now?: Date): Promise<{ token: string; code: string }> {
   expect(await requestSignInLink({ email, clientIp: randomIp(), now })).toBe(true);
-  const [queued] = await db.outboxMessage.findMany({ where: { recipient: email, kind: "auth.sign_in_link" }, orderBy: { id: "desc" }, take: 1 });
+  const [queued] = await db.outboxMessage.findMany({
+    where: { recipient: email, kind: "auth.sign_in_link" },
+    orderBy: { id: "desc" },
+    take: 1,
+  });
   return unsealSignIn((JSON.parse(queued!.payload) as { sealed: string }).sealed);
 }
 
@@ -65,7 +76,9 @@ describe("sign-in codes", () => {
     expect(row.codeHash).not.toContain(code);
     expect(row.tokenHash).not.toContain(token);
 
-    expect(await redeemSignInCode(` ${email.toUpperCase()} `, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({ email });
+    expect(await redeemSignInCode(` ${email.toUpperCase()} `, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({
+      email,
+    });
     // One e-mail, one sign-in: its code and its link are both used now.
     expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_refused" });
     expect(await redeemSignInLink(token)).toEqual({ refused: "link_used" });
@@ -76,12 +89,18 @@ describe("sign-in codes", () => {
     const { token, code } = await askForSignIn(email);
     for (let attempt = 1; attempt <= CODE_TRIES; attempt++) {
       expect(await redeemSignInCode(email, wrong(code, attempt))).toEqual({ refused: "code_refused" });
-      expect(await db.signInChallenge.findFirstOrThrow({ where: { email }, select: { attempts: true } })).toEqual({ attempts: attempt });
+      expect(await db.signInChallenge.findFirstOrThrow({ where: { email }, select: { attempts: true } })).toEqual({
+        attempts: attempt,
+      });
     }
     expect(await redeemSignInCode(email, code)).toEqual({ refused: "code_refused" });
     expect(await redeemSignInLink(token)).toEqual({ refused: "link_void" });
     expect(await describeSignInLink(token)).toMatchObject({ state: "void" });
-    expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES, usedAt: null, voidedAt: expect.any(Date) });
+    expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({
+      attempts: CODE_TRIES,
+      usedAt: null,
+      voidedAt: expect.any(Date),
+    });
   });
 
   it("compare at most ten codes per address an hour, however many e-mails are asked for: then none, and its links still sign in", async () => {
@@ -93,13 +112,16 @@ describe("sign-in codes", () => {
     for (let window = 0; compared < CODES_PER_ADDRESS_PER_HOUR; window++) {
       const { code } = await askForSignIn(email, at(window * 16));
       for (let attempt = 1; attempt < CODE_TRIES && compared < CODES_PER_ADDRESS_PER_HOUR; attempt++, compared++) {
-        expect(await redeemSignInCode(email, wrong(code, attempt), at(window * 16))).toEqual({ refused: "code_refused" });
+        expect(await redeemSignInCode(email, wrong(code, attempt), at(window * 16))).toEqual({
+          refused: "code_refused",
+        });
       }
     }
     // The customer's own e-mail: its codes are refused without a try counted, so its link cannot be voided.
     const now = at(40);
     const { token, code } = await askForSignIn(email, now);
-    for (let attempt = 1; attempt <= CODE_TRIES; attempt++) expect(await redeemSignInCode(email, wrong(code, attempt), now)).toEqual({ refused: "code_refused" });
+    for (let attempt = 1; attempt <= CODE_TRIES; attempt++)
+      expect(await redeemSignInCode(email, wrong(code, attempt), now)).toEqual({ refused: "code_refused" });
     expect(await redeemSignInCode(email, code, now)).toEqual({ refused: "code_refused" });
     const challenges = await db.signInChallenge.findMany({ where: { email }, select: { attempts: true } });
     expect(challenges.reduce((sum, challenge) => sum + challenge.attempts, 0)).toBe(CODES_PER_ADDRESS_PER_HOUR);
@@ -123,7 +145,9 @@ describe("sign-in codes", () => {
   it("compare no more than five of thirty wrong guesses sent at once", async () => {
     const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
     const { code } = await askForSignIn(email);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => redeemSignInCode(email, wrong(code, index + 1))));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => redeemSignInCode(email, wrong(code, index + 1))),
+    );
     expect(answers).toEqual(Array.from({ length: 30 }, () => ({ refused: "code_refused" })));
     // Five were counted, and so compared; the other twenty-five found no tries left.
     expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: CODE_TRIES });
@@ -134,14 +158,19 @@ describe("sign-in codes", () => {
     const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
     const { code } = await askForSignIn(email);
     expect(await redeemSignInCode(email, code)).toEqual({ email });
-    const answers = [await redeemSignInCode(email, code), await redeemSignInCode(uniqueEmail(), code), await redeemSignInCode(email, wrong(code))];
+    const answers = [
+      await redeemSignInCode(email, code),
+      await redeemSignInCode(uniqueEmail(), code),
+      await redeemSignInCode(email, wrong(code)),
+    ];
     expect(answers).toEqual([{ refused: "code_refused" }, { refused: "code_refused" }, { refused: "code_refused" }]);
   });
 
   it("refuse a malformed code without counting a try", async () => {
     const { email } = await createRegisteredCheckout({ email: uniqueEmail() });
     const { code } = await askForSignIn(email);
-    for (const malformed of ["", "12345", "1234567", "abcdef", "12 34 5x", "١٢٣٤٥٦"]) expect(await redeemSignInCode(email, malformed)).toEqual({ refused: "code_refused" });
+    for (const malformed of ["", "12345", "1234567", "abcdef", "12 34 5x", "١٢٣٤٥٦"])
+      expect(await redeemSignInCode(email, malformed)).toEqual({ refused: "code_refused" });
     expect(await db.signInChallenge.findFirstOrThrow({ where: { email } })).toMatchObject({ attempts: 0 });
     expect(await redeemSignInCode(email, code)).toEqual({ email });
   });

@@ -1,11 +1,28 @@
 import "server-only";
 
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from "node:crypto";
 
 import { getConfig } from "@/lib/config";
 import { languageOf, type Locale } from "@/lib/i18n/locales";
 import { hasPortalAccess } from "@/lib/server/auth/portal-access";
-import { execute, getDb, Prisma, query, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import {
+  execute,
+  getDb,
+  Prisma,
+  query,
+  runOneWrite,
+  runReadOnly,
+  runTransaction,
+  type SqlScript,
+} from "@/lib/server/db";
 import { date, dateOrNull, int, text, type Columns } from "@/lib/server/db/columns";
 import { sha256Hex } from "@/lib/server/hash";
 import { mailInsert } from "@/lib/server/mail/outbox";
@@ -49,7 +66,16 @@ interface Challenge {
   voidedAt: Date | null;
 }
 
-const challengeColumns: Columns<Challenge> = { id: int, email: text, tokenHash: text, codeHash: text, attempts: int, expiresAt: date, usedAt: dateOrNull, voidedAt: dateOrNull };
+const challengeColumns: Columns<Challenge> = {
+  id: int,
+  email: text,
+  tokenHash: text,
+  codeHash: text,
+  attempts: int,
+  expiresAt: date,
+  usedAt: dateOrNull,
+  voidedAt: dateOrNull,
+};
 
 function codeHashOf(tokenHash: string, code: string): string {
   return createHmac("sha256", getConfig().auth.secret).update(`sign-in-code|${tokenHash}|${code}`).digest("hex");
@@ -76,7 +102,10 @@ export function unsealSignIn(sealed: string): { token: string; code: string } {
   return JSON.parse(plain) as { token: string; code: string };
 }
 
-function stateOf(row: { attempts: number; expiresAt: Date; usedAt: Date | null; voidedAt: Date | null }, now: Date): LinkState {
+function stateOf(
+  row: { attempts: number; expiresAt: Date; usedAt: Date | null; voidedAt: Date | null },
+  now: Date,
+): LinkState {
   if (row.usedAt) return "used";
   if (row.voidedAt || row.attempts >= CODE_TRIES) return "void";
   if (row.expiresAt <= now) return "expired";
@@ -99,12 +128,18 @@ export function* issueSignInChallengeScript(email: string, locale: Locale, now: 
   const code = newCode();
   const tokenHash = sha256Hex(token);
   const expiresAt = new Date(now.getTime() + getConfig().auth.signInLinkTtlMinutes * 60_000);
-  yield* execute(Prisma.sql`DELETE FROM "SignInChallenge" WHERE "email" = ${email} AND "expiresAt" < ${new Date(now.getTime() - 24 * 3600_000)}`);
+  yield* execute(
+    Prisma.sql`DELETE FROM "SignInChallenge" WHERE "email" = ${email} AND "expiresAt" < ${new Date(now.getTime() - 24 * 3600_000)}`,
+  );
   yield* execute(Prisma.sql`
     INSERT INTO "SignInChallenge" ("email", "tokenHash", "codeHash", "attempts", "expiresAt", "createdAt")
     VALUES (${email}, ${tokenHash}, ${codeHashOf(tokenHash, code)}, 0, ${expiresAt}, ${now})`);
   yield* execute(
-    mailInsert({ kind: "auth.sign_in_link", recipient: email, payload: { sealed: seal({ token, code }), expiresAt: expiresAt.toISOString(), locale } }),
+    mailInsert({
+      kind: "auth.sign_in_link",
+      recipient: email,
+      payload: { sealed: seal({ token, code }), expiresAt: expiresAt.toISOString(), locale },
+    }),
   );
 }
 
@@ -123,21 +158,34 @@ export async function customerLocaleOf(email: string): Promise<Locale> {
 }
 
 function* challengeByToken(token: string): SqlScript<Challenge | undefined> {
-  const [row] = yield* query(Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "tokenHash" = ${sha256Hex(token)}`, challengeColumns);
+  const [row] = yield* query(
+    Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "tokenHash" = ${sha256Hex(token)}`,
+    challengeColumns,
+  );
   return row;
 }
 
 /** What the link's page shows, without changing anything: whose link it is and whether it still works. */
-export async function describeSignInLink(token: string, now = new Date()): Promise<{ state: LinkState; email: string } | null> {
+export async function describeSignInLink(
+  token: string,
+  now = new Date(),
+): Promise<{ state: LinkState; email: string } | null> {
   if (token.length === 0 || token.length > 100) return null;
   const row = await runReadOnly(() => challengeByToken(token));
   return row ? { state: stateOf(row, now), email: row.email } : null;
 }
 
-const REFUSAL_OF_STATE: Record<Exclude<LinkState, "valid">, SignInRefusal> = { used: "link_used", expired: "link_expired", void: "link_void" };
+const REFUSAL_OF_STATE: Record<Exclude<LinkState, "valid">, SignInRefusal> = {
+  used: "link_used",
+  expired: "link_expired",
+  void: "link_void",
+};
 
 /** The button's POST: uses the link once, for an address that still has portal access. */
-export async function redeemSignInLink(token: string, now = new Date()): Promise<{ email: string } | { refused: SignInRefusal }> {
+export async function redeemSignInLink(
+  token: string,
+  now = new Date(),
+): Promise<{ email: string } | { refused: SignInRefusal }> {
   if (token.length === 0 || token.length > 100) return { refused: "link_unknown" };
   const used = await runOneWrite(() =>
     query(
@@ -163,7 +211,11 @@ export async function redeemSignInLink(token: string, now = new Date()): Promise
  * the same — wrong, void, expired, or an address with no challenge at all — so the answer tells nobody whether an
  * address has an account or a sign-in under way.
  */
-export async function redeemSignInCode(emailInput: string, codeInput: string, now = new Date()): Promise<{ email: string } | { refused: "code_refused" | "no_access" }> {
+export async function redeemSignInCode(
+  emailInput: string,
+  codeInput: string,
+  now = new Date(),
+): Promise<{ email: string } | { refused: "code_refused" | "no_access" }> {
   const email = normalizeEmail(emailInput);
   const code = codeInput.replace(/[\s-]/g, "");
   // No address holds a control character (and PostgreSQL refuses a NUL in any text, with an error of its own).
@@ -182,24 +234,39 @@ export async function redeemSignInCode(emailInput: string, codeInput: string, no
     ),
   );
   if (!counted) return { refused: "code_refused" };
-  const matches = timingSafeEqual(Buffer.from(codeHashOf(counted.tokenHash, code), "hex"), Buffer.from(counted.codeHash, "hex"));
+  const matches = timingSafeEqual(
+    Buffer.from(codeHashOf(counted.tokenHash, code), "hex"),
+    Buffer.from(counted.codeHash, "hex"),
+  );
   if (!matches) {
     if (counted.attempts >= CODE_TRIES) {
-      await runOneWrite(() => execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`));
+      await runOneWrite(() =>
+        execute(
+          Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
+        ),
+      );
     }
     return { refused: "code_refused" };
   }
   const used = await runOneWrite(() =>
-    execute(Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
+    execute(
+      Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
+    ),
   );
   if (used !== 1) return { refused: "code_refused" };
   return signedIn(email, counted.id, now);
 }
 
 /** A sign-in that worked: the address's other e-mails are of no more use, and it must still have portal access. */
-async function signedIn(email: string, challengeId: number, now: Date): Promise<{ email: string } | { refused: "no_access" }> {
+async function signedIn(
+  email: string,
+  challengeId: number,
+  now: Date,
+): Promise<{ email: string } | { refused: "no_access" }> {
   await runOneWrite(() =>
-    execute(Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "id" <> ${challengeId} AND "usedAt" IS NULL AND "voidedAt" IS NULL`),
+    execute(
+      Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "id" <> ${challengeId} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
+    ),
   );
   return (await hasPortalAccess(email)) ? { email } : { refused: "no_access" };
 }

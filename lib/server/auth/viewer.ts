@@ -13,7 +13,9 @@ export type Viewer =
   | { kind: "staff"; staffUserId: number; businessId: number; email: string }
   | { kind: "customer"; email: string };
 
-function viewerOf(token: { role?: JWT["role"]; email?: string | null; staffUserId?: number; businessId?: number } | null): Viewer {
+function viewerOf(
+  token: { role?: JWT["role"]; email?: string | null; staffUserId?: number; businessId?: number } | null,
+): Viewer {
   if (token?.role === "staff" && token.staffUserId !== undefined && token.businessId !== undefined && token.email) {
     return { kind: "staff", staffUserId: token.staffUserId, businessId: token.businessId, email: token.email };
   }
@@ -38,7 +40,10 @@ function cookiesOf(request: Request): Record<string, string> {
 /** The viewer of an API request, from the next-auth session cookie (never from an Authorization header). */
 export async function getRequestViewer(request: Request): Promise<Viewer> {
   getAuthOptions(); // sets NEXTAUTH_URL, which decides the (secure) cookie name
-  const token = await getToken({ req: { headers: {}, cookies: cookiesOf(request) } as never, secret: getConfig().auth.secret });
+  const token = await getToken({
+    req: { headers: {}, cookies: cookiesOf(request) } as never,
+    secret: getConfig().auth.secret,
+  });
   return viewerOf(token);
 }
 

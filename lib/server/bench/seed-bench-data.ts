@@ -22,18 +22,38 @@ type BenchLine = Omit<InvoiceLineDocument, "position">;
  * session, as the checkout would leave them, CHUNK at a time in one transaction script each. With `registered`,
  * each invoice is also linked to a customer of its own, ready for the token-gated reads.
  */
-export async function seedBenchCheckouts(input: { businessId: number; count: number; registered?: boolean; label: string }): Promise<BenchCheckout[]> {
-  const product = await getDb().product.findFirstOrThrow({ where: { businessId: input.businessId }, orderBy: { id: "asc" } });
-  const line = { description: product.name, quantity: 1, unitPriceMinor: product.unitPriceMinor, taxRateBp: product.taxRateBp };
+export async function seedBenchCheckouts(input: {
+  businessId: number;
+  count: number;
+  registered?: boolean;
+  label: string;
+}): Promise<BenchCheckout[]> {
+  const product = await getDb().product.findFirstOrThrow({
+    where: { businessId: input.businessId },
+    orderBy: { id: "asc" },
+  });
+  const line = {
+    description: product.name,
+    quantity: 1,
+    unitPriceMinor: product.unitPriceMinor,
+    taxRateBp: product.taxRateBp,
+  };
   const result: BenchCheckout[] = [];
   for (let start = 0; start < input.count; start += CHUNK) {
     const indexes = Array.from({ length: Math.min(CHUNK, input.count - start) }, (_, offset) => start + offset);
-    result.push(...(await runTransaction(() => seedChunk(input, indexes, { ...line, ...priceLine(line) }, new Date()))));
+    result.push(
+      ...(await runTransaction(() => seedChunk(input, indexes, { ...line, ...priceLine(line) }, new Date()))),
+    );
   }
   return result;
 }
 
-function* seedChunk(input: { businessId: number; registered?: boolean; label: string }, indexes: number[], line: BenchLine, now: Date): SqlScript<BenchCheckout[]> {
+function* seedChunk(
+  input: { businessId: number; registered?: boolean; label: string },
+  indexes: number[],
+  line: BenchLine,
+  now: Date,
+): SqlScript<BenchCheckout[]> {
   const expiresAt = new Date(now.getTime() + 24 * 3_600_000);
   const email = (index: number) => `bench-${input.label}-${index}@example.com`;
   const invoiceNumber = (index: number) => `BENCH-${input.label}-${String(index).padStart(7, "0")}`;

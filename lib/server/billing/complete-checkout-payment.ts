@@ -52,9 +52,13 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
     UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}, "reconcileAt" = NULL
     WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
   if (payment === 0) {
-    const [existing] = yield* query(Prisma.sql`SELECT "status", "refundDueAt" FROM "Payment" WHERE ${thisPayment(input)}`, { status: text, refundDueAt: dateOrNull });
+    const [existing] = yield* query(
+      Prisma.sql`SELECT "status", "refundDueAt" FROM "Payment" WHERE ${thisPayment(input)}`,
+      { status: text, refundDueAt: dateOrNull },
+    );
     if (existing?.status === "succeeded") return "already_recorded";
-    if (existing?.status === "declined") return existing.refundDueAt ? "already_recorded" : yield* flagRefund(input, now);
+    if (existing?.status === "declined")
+      return existing.refundDueAt ? "already_recorded" : yield* flagRefund(input, now);
     throw new AppError("not_found", { detail: "No payment matches this invoice." });
   }
   // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
@@ -80,12 +84,24 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
     basketColumns,
   );
   if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
-  yield* execute(auditEventInsert({ type: "checkout.paid", actor: "system", basketSessionId: basket.id, invoiceId: input.invoiceId }));
+  yield* execute(
+    auditEventInsert({
+      type: "checkout.paid",
+      actor: "system",
+      basketSessionId: basket.id,
+      invoiceId: input.invoiceId,
+    }),
+  );
   yield* execute(
     mailInsert({
       kind: "checkout.receipt",
       recipient: normalizeEmail(basket.guestEmail),
-      payload: { businessId: basket.businessId, invoiceId: input.invoiceId, invoiceNumber: number, locale: basket.locale },
+      payload: {
+        businessId: basket.businessId,
+        invoiceId: input.invoiceId,
+        invoiceNumber: number,
+        locale: basket.locale,
+      },
     }),
   );
   return "paid";
@@ -95,9 +111,17 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
 function* flagRefund(input: PaymentAttempt, now: Date): SqlScript<"refund_due"> {
   yield* execute(Prisma.sql`UPDATE "Payment" SET "refundDueAt" = ${now} WHERE ${thisPayment(input)}`);
   yield* execute(
-    auditEventInsert({ type: "payment.refund_due", actor: "system", invoiceId: input.invoiceId, detail: { provider: input.provider, reference: input.reference } }),
+    auditEventInsert({
+      type: "payment.refund_due",
+      actor: "system",
+      invoiceId: input.invoiceId,
+      detail: { provider: input.provider, reference: input.reference },
+    }),
   );
-  logger.error("a payment succeeded that the order cannot keep (already paid, or declined before): refund it", { invoiceId: input.invoiceId, reference: input.reference });
+  logger.error("a payment succeeded that the order cannot keep (already paid, or declined before): refund it", {
+    invoiceId: input.invoiceId,
+    reference: input.reference,
+  });
   return "refund_due";
 }
 
@@ -115,7 +139,9 @@ export function afterPaymentRecorded(): void {
 }
 
 /** The decline as a script. Nothing changes if the attempt was already settled. */
-export function* recordPaymentDeclined(input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string }): SqlScript<boolean> {
+export function* recordPaymentDeclined(
+  input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string },
+): SqlScript<boolean> {
   const declined = yield* execute(Prisma.sql`
     UPDATE "Payment" SET "status" = 'declined', "reconcileAt" = NULL
     WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
@@ -126,7 +152,15 @@ export function* recordPaymentDeclined(input: PaymentAttempt & { actor: AuditEve
     RETURNING "id"`,
     { id: int },
   );
-  yield* execute(auditEventInsert({ type: "checkout.declined", actor: input.actor, basketSessionId: basket?.id, invoiceId: input.invoiceId, clientIp: input.clientIp }));
+  yield* execute(
+    auditEventInsert({
+      type: "checkout.declined",
+      actor: input.actor,
+      basketSessionId: basket?.id,
+      invoiceId: input.invoiceId,
+      clientIp: input.clientIp,
+    }),
+  );
   return true;
 }
 
@@ -134,6 +168,8 @@ export function* recordPaymentDeclined(input: PaymentAttempt & { actor: AuditEve
  * Records that a payment attempt of a guest checkout was declined: the payment, the checkout (declined, until its next
  * attempt) and the audit event, together.
  */
-export async function declineCheckoutPayment(input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string }): Promise<void> {
+export async function declineCheckoutPayment(
+  input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string },
+): Promise<void> {
   await runTransaction(() => recordPaymentDeclined(input));
 }

@@ -28,7 +28,9 @@ export interface DemoCheckoutOptions {
  * A guest checkout of one day pass through the checkout's own domain code, for demos, support and tests
  * (`npm run demo:checkout` and the staff area's "create a demo checkout").
  */
-export async function createDemoCheckout(options: DemoCheckoutOptions = {}): Promise<{ invoiceId: number; basketSession: string; completionPath: string }> {
+export async function createDemoCheckout(
+  options: DemoCheckoutOptions = {},
+): Promise<{ invoiceId: number; basketSession: string; completionPath: string }> {
   const db = getDb();
   const business = await db.business.findFirst({
     where: options.businessId === undefined ? {} : { id: options.businessId },
@@ -36,7 +38,8 @@ export async function createDemoCheckout(options: DemoCheckoutOptions = {}): Pro
     select: { id: true, products: { where: { active: true }, orderBy: { id: "asc" }, take: 1, select: { id: true } } },
   });
   const product = business?.products[0];
-  if (!business || !product) throw new AppError("not_found", { detail: "There is no business with a product to sell yet." });
+  if (!business || !product)
+    throw new AppError("not_found", { detail: "There is no business with a product to sell yet." });
 
   const placedAt = options.expired ? new Date(Date.now() - (getConfig().basketTtlHours + 1) * HOUR_MS) : new Date();
   const payment = { provider: "test", reference: `pay_demo_${randomBytes(8).toString("hex")}` };

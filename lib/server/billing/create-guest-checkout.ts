@@ -28,7 +28,6 @@ export interface CreatedGuestCheckout {
 
 const idColumn = { id: int };
 
-
 const productColumns = { id: int, name: text, unitPriceMinor: int, taxRateBp: int };
 const businessColumns = { currency: text, locale: text };
 
@@ -70,9 +69,13 @@ export async function createGuestCheckout(input: {
     });
     const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
-    const [business] = yield* query(Prisma.sql`SELECT "currency", "locale" FROM "Business" WHERE "id" = ${input.businessId}`, businessColumns);
+    const [business] = yield* query(
+      Prisma.sql`SELECT "currency", "locale" FROM "Business" WHERE "id" = ${input.businessId}`,
+      businessColumns,
+    );
     if (!business) throw new AppError("not_found", { detail: "There is no such business." });
-    const country = guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
+    const country =
+      guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
     const billedToAddress = [
       guest.billingLine1,
       guest.billingLine2,
@@ -101,7 +104,16 @@ export async function createGuestCheckout(input: {
         ),
       )}`);
     yield* execute(
-      paymentInsert({ invoiceId: invoice.id, ...input.payment, amountMinor: totals.totalMinor, currency: business.currency, status: "pending" }, now),
+      paymentInsert(
+        {
+          invoiceId: invoice.id,
+          ...input.payment,
+          amountMinor: totals.totalMinor,
+          currency: business.currency,
+          status: "pending",
+        },
+        now,
+      ),
     );
 
     const [basket] = yield* query(
@@ -119,7 +131,9 @@ export async function createGuestCheckout(input: {
     );
     if (!basket) throw new Error("the basket session INSERT returned no row");
     // Its first completion link: only the SHA-256 of the GUID is stored.
-    yield* execute(Prisma.sql`INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") VALUES (${sha256Hex(basketToken)}, ${basket.id}, ${now})`);
+    yield* execute(
+      Prisma.sql`INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") VALUES (${sha256Hex(basketToken)}, ${basket.id}, ${now})`,
+    );
     yield* execute(Prisma.sql`
       INSERT INTO "BasketLine" ("basketSessionId", "productId", "description", "quantity", "unitPriceMinor", "taxRateBp")
       VALUES ${Prisma.join(
@@ -129,7 +143,9 @@ export async function createGuestCheckout(input: {
         ),
       )}`);
 
-    yield* execute(auditEventInsert({ type: "checkout.created", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id }));
+    yield* execute(
+      auditEventInsert({ type: "checkout.created", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id }),
+    );
     return {
       basketSessionId: basket.id,
       basketToken,

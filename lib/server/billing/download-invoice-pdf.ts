@@ -14,14 +14,25 @@ export interface InvoicePdf {
   pdf: Buffer;
 }
 
-async function serve(invoice: InvoiceDocument, audit: Pick<AuditEventInput, "actor" | "customerId" | "clientIp" | "detail">): Promise<InvoicePdf> {
+async function serve(
+  invoice: InvoiceDocument,
+  audit: Pick<AuditEventInput, "actor" | "customerId" | "clientIp" | "detail">,
+): Promise<InvoicePdf> {
   const pdf = await renderInvoicePdf(invoice);
   await recordAuditEvent({ type: "invoice.pdf_downloaded", invoiceId: invoice.id, ...audit });
   return { fileName: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, pdf };
 }
 
-export async function downloadInvoicePdfByToken(input: { token: string | null; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
-  const { invoice, claims } = await openInvoiceByToken({ token: input.token, invoiceId: input.invoiceId, scope: "invoice:pdf" });
+export async function downloadInvoicePdfByToken(input: {
+  token: string | null;
+  invoiceId: string;
+  clientIp: string;
+}): Promise<InvoicePdf> {
+  const { invoice, claims } = await openInvoiceByToken({
+    token: input.token,
+    invoiceId: input.invoiceId,
+    scope: "invoice:pdf",
+  });
   return serve(invoice, {
     actor: `customer:${invoice.customerId}`,
     customerId: invoice.customerId,
@@ -30,7 +41,11 @@ export async function downloadInvoicePdfByToken(input: { token: string | null; i
   });
 }
 
-export async function downloadInvoicePdfForViewer(input: { viewer: Viewer; invoiceId: string; clientIp: string }): Promise<InvoicePdf> {
+export async function downloadInvoicePdfForViewer(input: {
+  viewer: Viewer;
+  invoiceId: string;
+  clientIp: string;
+}): Promise<InvoicePdf> {
   const invoiceId = await getReadableInvoiceIdOrThrow({ viewer: input.viewer, invoiceId: input.invoiceId });
   const invoice = await getInvoiceDocument(invoiceId);
   if (!invoice) throw new AppError("invoice_not_found");

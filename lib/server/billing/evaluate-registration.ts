@@ -3,7 +3,17 @@ import "server-only";
 import { timingSafeEqual } from "node:crypto";
 
 import { Prisma, query, type SqlScript } from "@/lib/server/db";
-import { type Columns, date, dateOrNull, decodeRow, int, intOrNull, text, textOrNull, undecoded } from "@/lib/server/db/columns";
+import {
+  type Columns,
+  date,
+  dateOrNull,
+  decodeRow,
+  int,
+  intOrNull,
+  text,
+  textOrNull,
+  undecoded,
+} from "@/lib/server/db/columns";
 import { sha256Hex } from "@/lib/server/hash";
 import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/lib/validation/registration";
 
@@ -83,15 +93,18 @@ export function basketQuery(tokenHash: string): Prisma.Sql {
 }
 
 /** `basketQuery`'s columns, undecoded: for a statement that reads the basket beside something else (`basketOf` decodes them). */
-export const basketQueryColumns = Object.fromEntries(Object.keys(basketColumns).map((name) => [name, undecoded])) as Columns<
-  Record<keyof typeof basketColumns, unknown>
->;
+export const basketQueryColumns = Object.fromEntries(
+  Object.keys(basketColumns).map((name) => [name, undecoded]),
+) as Columns<Record<keyof typeof basketColumns, unknown>>;
 
 /** The basket in a row of `basketQuery`'s columns; null when the row has none (no basket has the token). */
 export function basketOf(row: Readonly<Record<string, unknown>> | undefined): EvaluatedBasket | null {
   if (!row || row.id === null || row.id === undefined) return null;
   const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = decodeRow(basketColumns, row);
-  const invoice = invoiceId === null ? null : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
+  const invoice =
+    invoiceId === null
+      ? null
+      : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
   return { ...basket, invoice };
 }
 
@@ -146,7 +159,11 @@ function sameHash(a: string, b: string): boolean {
  * the basket when it was already read: the endpoint reads it with the rate-limit charge (rate-limit.ts,
  * `chargeAndRead`), and acts on it through a conditional update.
  */
-export function* evaluateRegistration(request: RegistrationRequest, now: Date, read?: { basket: EvaluatedBasket | null }): SqlScript<RegistrationDecision> {
+export function* evaluateRegistration(
+  request: RegistrationRequest,
+  now: Date,
+  read?: { basket: EvaluatedBasket | null },
+): SqlScript<RegistrationDecision> {
   // 1. token missing or not a GUID
   const tokenHash = basketTokenHash(request.token);
   if (!tokenHash) return { kind: "refuse", code: "basket_token_invalid", basket: null };
@@ -172,7 +189,8 @@ export function* evaluateRegistration(request: RegistrationRequest, now: Date, r
       basket.consumedKeyHash !== null &&
       sameHash(basket.consumedKeyHash, idempotencyKeyHash(request.idempotencyKey)) &&
       now < basket.expiresAt;
-    if (isReplay && customerId !== null && number !== null) return { kind: "replay", basket, invoice: { ...invoice, customerId, number } };
+    if (isReplay && customerId !== null && number !== null)
+      return { kind: "replay", basket, invoice: { ...invoice, customerId, number } };
     return { kind: "refuse", code: "basket_token_used", basket };
   }
 
@@ -192,7 +210,9 @@ export function* evaluateRegistration(request: RegistrationRequest, now: Date, r
   return { kind: "register", basket, invoice: { ...invoice, number: invoice.number } };
 }
 
-export type FulfilmentDecision = { kind: "skip"; reason: "not_found" | "registered" | "unpaid" } | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
+export type FulfilmentDecision =
+  | { kind: "skip"; reason: "not_found" | "registered" | "unpaid" }
+  | { kind: "register"; basket: EvaluatedBasket; invoice: IssuedInvoice };
 
 /**
  * The server's registration of a paid checkout no page registered (docs/contract.md §3.7): the checks of the basket

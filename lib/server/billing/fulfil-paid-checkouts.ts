@@ -29,7 +29,9 @@ export async function fulfilDueCheckouts(now = new Date()): Promise<{ due: numbe
     } catch (error) {
       logger.error("registration by the server failed; tried again later", { basketSessionId: id, error });
       await runOneWrite(() =>
-        execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(now.getTime() + RETRY_MS)} WHERE "id" = ${id} AND "consumedAt" IS NULL`),
+        execute(
+          Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(now.getTime() + RETRY_MS)} WHERE "id" = ${id} AND "consumedAt" IS NULL`,
+        ),
       );
     }
   }

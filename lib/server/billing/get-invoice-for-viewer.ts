@@ -39,7 +39,15 @@ export const invoiceDetailSelect = {
   customer: { select: { id: true, fullName: true, email: true, company: true } },
   lines: invoiceLinesSelect,
   payments: {
-    select: { provider: true, reference: true, amountMinor: true, currency: true, status: true, createdAt: true, completedAt: true },
+    select: {
+      provider: true,
+      reference: true,
+      amountMinor: true,
+      currency: true,
+      status: true,
+      createdAt: true,
+      completedAt: true,
+    },
     orderBy: { id: "asc" },
   },
 } as const satisfies Prisma.InvoiceSelect;
@@ -48,7 +56,9 @@ export const invoiceDetailSelect = {
 export async function getReadableInvoiceIdOrThrow(input: { viewer: Viewer; invoiceId: string }): Promise<number> {
   const scope = invoiceScopeOf(input.viewer);
   const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
-  const invoice = invoiceId.success ? await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: { id: true } }) : null;
+  const invoice = invoiceId.success
+    ? await getDb().invoice.findFirst({ where: { AND: [{ id: invoiceId.data }, scope] }, select: { id: true } })
+    : null;
   if (!invoice) throw new AppError("invoice_not_found");
   return invoice.id;
 }

@@ -20,5 +20,7 @@ export async function listInvoicesForViewer(viewer: Viewer, options: { take?: nu
       business: { select: { name: true, locale: true, timeZone: true } },
     },
   });
-  return invoices.flatMap(({ number, issuedAt, ...invoice }) => (number !== null && issuedAt !== null ? [{ ...invoice, number, issuedAt }] : []));
+  return invoices.flatMap(({ number, issuedAt, ...invoice }) =>
+    number !== null && issuedAt !== null ? [{ ...invoice, number, issuedAt }] : [],
+  );
 }

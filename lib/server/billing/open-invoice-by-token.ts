@@ -16,8 +16,13 @@ export async function openInvoiceByToken(input: {
   scope: InvoiceTokenScope;
 }): Promise<{ invoice: InvoiceDocument & { customerId: number }; claims: InvoiceTokenClaims }> {
   const invoiceId = InvoiceIdSchema.safeParse(input.invoiceId);
-  const claims = await verifyInvoiceToken({ token: input.token, invoiceId: invoiceId.success ? invoiceId.data : null, scope: input.scope });
+  const claims = await verifyInvoiceToken({
+    token: input.token,
+    invoiceId: invoiceId.success ? invoiceId.data : null,
+    scope: input.scope,
+  });
   const invoice = await getInvoiceDocument(claims.invoiceId);
-  if (!invoice || invoice.customerId === null || !claims.issuedFor(invoice.customerId)) throw new AppError("invoice_not_found");
+  if (!invoice || invoice.customerId === null || !claims.issuedFor(invoice.customerId))
+    throw new AppError("invoice_not_found");
   return { invoice: { ...invoice, customerId: invoice.customerId }, claims };
 }

@@ -45,7 +45,11 @@ async function findOrder(orderKey: string) {
           paidAt: true,
           totalMinor: true,
           currency: true,
-          payments: { select: { id: true, provider: true, reference: true, status: true }, orderBy: { id: "desc" }, take: 1 },
+          payments: {
+            select: { id: true, provider: true, reference: true, status: true },
+            orderBy: { id: "desc" },
+            take: 1,
+          },
         },
       },
     },
@@ -58,13 +62,18 @@ async function findOrder(orderKey: string) {
  * The checkout takes the language of that submission too: a guest who switched language after a declined card
  * registers in the new one. An order whose link was already answered with a token is complete.
  */
-async function issueCompletionUrl(basketSessionId: number, invoiceId: number, locale: Locale | undefined): Promise<string> {
+async function issueCompletionUrl(
+  basketSessionId: number,
+  invoiceId: number,
+  locale: Locale | undefined,
+): Promise<string> {
   const token = randomUUID();
   const issued = await runTransaction(function* () {
     const added = yield* execute(Prisma.sql`
       INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt")
       SELECT ${sha256Hex(token)}, "id", ${new Date()} FROM "BasketSession" WHERE "id" = ${basketSessionId} AND "redeemedAt" IS NULL`);
-    if (added === 1 && locale !== undefined) yield* execute(Prisma.sql`UPDATE "BasketSession" SET "locale" = ${locale} WHERE "id" = ${basketSessionId}`);
+    if (added === 1 && locale !== undefined)
+      yield* execute(Prisma.sql`UPDATE "BasketSession" SET "locale" = ${locale} WHERE "id" = ${basketSessionId}`);
     return added;
   });
   if (issued !== 1) throw new AppError("order_already_completed");
@@ -126,11 +135,26 @@ export async function placeCheckout(input: {
   const reference = pending?.reference ?? newPaymentReference();
   const now = new Date();
   const claimed = await runTransaction(function* () {
-    if (pending) return yield* execute(Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pending.id} AND "status" = 'pending'`);
-    const reopened = yield* execute(Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`);
+    if (pending)
+      return yield* execute(
+        Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pending.id} AND "status" = 'pending'`,
+      );
+    const reopened = yield* execute(
+      Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`,
+    );
     if (reopened !== 1) return 0;
     yield* execute(
-      paymentInsert({ invoiceId: invoice.id, provider: input.provider.name, reference, amountMinor: invoice.totalMinor, currency: invoice.currency, status: "processing" }, now),
+      paymentInsert(
+        {
+          invoiceId: invoice.id,
+          provider: input.provider.name,
+          reference,
+          amountMinor: invoice.totalMinor,
+          currency: invoice.currency,
+          status: "processing",
+        },
+        now,
+      ),
     );
     return 1;
   });
@@ -139,7 +163,13 @@ export async function placeCheckout(input: {
   const attempt = { invoiceId: invoice.id, provider: input.provider.name, reference };
   let result;
   try {
-    result = await input.provider.charge({ reference, amountMinor: invoice.totalMinor, currency: invoice.currency, card, description: `Order #${order.id}` });
+    result = await input.provider.charge({
+      reference,
+      amountMinor: invoice.totalMinor,
+      currency: invoice.currency,
+      card,
+      description: `Order #${order.id}`,
+    });
   } catch (error) {
     // Whether the provider charged is unknown: the attempt stays "processing", is never charged again blindly, and
     // the reconciler settles it with the provider.
@@ -157,7 +187,9 @@ export async function placeCheckout(input: {
     case "pending": {
       // The provider confirms it later, by webhook; unless its event came first, the payment now waits for it.
       const waiting = await runOneWrite(() =>
-        execute(Prisma.sql`UPDATE "Payment" SET "status" = 'confirming' WHERE "id" = (SELECT "id" FROM "Payment" WHERE "provider" = ${attempt.provider} AND "reference" = ${reference}) AND "status" = 'processing'`),
+        execute(
+          Prisma.sql`UPDATE "Payment" SET "status" = 'confirming' WHERE "id" = (SELECT "id" FROM "Payment" WHERE "provider" = ${attempt.provider} AND "reference" = ${reference}) AND "status" = 'processing'`,
+        ),
       );
       // The provider's event is sent by the background work (test provider), which is asked to look when it is due.
       if (result.confirmsInMs !== undefined) kickBackgroundWork(result.confirmsInMs);

@@ -16,7 +16,12 @@ export function presentInvoice(invoice: LoadedInvoice): InvoiceDetail {
     currency: invoice.currency,
     business: invoice.business,
     customer: invoice.customer,
-    billedTo: { name: invoice.billedToName, email: invoice.billedToEmail, company: invoice.billedToCompany, address: invoice.billedToAddress },
+    billedTo: {
+      name: invoice.billedToName,
+      email: invoice.billedToEmail,
+      company: invoice.billedToCompany,
+      address: invoice.billedToAddress,
+    },
     lines: invoice.lines,
     subtotalMinor: invoice.subtotalMinor,
     taxMinor: invoice.taxMinor,

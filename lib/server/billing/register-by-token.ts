@@ -21,7 +21,11 @@ import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { mailInsert, registrationMailInsertFrom } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
-import { chargeMalformedRegistration, chargeRegistrationAndRead, chargeRegistrationRefusal } from "@/lib/server/rate-limit";
+import {
+  chargeMalformedRegistration,
+  chargeRegistrationAndRead,
+  chargeRegistrationRefusal,
+} from "@/lib/server/rate-limit";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { normalizeEmail } from "@/lib/validation/guest";
 
@@ -46,7 +50,13 @@ export interface RegisterByTokenInput extends RegistrationRequest {
 
 export type Outcome =
   | { kind: "refused"; code: ErrorCode; basketFound: boolean }
-  | { kind: "registered"; invoiceId: number; customerId: number; customer: "created" | "linked"; basketSessionId: number }
+  | {
+      kind: "registered";
+      invoiceId: number;
+      customerId: number;
+      customer: "created" | "linked";
+      basketSessionId: number;
+    }
   | { kind: "replayed" | "redeemed"; invoiceId: number; customerId: number };
 
 /** Who registers a guest: their completion page (with what its request carried), or the server on its own. */
@@ -69,10 +79,14 @@ export async function registerByToken(input: RegisterByTokenInput): Promise<{ to
     throw new AppError("basket_token_invalid");
   }
   const keys = { clientIp: input.clientIp, tokenHash };
-  const read = { basket: basketOf(await chargeRegistrationAndRead(keys, now, basketQuery(tokenHash), basketQueryColumns)) };
+  const read = {
+    basket: basketOf(await chargeRegistrationAndRead(keys, now, basketQuery(tokenHash), basketQueryColumns)),
+  };
 
   const { provider } = getConfig().database;
-  const outcome = await runWithRetry((attempt) => registrationScript(input, provider, now, attempt === 1 ? read : undefined));
+  const outcome = await runWithRetry((attempt) =>
+    registrationScript(input, provider, now, attempt === 1 ? read : undefined),
+  );
   if (outcome.kind === "refused") {
     await chargeRegistrationRefusal(keys, outcome, now);
     throw new AppError(
@@ -138,7 +152,12 @@ export function* registrationScript(
       return { kind: "redeemed", invoiceId: decision.invoice.id, customerId: decision.invoice.customerId };
     case "register": {
       const registrant: Registrant = { by: "guest", clientIp: input.clientIp, idempotencyKey: input.idempotencyKey };
-      const registered = yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, registrant, now);
+      const registered = yield* (provider === "postgresql" ? registerInOneStatement : register)(
+        decision.basket,
+        decision.invoice,
+        registrant,
+        now,
+      );
       return { kind: "registered", invoiceId: decision.invoice.id, basketSessionId: decision.basket.id, ...registered };
     }
   }
@@ -151,7 +170,10 @@ export function* registrationScript(
  * once, across instances: the consuming update is conditional, like the endpoint's. Answers what happened, or null
  * when there was nothing to do (a page or another instance registered it first).
  */
-export async function registerPaidCheckoutByServer(basketSessionId: number, now = new Date()): Promise<Registered | null> {
+export async function registerPaidCheckoutByServer(
+  basketSessionId: number,
+  now = new Date(),
+): Promise<Registered | null> {
   const { provider } = getConfig().database;
   const registered = await runWithRetry(() =>
     (function* (): SqlScript<Registered | null> {
@@ -161,12 +183,21 @@ export async function registerPaidCheckoutByServer(basketSessionId: number, now 
         yield* execute(Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = NULL WHERE "id" = ${basketSessionId}`);
         return null;
       }
-      return yield* (provider === "postgresql" ? registerInOneStatement : register)(decision.basket, decision.invoice, { by: "server" }, now);
+      return yield* (provider === "postgresql" ? registerInOneStatement : register)(
+        decision.basket,
+        decision.invoice,
+        { by: "server" },
+        now,
+      );
     })(),
   );
   if (registered) {
     kickMailWorker();
-    logger.info("registration by the server succeeded", { basketSessionId, customerId: registered.customerId, customer: registered.customer });
+    logger.info("registration by the server succeeded", {
+      basketSessionId,
+      customerId: registered.customerId,
+      customer: registered.customer,
+    });
   }
   return registered;
 }
@@ -185,8 +216,15 @@ function refusalAudit(code: ErrorCode, basket: EvaluatedBasket, clientIp: string
 export type Registered = { customerId: number; customer: "created" | "linked" };
 
 /** What the registration writes, as separate statements (SQLite, where they cost no round trip). */
-function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: Registrant, now: Date): SqlScript<Registered> {
-  const consumed = yield* execute(Prisma.sql`UPDATE "BasketSession" SET ${consumption(registrant, now)} WHERE ${consumable(basket)}`);
+function* register(
+  basket: EvaluatedBasket,
+  invoice: IssuedInvoice,
+  registrant: Registrant,
+  now: Date,
+): SqlScript<Registered> {
+  const consumed = yield* execute(
+    Prisma.sql`UPDATE "BasketSession" SET ${consumption(registrant, now)} WHERE ${consumable(basket)}`,
+  );
   if (consumed !== 1) throw new BasketConsumedConcurrently();
 
   // One customer per (business, normalized e-mail): the unique index decides, even between instances. A new
@@ -204,7 +242,10 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: 
   const created = inserted.length === 1;
   const [found] = created
     ? inserted
-    : yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`, idColumn);
+    : yield* query(
+        Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${basket.businessId} AND "email" = ${email}`,
+        idColumn,
+      );
   if (!found) throw new Error(`customer of basket ${basket.id} neither created nor found`);
   const customerId = found.id;
   if (!created) {
@@ -216,7 +257,11 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: 
 
   yield* execute(Prisma.sql`UPDATE "Invoice" SET "customerId" = ${customerId} WHERE "id" = ${invoice.id}`);
   const customer = created ? "created" : "linked";
-  yield* execute(auditEventInsert(succeededAudit(basket, invoice, registrant, { customerId, detail: succeededDetail(customer, registrant) })));
+  yield* execute(
+    auditEventInsert(
+      succeededAudit(basket, invoice, registrant, { customerId, detail: succeededDetail(customer, registrant) }),
+    ),
+  );
   yield* execute(
     mailInsert({
       kind: created ? "registration.new_customer" : "registration.existing_customer",
@@ -233,7 +278,12 @@ function* register(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: 
  * customer is created, or linked with portal access granted when it had none, by one INSERT … ON CONFLICT DO
  * UPDATE; `xmax = 0` tells a row it inserted from one it updated.
  */
-function* registerInOneStatement(basket: EvaluatedBasket, invoice: IssuedInvoice, registrant: Registrant, now: Date): SqlScript<Registered> {
+function* registerInOneStatement(
+  basket: EvaluatedBasket,
+  invoice: IssuedInvoice,
+  registrant: Registrant,
+  now: Date,
+): SqlScript<Registered> {
   const email = normalizeEmail(basket.guestEmail);
   const customerRow = Prisma.sql`"registered"`;
   const [registered] = yield* query(
@@ -352,7 +402,9 @@ function succeededAudit<Customer extends Pick<AuditEventExpressions, "customerId
 }
 
 function succeededDetail(customer: "created" | "linked", registrant: Registrant): Record<string, string | boolean> {
-  return registrant.by === "guest" ? { customer, by: "guest", idempotencyKey: registrant.idempotencyKey !== null } : { customer, by: "server" };
+  return registrant.by === "guest"
+    ? { customer, by: "guest", idempotencyKey: registrant.idempotencyKey !== null }
+    : { customer, by: "server" };
 }
 
 /** The registration e-mail's payload: it is written in the language of the checkout. */

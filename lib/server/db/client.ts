@@ -19,14 +19,18 @@ import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
  */
 type MultiStatementOperation = "createMany" | "createManyAndReturn" | "updateMany" | "updateManyAndReturn";
 export type Db = {
-  [K in Exclude<keyof SqliteClient, "$transaction">]: K extends `$${string}` ? SqliteClient[K] : Omit<SqliteClient[K], MultiStatementOperation>;
+  [K in Exclude<keyof SqliteClient, "$transaction">]: K extends `$${string}`
+    ? SqliteClient[K]
+    : Omit<SqliteClient[K], MultiStatementOperation>;
 };
 
 /**
  * The driver under the Prisma client: the one better-sqlite3 connection, or the pg pools — the one Prisma and
  * the transaction scripts share, and a small one for the rate-limit counters (`runAsyncCommit`).
  */
-export type Driver = { provider: "sqlite"; connection: Database.Database } | { provider: "postgresql"; pool: pg.Pool; counterPool: pg.Pool };
+export type Driver =
+  | { provider: "sqlite"; connection: Database.Database }
+  | { provider: "postgresql"; pool: pg.Pool; counterPool: pg.Pool };
 
 interface DbState {
   db: Db;
@@ -43,7 +47,9 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 export class PrismaTransactionRefused extends Error {
   constructor() {
-    super("Prisma may not begin a transaction: write a transaction script and run it with runTransaction (lib/server/db)");
+    super(
+      "Prisma may not begin a transaction: write a transaction script and run it with runTransaction (lib/server/db)",
+    );
     this.name = "PrismaTransactionRefused";
   }
 }
@@ -69,7 +75,8 @@ class ServerSqliteAdapter extends PrismaBetterSQLite3 {
 
   override async connect() {
     const adapter = await super.connect();
-    if (!("client" in adapter) || !(adapter.client instanceof Database)) throw new Error("the SQLite adapter no longer exposes its connection");
+    if (!("client" in adapter) || !(adapter.client instanceof Database))
+      throw new Error("the SQLite adapter no longer exposes its connection");
     adapter.client.pragma("synchronous = NORMAL");
     // The savepoints of a batch of scripts (transaction.ts) keep their sub-journal in memory, not in a temp file.
     adapter.client.pragma("temp_store = MEMORY");
@@ -88,7 +95,9 @@ function createState(url: string): DbState {
   const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
   if (url.startsWith("file:")) {
     const sqlite: DbState["sqlite"] = { connection: null };
-    const db = new SqliteClient({ adapter: new ServerSqliteAdapter(url, (connection) => (sqlite.connection = connection)) });
+    const db = new SqliteClient({
+      adapter: new ServerSqliteAdapter(url, (connection) => (sqlite.connection = connection)),
+    });
     return { db, pool: null, counterPool: null, sqlite, prepared };
   }
   const { poolSize, counterPoolSize } = getConfig().database;
@@ -96,10 +105,15 @@ function createState(url: string): DbState {
   // Its sessions commit without waiting for the WAL flush: what they write (counters) may be lost in a crash of
   // the database server, never half-written, and an address's hot counter row is locked for microseconds, not
   // for a disk flush (transaction.ts, runAsyncCommit).
-  const counterPool = new pg.Pool({ connectionString: url, max: counterPoolSize, options: "-c synchronous_commit=off" });
+  const counterPool = new pg.Pool({
+    connectionString: url,
+    max: counterPoolSize,
+    options: "-c synchronous_commit=off",
+  });
   // An idle connection the server ended (a restart, a failover) is dropped by the pool; unheard, the pool's
   // "error" event would end the process.
-  for (const each of [pool, counterPool]) each.on("error", (error) => logger.warn("an idle PostgreSQL connection failed; the pool dropped it", { error }));
+  for (const each of [pool, counterPool])
+    each.on("error", (error) => logger.warn("an idle PostgreSQL connection failed; the pool dropped it", { error }));
   const db = new PostgresClient({ adapter: new ServerPgAdapter(pool) }) as unknown as Db;
   return { db, pool, counterPool, sqlite: null, prepared };
 }
@@ -109,7 +123,8 @@ function createState(url: string): DbState {
  * in more than one chunk (instrumentation and the route handlers), and every copy must find the same client,
  * connection, statement cache and write queue.
  */
-const processWideState = ((globalThis as unknown as { billingDataLayer?: Map<string, unknown> }).billingDataLayer ??= new Map());
+const processWideState = ((globalThis as unknown as { billingDataLayer?: Map<string, unknown> }).billingDataLayer ??=
+  new Map());
 
 export function processWide<T>(name: string, create: () => T): T {
   if (!processWideState.has(name)) processWideState.set(name, create());
@@ -137,7 +152,8 @@ export function getDb(): Db {
 /** The driver under `getDb()`, connecting it first when needed (and again after a `$disconnect`). */
 export async function getDriver(): Promise<Driver> {
   const state = dbState();
-  if (state.pool && state.counterPool) return { provider: "postgresql", pool: state.pool, counterPool: state.counterPool };
+  if (state.pool && state.counterPool)
+    return { provider: "postgresql", pool: state.pool, counterPool: state.counterPool };
   if (!state.sqlite?.connection?.open) await state.db.$connect();
   const connection = state.sqlite?.connection;
   if (!connection?.open) throw new Error("the SQLite connection did not open");

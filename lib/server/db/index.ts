@@ -23,7 +23,13 @@ import "server-only";
  */
 export { Prisma } from "@/lib/generated/sqlite/client";
 export { disconnectDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
-export { canBeginWriteTransaction, runAsyncCommit, runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db/transaction";
+export {
+  canBeginWriteTransaction,
+  runAsyncCommit,
+  runOneWrite,
+  runReadOnly,
+  runTransaction,
+} from "@/lib/server/db/transaction";
 export { execute, query, type SqlScript, type Statement } from "@/lib/server/db/script";
 
 /**
@@ -32,5 +38,10 @@ export { execute, query, type SqlScript, type Statement } from "@/lib/server/db/
  */
 export function isUniqueViolation(error: unknown): boolean {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return code === "P2002" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+  return (
+    code === "P2002" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+    code === "23505"
+  );
 }

@@ -22,7 +22,9 @@ describe.runIf(onSqlite)("SQLite checkpointer", () => {
       // ~2 MB of rows: far below the backstop, so only the checkpointer can move them into the file.
       const detail = "x".repeat(2000);
       for (let row = 0; row < 1000; row++) {
-        await getDb().$executeRaw(Prisma.sql`INSERT INTO "AuditEvent" ("type", "actor", "detail", "createdAt") VALUES ('checkpoint.test', 'system', ${detail}, ${new Date()})`);
+        await getDb().$executeRaw(
+          Prisma.sql`INSERT INTO "AuditEvent" ("type", "actor", "detail", "createdAt") VALUES ('checkpoint.test', 'system', ${detail}, ${new Date()})`,
+        );
       }
       await expect.poll(() => statSync(file).size, { timeout: 5000 }).toBeGreaterThan(before + 1_000_000);
     } finally {

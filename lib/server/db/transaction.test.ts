@@ -4,7 +4,19 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { execute, getDb, getDriver, Prisma, PrismaTransactionRefused, query, runAsyncCommit, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import {
+  execute,
+  getDb,
+  getDriver,
+  Prisma,
+  PrismaTransactionRefused,
+  query,
+  runAsyncCommit,
+  runOneWrite,
+  runReadOnly,
+  runTransaction,
+  type SqlScript,
+} from "@/lib/server/db";
 import { date, int } from "@/lib/server/db/columns";
 
 /** The rate limiter's table is the simplest one with a key, an integer and a date: a good scratch table. */
@@ -12,16 +24,24 @@ const db = getDb();
 const onSqlite = process.env.TEST_DATABASE_PROVIDER !== "postgresql";
 
 function* insertRow(key: string, points = 1, expire = new Date()): SqlScript<void> {
-  yield* execute(Prisma.sql`INSERT INTO "RateLimitWindow" ("key", "points", "expire") VALUES (${key}, ${points}, ${expire})`);
+  yield* execute(
+    Prisma.sql`INSERT INTO "RateLimitWindow" ("key", "points", "expire") VALUES (${key}, ${points}, ${expire})`,
+  );
 }
 
 function* readRow(key: string): SqlScript<{ points: number; expire: Date } | null> {
-  const [row] = yield* query(Prisma.sql`SELECT "points", "expire" FROM "RateLimitWindow" WHERE "key" = ${key}`, { points: int, expire: date });
+  const [row] = yield* query(Prisma.sql`SELECT "points", "expire" FROM "RateLimitWindow" WHERE "key" = ${key}`, {
+    points: int,
+    expire: date,
+  });
   return row ?? null;
 }
 
 function* countLaterThan(key: string, instant: Date): SqlScript<number> {
-  const [row] = yield* query(Prisma.sql`SELECT COUNT(*) AS "n" FROM "RateLimitWindow" WHERE "key" = ${key} AND "expire" > ${instant}`, { n: int });
+  const [row] = yield* query(
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM "RateLimitWindow" WHERE "key" = ${key} AND "expire" > ${instant}`,
+    { n: int },
+  );
   return row?.n ?? 0;
 }
 
@@ -60,9 +80,9 @@ describe("transaction scripts", () => {
   it("decode every row through its declared columns, and name the column that does not fit", async () => {
     const key = randomUUID();
     await runTransaction(() => insertRow(key));
-    await expect(runReadOnly(() => query(Prisma.sql`SELECT "key" FROM "RateLimitWindow" WHERE "key" = ${key}`, { key: int }))).rejects.toThrow(
-      /column "key": expected an integer/,
-    );
+    await expect(
+      runReadOnly(() => query(Prisma.sql`SELECT "key" FROM "RateLimitWindow" WHERE "key" = ${key}`, { key: int })),
+    ).rejects.toThrow(/column "key": expected an integer/);
   });
 
   it("roll back every statement when one fails", async () => {
@@ -125,13 +145,26 @@ describe("one way to run a transaction", () => {
   });
 
   it("Prisma cannot begin a transaction, neither an interactive one nor one of its own for a nested write", async () => {
-    await expect((db as unknown as WithTransaction).$transaction(async () => undefined)).rejects.toBeInstanceOf(PrismaTransactionRefused);
+    await expect((db as unknown as WithTransaction).$transaction(async () => undefined)).rejects.toBeInstanceOf(
+      PrismaTransactionRefused,
+    );
     const business = await db.business.create({
-      data: { name: "Nested", address: "-", currency: "GBP", locale: "en-GB", timeZone: "Europe/London", invoicePrefix: "N", taxId: "-" },
+      data: {
+        name: "Nested",
+        address: "-",
+        currency: "GBP",
+        locale: "en-GB",
+        timeZone: "Europe/London",
+        invoicePrefix: "N",
+        taxId: "-",
+      },
       select: { id: true },
     });
     await expect(
-      db.business.update({ where: { id: business.id }, data: { products: { create: { name: "P", unitPriceMinor: 1, taxRateBp: 0 } } } }),
+      db.business.update({
+        where: { id: business.id },
+        data: { products: { create: { name: "P", unitPriceMinor: 1, taxRateBp: 0 } } },
+      }),
     ).rejects.toThrow(/transaction script/);
     expect(await db.product.count({ where: { businessId: business.id } })).toBe(0);
     // and the connection is not left waiting for anything
@@ -194,7 +227,10 @@ describe("one way to run a transaction", () => {
   });
 });
 
-async function holdWriteTransaction(driver: Awaited<ReturnType<typeof getDriver>>, key: string): Promise<() => Promise<void>> {
+async function holdWriteTransaction(
+  driver: Awaited<ReturnType<typeof getDriver>>,
+  key: string,
+): Promise<() => Promise<void>> {
   if (driver.provider === "sqlite") {
     const other = new Database(driver.connection.name);
     other.prepare("BEGIN IMMEDIATE").run();
@@ -296,16 +332,21 @@ describe("PostgreSQL's hot paths: one write without BEGIN, counters without wait
     }
   });
 
-  it.runIf(!onSqlite)("runOneWrite counts a SELECT … FOR UPDATE as a write: alone it would lock nothing (PostgreSQL)", async () => {
-    const key = randomUUID();
-    await runTransaction(() => insertRow(key));
-    const run = runOneWrite(function* () {
-      yield* query(Prisma.sql`SELECT "points" FROM "RateLimitWindow" WHERE "key" = ${key} FOR UPDATE`, { points: int });
-      yield* execute(Prisma.sql`UPDATE "RateLimitWindow" SET "points" = 9 WHERE "key" = ${key}`);
-    });
-    await expect(run).rejects.toThrow(/a statement after the script's write/);
-    expect(await rowOf(key)).toMatchObject({ points: 1 });
-  });
+  it.runIf(!onSqlite)(
+    "runOneWrite counts a SELECT … FOR UPDATE as a write: alone it would lock nothing (PostgreSQL)",
+    async () => {
+      const key = randomUUID();
+      await runTransaction(() => insertRow(key));
+      const run = runOneWrite(function* () {
+        yield* query(Prisma.sql`SELECT "points" FROM "RateLimitWindow" WHERE "key" = ${key} FOR UPDATE`, {
+          points: int,
+        });
+        yield* execute(Prisma.sql`UPDATE "RateLimitWindow" SET "points" = 9 WHERE "key" = ${key}`);
+      });
+      await expect(run).rejects.toThrow(/a statement after the script's write/);
+      expect(await rowOf(key)).toMatchObject({ points: 1 });
+    },
+  );
 
   it("runOneWrite runs reads and then one write, which is committed when it resolves", async () => {
     const key = randomUUID();
@@ -318,12 +359,18 @@ describe("PostgreSQL's hot paths: one write without BEGIN, counters without wait
     expect(await rowOf(key)).toMatchObject({ points: 7 });
   });
 
-  it.runIf(!onSqlite)("the counters' sessions commit without waiting for the WAL flush; every other session waits for it", async () => {
-    const setting = () => query(Prisma.sql`SELECT current_setting('synchronous_commit') AS "value"`, { value: (value: unknown) => String(value) });
-    expect(await runAsyncCommit(setting)).toEqual([{ value: "off" }]);
-    expect(await runOneWrite(setting)).toEqual([{ value: "on" }]);
-    expect(await runTransaction(setting)).toEqual([{ value: "on" }]);
-  });
+  it.runIf(!onSqlite)(
+    "the counters' sessions commit without waiting for the WAL flush; every other session waits for it",
+    async () => {
+      const setting = () =>
+        query(Prisma.sql`SELECT current_setting('synchronous_commit') AS "value"`, {
+          value: (value: unknown) => String(value),
+        });
+      expect(await runAsyncCommit(setting)).toEqual([{ value: "off" }]);
+      expect(await runOneWrite(setting)).toEqual([{ value: "on" }]);
+      expect(await runTransaction(setting)).toEqual([{ value: "on" }]);
+    },
+  );
 });
 
 describe.runIf(!onSqlite)("PostgreSQL's prepared statements", () => {
@@ -333,7 +380,8 @@ describe.runIf(!onSqlite)("PostgreSQL's prepared statements", () => {
     if (driver.provider !== "postgresql") throw new Error("PostgreSQL only");
     await driver.pool.query(`CREATE TABLE "${table}" ("x" integer)`);
     await driver.pool.query(`INSERT INTO "${table}" VALUES (7)`);
-    const read = () => query(Prisma.sql`SELECT "x" FROM ${Prisma.raw(`"${table}"`)}`, { x: (value: unknown) => String(value) });
+    const read = () =>
+      query(Prisma.sql`SELECT "x" FROM ${Prisma.raw(`"${table}"`)}`, { x: (value: unknown) => String(value) });
     expect(await runReadOnly(read)).toEqual([{ x: "7" }]);
     await driver.pool.query(`ALTER TABLE "${table}" ALTER COLUMN "x" TYPE text`);
     for (let run = 0; run < 12; run++) expect(await runReadOnly(read)).toEqual([{ x: "7" }]);

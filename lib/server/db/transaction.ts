@@ -28,7 +28,9 @@ import { logger } from "@/lib/server/logger";
  */
 export async function runTransaction<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, "transaction");
+  return driver.provider === "sqlite"
+    ? queueOnSqlite(driver.connection, script)
+    : runOnPostgres(driver.pool, script, "transaction");
 }
 
 export async function runReadOnly<T>(script: () => SqlScript<T>): Promise<T> {
@@ -54,7 +56,9 @@ export async function runReadOnly<T>(script: () => SqlScript<T>): Promise<T> {
  */
 export async function runOneWrite<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.pool, script, "one-write");
+  return driver.provider === "sqlite"
+    ? queueOnSqlite(driver.connection, script)
+    : runOnPostgres(driver.pool, script, "one-write");
 }
 
 /**
@@ -67,7 +71,9 @@ export async function runOneWrite<T>(script: () => SqlScript<T>): Promise<T> {
  */
 export async function runAsyncCommit<T>(script: () => SqlScript<T>): Promise<T> {
   const driver = await getDriver();
-  return driver.provider === "sqlite" ? queueOnSqlite(driver.connection, script) : runOnPostgres(driver.counterPool, script, "one-write");
+  return driver.provider === "sqlite"
+    ? queueOnSqlite(driver.connection, script)
+    : runOnPostgres(driver.counterPool, script, "one-write");
 }
 
 // ---- SQLite ----
@@ -85,7 +91,9 @@ function runScript<T>(connection: Database.Database, script: () => SqlScript<T>)
     const { statement, returns } = next.value;
     const compiled = prepared(connection, statement.sql);
     const values = statement.values.map(sqliteValue);
-    next = steps.next(returns === "rows" ? (compiled.all(...values) as Record<string, unknown>[]) : compiled.run(...values).changes);
+    next = steps.next(
+      returns === "rows" ? (compiled.all(...values) as Record<string, unknown>[]) : compiled.run(...values).changes,
+    );
   }
   return next.value;
 }
@@ -122,7 +130,11 @@ function writeQueue(connection: Database.Database): WriteQueue {
 function queueOnSqlite<T>(connection: Database.Database, script: () => SqlScript<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const queue = writeQueue(connection);
-    queue.scripts.push({ run: () => runScript(connection, script), resolve: resolve as (value: never) => void, reject });
+    queue.scripts.push({
+      run: () => runScript(connection, script),
+      resolve: resolve as (value: never) => void,
+      reject,
+    });
     if (!queue.draining) {
       queue.draining = true;
       setImmediate(drain, connection, 0);
@@ -172,7 +184,10 @@ function drain(connection: Database.Database, waitedMs: number): void {
       setTimeout(drain, delay, connection, waitedMs + delay);
       return;
     }
-    settleBatch(queue.scripts.splice(0, MAX_BATCH), new Error(`the SQLite database stayed locked by another process for ${WRITE_LOCK_WAIT_MS} ms`));
+    settleBatch(
+      queue.scripts.splice(0, MAX_BATCH),
+      new Error(`the SQLite database stayed locked by another process for ${WRITE_LOCK_WAIT_MS} ms`),
+    );
     continueDraining(connection, queue);
     return;
   }
@@ -231,7 +246,9 @@ function runBatch(connection: Database.Database, batch: QueuedScript[]): (() => 
 /** Prisma stores DateTime as UTC in `timestamp(3)`: read it back as UTC, whatever the process's time zone. */
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: (oid, format) =>
-    oid === pg.types.builtins.TIMESTAMP ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format),
+    oid === pg.types.builtins.TIMESTAMP
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format),
 };
 
 /** Dates are sent as UTC ISO text, which a `timestamp` column takes as UTC wall time — as Prisma writes them. */
@@ -244,7 +261,8 @@ function pgValue(value: unknown): unknown {
 export type PostgresMode = "transaction" | "reads" | "one-write";
 
 /** A plain SELECT; one that locks rows (FOR UPDATE, FOR SHARE …) counts as a write, since alone it would lock nothing. */
-const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b/i.test(sql);
+const isRead = (sql: string) =>
+  /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b/i.test(sql);
 
 /**
  * Scripts' statements are prepared on the server, once per connection, under a name derived from their text: a
@@ -296,7 +314,11 @@ async function runOnPooledClient<T>(pool: pg.Pool, script: () => SqlScript<T>, m
 
 /** PostgreSQL's answer to a prepared statement whose result changed shape under it (after a migration). */
 function isStalePreparedStatement(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === "0A000" && /cached plan must not change result type/.test(error.message);
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === "0A000" &&
+    /cached plan must not change result type/.test(error.message)
+  );
 }
 
 /** The script failed, and so did its ROLLBACK: the client is in an unknown state. */
@@ -307,7 +329,11 @@ class RollbackFailed extends Error {
 }
 
 /** Runs a script on one PostgreSQL client, as the pools do; exported for the benchmark's database floor (scripts/bench.ts). */
-export async function runOnPostgresClient<T>(client: pg.ClientBase, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
+export async function runOnPostgresClient<T>(
+  client: pg.ClientBase,
+  script: () => SqlScript<T>,
+  mode: PostgresMode,
+): Promise<T> {
   const inTransaction = mode === "transaction";
   if (inTransaction) await client.query("BEGIN");
   try {
@@ -316,9 +342,15 @@ export async function runOnPostgresClient<T>(client: pg.ClientBase, script: () =
     let written = false;
     while (!next.done) {
       const { statement, returns } = next.value;
-      if (mode === "one-write" && written) throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
+      if (mode === "one-write" && written)
+        throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
       written = !isRead(statement.text);
-      const result = await client.query({ name: preparedName(statement.text), text: statement.text, values: statement.values.map(pgValue), types: pgTypes });
+      const result = await client.query({
+        name: preparedName(statement.text),
+        text: statement.text,
+        values: statement.values.map(pgValue),
+        types: pgTypes,
+      });
       next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
     }
     if (inTransaction) await client.query("COMMIT");

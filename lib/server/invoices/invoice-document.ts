@@ -5,9 +5,19 @@ import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
 import { bytesOrNull, date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 
 /** The invoice's business and lines, as every view of an invoice shows them (Prisma selects, for the portal). */
-export const invoiceBusinessSelect = { select: { name: true, address: true, taxId: true, locale: true, timeZone: true } } as const;
+export const invoiceBusinessSelect = {
+  select: { name: true, address: true, taxId: true, locale: true, timeZone: true },
+} as const;
 export const invoiceLinesSelect = {
-  select: { position: true, description: true, quantity: true, unitPriceMinor: true, taxRateBp: true, amountMinor: true, taxMinor: true },
+  select: {
+    position: true,
+    description: true,
+    quantity: true,
+    unitPriceMinor: true,
+    taxRateBp: true,
+    amountMinor: true,
+    taxMinor: true,
+  },
   orderBy: { position: "asc" },
 } as const;
 
@@ -37,7 +47,15 @@ export interface InvoiceDocument {
   subtotalMinor: number;
   taxMinor: number;
   totalMinor: number;
-  business: { name: string; address: string; taxId: string; locale: string; timeZone: string; brandColor: string | null; logoPng: Buffer | null };
+  business: {
+    name: string;
+    address: string;
+    taxId: string;
+    locale: string;
+    timeZone: string;
+    brandColor: string | null;
+    logoPng: Buffer | null;
+  };
   customer: { email: string } | null;
   /**
    * The language of its labels: the customer's when they bought it (its checkout's), so an invoice reads the same
@@ -75,7 +93,15 @@ const invoiceColumns = {
   guestLocale: textOrNull,
 };
 
-const lineColumns = { position: int, description: text, quantity: int, unitPriceMinor: int, taxRateBp: int, amountMinor: int, taxMinor: int };
+const lineColumns = {
+  position: int,
+  description: text,
+  quantity: int,
+  unitPriceMinor: int,
+  taxRateBp: int,
+  amountMinor: int,
+  taxMinor: int,
+};
 
 /**
  * The invoice document in two statements: the token-gated reads run on every download, and Prisma's nested
@@ -128,7 +154,10 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
       logoPng: businessLogoPng,
     },
     customer: customerEmail === null ? null : { email: customerEmail },
-    language: businessInvoiceLanguage === "business" || guestLocale === null ? languageOf(businessLocale) : languageOf(guestLocale),
+    language:
+      businessInvoiceLanguage === "business" || guestLocale === null
+        ? languageOf(businessLocale)
+        : languageOf(guestLocale),
     lines,
   };
 }

@@ -114,7 +114,11 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     bufferPages: true,
     lang: invoice.language,
     displayTitle: true,
-    info: { Title: t("documentTitle", { number: invoice.number }), Author: invoice.business.name, CreationDate: invoice.issuedAt },
+    info: {
+      Title: t("documentTitle", { number: invoice.number }),
+      Author: invoice.business.name,
+      CreationDate: invoice.issuedAt,
+    },
   });
   const { regular, bold } = loadFonts();
   // pdfkit takes a parsed fontkit font as it is (its typings only know file names and buffers).
@@ -149,7 +153,11 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
 
   const rightX = MARGIN + 300;
   const rightWidth = CONTENT_WIDTH - 300;
-  doc.font("bold").fontSize(22).fillColor(COLOR.text).text(t("title"), rightX, MARGIN - 4, { width: rightWidth, align: "right" });
+  doc
+    .font("bold")
+    .fontSize(22)
+    .fillColor(COLOR.text)
+    .text(t("title"), rightX, MARGIN - 4, { width: rightWidth, align: "right" });
   doc.moveDown(0.3);
   const facts: [string, string][] = [
     [t("number"), invoice.number],
@@ -159,15 +167,21 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   for (const [label, value] of facts) {
     const y = doc.y;
     doc.font("body").fontSize(9).fillColor(COLOR.muted).text(label, rightX, y, { width: 90 });
-    doc.font("bold").fontSize(9).fillColor(COLOR.text).text(value, rightX + 90, y, { width: rightWidth - 90, align: "right" });
+    doc
+      .font("bold")
+      .fontSize(9)
+      .fillColor(COLOR.text)
+      .text(value, rightX + 90, y, { width: rightWidth - 90, align: "right" });
     doc.moveDown(0.25);
   }
   let y = Math.max(leftBottom, doc.y) + 28;
 
   // Billed to, and the PAID mark beside it.
-  const billedTo = [invoice.billedToCompany, ...(invoice.billedToAddress?.split("\n") ?? []), invoice.billedToEmail].filter(
-    (line): line is string => Boolean(line),
-  );
+  const billedTo = [
+    invoice.billedToCompany,
+    ...(invoice.billedToAddress?.split("\n") ?? []),
+    invoice.billedToEmail,
+  ].filter((line): line is string => Boolean(line));
   doc.font("bold").fontSize(8).fillColor(COLOR.muted).text(t("billedTo"), MARGIN, y, { width: 280 });
   doc.font("bold").fontSize(11).fillColor(COLOR.text).text(invoice.billedToName, { width: 280 });
   doc.font("body").fontSize(9.5).fillColor(COLOR.text);
@@ -178,14 +192,26 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const stampWidth = CONTENT_WIDTH - 320;
   if (invoice.paidAt) {
     doc.roundedRect(stampX, y, stampWidth, 62, 6).lineWidth(1.5).strokeColor(COLOR.paid).stroke();
-    doc.font("bold").fontSize(20).fillColor(COLOR.paid).text(t("paid"), stampX, y + 8, { width: stampWidth, align: "center" });
-    doc.font("body").fontSize(8).fillColor(COLOR.muted).text(t("paymentReference"), stampX, y + 34, { width: stampWidth, align: "center" });
-    doc.font("bold").fontSize(8.5).fillColor(COLOR.text).text(invoice.paymentReference ?? "—", stampX + 6, y + 45, {
-      width: stampWidth - 12,
-      align: "center",
-      lineBreak: false,
-      ellipsis: true,
-    });
+    doc
+      .font("bold")
+      .fontSize(20)
+      .fillColor(COLOR.paid)
+      .text(t("paid"), stampX, y + 8, { width: stampWidth, align: "center" });
+    doc
+      .font("body")
+      .fontSize(8)
+      .fillColor(COLOR.muted)
+      .text(t("paymentReference"), stampX, y + 34, { width: stampWidth, align: "center" });
+    doc
+      .font("bold")
+      .fontSize(8.5)
+      .fillColor(COLOR.text)
+      .text(invoice.paymentReference ?? "—", stampX + 6, y + 45, {
+        width: stampWidth - 12,
+        align: "center",
+        lineBreak: false,
+        ellipsis: true,
+      });
   }
   y = Math.max(billedBottom, y + 62) + 28;
 
@@ -195,14 +221,22 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.font("bold").fontSize(8.5).fillColor(COLOR.muted);
     for (const key of COLUMN_ORDER) {
       const column = COLUMNS[key];
-      doc.text(t(key), columnX(key) + CELL_PADDING, y + 6, { width: column.width - 2 * CELL_PADDING, align: column.align, lineBreak: false });
+      doc.text(t(key), columnX(key) + CELL_PADDING, y + 6, {
+        width: column.width - 2 * CELL_PADDING,
+        align: column.align,
+        lineBreak: false,
+      });
     }
     y += 20;
   };
   const newPage = () => {
     doc.addPage();
     y = MARGIN;
-    doc.font("body").fontSize(9).fillColor(COLOR.muted).text(t("continued", { number: invoice.number }), MARGIN, y, { width: CONTENT_WIDTH });
+    doc
+      .font("body")
+      .fontSize(9)
+      .fillColor(COLOR.muted)
+      .text(t("continued", { number: invoice.number }), MARGIN, y, { width: CONTENT_WIDTH });
     y += 22;
   };
 
@@ -210,7 +244,8 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   for (const line of invoice.lines) {
     doc.font("body").fontSize(9.5);
     const descriptionWidth = COLUMNS.description.width - 2 * CELL_PADDING;
-    const rowHeight = Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), 12) + 2 * CELL_PADDING;
+    const rowHeight =
+      Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), 12) + 2 * CELL_PADDING;
     if (y + rowHeight > BODY_BOTTOM) {
       newPage();
       drawTableHeader();
@@ -232,7 +267,12 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
       });
     }
     y += rowHeight;
-    doc.moveTo(MARGIN, y).lineTo(MARGIN + CONTENT_WIDTH, y).lineWidth(0.5).strokeColor(COLOR.rule).stroke();
+    doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + CONTENT_WIDTH, y)
+      .lineWidth(0.5)
+      .strokeColor(COLOR.rule)
+      .stroke();
   }
 
   // Totals, kept together.
@@ -246,9 +286,20 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const labelX = columnX("unitPrice");
   const labelWidth = COLUMNS.unitPrice.width + COLUMNS.taxRate.width;
   for (const [label, value, emphasised] of totals) {
-    doc.font(emphasised ? "bold" : "body").fontSize(emphasised ? 11 : 9.5).fillColor(COLOR.text);
-    doc.text(label, labelX + CELL_PADDING, y, { width: labelWidth - 2 * CELL_PADDING, align: "right", lineBreak: false });
-    doc.text(value, columnX("amount") + CELL_PADDING, y, { width: COLUMNS.amount.width - 2 * CELL_PADDING, align: "right", lineBreak: false });
+    doc
+      .font(emphasised ? "bold" : "body")
+      .fontSize(emphasised ? 11 : 9.5)
+      .fillColor(COLOR.text);
+    doc.text(label, labelX + CELL_PADDING, y, {
+      width: labelWidth - 2 * CELL_PADDING,
+      align: "right",
+      lineBreak: false,
+    });
+    doc.text(value, columnX("amount") + CELL_PADDING, y, {
+      width: COLUMNS.amount.width - 2 * CELL_PADDING,
+      align: "right",
+      lineBreak: false,
+    });
     y += 20;
   }
 
@@ -259,11 +310,16 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.switchToPage(pages.start + index);
     doc.page.margins.bottom = 0;
     doc.font("body").fontSize(8).fillColor(COLOR.muted);
-    doc.text(t("footer", { business: invoice.business.name, number: invoice.number, page: index + 1, pages: pages.count }), MARGIN, FOOTER_Y, {
-      width: CONTENT_WIDTH,
-      align: "center",
-      lineBreak: false,
-    });
+    doc.text(
+      t("footer", { business: invoice.business.name, number: invoice.number, page: index + 1, pages: pages.count }),
+      MARGIN,
+      FOOTER_Y,
+      {
+        width: CONTENT_WIDTH,
+        align: "center",
+        lineBreak: false,
+      },
+    );
   }
 
   doc.end();

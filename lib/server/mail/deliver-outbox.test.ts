@@ -29,7 +29,10 @@ function recordingTransport(failures = 0): MailTransport & { sent: OutgoingMail[
 
 /** The registration (account) e-mail of `email`: the row the worker's mechanics are watched on. */
 async function outboxRowFor(email: string) {
-  return db.outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: { startsWith: "registration." } }, orderBy: { id: "desc" } });
+  return db.outboxMessage.findFirstOrThrow({
+    where: { recipient: email, kind: { startsWith: "registration." } },
+    orderBy: { id: "desc" },
+  });
 }
 
 /**
@@ -59,7 +62,13 @@ describe("mail outbox worker", () => {
 
     expect(report).toEqual({ sent: 2, retrying: 0, failed: 0 });
     const row = await outboxRowFor(checkout.email);
-    expect(row).toMatchObject({ status: "sent", attempts: 1, lastError: null, claimedUntil: null, sentAt: expect.any(Date) });
+    expect(row).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      lastError: null,
+      claimedUntil: null,
+      sentAt: expect.any(Date),
+    });
     const mails = (await readOutbox(getConfig().mail.outboxDir)).filter((candidate) => candidate.to === checkout.email);
     const account = mails.find((candidate) => /^Your account at Test Space \w+ is ready$/.test(candidate.subject));
     expect(account?.text).toContain("Hello Grace Hopper,");
@@ -77,7 +86,9 @@ describe("mail outbox worker", () => {
     expect(mail?.html).toContain("Sign in to your account");
     expect(mail?.html).toContain("£108.00");
     // The invoice itself, attached.
-    expect(mail?.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([[`${number}.pdf`, "application/pdf"]]);
+    expect(mail?.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([
+      [`${number}.pdf`, "application/pdf"],
+    ]);
     const pdf = readPdf(mail!.attachments[0]!.content).text;
     expect(pdf).toContain(number);
     expect(pdf).toContain("Grace Hopper");
@@ -104,15 +115,32 @@ describe("mail outbox worker", () => {
 
     expect(await deliverOnly(checkout.email, { transport, now: start })).toEqual({ sent: 0, retrying: 1, failed: 0 });
     const failed = await outboxRowFor(checkout.email);
-    expect(failed).toMatchObject({ status: "pending", attempts: 1, lastError: "SMTP 421 try again later", claimedUntil: null });
+    expect(failed).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "SMTP 421 try again later",
+      claimedUntil: null,
+    });
     expect(failed.nextAttemptAt.getTime() - start.getTime()).toBe(30_000);
 
-    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 10_000) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
-    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 31_000) })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 10_000) })).toEqual({
+      sent: 0,
+      retrying: 0,
+      failed: 0,
+    });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 31_000) })).toEqual({
+      sent: 1,
+      retrying: 0,
+      failed: 0,
+    });
     expect(transport.sent).toHaveLength(1);
     expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
 
-    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 3_600_000) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(start.getTime() + 3_600_000) })).toEqual({
+      sent: 0,
+      retrying: 0,
+      failed: 0,
+    });
     expect(transport.sent).toHaveLength(1);
   });
 
@@ -124,8 +152,15 @@ describe("mail outbox worker", () => {
       await deliverOnly(checkout.email, { transport, now: new Date(now) });
       now += 2 * 3_600_000;
     }
-    expect(await outboxRowFor(checkout.email)).toMatchObject({ status: "failed", attempts: getConfig().mail.maxAttempts });
-    expect(await deliverOnly(checkout.email, { transport, now: new Date(now) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await outboxRowFor(checkout.email)).toMatchObject({
+      status: "failed",
+      attempts: getConfig().mail.maxAttempts,
+    });
+    expect(await deliverOnly(checkout.email, { transport, now: new Date(now) })).toEqual({
+      sent: 0,
+      retrying: 0,
+      failed: 0,
+    });
   });
 
   it("never sends a row twice when two workers run at once", async () => {
@@ -134,7 +169,11 @@ describe("mail outbox worker", () => {
     await postponeAllBut(emails);
     const transport = recordingTransport();
 
-    const reports = await Promise.all([deliverOutbox({ transport }), deliverOutbox({ transport }), deliverOutbox({ transport })]);
+    const reports = await Promise.all([
+      deliverOutbox({ transport }),
+      deliverOutbox({ transport }),
+      deliverOutbox({ transport }),
+    ]);
 
     expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBe(5);
     expect(transport.sent.map((mail) => mail.to).sort()).toEqual([...emails].sort());
@@ -169,7 +208,10 @@ describe("mail outbox worker", () => {
 
     expect(await deliverOutbox({ transport })).toEqual({ sent: 1, retrying: 2, failed: 0 });
     expect(transport.sent.map((mail) => mail.to)).toEqual([checkout.email]);
-    const rows = await db.outboxMessage.findMany({ where: { recipient: broken }, select: { status: true, attempts: true, lastError: true } });
+    const rows = await db.outboxMessage.findMany({
+      where: { recipient: broken },
+      select: { status: true, attempts: true, lastError: true },
+    });
     expect(rows).toEqual([
       { status: "pending", attempts: 1, lastError: expect.stringMatching(/unreadable payload/) },
       { status: "pending", attempts: 1, lastError: expect.stringMatching(/unreadable payload/) },
@@ -179,7 +221,10 @@ describe("mail outbox worker", () => {
   it("does not keep a delivered sign-in link in the database", async () => {
     const email = uniqueEmail();
     await issueSignInChallenge(email, "en");
-    const [queued] = await db.outboxMessage.findMany({ where: { recipient: email, kind: "auth.sign_in_link" }, select: { payload: true } });
+    const [queued] = await db.outboxMessage.findMany({
+      where: { recipient: email, kind: "auth.sign_in_link" },
+      select: { payload: true },
+    });
     const { token, code } = unsealSignIn((JSON.parse(queued!.payload) as { sealed: string }).sealed);
     const transport = recordingTransport();
 

@@ -44,7 +44,9 @@ function dueAt(now: Date) {
   };
 }
 
-export async function deliverOutbox(options: { now?: Date; limit?: number; transport?: MailTransport } = {}): Promise<DeliveryReport> {
+export async function deliverOutbox(
+  options: { now?: Date; limit?: number; transport?: MailTransport } = {},
+): Promise<DeliveryReport> {
   const db = getDb();
   const now = options.now ?? new Date();
   const transport = options.transport ?? createMailTransport();
@@ -55,8 +57,14 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
   const limit = options.limit ?? DELIVERY_BATCH;
   const due = dueAt(now);
   const ids = await runReadOnly(function* () {
-    const abandoned = yield* query(Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.abandoned} LIMIT ${limit}`, idColumn);
-    const pending = yield* query(Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.pending} ORDER BY "nextAttemptAt" LIMIT ${limit}`, idColumn);
+    const abandoned = yield* query(
+      Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.abandoned} LIMIT ${limit}`,
+      idColumn,
+    );
+    const pending = yield* query(
+      Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.pending} ORDER BY "nextAttemptAt" LIMIT ${limit}`,
+      idColumn,
+    );
     return [...abandoned, ...pending].slice(0, limit).map((row) => row.id);
   });
   if (ids.length === 0) return report;
@@ -83,7 +91,9 @@ export async function deliverOutbox(options: { now?: Date; limit?: number; trans
         messageId: `<outbox-${message.id}@billing-portal>`,
         to: message.recipient,
         ...mail,
-        attachments: await Promise.all(attachments.map(async ({ content, ...attachment }) => ({ ...attachment, content: await content() }))),
+        attachments: await Promise.all(
+          attachments.map(async ({ content, ...attachment }) => ({ ...attachment, content: await content() })),
+        ),
       });
       sent.push(message);
     } catch (error) {

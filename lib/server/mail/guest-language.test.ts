@@ -34,10 +34,17 @@ describe("the guest's language", () => {
   it("is kept with the checkout and the new customer, and writes the receipt, its invoice and the account e-mail", async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail(), name: "Hanna Gast", locale: "de" });
 
-    expect(await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { locale: true } })).toEqual({ locale: "de" });
-    expect(await db.customer.findFirstOrThrow({ where: { email: checkout.email }, select: { locale: true } })).toEqual({ locale: "de" });
+    expect(
+      await db.basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { locale: true } }),
+    ).toEqual({ locale: "de" });
+    expect(await db.customer.findFirstOrThrow({ where: { email: checkout.email }, select: { locale: true } })).toEqual({
+      locale: "de",
+    });
     const mails = await deliveredTo(checkout.email);
-    expect(mails.map((candidate) => candidate.subject).sort()).toEqual([expect.stringMatching(/^Ihr Beleg von Test Space \w+$/), expect.stringMatching(/^Ihr Konto bei Test Space \w+ ist bereit$/)]);
+    expect(mails.map((candidate) => candidate.subject).sort()).toEqual([
+      expect.stringMatching(/^Ihr Beleg von Test Space \w+$/),
+      expect.stringMatching(/^Ihr Konto bei Test Space \w+ ist bereit$/),
+    ]);
     const mail = mails.find((candidate) => candidate.subject.startsWith("Ihr Beleg"));
     expect(mail?.text).toContain("Hallo Hanna Gast,");
     expect(mail?.text).toMatch(/Day pass ×\u00a02 +50,00\u00a0£/);
@@ -57,12 +64,23 @@ describe("the guest's language", () => {
     const first = await createRegisteredCheckout({ email, name: "Ada Lovelace", locale: "en" });
     const earlier = new Set((await deliveredTo(email)).map((mail) => mail.file));
     const stranger = "ACCOUNT SUSPENDED Call +44 20 0000 0000";
-    const theirs = await createRegisteredCheckout({ email, businessId: first.businessId, name: stranger, locale: "fr" });
+    const theirs = await createRegisteredCheckout({
+      email,
+      businessId: first.businessId,
+      name: stranger,
+      locale: "fr",
+    });
 
-    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { fullName: true, locale: true } })).toEqual({ fullName: "Ada Lovelace", locale: "en" });
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { fullName: true, locale: true } })).toEqual({
+      fullName: "Ada Lovelace",
+      locale: "en",
+    });
     // Both e-mails of the stranger's checkout: in the customer's language, to the customer's name.
     const mails = (await deliveredTo(email)).filter((mail) => !earlier.has(mail.file));
-    expect(mails.map((mail) => mail.subject).sort()).toEqual([expect.stringMatching(/^A purchase was added to your account at /), expect.stringMatching(/^Your receipt from /)]);
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([
+      expect.stringMatching(/^A purchase was added to your account at /),
+      expect.stringMatching(/^Your receipt from /),
+    ]);
     for (const mail of mails) {
       expect(mail.text).toContain("Hello Ada Lovelace,");
       expect(mail.text).not.toContain(stranger);
@@ -72,7 +90,8 @@ describe("the guest's language", () => {
     expect(pdf).toContain("FACTURÉ À");
     expect(pdf).toContain(stranger);
     // Staff see that the invoice's name is not the account's; the customer's own checkout differs in nothing.
-    const seen = (checkout: { businessId: number; basketSessionId: number }) => getGuestCheckoutOrThrow(checkout).then((detail) => detail.differsFromAccount);
+    const seen = (checkout: { businessId: number; basketSessionId: number }) =>
+      getGuestCheckoutOrThrow(checkout).then((detail) => detail.differsFromAccount);
     expect(await seen(theirs)).toEqual(["name"]);
     expect(await seen(first)).toEqual([]);
   });
@@ -81,7 +100,12 @@ describe("the guest's language", () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail(), locale: "fr" });
     await deliveredTo(checkout.email);
 
-    await resendRegistrationEmail({ staffUserId: 1, businessId: checkout.businessId, basketSessionId: checkout.basketSessionId, clientIp: "10.0.0.1" });
+    await resendRegistrationEmail({
+      staffUserId: 1,
+      businessId: checkout.businessId,
+      basketSessionId: checkout.basketSessionId,
+      clientIp: "10.0.0.1",
+    });
 
     const subjects = (await deliveredTo(checkout.email)).map((mail) => mail.subject);
     expect(subjects.filter((subject) => !subject.startsWith("Votre reçu"))).toEqual([
@@ -119,8 +143,12 @@ describe("the invoice PDF", () => {
     const german = await createRegisteredCheckout({ email, locale: "de" });
     await createRegisteredCheckout({ email, businessId: german.businessId, locale: "es" });
 
-    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "de" });
-    expect(readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text).toContain("RECHNUNG AN");
+    expect(await db.customer.findFirstOrThrow({ where: { email }, select: { locale: true } })).toEqual({
+      locale: "de",
+    });
+    expect(readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text).toContain(
+      "RECHNUNG AN",
+    );
   });
 
   it("has its labels in the customer's language, or the business's when it chose so", async () => {

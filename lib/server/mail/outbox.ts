@@ -6,7 +6,8 @@ import { execute, Prisma, runOneWrite, type Statement } from "@/lib/server/db";
  * The e-mails the app sends: the receipt queued at payment (docs/contract.md §3.7), the two registration e-mails of
  * §3.5 and the portal's sign-in link.
  */
-export type OutboxKind = "checkout.receipt" | "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
+export type OutboxKind =
+  "checkout.receipt" | "registration.new_customer" | "registration.existing_customer" | "auth.sign_in_link";
 
 /** The receipt: the invoice it is for, in the language of the checkout. */
 export interface ReceiptMailPayload {
@@ -35,7 +36,11 @@ export interface SignInLinkPayload {
 
 export type OutboxMessageInput =
   | { kind: "checkout.receipt"; recipient: string; payload: ReceiptMailPayload }
-  | { kind: "registration.new_customer" | "registration.existing_customer"; recipient: string; payload: RegistrationMailPayload }
+  | {
+      kind: "registration.new_customer" | "registration.existing_customer";
+      recipient: string;
+      payload: RegistrationMailPayload;
+    }
   | { kind: "auth.sign_in_link"; recipient: string; payload: SignInLinkPayload };
 
 /** Queues an e-mail on its own; the mail worker delivers it. */
@@ -61,7 +66,10 @@ export function mailInsert(message: OutboxMessageInput): Statement {
  * PostgreSQL: the registration e-mail of the customer that the same statement created or linked, from `customer`,
  * a CTE with the customer's "id" and whether the statement "created" it (which decides the kind of e-mail).
  */
-export function registrationMailInsertFrom(customer: Prisma.Sql, message: { recipient: string; payload: Omit<RegistrationMailPayload, "customerId"> }): Statement {
+export function registrationMailInsertFrom(
+  customer: Prisma.Sql,
+  message: { recipient: string; payload: Omit<RegistrationMailPayload, "customerId"> },
+): Statement {
   const now = new Date();
   const payload = { ...message.payload, customerId: 0 } satisfies RegistrationMailPayload;
   return Prisma.sql`

@@ -68,7 +68,10 @@ function receiptHtml(receipt: MailReceipt, separator: string): string {
     `<tr><td style="padding:6px 0;border-bottom:1px solid #e3e1da${strong ? ";font-weight:700" : ""}">${escapeHtml(label)}</td>` +
     `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;white-space:nowrap${strong ? ";font-weight:700" : ""}">${escapeHtml(value)}</td></tr>`;
   const facts = receipt.facts
-    .map(([label, value]) => `${escapeHtml(label)}${escapeHtml(separator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`)
+    .map(
+      ([label, value]) =>
+        `${escapeHtml(label)}${escapeHtml(separator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`,
+    )
     .join(" · ");
   const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
   return `<h2 style="margin:24px 0 8px;font-size:16px">${escapeHtml(receipt.heading)}</h2>
@@ -80,7 +83,9 @@ function receiptHtml(receipt: MailReceipt, separator: string): string {
 function layout(input: MailContent): string {
   const { palette, logoUrl, name } = input.brand;
   const paragraphs = input.paragraphs.map((text) => `<p style="margin:0 0 16px">${escapeHtml(text)}</p>`).join("");
-  const logo = logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="" width="40" height="40" style="vertical-align:middle;margin-right:12px;border-radius:8px">` : "";
+  const logo = logoUrl
+    ? `<img src="${escapeHtml(logoUrl)}" alt="" width="40" height="40" style="vertical-align:middle;margin-right:12px;border-radius:8px">`
+    : "";
   return `<!doctype html>
 <html lang="${input.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(input.heading)}</title></head>
 <body style="margin:0;background:#f6f5f1;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2328;line-height:1.5">
@@ -97,9 +102,25 @@ ${input.code ? `<p style="margin:24px 0 8px">${escapeHtml(input.code.label)}</p>
 
 function plainText(input: MailContent): string {
   const receipt = input.receipt
-    ? [input.receipt.heading, ...input.receipt.facts.map(([label, value]) => `${label}${input.separator}${value}`), "", ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`), ""]
+    ? [
+        input.receipt.heading,
+        ...input.receipt.facts.map(([label, value]) => `${label}${input.separator}${value}`),
+        "",
+        ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`),
+        "",
+      ]
     : [];
-  return [input.heading, "", ...input.paragraphs.flatMap((text) => [text, ""]), ...receipt, `${input.action.label}${input.separator}${input.action.url}`, "", ...(input.code ? [`${input.code.label} ${input.code.value}`, ""] : []), input.footer, ""].join("\n");
+  return [
+    input.heading,
+    "",
+    ...input.paragraphs.flatMap((text) => [text, ""]),
+    ...receipt,
+    `${input.action.label}${input.separator}${input.action.url}`,
+    "",
+    ...(input.code ? [`${input.code.label} ${input.code.value}`, ""] : []),
+    input.footer,
+    "",
+  ].join("\n");
 }
 
 function compose(input: MailContent, attachments: MailAttachment[] = []): RenderedMail {
@@ -125,7 +146,11 @@ interface Directory {
 const addressKey = (businessId: number, email: string) => `${businessId}|${email}`;
 
 /** The receipt as the completion page shows it: in the guest's language, with numbers and dates written their way. */
-function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof translatorFor<"email">>>, locale: Locale): MailReceipt {
+function receiptOf(
+  invoice: InvoiceDocument,
+  t: Awaited<ReturnType<typeof translatorFor<"email">>>,
+  locale: Locale,
+): MailReceipt {
   const formatting = displayLocale(locale, invoice.business.locale);
   const money = (minor: number) => formatMoney(minor, invoice.currency, formatting);
   return {
@@ -134,7 +159,10 @@ function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof transl
       [t("invoice"), invoice.number],
       [t("date"), formatDate(invoice.paidAt ?? invoice.issuedAt, invoice.business.timeZone, formatting)],
     ],
-    lines: invoice.lines.map((line) => [line.quantity > 1 ? `${line.description} ×\u00a0${line.quantity}` : line.description, money(line.amountMinor)]),
+    lines: invoice.lines.map((line) => [
+      line.quantity > 1 ? `${line.description} ×\u00a0${line.quantity}` : line.description,
+      money(line.amountMinor),
+    ]),
     totals: [
       [t("tax"), money(invoice.taxMinor)],
       [t("totalPaid"), money(invoice.totalMinor)],
@@ -143,7 +171,11 @@ function receiptOf(invoice: InvoiceDocument, t: Awaited<ReturnType<typeof transl
 }
 
 /** The receipt e-mail, queued at payment: what was bought and paid, with the invoice PDF (docs/contract.md §3.7). */
-async function renderReceipt(directory: Directory, payload: ReceiptMailPayload, recipient: string): Promise<RenderedMail> {
+async function renderReceipt(
+  directory: Directory,
+  payload: ReceiptMailPayload,
+  recipient: string,
+): Promise<RenderedMail> {
   const brand = directory.brands.get(payload.businessId);
   const invoice = await getInvoiceDocument(payload.invoiceId);
   if (brand === undefined || !invoice) throw new Error("the business or invoice of this e-mail no longer exists");
@@ -159,13 +191,23 @@ async function renderReceipt(directory: Directory, payload: ReceiptMailPayload, 
       brand,
       subject: t("receiptMail.subject", { business: brand.name }),
       heading: t("receiptMail.heading"),
-      paragraphs: [t("greeting", { name: customer?.name ?? invoice.billedToName }), t("receiptMail.thanks", { number: payload.invoiceNumber }), t("receiptMail.account")],
+      paragraphs: [
+        t("greeting", { name: customer?.name ?? invoice.billedToName }),
+        t("receiptMail.thanks", { number: payload.invoiceNumber }),
+        t("receiptMail.account"),
+      ],
       receipt: receiptOf(invoice, t, locale),
       // A page that only shows (a scanner fetching it uses nothing up): the portal's sign-in form, for this address.
       action: { label: t("receiptMail.action"), url: signInUrl(recipient) },
       footer: t("footer", { business: brand.name }),
     },
-    [{ filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`, contentType: "application/pdf", content: () => renderInvoicePdf(invoice) }],
+    [
+      {
+        filename: `${invoice.number.replace(/[^\w.-]/g, "_")}.pdf`,
+        contentType: "application/pdf",
+        content: () => renderInvoicePdf(invoice),
+      },
+    ],
   );
 }
 
@@ -184,7 +226,8 @@ async function renderRegistration(
 ): Promise<RenderedMail> {
   const brand = directory.brands.get(payload.businessId);
   const customer = directory.customers.get(payload.customerId);
-  if (brand === undefined || customer === undefined) throw new Error("the business or customer of this e-mail no longer exists");
+  if (brand === undefined || customer === undefined)
+    throw new Error("the business or customer of this e-mail no longer exists");
   // The customer's own language: that of the checkout that created them, which no later checkout changes.
   const { locale } = customer;
   const t = await translatorFor(locale, "email");
@@ -197,7 +240,11 @@ async function renderRegistration(
     brand,
     subject: t(`${variant}.subject`, { business: brand.name }),
     heading: t(`${variant}.heading`),
-    paragraphs: [t("greeting", { name: customer.name }), t(`${variant}.thanks`, { number: payload.invoiceNumber }), closing],
+    paragraphs: [
+      t("greeting", { name: customer.name }),
+      t(`${variant}.thanks`, { number: payload.invoiceNumber }),
+      closing,
+    ],
     action: { label: t(`${variant}.action`), url: signInUrl(recipient) },
     footer: t("footer", { business: brand.name }),
   });
@@ -269,24 +316,44 @@ function payloadOf<T>(schema: z.ZodType<T>, message: OutboxRow): T | null {
  * `messages` are read in two queries, and the function returned renders one of them (rejecting when it cannot,
  * e.g. a kind it does not know or a payload it cannot read, so that one row fails and the others go out).
  */
-export async function mailRenderer(db: Db, messages: readonly OutboxRow[]): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
-  const payloads = messages.filter((message) => isRegistration(message.kind)).flatMap((message) => payloadOf(RegistrationMailPayloadSchema, message) ?? []);
-  const receipts = messages.filter((message) => message.kind === "checkout.receipt").flatMap((message) => {
-    const payload = payloadOf(ReceiptMailPayloadSchema, message);
-    return payload ? [{ businessId: payload.businessId, email: normalizeEmail(message.recipient) }] : [];
-  });
+export async function mailRenderer(
+  db: Db,
+  messages: readonly OutboxRow[],
+): Promise<(message: OutboxRow) => Promise<RenderedMail>> {
+  const payloads = messages
+    .filter((message) => isRegistration(message.kind))
+    .flatMap((message) => payloadOf(RegistrationMailPayloadSchema, message) ?? []);
+  const receipts = messages
+    .filter((message) => message.kind === "checkout.receipt")
+    .flatMap((message) => {
+      const payload = payloadOf(ReceiptMailPayloadSchema, message);
+      return payload ? [{ businessId: payload.businessId, email: normalizeEmail(message.recipient) }] : [];
+    });
   const customerSelect = { id: true, businessId: true, email: true, fullName: true, locale: true } as const;
   const [brands, customers, addressed] = await Promise.all([
     getBrands([...payloads, ...receipts].map((payload) => payload.businessId)),
-    db.customer.findMany({ where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } }, select: customerSelect }),
+    db.customer.findMany({
+      where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } },
+      select: customerSelect,
+    }),
     receipts.length === 0 ? [] : db.customer.findMany({ where: { OR: receipts }, select: customerSelect }),
   ]);
-  const addresseeOf = (customer: { fullName: string; locale: string }): Addressee => ({ name: customer.fullName, locale: languageOf(customer.locale) });
+  const addresseeOf = (customer: { fullName: string; locale: string }): Addressee => ({
+    name: customer.fullName,
+    locale: languageOf(customer.locale),
+  });
   const { appUrl } = getConfig();
   const directory: Directory = {
-    brands: new Map(brands.map((brand) => [brand.businessId, { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href }])),
+    brands: new Map(
+      brands.map((brand) => [
+        brand.businessId,
+        { name: brand.name, palette: brand.palette, logoUrl: brand.logoPath && new URL(brand.logoPath, appUrl).href },
+      ]),
+    ),
     customers: new Map(customers.map((customer) => [customer.id, addresseeOf(customer)])),
-    customersByAddress: new Map(addressed.map((customer) => [addressKey(customer.businessId, customer.email), addresseeOf(customer)])),
+    customersByAddress: new Map(
+      addressed.map((customer) => [addressKey(customer.businessId, customer.email), addresseeOf(customer)]),
+    ),
   };
   return async (message) => {
     if (isRegistration(message.kind)) {

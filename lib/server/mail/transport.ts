@@ -42,7 +42,15 @@ function smtpTransport(url: string): MailTransport {
 
 /** The nodemailer message of an outgoing mail. */
 function message(mail: OutgoingMail) {
-  return { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, textEncoding: TEXT_ENCODING, attachments: mail.attachments } as const;
+  return {
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    textEncoding: TEXT_ENCODING,
+    attachments: mail.attachments,
+  } as const;
 }
 
 /**

@@ -1,6 +1,10 @@
 import "server-only";
 
-import { afterPaymentRecorded, recordPaymentDeclined, recordPaymentSucceeded } from "@/lib/server/billing/complete-checkout-payment";
+import {
+  afterPaymentRecorded,
+  recordPaymentDeclined,
+  recordPaymentSucceeded,
+} from "@/lib/server/billing/complete-checkout-payment";
 import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { int } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
@@ -17,16 +21,23 @@ export type EventApplied = PaymentEventReceipt["applied"];
  * one already settled that way, changes nothing, whatever order they arrive in. A success recorded this way queues
  * the receipt and starts the grace period, as one at checkout does.
  */
-export async function applyPaymentEvent(provider: string, event: PaymentEvent, now = new Date()): Promise<EventApplied> {
+export async function applyPaymentEvent(
+  provider: string,
+  event: PaymentEvent,
+  now = new Date(),
+): Promise<EventApplied> {
   const applied = await runTransaction(function* (): SqlScript<EventApplied> {
     const fresh = yield* execute(Prisma.sql`
       INSERT INTO "PaymentEvent" ("provider", "eventId", "type", "reference", "receivedAt")
       VALUES (${provider}, ${event.id}, ${`charge.${event.outcome}`}, ${event.reference}, ${now})
       ON CONFLICT ("provider", "eventId") DO NOTHING`);
     if (fresh === 0) return "duplicate";
-    const [payment] = yield* query(Prisma.sql`SELECT "invoiceId" FROM "Payment" WHERE "provider" = ${provider} AND "reference" = ${event.reference}`, {
-      invoiceId: int,
-    });
+    const [payment] = yield* query(
+      Prisma.sql`SELECT "invoiceId" FROM "Payment" WHERE "provider" = ${provider} AND "reference" = ${event.reference}`,
+      {
+        invoiceId: int,
+      },
+    );
     if (!payment) return "unknown_payment";
     const attempt = { invoiceId: payment.invoiceId, provider, reference: event.reference };
     if (event.outcome === "succeeded") {
@@ -36,7 +47,8 @@ export async function applyPaymentEvent(provider: string, event: PaymentEvent, n
     return (yield* recordPaymentDeclined({ ...attempt, actor: "system" })) ? "declined" : "already_settled";
   });
   if (applied === "paid") afterPaymentRecorded();
-  if (applied === "unknown_payment") logger.warn("payment event for no payment of ours", { provider, reference: event.reference, eventId: event.id });
+  if (applied === "unknown_payment")
+    logger.warn("payment event for no payment of ours", { provider, reference: event.reference, eventId: event.id });
   logger.info("payment event", { provider, eventId: event.id, outcome: event.outcome, applied });
   return applied;
 }

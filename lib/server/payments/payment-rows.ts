@@ -8,7 +8,14 @@ import { Prisma, type Statement } from "@/lib/server/db";
  * settled with its provider by the reconciler (reconcile-payments.ts), so none is left pending for ever.
  */
 export function paymentInsert(
-  payment: { invoiceId: number; provider: string; reference: string; amountMinor: number; currency: string; status: "pending" | "processing" },
+  payment: {
+    invoiceId: number;
+    provider: string;
+    reference: string;
+    amountMinor: number;
+    currency: string;
+    status: "pending" | "processing";
+  },
   now: Date,
 ): Statement {
   const reconcileAt = new Date(now.getTime() + getConfig().fulfilment.reconcileAfterSeconds * 1000);

@@ -22,7 +22,10 @@ const claimedColumns = { id: int, invoiceId: int, provider: text, reference: tex
 /** Settles the due payments of one batch; answers how many were claimed (a full batch: more may be waiting). */
 export async function reconcileDuePayments(now = new Date()): Promise<{ claimed: number; settled: number }> {
   const claimed = await runTransaction(function* () {
-    const due = yield* query(Prisma.sql`SELECT "id" FROM "Payment" WHERE "reconcileAt" <= ${now} ORDER BY "reconcileAt" LIMIT ${BATCH}`, { id: int });
+    const due = yield* query(
+      Prisma.sql`SELECT "id" FROM "Payment" WHERE "reconcileAt" <= ${now} ORDER BY "reconcileAt" LIMIT ${BATCH}`,
+      { id: int },
+    );
     if (due.length === 0) return [];
     return yield* query(
       Prisma.sql`
@@ -36,7 +39,10 @@ export async function reconcileDuePayments(now = new Date()): Promise<{ claimed:
   for (const payment of claimed) {
     const provider = paymentProviderNamed(payment.provider);
     if (!provider) {
-      logger.error("reconciler: a payment of an unknown provider; asked again later", { paymentId: payment.id, provider: payment.provider });
+      logger.error("reconciler: a payment of an unknown provider; asked again later", {
+        paymentId: payment.id,
+        provider: payment.provider,
+      });
       continue;
     }
     try {
@@ -45,7 +51,12 @@ export async function reconcileDuePayments(now = new Date()): Promise<{ claimed:
       const attempt = { invoiceId: payment.invoiceId, provider: payment.provider, reference: payment.reference };
       if (outcome === "succeeded") await completeCheckoutPayment(attempt);
       else await declineCheckoutPayment({ ...attempt, actor: "system" });
-      logger.info("reconciler settled a payment", { paymentId: payment.id, provider: payment.provider, known, outcome });
+      logger.info("reconciler settled a payment", {
+        paymentId: payment.id,
+        provider: payment.provider,
+        known,
+        outcome,
+      });
       settled++;
     } catch (error) {
       logger.warn("reconciler: the provider could not answer; asked again later", { paymentId: payment.id, error });

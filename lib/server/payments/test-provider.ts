@@ -7,7 +7,12 @@ import { getConfig } from "@/lib/config";
 import { execute, Prisma, query, runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";
 import { logger } from "@/lib/server/logger";
-import { WebhookRefused, type ChargeStatus, type PaymentEvent, type PaymentProvider } from "@/lib/server/payments/provider";
+import {
+  WebhookRefused,
+  type ChargeStatus,
+  type PaymentEvent,
+  type PaymentProvider,
+} from "@/lib/server/payments/provider";
 
 /**
  * The built-in test provider, the embedded default. Its cards:
@@ -67,7 +72,11 @@ export const testPaymentProvider: PaymentProvider = {
   async charge(request) {
     const now = new Date();
     const decided =
-      request.card.number === SUCCEEDS ? "succeeded" : request.card.number === SETTLES_LATER ? "pending" : ("declined" as const);
+      request.card.number === SUCCEEDS
+        ? "succeeded"
+        : request.card.number === SETTLES_LATER
+          ? "pending"
+          : ("declined" as const);
     const settleAt = decided === "pending" ? new Date(now.getTime() + TEST_PROVIDER_SETTLE_DELAY_MS) : null;
     // Charged once per reference: a repeated request answers what the first one did (or what a cancel left).
     const [charged] = await runOneWrite(() =>
@@ -88,14 +97,23 @@ export const testPaymentProvider: PaymentProvider = {
     }
     if (status === "succeeded") return { status: "succeeded" };
     if (status === "pending") return { status: "pending", confirmsInMs: TEST_PROVIDER_SETTLE_DELAY_MS };
-    return { status: "declined", message: request.card.number === DECLINED || status === "canceled" ? DECLINE_MESSAGES.declined : DECLINE_MESSAGES.notATestCard };
+    return {
+      status: "declined",
+      message:
+        request.card.number === DECLINED || status === "canceled"
+          ? DECLINE_MESSAGES.declined
+          : DECLINE_MESSAGES.notATestCard,
+    };
   },
 
   async retrieve(reference): Promise<ChargeStatus> {
     const now = new Date();
     const [row] = await runTransaction(function* () {
       yield* execute(confirmDue(now, reference));
-      return yield* query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns);
+      return yield* query(
+        Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`,
+        statusColumns,
+      );
     });
     if (!row) return "unknown";
     return row.status === "pending" ? "pending" : outcomeOf(row.status);
@@ -118,7 +136,9 @@ export const testPaymentProvider: PaymentProvider = {
       );
     });
     if (row) return outcomeOf(row.status);
-    const [settled] = await runReadOnly(() => query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns));
+    const [settled] = await runReadOnly(() =>
+      query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns),
+    );
     return outcomeOf(settled?.status ?? "canceled");
   },
 
@@ -150,8 +170,18 @@ export const testPaymentProvider: PaymentProvider = {
 };
 
 /** A signed webhook request of the test provider, as it sends it (and as tests forge or replay it). */
-export function signedTestProviderEvent(input: { url: string; reference: string; outcome: "succeeded" | "declined"; sequence: number; id?: string; timestamp?: Date }): Request {
-  const body = JSON.stringify({ type: `charge.${input.outcome}`, data: { reference: input.reference, sequence: input.sequence } });
+export function signedTestProviderEvent(input: {
+  url: string;
+  reference: string;
+  outcome: "succeeded" | "declined";
+  sequence: number;
+  id?: string;
+  timestamp?: Date;
+}): Request {
+  const body = JSON.stringify({
+    type: `charge.${input.outcome}`,
+    data: { reference: input.reference, sequence: input.sequence },
+  });
   const id = input.id ?? `evt_${input.reference}_${input.sequence}`;
   const timestamp = input.timestamp ?? new Date();
   return new Request(input.url, {
@@ -175,9 +205,12 @@ export function testProviderEventsUrl(): string {
  * with a lease, so two instances seldom send one together; the app applies an event once whatever happens). An
  * event the app did not accept is sent again when its lease runs out.
  */
-export async function sendTestProviderEvents(options: { now?: Date; deliver?: (request: Request) => Promise<Response> } = {}): Promise<number> {
+export async function sendTestProviderEvents(
+  options: { now?: Date; deliver?: (request: Request) => Promise<Response> } = {},
+): Promise<number> {
   const now = options.now ?? new Date();
-  const deliver = options.deliver ?? ((request: Request) => fetch(request, { signal: AbortSignal.timeout(EVENT_TIMEOUT_MS) }));
+  const deliver =
+    options.deliver ?? ((request: Request) => fetch(request, { signal: AbortSignal.timeout(EVENT_TIMEOUT_MS) }));
   const claimed = await runTransaction(function* () {
     yield* execute(confirmDue(now));
     const due = yield* query(
@@ -196,18 +229,28 @@ export async function sendTestProviderEvents(options: { now?: Date; deliver?: (r
   let sent = 0;
   for (const charge of claimed) {
     if (charge.status !== "succeeded" && charge.status !== "declined") continue;
-    const request = signedTestProviderEvent({ url: testProviderEventsUrl(), reference: charge.reference, outcome: charge.status, sequence: charge.sequence });
+    const request = signedTestProviderEvent({
+      url: testProviderEventsUrl(),
+      reference: charge.reference,
+      outcome: charge.status,
+      sequence: charge.sequence,
+    });
     try {
       const response = await deliver(request);
       await response.body?.cancel();
       if (!response.ok) throw new Error(`the app answered ${response.status}`);
       // Owed no more, unless the charge changed since this event was claimed.
       await runOneWrite(() =>
-        execute(Prisma.sql`UPDATE "TestProviderCharge" SET "notifyAt" = NULL WHERE "reference" = ${charge.reference} AND "sequence" = ${charge.sequence}`),
+        execute(
+          Prisma.sql`UPDATE "TestProviderCharge" SET "notifyAt" = NULL WHERE "reference" = ${charge.reference} AND "sequence" = ${charge.sequence}`,
+        ),
       );
       sent++;
     } catch (error) {
-      logger.warn("test provider: webhook event not delivered; sent again later", { reference: charge.reference, error });
+      logger.warn("test provider: webhook event not delivered; sent again later", {
+        reference: charge.reference,
+        error,
+      });
     }
   }
   return sent;

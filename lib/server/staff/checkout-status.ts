@@ -47,8 +47,14 @@ export type Fulfilment =
   | { kind: "waiting_for_guest"; registersAt: Date }
   | null;
 
-export function fulfilmentOf(basket: { consumedAt: Date | null; registeredBy: string | null; redeemedAt: Date | null; fulfilAt: Date | null }): Fulfilment {
-  if (basket.consumedAt && basket.registeredBy === "server") return { kind: "registered_by_server", at: basket.consumedAt, linkRedeemedAt: basket.redeemedAt };
+export function fulfilmentOf(basket: {
+  consumedAt: Date | null;
+  registeredBy: string | null;
+  redeemedAt: Date | null;
+  fulfilAt: Date | null;
+}): Fulfilment {
+  if (basket.consumedAt && basket.registeredBy === "server")
+    return { kind: "registered_by_server", at: basket.consumedAt, linkRedeemedAt: basket.redeemedAt };
   if (!basket.consumedAt && basket.fulfilAt) return { kind: "waiting_for_guest", registersAt: basket.fulfilAt };
   return null;
 }

@@ -47,7 +47,11 @@ export async function correctGuestEmail(input: {
   const email = normalizeEmail(parsed.data);
   const now = input.now ?? new Date();
 
-  const result = await runTransaction(function* (): SqlScript<{ recipient: string; customer: CorrectedCustomer; mailed: boolean }> {
+  const result = await runTransaction(function* (): SqlScript<{
+    recipient: string;
+    customer: CorrectedCustomer;
+    mailed: boolean;
+  }> {
     const [basket] = yield* query(
       Prisma.sql`
       SELECT b."id", b."guestEmail", b."guestFullName", b."guestCompany", b."guestPhone", b."locale", b."consumedAt",
@@ -61,7 +65,8 @@ export async function correctGuestEmail(input: {
     if (previous === email) throw new AppError("bad_request", { detail: "The checkout already has this address." });
 
     yield* execute(Prisma.sql`UPDATE "BasketSession" SET "guestEmail" = ${email} WHERE "id" = ${basket.id}`);
-    if (basket.invoiceId !== null) yield* execute(Prisma.sql`UPDATE "Invoice" SET "billedToEmail" = ${email} WHERE "id" = ${basket.invoiceId}`);
+    if (basket.invoiceId !== null)
+      yield* execute(Prisma.sql`UPDATE "Invoice" SET "billedToEmail" = ${email} WHERE "id" = ${basket.invoiceId}`);
 
     let customer: CorrectedCustomer = "unregistered";
     let customerId: number | null = null;
@@ -78,7 +83,10 @@ export async function correctGuestEmail(input: {
         customer = "created";
         customerId = inserted[0].id;
       } else {
-        const [found] = yield* query(Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${input.businessId} AND "email" = ${email}`, { id: int });
+        const [found] = yield* query(
+          Prisma.sql`SELECT "id" FROM "Customer" WHERE "businessId" = ${input.businessId} AND "email" = ${email}`,
+          { id: int },
+        );
         if (!found) throw new Error(`customer ${email} neither created nor found`);
         customer = "linked";
         customerId = found.id;
@@ -103,7 +111,12 @@ export async function correctGuestEmail(input: {
         mailInsert({
           kind: "checkout.receipt",
           recipient: email,
-          payload: { businessId: input.businessId, invoiceId: basket.invoiceId!, invoiceNumber: basket.invoiceNumber!, locale: basket.locale },
+          payload: {
+            businessId: input.businessId,
+            invoiceId: basket.invoiceId!,
+            invoiceNumber: basket.invoiceNumber!,
+            locale: basket.locale,
+          },
         }),
       );
     }

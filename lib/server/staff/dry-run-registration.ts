@@ -31,12 +31,21 @@ export async function dryRunRegistration(input: {
   } else if (decision.kind === "refuse") {
     outcome = { kind: "refused", code: decision.code, status: errorStatus[decision.code] };
   } else if (decision.kind === "redeem") {
-    outcome = { kind: "would_hand_out_token", customerId: decision.invoice.customerId, registeredAt: (decision.basket.consumedAt ?? new Date()).toISOString() };
+    outcome = {
+      kind: "would_hand_out_token",
+      customerId: decision.invoice.customerId,
+      registeredAt: (decision.basket.consumedAt ?? new Date()).toISOString(),
+    };
   } else {
     // Without an Idempotency-Key there is no replay: "register" is the only other decision.
     const [existing, basket] = await Promise.all([
       db.customer.findUnique({
-        where: { businessId_email: { businessId: decision.basket.businessId, email: normalizeEmail(decision.basket.guestEmail) } },
+        where: {
+          businessId_email: {
+            businessId: decision.basket.businessId,
+            email: normalizeEmail(decision.basket.guestEmail),
+          },
+        },
         select: { id: true, fullName: true },
       }),
       db.basketSession.findUnique({ where: { id: decision.basket.id }, select: { fulfilAt: true } }),

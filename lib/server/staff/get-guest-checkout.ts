@@ -50,19 +50,41 @@ export async function getGuestCheckoutOrThrow(input: { businessId: number; baske
           customer: { select: { id: true, fullName: true, email: true, company: true, phone: true, createdAt: true } },
           payments: {
             orderBy: { id: "asc" },
-            select: { id: true, provider: true, reference: true, status: true, amountMinor: true, currency: true, createdAt: true, completedAt: true, reconcileAt: true, refundDueAt: true },
+            select: {
+              id: true,
+              provider: true,
+              reference: true,
+              status: true,
+              amountMinor: true,
+              currency: true,
+              createdAt: true,
+              completedAt: true,
+              reconcileAt: true,
+              refundDueAt: true,
+            },
           },
         },
       },
       auditEvents: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: { id: true, type: true, reason: true, actor: true, clientIp: true, detail: true, createdAt: true, customerId: true },
+        select: {
+          id: true,
+          type: true,
+          reason: true,
+          actor: true,
+          clientIp: true,
+          detail: true,
+          createdAt: true,
+          customerId: true,
+        },
       },
     },
   });
   if (!basket) throw new AppError("not_found", { detail: "No guest checkout of your business has this number." });
   const registration = basket.auditEvents.find((event) => event.type === "registration.succeeded");
-  const customerOutcome = registration?.detail ? ((JSON.parse(registration.detail) as { customer?: "created" | "linked" }).customer ?? null) : null;
+  const customerOutcome = registration?.detail
+    ? ((JSON.parse(registration.detail) as { customer?: "created" | "linked" }).customer ?? null)
+    : null;
   return {
     ...basket,
     status: checkoutStatusOf(basket, input.now ?? new Date()),

@@ -3,7 +3,13 @@ import "server-only";
 import { z } from "zod";
 
 import { getDb } from "@/lib/server/db";
-import { CHECKOUT_STATUSES, checkoutStatusOf, checkoutStatusWhere, fulfilmentOf, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
+import {
+  CHECKOUT_STATUSES,
+  checkoutStatusOf,
+  checkoutStatusWhere,
+  fulfilmentOf,
+  type CheckoutStatus,
+} from "@/lib/server/staff/checkout-status";
 
 export const CHECKOUTS_PAGE_SIZE = 20;
 /** Far beyond any real list; keeps the offset a plain integer the database takes. */
@@ -16,7 +22,12 @@ export const GuestCheckoutsQuerySchema = z.object({
 });
 
 /** Recent guest checkouts of one business, newest first, optionally of one status, a page at a time. */
-export async function listGuestCheckouts(input: { businessId: number; status?: CheckoutStatus; page?: number; now?: Date }) {
+export async function listGuestCheckouts(input: {
+  businessId: number;
+  status?: CheckoutStatus;
+  page?: number;
+  now?: Date;
+}) {
   const now = input.now ?? new Date();
   const page = input.page ?? 1;
   const where = { businessId: input.businessId, ...(input.status ? checkoutStatusWhere(input.status, now) : {}) };
@@ -39,7 +50,15 @@ export async function listGuestCheckouts(input: { businessId: number; status?: C
         redeemedAt: true,
         fulfilAt: true,
         expiresAt: true,
-        invoice: { select: { id: true, number: true, totalMinor: true, currency: true, customer: { select: { id: true, fullName: true } } } },
+        invoice: {
+          select: {
+            id: true,
+            number: true,
+            totalMinor: true,
+            currency: true,
+            customer: { select: { id: true, fullName: true } },
+          },
+        },
       },
     }),
   ]);
@@ -47,6 +66,10 @@ export async function listGuestCheckouts(input: { businessId: number; status?: C
     page,
     pageCount: Math.max(1, Math.ceil(total / CHECKOUTS_PAGE_SIZE)),
     total,
-    rows: baskets.map((basket) => ({ ...basket, status: checkoutStatusOf(basket, now), fulfilment: fulfilmentOf(basket) })),
+    rows: baskets.map((basket) => ({
+      ...basket,
+      status: checkoutStatusOf(basket, now),
+      fulfilment: fulfilmentOf(basket),
+    })),
   };
 }

@@ -13,14 +13,23 @@ describe("the staff outbox", () => {
     const theirs = await createRegisteredCheckout({ email, businessId: (await createBusiness()).id });
     // The customer asks for a sign-in link (for the portal, on the other business's behalf as much as ours).
     await requestSignInLink({ email, clientIp: randomIp() });
-    const link = await getDb().outboxMessage.findFirstOrThrow({ where: { recipient: email, kind: "auth.sign_in_link" }, select: { id: true } });
+    const link = await getDb().outboxMessage.findFirstOrThrow({
+      where: { recipient: email, kind: "auth.sign_in_link" },
+      select: { id: true },
+    });
 
     const listed = await listOutbox({ businessId: ours.businessId });
     expect(listed.map((message) => message.kind)).toEqual(["registration.new_customer", "checkout.receipt"]);
     expect(listed.every((message) => message.recipient === email)).toBe(true);
-    await expect(readOutboxMessageOrThrow({ businessId: ours.businessId, messageId: link.id })).rejects.toMatchObject({ code: "not_found" });
-    await expect(readOutboxMessageOrThrow({ businessId: theirs.businessId, messageId: link.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(readOutboxMessageOrThrow({ businessId: ours.businessId, messageId: link.id })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(readOutboxMessageOrThrow({ businessId: theirs.businessId, messageId: link.id })).rejects.toMatchObject(
+      { code: "not_found" },
+    );
     const [theirMail] = await listOutbox({ businessId: theirs.businessId });
-    await expect(readOutboxMessageOrThrow({ businessId: ours.businessId, messageId: theirMail!.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      readOutboxMessageOrThrow({ businessId: ours.businessId, messageId: theirMail!.id }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });

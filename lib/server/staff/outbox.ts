@@ -10,10 +10,24 @@ import { mailRenderer } from "@/lib/server/mail/templates";
  */
 const outboxOfBusiness = (businessId: number) => ({ businessId });
 
-const summary = { id: true, kind: true, recipient: true, status: true, attempts: true, createdAt: true, sentAt: true, lastError: true } as const;
+const summary = {
+  id: true,
+  kind: true,
+  recipient: true,
+  status: true,
+  attempts: true,
+  createdAt: true,
+  sentAt: true,
+  lastError: true,
+} as const;
 
 export async function listOutbox(input: { businessId: number; take?: number }) {
-  return getDb().outboxMessage.findMany({ where: outboxOfBusiness(input.businessId), orderBy: { id: "desc" }, take: input.take ?? 50, select: summary });
+  return getDb().outboxMessage.findMany({
+    where: outboxOfBusiness(input.businessId),
+    orderBy: { id: "desc" },
+    take: input.take ?? 50,
+    select: summary,
+  });
 }
 
 /** One message of the business, as its recipient sees it. */

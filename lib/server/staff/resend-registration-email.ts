@@ -7,7 +7,12 @@ import { mailInsert } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
 
 /** Queues the registration e-mail of a registered checkout again (the guest lost it), and audits it. */
-export async function resendRegistrationEmail(input: { staffUserId: number; businessId: number; basketSessionId: number; clientIp: string }): Promise<{ recipient: string }> {
+export async function resendRegistrationEmail(input: {
+  staffUserId: number;
+  businessId: number;
+  basketSessionId: number;
+  clientIp: string;
+}): Promise<{ recipient: string }> {
   const db = getDb();
   const basket = await db.basketSession.findFirst({
     where: { id: input.basketSessionId, businessId: input.businessId },
@@ -24,7 +29,9 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
   const customer = invoice?.customer;
   const invoiceNumber = invoice?.number;
   if (!basket.consumedAt || !invoice || !customer || !invoiceNumber) {
-    throw new AppError("bad_request", { detail: "This checkout has not registered a customer yet, so there is no registration e-mail to send." });
+    throw new AppError("bad_request", {
+      detail: "This checkout has not registered a customer yet, so there is no registration e-mail to send.",
+    });
   }
   const created = (JSON.parse(basket.auditEvents[0]?.detail ?? "{}") as { customer?: string }).customer !== "linked";
 
@@ -34,7 +41,13 @@ export async function resendRegistrationEmail(input: { staffUserId: number; busi
         kind: created ? "registration.new_customer" : "registration.existing_customer",
         recipient: customer.email,
         // In the language of the checkout, as the first one was.
-        payload: { businessId: input.businessId, customerId: customer.id, invoiceId: invoice.id, invoiceNumber, locale: basket.locale },
+        payload: {
+          businessId: input.businessId,
+          customerId: customer.id,
+          invoiceId: invoice.id,
+          invoiceNumber,
+          locale: basket.locale,
+        },
       }),
     );
     yield* execute(

@@ -29,7 +29,11 @@ afterEach(() => {
 });
 
 /** A token signed with the right key but with one thing changed, as a forger with the key could try. */
-async function forge(secret: string, kid: string, change: { typ?: string; aud?: string; iss?: string; exp?: number; sub?: string; scope?: string }) {
+async function forge(
+  secret: string,
+  kid: string,
+  change: { typ?: string; aud?: string; iss?: string; exp?: number; sub?: string; scope?: string },
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ cus: "AAAAAAAAAAAAAAAAAAAAAA", scope: change.scope ?? "invoice:read invoice:pdf" })
     .setProtectedHeader({ alg: "HS256", typ: change.typ ?? "invoice-access+jwt", kid })
@@ -56,7 +60,11 @@ describe("invoice-scoped token", () => {
     const tokens = await withSecrets(newSecret());
     const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
 
-    expect(decodeProtectedHeader(token)).toEqual({ alg: "HS256", typ: "invoice-access+jwt", kid: expect.stringMatching(/^[\w-]{12}$/) });
+    expect(decodeProtectedHeader(token)).toEqual({
+      alg: "HS256",
+      typ: "invoice-access+jwt",
+      kid: expect.stringMatching(/^[\w-]{12}$/),
+    });
     const payload = decodeJwt(token);
     expect(payload).toEqual({
       iss: "coworking-billing",
@@ -71,7 +79,9 @@ describe("invoice-scoped token", () => {
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     for (const scope of ["invoice:read", "invoice:pdf"] satisfies InvoiceTokenScope[]) {
-      await expect(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope })).resolves.toMatchObject({ invoiceId: 42 });
+      await expect(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope })).resolves.toMatchObject({
+        invoiceId: 42,
+      });
     }
   });
 
@@ -84,7 +94,10 @@ describe("invoice-scoped token", () => {
   it("rejects a missing or malformed token", async () => {
     const tokens = await withSecrets(newSecret());
     for (const token of [null, undefined, "", "abc", "a.b.c", "eyJhbGciOiJIUzI1NiJ9..", "x".repeat(5000)]) {
-      await expectCode(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
+      await expectCode(
+        tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }),
+        "invoice_token_invalid",
+      );
     }
   });
 
@@ -104,7 +117,10 @@ describe("invoice-scoped token", () => {
     const header = Buffer.from(JSON.stringify({ alg: "none", typ: "invoice-access+jwt", kid })).toString("base64url");
     const withKid = `${header}.${unsecured.split(".")[1]}.`;
     for (const token of [unsecured, withKid]) {
-      await expectCode(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
+      await expectCode(
+        tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }),
+        "invoice_token_invalid",
+      );
     }
   });
 
@@ -112,10 +128,19 @@ describe("invoice-scoped token", () => {
     const tokens = await withSecrets(newSecret());
     const token = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
     const [header, payload, signature] = token.split(".") as [string, string, string];
-    const otherCustomer = Buffer.from(JSON.stringify({ ...decodeJwt(token), cus: "BBBBBBBBBBBBBBBBBBBBBB" })).toString("base64url");
+    const otherCustomer = Buffer.from(JSON.stringify({ ...decodeJwt(token), cus: "BBBBBBBBBBBBBBBBBBBBBB" })).toString(
+      "base64url",
+    );
     const flipped = (signature[0] === "A" ? "B" : "A") + signature.slice(1);
-    for (const tampered of [`${header}.${otherCustomer}.${signature}`, `${header}.${payload}.${flipped}`, `${header}.${payload}.`]) {
-      await expectCode(tokens.verifyInvoiceToken({ token: tampered, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
+    for (const tampered of [
+      `${header}.${otherCustomer}.${signature}`,
+      `${header}.${payload}.${flipped}`,
+      `${header}.${payload}.`,
+    ]) {
+      await expectCode(
+        tokens.verifyInvoiceToken({ token: tampered, invoiceId: 42, scope: "invoice:pdf" }),
+        "invoice_token_invalid",
+      );
     }
   });
 
@@ -123,9 +148,18 @@ describe("invoice-scoped token", () => {
     const secret = newSecret();
     const tokens = await withSecrets(secret);
     const { kid } = decodeProtectedHeader(await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 }));
-    for (const change of [{ aud: "portal" }, { iss: "someone-else" }, { typ: "JWT" }, { scope: "invoice:read" }, { sub: "not-a-number" }]) {
+    for (const change of [
+      { aud: "portal" },
+      { iss: "someone-else" },
+      { typ: "JWT" },
+      { scope: "invoice:read" },
+      { sub: "not-a-number" },
+    ]) {
       const token = await forge(secret, String(kid), change);
-      await expectCode(tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
+      await expectCode(
+        tokens.verifyInvoiceToken({ token, invoiceId: 42, scope: "invoice:pdf" }),
+        "invoice_token_invalid",
+      );
     }
   });
 
@@ -134,10 +168,20 @@ describe("invoice-scoped token", () => {
     const tokens = await withSecrets(secret);
     const { kid } = decodeProtectedHeader(await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 }));
     const expired = await forge(secret, String(kid), { exp: Math.floor(Date.now() / 1000) - 60 });
-    await expectCode(tokens.verifyInvoiceToken({ token: expired, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_expired");
+    await expectCode(
+      tokens.verifyInvoiceToken({ token: expired, invoiceId: 42, scope: "invoice:pdf" }),
+      "invoice_token_expired",
+    );
 
-    const minted = await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7, now: new Date(Date.now() - 2 * 3_600_000) });
-    await expectCode(tokens.verifyInvoiceToken({ token: minted, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_expired");
+    const minted = await tokens.mintInvoiceToken({
+      invoiceId: 42,
+      customerId: 7,
+      now: new Date(Date.now() - 2 * 3_600_000),
+    });
+    await expectCode(
+      tokens.verifyInvoiceToken({ token: minted, invoiceId: 42, scope: "invoice:pdf" }),
+      "invoice_token_expired",
+    );
   });
 
   it("answers a valid token for another invoice with invoice_not_found", async () => {
@@ -153,19 +197,29 @@ describe("invoice-scoped token", () => {
     const inFlight = await before.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
 
     const after = await withSecrets(newer, oldSecret);
-    await expect(after.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" })).resolves.toMatchObject({ invoiceId: 42 });
+    await expect(
+      after.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" }),
+    ).resolves.toMatchObject({ invoiceId: 42 });
     const fresh = await after.mintInvoiceToken({ invoiceId: 42, customerId: 7 });
     expect(decodeProtectedHeader(fresh).kid).not.toBe(decodeProtectedHeader(inFlight).kid);
 
     const retired = await withSecrets(newer);
-    await expectCode(retired.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
-    await expect(retired.verifyInvoiceToken({ token: fresh, invoiceId: 42, scope: "invoice:pdf" })).resolves.toBeTruthy();
+    await expectCode(
+      retired.verifyInvoiceToken({ token: inFlight, invoiceId: 42, scope: "invoice:pdf" }),
+      "invoice_token_invalid",
+    );
+    await expect(
+      retired.verifyInvoiceToken({ token: fresh, invoiceId: 42, scope: "invoice:pdf" }),
+    ).resolves.toBeTruthy();
   });
 
   it("rejects a token signed by a key it does not know, even under a known key id", async () => {
     const tokens = await withSecrets(newSecret());
     const { kid } = decodeProtectedHeader(await tokens.mintInvoiceToken({ invoiceId: 42, customerId: 7 }));
     const forged = await forge(newSecret(), String(kid), {});
-    await expectCode(tokens.verifyInvoiceToken({ token: forged, invoiceId: 42, scope: "invoice:pdf" }), "invoice_token_invalid");
+    await expectCode(
+      tokens.verifyInvoiceToken({ token: forged, invoiceId: 42, scope: "invoice:pdf" }),
+      "invoice_token_invalid",
+    );
   });
 });

@@ -33,7 +33,10 @@ export interface InvoiceTokenClaims {
  * working if staff move the invoice to another customer, and reveals no customer id to whoever holds it.
  */
 function customerBinding(key: SigningKey, invoiceId: number, customerId: number): string {
-  return createHmac("sha256", key.secret).update(`invoice-customer|${invoiceId}|${customerId}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", key.secret)
+    .update(`invoice-customer|${invoiceId}|${customerId}`)
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 /** jose imports a raw secret on every call; an HMAC key imported once halves the cost of each sign and verify. */
@@ -52,7 +55,10 @@ export async function mintInvoiceToken(input: { invoiceId: number; customerId: n
   const { invoiceToken } = getConfig();
   const [signingKey] = invoiceToken.keys;
   const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ cus: customerBinding(signingKey, input.invoiceId, input.customerId), scope: INVOICE_TOKEN_SCOPES.join(" ") })
+  return new SignJWT({
+    cus: customerBinding(signingKey, input.invoiceId, input.customerId),
+    scope: INVOICE_TOKEN_SCOPES.join(" "),
+  })
     .setProtectedHeader({ alg: ALGORITHM, typ: INVOICE_TOKEN_TYPE, kid: signingKey.kid })
     .setIssuer(invoiceToken.issuer)
     .setAudience(INVOICE_TOKEN_AUDIENCE)

@@ -41,7 +41,12 @@ function isOwnCallbackUrl(value: string, request: Request): boolean {
 function withOwnCallbackUrl(body: string, contentType: string | null, request: Request): string {
   if (contentType?.includes("json")) {
     const fields = JSON.parse(body) as unknown;
-    if (fields && typeof fields === "object" && "callbackUrl" in fields && !(typeof fields.callbackUrl === "string" && isOwnCallbackUrl(fields.callbackUrl, request))) {
+    if (
+      fields &&
+      typeof fields === "object" &&
+      "callbackUrl" in fields &&
+      !(typeof fields.callbackUrl === "string" && isOwnCallbackUrl(fields.callbackUrl, request))
+    ) {
       const rest: Record<string, unknown> = { ...fields };
       delete rest.callbackUrl;
       return JSON.stringify(rest);
@@ -58,7 +63,10 @@ function withOwnCallbackUrl(body: string, contentType: string | null, request: R
 const post: Handler = async (request, context) => {
   const [action = "", provider] = (await context.params).nextauth;
   // Only these take a POST; next-auth's sign-in page (a POST to `signin` without a provider) is never ours.
-  if (!((action === "callback" || action === "signin") && (provider === "customer" || provider === "staff")) && action !== "signout") {
+  if (
+    !((action === "callback" || action === "signin") && (provider === "customer" || provider === "staff")) &&
+    action !== "signout"
+  ) {
     return toProblemResponse(new AppError("not_found"));
   }
   let body: string;
@@ -66,7 +74,8 @@ const post: Handler = async (request, context) => {
     body = await readBodyText(request);
     const contentType = request.headers.get("content-type");
     // next-auth parses a JSON body itself and answers 500 when it cannot.
-    if (contentType?.includes("json") && !isJson(body)) throw new AppError("bad_request", { detail: "The request body is not valid JSON." });
+    if (contentType?.includes("json") && !isJson(body))
+      throw new AppError("bad_request", { detail: "The request body is not valid JSON." });
     body = withOwnCallbackUrl(body, contentType, request);
   } catch (error) {
     return toProblemResponse(error);
@@ -74,7 +83,9 @@ const post: Handler = async (request, context) => {
   // Nothing of ours puts a query on these POSTs, and next-auth would take a `callbackUrl` there unchecked (a 500).
   const url = new URL(request.url);
   url.search = "";
-  return withAuthRequest(clientIpOf(request), () => handler(new NextRequest(url, { method: "POST", headers: request.headers, body }), context));
+  return withAuthRequest(clientIpOf(request), () =>
+    handler(new NextRequest(url, { method: "POST", headers: request.headers, body }), context),
+  );
 };
 
 /** What the pages read from next-auth with GET. */
@@ -91,7 +102,8 @@ const get: Handler = async (request, context) => {
   const [action = ""] = (await context.params).nextauth;
   if (POST_ACTIONS.has(action)) return methodNotAllowed("POST")();
   // A relative Location: the request's own URL names the address the server listens on (0.0.0.0), not the client's.
-  if (action === "error") return new Response(null, { status: 302, headers: { location: "/portal/sign-in?error=signin" } });
+  if (action === "error")
+    return new Response(null, { status: 302, headers: { location: "/portal/sign-in?error=signin" } });
   if (!READ_ACTIONS.has(action)) return toProblemResponse(new AppError("not_found"));
   const url = new URL(request.url);
   url.search = "";

@@ -5,7 +5,14 @@ import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { describeSignInLink } from "@/lib/server/auth/sign-in-challenge";
 import { AppError } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
-import { clientIpOf, handleRoute, jsonResponse, methodNotAllowed, readJsonBody, refuseForeignOrigin } from "@/lib/server/http";
+import {
+  clientIpOf,
+  handleRoute,
+  jsonResponse,
+  methodNotAllowed,
+  readJsonBody,
+  refuseForeignOrigin,
+} from "@/lib/server/http";
 import { GuestDetailsSchema } from "@/lib/validation/guest";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +32,8 @@ export async function POST(request: Request): Promise<Response> {
     // Another site's page cannot make its visitors' browsers ask (a form or a no-cors fetch cannot send JSON either).
     refuseForeignOrigin(request);
     const parsed = RequestSchema.safeParse(await readJsonBody(request));
-    if (!parsed.success) throw new AppError("bad_request", { detail: "Send {\"email\": …} with a valid e-mail address." });
+    if (!parsed.success)
+      throw new AppError("bad_request", { detail: 'Send {"email": …} with a valid e-mail address.' });
     const clientIp = clientIpOf(request);
     const data = parsed.data;
     // Decided and done after the answer has gone, so its timing cannot tell an address with an account (which gets a

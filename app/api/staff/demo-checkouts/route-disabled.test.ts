@@ -13,8 +13,15 @@ describe("POST /api/staff/demo-checkouts – switched off", () => {
   it("answers 404 to staff and creates nothing", async () => {
     const db = getDb();
     const business = await createBusiness();
-    const staff = await db.staffUser.create({ data: { businessId: business.id, email: uniqueEmail(), passwordHash: await bcrypt.hash("x", 4) } });
-    const cookie = await sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId: business.id });
+    const staff = await db.staffUser.create({
+      data: { businessId: business.id, email: uniqueEmail(), passwordHash: await bcrypt.hash("x", 4) },
+    });
+    const cookie = await sessionCookie({
+      role: "staff",
+      email: staff.email,
+      staffUserId: staff.id,
+      businessId: business.id,
+    });
     const response = await POST(
       new Request("http://localhost:3000/api/staff/demo-checkouts", {
         method: "POST",

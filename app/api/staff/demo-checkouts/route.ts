@@ -17,13 +17,17 @@ const DemoCheckoutRequestSchema = z
     declined: z.boolean().default(false),
     expired: z.boolean().default(false),
   })
-  .refine((request) => !(request.unpaid && request.declined), "A demo checkout is either unpaid or declined, not both.");
+  .refine(
+    (request) => !(request.unpaid && request.declined),
+    "A demo checkout is either unpaid or declined, not both.",
+  );
 
 /** Staff: a demo guest checkout of their business, to preview the completion page with (same code as the CLI). */
 export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const staff = await requireStaffRequest(request);
-    if (!getConfig().demoCheckoutsEnabled) throw new AppError("not_found", { detail: "Demo checkouts are switched off here (DEMO_CHECKOUTS_ENABLED)." });
+    if (!getConfig().demoCheckoutsEnabled)
+      throw new AppError("not_found", { detail: "Demo checkouts are switched off here (DEMO_CHECKOUTS_ENABLED)." });
     const parsed = DemoCheckoutRequestSchema.safeParse(await readJsonBody(request));
     if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
     const checkout = await createDemoCheckout({ businessId: staff.businessId, ...parsed.data });

@@ -14,7 +14,8 @@ export async function POST(request: Request): Promise<Response> {
   return handleRoute(async () => {
     const staff = await requireStaffRequest(request);
     const parsed = DryRunRequestSchema.safeParse(await readJsonBody(request));
-    if (!parsed.success) throw new AppError("bad_request", { detail: "Give the invoice number (id) and the basket session GUID." });
+    if (!parsed.success)
+      throw new AppError("bad_request", { detail: "Give the invoice number (id) and the basket session GUID." });
     const outcome = await dryRunRegistration({
       staffUserId: staff.staffUserId,
       businessId: staff.businessId,

@@ -11,14 +11,22 @@ import { describeSignInLink } from "@/lib/server/auth/sign-in-challenge";
 import { getPageViewer } from "@/lib/server/auth/viewer";
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("portal.signInLink"))("title"), robots: { index: false }, referrer: "no-referrer" };
+  return {
+    title: (await getTranslations("portal.signInLink"))("title"),
+    robots: { index: false },
+    referrer: "no-referrer",
+  };
 }
 
 /**
  * Where a sign-in e-mail's link leads (docs/contract.md §3.5): a read only, however often it is fetched. The page
  * is in the language the link names (`?lang=`, the customer's), and its button signs in.
  */
-export default async function SignInLinkPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInLinkPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const [{ token }, t] = await Promise.all([searchParams, getTranslations("portal.signInLink")]);
   const link = typeof token === "string" ? await describeSignInLink(token) : null;
   const viewer = await getPageViewer();
@@ -29,7 +37,11 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: P
   return (
     <ClientMessages namespaces={["frame", "portal"]}>
       <PageShell title={t("title")} aside={<LanguageSwitcher />}>
-        <SignInLinkConfirm token={typeof token === "string" ? token : ""} maskedEmail={link ? maskEmail(link.email) : ""} initial={view} />
+        <SignInLinkConfirm
+          token={typeof token === "string" ? token : ""}
+          maskedEmail={link ? maskEmail(link.email) : ""}
+          initial={view}
+        />
       </PageShell>
     </ClientMessages>
   );

@@ -19,14 +19,24 @@ const KINDS: Record<string, string> = {
 
 export default async function StaffOutboxPage() {
   const staff = await requireStaffPage();
-  const [business, messages] = await Promise.all([getStaffBusiness(staff), listOutbox({ businessId: staff.businessId })]);
+  const [business, messages] = await Promise.all([
+    getStaffBusiness(staff),
+    listOutbox({ businessId: staff.businessId }),
+  ]);
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff/outbox">
       <h1 className={styles.title}>Mail outbox</h1>
-      <p>The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox folder.</p>
+      <p>
+        The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox
+        folder.
+      </p>
       <section className={styles.panel} aria-label="Messages">
-        <StaffTable label="Latest messages" columns={["Message", "To", "Queued", "Status"]} empty={<p>No messages yet. A paid checkout queues its receipt.</p>}>
+        <StaffTable
+          label="Latest messages"
+          columns={["Message", "To", "Queued", "Status"]}
+          empty={<p>No messages yet. A paid checkout queues its receipt.</p>}
+        >
           {messages.map((message) => (
             <tr key={message.id}>
               <th scope="row">

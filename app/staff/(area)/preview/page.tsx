@@ -20,11 +20,18 @@ export const metadata: Metadata = { title: "Completion preview · Staff", robots
 
 /** `?state=` names one of the preview's states, `?locale=` one of the guest's languages; anything else shows the first. */
 const PreviewQuerySchema = z.object({
-  state: z.enum(PREVIEW_STATES.map((preview) => preview.kind)).optional().catch(undefined),
+  state: z
+    .enum(PREVIEW_STATES.map((preview) => preview.kind))
+    .optional()
+    .catch(undefined),
   locale: z.enum(LOCALES).catch(DEFAULT_LOCALE),
 });
 
-export default async function StaffPreviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function StaffPreviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const staff = await requireStaffPage();
   const business = await getStaffBusiness(staff);
   const { state, locale } = PreviewQuerySchema.parse(await searchParams);
@@ -39,7 +46,10 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
           <ul className={styles.stateList}>
             {PREVIEW_STATES.map((preview) => (
               <li key={preview.kind}>
-                <Link href={address({ state: preview.kind, locale })} aria-current={preview.kind === current.kind ? "page" : undefined}>
+                <Link
+                  href={address({ state: preview.kind, locale })}
+                  aria-current={preview.kind === current.kind ? "page" : undefined}
+                >
                   {preview.label}
                 </Link>
               </li>
@@ -49,7 +59,11 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
           <ul className={styles.stateList}>
             {LOCALES.map((option) => (
               <li key={option}>
-                <Link href={address({ state: current.kind, locale: option })} lang={option} aria-current={option === locale ? "page" : undefined}>
+                <Link
+                  href={address({ state: current.kind, locale: option })}
+                  lang={option}
+                  aria-current={option === locale ? "page" : undefined}
+                >
                   {LOCALE_NAMES[option]}
                 </Link>
               </li>
@@ -61,7 +75,11 @@ export default async function StaffPreviewPage({ searchParams }: { searchParams:
             Preview — nothing is saved. This is the guest&apos;s page in the “{current.label}” state, with sample data.
           </p>
           <div style={brandStyle(await getBrand(staff.businessId))} lang={locale}>
-            <NextIntlClientProvider locale={locale} messages={pick(await messagesFor(locale), ["completion"])} timeZone="UTC">
+            <NextIntlClientProvider
+              locale={locale}
+              messages={pick(await messagesFor(locale), ["completion"])}
+              timeZone="UTC"
+            >
               <CompletionPreview key={current.kind} state={current.state} />
             </NextIntlClientProvider>
           </div>

@@ -25,7 +25,12 @@ export const metadata: Metadata = { title: "Guest checkout · Staff", robots: { 
 
 export default async function StaffCheckoutPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();
-  const [business, checkout] = await Promise.all([getStaffBusiness(staff), loadOrNotFound((await params).id, (basketSessionId) => getGuestCheckoutOrThrow({ businessId: staff.businessId, basketSessionId }))]);
+  const [business, checkout] = await Promise.all([
+    getStaffBusiness(staff),
+    loadOrNotFound((await params).id, (basketSessionId) =>
+      getGuestCheckoutOrThrow({ businessId: staff.businessId, basketSessionId }),
+    ),
+  ]);
   const when = (instant: Date | null) => (instant ? formatDateTime(instant, business.timeZone, business.locale) : "—");
 
   return (
@@ -56,15 +61,23 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
           <dt>Registered</dt>
           <dd>
             {when(checkout.consumedAt)}
-            {checkout.registeredBy ? ` · by ${checkout.registeredBy === "server" ? "the server (no completion page registered in time)" : "the guest's completion page"}` : ""}
+            {checkout.registeredBy
+              ? ` · by ${checkout.registeredBy === "server" ? "the server (no completion page registered in time)" : "the guest's completion page"}`
+              : ""}
           </dd>
           <dt>Invoice</dt>
           <dd>
             {checkout.invoice ? (
               <>
-                {checkout.invoice.number ? <span className={styles.word}>{checkout.invoice.number}</span> : "Not issued yet (numbered when the payment succeeds)"}
+                {checkout.invoice.number ? (
+                  <span className={styles.word}>{checkout.invoice.number}</span>
+                ) : (
+                  "Not issued yet (numbered when the payment succeeds)"
+                )}
                 {" · "}
-                <span className={styles.word}>{formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}</span>
+                <span className={styles.word}>
+                  {formatMoney(checkout.invoice.totalMinor, checkout.invoice.currency, business.locale)}
+                </span>
                 {checkout.invoice.paymentReference ? ` · ${checkout.invoice.paymentReference}` : ""}
               </>
             ) : (
@@ -78,8 +91,8 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
               : "None yet"}
             {checkout.differsFromAccount.length > 0 ? (
               <strong className={styles.note}>
-                The guest typed another {checkout.differsFromAccount.join(" and ")} than the account has. The invoice shows what the guest typed; the
-                account was not changed.
+                The guest typed another {checkout.differsFromAccount.join(" and ")} than the account has. The invoice
+                shows what the guest typed; the account was not changed.
               </strong>
             ) : null}
           </dd>
@@ -89,7 +102,12 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
       </section>
       <section className={styles.panel} aria-labelledby="payments-heading">
         <h2 id="payments-heading">Payments</h2>
-        <StaffTable label="Payment attempts" columns={["Attempt", "Reference", "Status", "Amount", "Settled"]} numeric={["Amount"]} empty={<p>No payment attempts.</p>}>
+        <StaffTable
+          label="Payment attempts"
+          columns={["Attempt", "Reference", "Status", "Amount", "Settled"]}
+          numeric={["Amount"]}
+          empty={<p>No payment attempts.</p>}
+        >
           {(checkout.invoice?.payments ?? []).map((payment) => (
             <tr key={payment.id}>
               <td>{when(payment.createdAt)}</td>
@@ -98,8 +116,16 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
               </td>
               <td className={styles.wrap}>
                 {PAYMENT_STATUS[payment.status] ?? payment.status}
-                {payment.refundDueAt ? <strong className={styles.note}>Refund due: this charge came after the invoice was already paid</strong> : null}
-                {payment.reconcileAt ? <small className={styles.note}>checked with the provider at {when(payment.reconcileAt)} if still unsettled</small> : null}
+                {payment.refundDueAt ? (
+                  <strong className={styles.note}>
+                    Refund due: this charge came after the invoice was already paid
+                  </strong>
+                ) : null}
+                {payment.reconcileAt ? (
+                  <small className={styles.note}>
+                    checked with the provider at {when(payment.reconcileAt)} if still unsettled
+                  </small>
+                ) : null}
               </td>
               <td className={styles.amount}>{formatMoney(payment.amountMinor, payment.currency, business.locale)}</td>
               <td>{when(payment.completedAt)}</td>
@@ -109,7 +135,11 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
       </section>
       <section className={styles.panel} aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>
-        <StaffTable label="Audit events" columns={["When", "Event", "Why", "By", "Address", "Details"]} empty={<p>No events.</p>}>
+        <StaffTable
+          label="Audit events"
+          columns={["When", "Event", "Why", "By", "Address", "Details"]}
+          empty={<p>No events.</p>}
+        >
           {checkout.auditEvents.map((event) => (
             <tr key={event.id}>
               <td>{when(event.createdAt)}</td>

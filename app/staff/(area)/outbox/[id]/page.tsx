@@ -12,7 +12,12 @@ export const metadata: Metadata = { title: "Message · Staff", robots: { index: 
 
 export default async function StaffOutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();
-  const [business, message] = await Promise.all([getStaffBusiness(staff), loadOrNotFound((await params).id, (messageId) => readOutboxMessageOrThrow({ businessId: staff.businessId, messageId }))]);
+  const [business, message] = await Promise.all([
+    getStaffBusiness(staff),
+    loadOrNotFound((await params).id, (messageId) =>
+      readOutboxMessageOrThrow({ businessId: staff.businessId, messageId }),
+    ),
+  ]);
 
   return (
     <StaffFrame email={staff.email} businessName={business.name} current="/staff/outbox">
@@ -49,7 +54,12 @@ export default async function StaffOutboxMessagePage({ params }: { params: Promi
       <section className={styles.panel} aria-labelledby="html-heading">
         <h2 id="html-heading">As the customer sees it</h2>
         {/* Rendered in a sandbox: no scripts, no navigation out of the staff page. */}
-        <iframe className={styles.mailFrame} title={`Message ${message.id} as HTML`} sandbox="" srcDoc={message.rendered.html} />
+        <iframe
+          className={styles.mailFrame}
+          title={`Message ${message.id} as HTML`}
+          sandbox=""
+          srcDoc={message.rendered.html}
+        />
       </section>
       <section className={styles.panel} aria-labelledby="text-heading">
         <h2 id="text-heading">Plain text</h2>

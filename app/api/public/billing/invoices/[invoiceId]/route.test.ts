@@ -14,7 +14,11 @@ const db = getDb();
 
 async function staffOf(businessId: number) {
   const staff = await db.staffUser.create({
-    data: { businessId, email: `staff-${randomBytes(4).toString("hex")}@example.com`, passwordHash: await bcrypt.hash("x", 4) },
+    data: {
+      businessId,
+      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
+      passwordHash: await bcrypt.hash("x", 4),
+    },
     select: { id: true, email: true, businessId: true },
   });
   return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId: staff.businessId });
@@ -30,7 +34,9 @@ async function call(route: Route, invoiceId: string | number, cookie?: string): 
 }
 
 async function codeOf(response: Response): Promise<string | undefined> {
-  return response.headers.get("content-type") === "application/problem+json" ? ((await response.json()) as { code: string }).code : undefined;
+  return response.headers.get("content-type") === "application/problem+json"
+    ? ((await response.json()) as { code: string }).code
+    : undefined;
 }
 
 describe.each(["read", "pdf"] as const)("GET /invoices/{id}%s – authorization", (route) => {
@@ -49,7 +55,11 @@ describe.each(["read", "pdf"] as const)("GET /invoices/{id}%s – authorization"
 
   it(`${name} – the customer who owns it → 200`, async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail() });
-    const response = await call(route, checkout.invoiceId, await sessionCookie({ role: "customer", email: checkout.email }));
+    const response = await call(
+      route,
+      checkout.invoiceId,
+      await sessionCookie({ role: "customer", email: checkout.email }),
+    );
     expect(response.status).toBe(200);
   });
 
@@ -66,7 +76,11 @@ describe.each(["read", "pdf"] as const)("GET /invoices/{id}%s – authorization"
 
   it(`${name} – an address that paid but has not registered (no portal access) → 404`, async () => {
     const unregistered = await createCheckout();
-    const response = await call(route, unregistered.invoiceId, await sessionCookie({ role: "customer", email: unregistered.email }));
+    const response = await call(
+      route,
+      unregistered.invoiceId,
+      await sessionCookie({ role: "customer", email: unregistered.email }),
+    );
     expect(response.status).toBe(404);
   });
 
@@ -87,7 +101,11 @@ describe.each(["read", "pdf"] as const)("GET /invoices/{id}%s – authorization"
 describe("GET /invoices/{id} – body", () => {
   it("returns the full invoice — business, customer, lines, totals, payments — and nothing else", async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail() });
-    const response = await call("read", checkout.invoiceId, await sessionCookie({ role: "customer", email: checkout.email }));
+    const response = await call(
+      "read",
+      checkout.invoiceId,
+      await sessionCookie({ role: "customer", email: checkout.email }),
+    );
 
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = (await response.json()) as Record<string, unknown>;
@@ -95,7 +113,10 @@ describe("GET /invoices/{id} – body", () => {
       id: checkout.invoiceId,
       status: "paid",
       customer: { email: checkout.email, fullName: "Ada Guest" },
-      lines: [{ description: "Day pass", quantity: 2 }, { description: "Meeting room", quantity: 1 }],
+      lines: [
+        { description: "Day pass", quantity: 2 },
+        { description: "Meeting room", quantity: 1 },
+      ],
       totalMinor: 10800,
       payments: [{ provider: "test", status: "succeeded", amountMinor: 10800 }],
     });
@@ -104,10 +125,16 @@ describe("GET /invoices/{id} – body", () => {
 
   it("serves the PDF to its owner as an attachment and records the download", async () => {
     const checkout = await createRegisteredCheckout();
-    const response = await call("pdf", checkout.invoiceId, await sessionCookie({ role: "customer", email: checkout.email }));
+    const response = await call(
+      "pdf",
+      checkout.invoiceId,
+      await sessionCookie({ role: "customer", email: checkout.email }),
+    );
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="TST-\d{4}-\d{6}\.pdf"$/);
-    const events = await db.auditEvent.findMany({ where: { invoiceId: checkout.invoiceId, type: "invoice.pdf_downloaded" } });
+    const events = await db.auditEvent.findMany({
+      where: { invoiceId: checkout.invoiceId, type: "invoice.pdf_downloaded" },
+    });
     expect(events.map((event) => JSON.parse(event.detail ?? "{}"))).toEqual([{ via: "session" }]);
   });
 });

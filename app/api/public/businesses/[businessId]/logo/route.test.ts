@@ -9,7 +9,9 @@ await seedIfEmpty();
 const seeded = await getDb().business.findFirstOrThrow({ orderBy: { id: "asc" }, select: { id: true, logoPng: true } });
 
 function logo(businessId: string) {
-  return GET(new Request(`http://localhost/api/public/businesses/${businessId}/logo`), { params: Promise.resolve({ businessId }) });
+  return GET(new Request(`http://localhost/api/public/businesses/${businessId}/logo`), {
+    params: Promise.resolve({ businessId }),
+  });
 }
 
 describe("GET /api/public/businesses/{businessId}/logo", () => {

@@ -12,7 +12,11 @@ export async function GET(_request: Request, context: { params: Promise<{ busine
     const logo = businessId.success ? await getLogoPng(businessId.data) : null;
     if (!logo) throw new AppError("not_found", { detail: "This business has no logo." });
     return new Response(Buffer.from(logo), {
-      headers: { "Content-Type": "image/png", "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff" },
+      headers: {
+        "Content-Type": "image/png",
+        "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+      },
     });
   });
 }

@@ -5,7 +5,10 @@ import { correctGuestEmail } from "@/lib/server/staff/correct-guest-email";
 export const dynamic = "force-dynamic";
 
 /** Staff: correct the e-mail address a guest mistyped at checkout (`{"email": …}`). */
-export async function POST(request: Request, context: { params: Promise<{ basketSessionId: string }> }): Promise<Response> {
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ basketSessionId: string }> },
+): Promise<Response> {
   return handleRoute(async () => {
     const { staff, basketSessionId } = await requireStaffCheckoutRequest(request, context.params);
     const body = (await readJsonBody(request)) as { email?: unknown } | null;

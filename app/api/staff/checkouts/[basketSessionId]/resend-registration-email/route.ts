@@ -5,7 +5,10 @@ import { resendRegistrationEmail } from "@/lib/server/staff/resend-registration-
 export const dynamic = "force-dynamic";
 
 /** Staff: queue a registered checkout's registration e-mail again. */
-export async function POST(request: Request, context: { params: Promise<{ basketSessionId: string }> }): Promise<Response> {
+export async function POST(
+  request: Request,
+  context: { params: Promise<{ basketSessionId: string }> },
+): Promise<Response> {
   return handleRoute(async () => {
     const { staff, basketSessionId } = await requireStaffCheckoutRequest(request, context.params);
     const sent = await resendRegistrationEmail({

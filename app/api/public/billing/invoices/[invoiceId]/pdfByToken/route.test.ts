@@ -21,7 +21,10 @@ describe("GET /pdfByToken – success", () => {
     const checkout = await createRegisteredCheckout();
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id: checkout.invoiceId }, select: { number: true } });
 
-    const response = await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken });
+    const response = await callTokenRoute("pdfByToken", {
+      invoiceId: checkout.invoiceId,
+      token: checkout.invoiceToken,
+    });
 
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/pdf");
@@ -40,7 +43,9 @@ describe("GET /pdfByToken – success", () => {
       select: { number: true, paymentReference: true, business: { select: { name: true } } },
     });
 
-    const { text, pageCount } = readPdf(await pdfOf(await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken })));
+    const { text, pageCount } = readPdf(
+      await pdfOf(await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken })),
+    );
     const words = squash(text);
 
     expect(pageCount).toBe(1);
@@ -53,7 +58,8 @@ describe("GET /pdfByToken – success", () => {
     expect(words).toContain(`Payment date ${today}`);
     // The billed-to block sits beside the PAID mark, so the layout interleaves their lines.
     expect(words).toContain("BILLED TO Zoë Łukasiewicz Ωμέγα Studio");
-    for (const line of ["2 Engine Row", "N1 9GU London", "United Kingdom", checkout.email]) expect(words).toContain(line);
+    for (const line of ["2 Engine Row", "N1 9GU London", "United Kingdom", checkout.email])
+      expect(words).toContain(line);
     expect(words).toContain("Description Qty Unit price Tax Amount");
     expect(words).toContain("Day pass 2 £25.00 20% £50.00");
     expect(words).toContain("Meeting room 1 £40.00 20% £40.00");
@@ -69,7 +75,9 @@ describe("GET /pdfByToken – success", () => {
   it("flows a 40-line invoice onto further pages, repeating the table header, with every line and the totals", async () => {
     const checkout = await createRegisteredCheckout({ extraLines: 38 });
 
-    const { pages, pageCount } = readPdf(await pdfOf(await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken })));
+    const { pages, pageCount } = readPdf(
+      await pdfOf(await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken })),
+    );
 
     expect(pageCount).toBeGreaterThanOrEqual(2);
     expect(pages).toHaveLength(pageCount);
@@ -86,11 +94,23 @@ describe("GET /pdfByToken – success", () => {
   it("records an audit event for every PDF served", async () => {
     const checkout = await createRegisteredCheckout();
     await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken });
-    await callTokenRoute("pdfByToken", { invoiceId: checkout.invoiceId, authorization: `Bearer ${checkout.invoiceToken}` });
+    await callTokenRoute("pdfByToken", {
+      invoiceId: checkout.invoiceId,
+      authorization: `Bearer ${checkout.invoiceToken}`,
+    });
 
-    const events = await db.auditEvent.findMany({ where: { invoiceId: checkout.invoiceId, type: "invoice.pdf_downloaded" } });
+    const events = await db.auditEvent.findMany({
+      where: { invoiceId: checkout.invoiceId, type: "invoice.pdf_downloaded" },
+    });
     expect(events).toHaveLength(2);
-    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: checkout.invoiceId }, select: { customerId: true } });
-    expect(events[0]).toMatchObject({ customerId: invoice.customerId, actor: `customer:${invoice.customerId}`, clientIp: expect.any(String) });
+    const invoice = await db.invoice.findUniqueOrThrow({
+      where: { id: checkout.invoiceId },
+      select: { customerId: true },
+    });
+    expect(events[0]).toMatchObject({
+      customerId: invoice.customerId,
+      actor: `customer:${invoice.customerId}`,
+      clientIp: expect.any(String),
+    });
   });
 });

@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ invoiceId: string }> }): Promise<Response> {
   return handleRoute(async () => {
     const { invoiceId } = await context.params;
-    return pdfResponse(await downloadInvoicePdfByToken({ token: invoiceTokenOf(request), invoiceId, clientIp: clientIpOf(request) }));
+    return pdfResponse(
+      await downloadInvoicePdfByToken({ token: invoiceTokenOf(request), invoiceId, clientIp: clientIpOf(request) }),
+    );
   });
 }
 

@@ -44,7 +44,10 @@ describe.runIf(onPostgres)("POST /registerByToken on PostgreSQL", () => {
       await held.untilSomeoneWaits();
 
       // The same address, another basket: it goes through while the first is still waiting.
-      const secondResult = await within(callRegister({ invoiceId: second.invoiceId, token: second.token, headers: from(ip) }), 5_000);
+      const secondResult = await within(
+        callRegister({ invoiceId: second.invoiceId, token: second.token, headers: from(ip) }),
+        5_000,
+      );
       expect(secondResult === "still waiting" ? secondResult : secondResult.status).toBe(200);
 
       await held.release();
@@ -57,27 +60,49 @@ describe.runIf(onPostgres)("POST /registerByToken on PostgreSQL", () => {
   it("a registration is two round trips: the rate-limit charge with the read of the basket, then one statement that writes", async () => {
     await warmRegistration();
     const checkout = await createCheckout();
-    const { result, roundTrips } = await roundTripsOf(() => callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }));
+    const { result, roundTrips } = await roundTripsOf(() =>
+      callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }),
+    );
 
     expect(result.status).toBe(200);
     expect(roundTrips).toBe(2);
     // …and the one statement did everything a registration does.
-    const basket = await getDb().basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { consumedAt: true, status: true } });
+    const basket = await getDb().basketSession.findUniqueOrThrow({
+      where: { id: checkout.basketSessionId },
+      select: { consumedAt: true, status: true },
+    });
     expect(basket).toMatchObject({ status: "registered", consumedAt: expect.any(Date) });
-    const invoice = await getDb().invoice.findUniqueOrThrow({ where: { id: checkout.invoiceId }, select: { customerId: true } });
+    const invoice = await getDb().invoice.findUniqueOrThrow({
+      where: { id: checkout.invoiceId },
+      select: { customerId: true },
+    });
     expect(invoice.customerId).not.toBeNull();
-    expect(await getDb().auditEvent.count({ where: { basketSessionId: checkout.basketSessionId, type: "registration.succeeded" } })).toBe(1);
-    expect(await getDb().outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } })).toBe(1);
+    expect(
+      await getDb().auditEvent.count({
+        where: { basketSessionId: checkout.basketSessionId, type: "registration.succeeded" },
+      }),
+    ).toBe(1);
+    expect(
+      await getDb().outboxMessage.count({
+        where: { kind: { startsWith: "registration." }, recipient: checkout.email },
+      }),
+    ).toBe(1);
   });
 
   it("a refused registration costs its extra points in a statement of its own: three round trips", async () => {
     const warm = await warmRegistration();
-    const { result, roundTrips } = await roundTripsOf(() => callRegister({ invoiceId: warm.invoiceId, token: warm.token }));
+    const { result, roundTrips } = await roundTripsOf(() =>
+      callRegister({ invoiceId: warm.invoiceId, token: warm.token }),
+    );
 
     expect(result.status).toBe(401);
     // The charge with the read, the refusal's audit event, the extra points.
     expect(roundTrips).toBe(3);
-    expect(await getDb().auditEvent.count({ where: { basketSessionId: warm.basketSessionId, type: "registration.refused" } })).toBe(1);
+    expect(
+      await getDb().auditEvent.count({
+        where: { basketSessionId: warm.basketSessionId, type: "registration.refused" },
+      }),
+    ).toBe(1);
   });
 
   it("a token that names no basket is answered after the charge with the read, which charged its extra points too: one round trip", async () => {

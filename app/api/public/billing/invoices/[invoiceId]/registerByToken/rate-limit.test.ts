@@ -36,7 +36,9 @@ describe("POST /registerByToken – rate limits", () => {
 
   it("POST /registerByToken – guesses sent all at once are charged as they come: no more get through than one at a time", async () => {
     const ip = randomIp();
-    const results = await Promise.all(Array.from({ length: 30 }, () => callRegister({ invoiceId: 1, token: randomUUID(), headers: from(ip) })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => callRegister({ invoiceId: 1, token: randomUUID(), headers: from(ip) })),
+    );
     const statuses = results.map((result) => result.status);
     // 10 points per address, 5 per guess: two guesses, as one at a time.
     expect(statuses.filter((status) => status === 401)).toHaveLength(2);
@@ -52,7 +54,10 @@ describe("POST /registerByToken – rate limits", () => {
     const result = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(ip) });
 
     expect(result.status).toBe(429);
-    const basket = await getDb().basketSession.findUniqueOrThrow({ where: { id: checkout.basketSessionId }, select: { consumedAt: true } });
+    const basket = await getDb().basketSession.findUniqueOrThrow({
+      where: { id: checkout.basketSessionId },
+      select: { consumedAt: true },
+    });
     expect(basket.consumedAt).toBeNull();
     expect(await getDb().customer.count({ where: { businessId: checkout.businessId } })).toBe(0);
   });
@@ -61,7 +66,9 @@ describe("POST /registerByToken – rate limits", () => {
     const ip = randomIp();
     for (let index = 0; index < 8; index++) {
       const checkout = await createCheckout();
-      expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(ip) })).status).toBe(200);
+      expect(
+        (await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(ip) })).status,
+      ).toBe(200);
     }
   });
 
@@ -69,7 +76,9 @@ describe("POST /registerByToken – rate limits", () => {
     const ip = randomIp();
     const checkout = await createCheckout({ unpaid: true });
     for (let poll = 0; poll < 7; poll++) {
-      expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(ip) })).status).toBe(409);
+      expect(
+        (await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(ip) })).status,
+      ).toBe(409);
     }
   });
 
@@ -80,7 +89,10 @@ describe("POST /registerByToken – rate limits", () => {
     // 8 points per token: the success cost 1, each refusal 1 + 4, so the third refusal is over the limit.
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt++) {
-      statuses.push((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(randomIp()) })).status);
+      statuses.push(
+        (await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: from(randomIp()) }))
+          .status,
+      );
     }
     expect(statuses).toEqual([401, 401, 429, 429]);
   });

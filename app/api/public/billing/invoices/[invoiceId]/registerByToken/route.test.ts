@@ -21,8 +21,14 @@ async function stateOf(checkout: TestCheckout) {
     }),
     db.invoice.findUniqueOrThrow({ where: { id: checkout.invoiceId }, select: { customerId: true, paidAt: true } }),
     db.customer.count({ where: { businessId: checkout.businessId } }),
-    db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email.trim().toLowerCase() } }),
-    db.auditEvent.findMany({ where: { basketSessionId: checkout.basketSessionId }, orderBy: { id: "asc" }, select: { type: true, reason: true } }),
+    db.outboxMessage.count({
+      where: { kind: { startsWith: "registration." }, recipient: checkout.email.trim().toLowerCase() },
+    }),
+    db.auditEvent.findMany({
+      where: { basketSessionId: checkout.basketSessionId },
+      orderBy: { id: "asc" },
+      select: { type: true, reason: true },
+    }),
   ]);
   return { basket, invoice, customers, outbox, events };
 }
@@ -59,7 +65,11 @@ describe("POST /registerByToken – success", () => {
     expect(result.headers.get("cache-control")).toBe("no-store");
 
     const customer = await db.customer.findFirstOrThrow({ where: { businessId: checkout.businessId } });
-    expect(customer).toMatchObject({ email: "ada.lovelace@example.com", fullName: "Ada Lovelace", company: "Analytical Ltd" });
+    expect(customer).toMatchObject({
+      email: "ada.lovelace@example.com",
+      fullName: "Ada Lovelace",
+      company: "Analytical Ltd",
+    });
     expect(customer.portalAccessGrantedAt).toBeInstanceOf(Date);
     expect(customer.portalAccessBasketSessionId).toBe(checkout.basketSessionId);
 
@@ -69,7 +79,9 @@ describe("POST /registerByToken – success", () => {
     expect(state.basket.consumedAt).toBeInstanceOf(Date);
     expect(state.outbox).toBe(1);
     expect(state.events.map((event) => event.type)).toContain("registration.succeeded");
-    const mail = await db.outboxMessage.findFirstOrThrow({ where: { kind: { startsWith: "registration." }, recipient: "ada.lovelace@example.com" } });
+    const mail = await db.outboxMessage.findFirstOrThrow({
+      where: { kind: { startsWith: "registration." }, recipient: "ada.lovelace@example.com" },
+    });
     expect(mail.kind).toBe("registration.new_customer");
     expect(JSON.parse(mail.payload)).toMatchObject({ invoiceId: checkout.invoiceId, customerId: customer.id });
 
@@ -77,9 +89,17 @@ describe("POST /registerByToken – success", () => {
     const claims = await verifyInvoiceToken({ token, invoiceId: checkout.invoiceId, scope: "invoice:pdf" });
     expect(claims).toMatchObject({ invoiceId: checkout.invoiceId });
     expect(claims.issuedFor(customer.id)).toBe(true);
-    expect(decodeProtectedHeader(token)).toMatchObject({ alg: "HS256", typ: "invoice-access+jwt", kid: expect.any(String) });
+    expect(decodeProtectedHeader(token)).toMatchObject({
+      alg: "HS256",
+      typ: "invoice-access+jwt",
+      kid: expect.any(String),
+    });
     const payload = decodeJwt(token);
-    expect(payload).toMatchObject({ aud: "invoice", sub: String(checkout.invoiceId), scope: "invoice:read invoice:pdf" });
+    expect(payload).toMatchObject({
+      aud: "invoice",
+      sub: String(checkout.invoiceId),
+      scope: "invoice:read invoice:pdf",
+    });
     // The invoice's id only: no customer id (`cus` binds the customer opaquely), no name or e-mail (not /ada/, which
     // a random jti's hex can contain)
     expect(Object.keys(payload).sort()).toEqual(["aud", "cus", "exp", "iat", "iss", "jti", "nbf", "scope", "sub"]);
@@ -106,22 +126,45 @@ describe("POST /registerByToken – success", () => {
     expect((await callRegister({ invoiceId: first.invoiceId, token: first.token })).status).toBe(200);
     const customer = await db.customer.findFirstOrThrow({ where: { businessId: first.businessId } });
 
-    const second = await createCheckout({ businessId: first.businessId, email: " REGULAR@example.com", name: "Someone Else" });
+    const second = await createCheckout({
+      businessId: first.businessId,
+      email: " REGULAR@example.com",
+      name: "Someone Else",
+    });
     const result = await callRegister({ invoiceId: second.invoiceId, token: second.token });
 
     expect(result.status).toBe(200);
-    expect((await verifyInvoiceToken({ token: String(result.body.Token), invoiceId: second.invoiceId, scope: "invoice:pdf" })).issuedFor(customer.id)).toBe(true);
+    expect(
+      (
+        await verifyInvoiceToken({
+          token: String(result.body.Token),
+          invoiceId: second.invoiceId,
+          scope: "invoice:pdf",
+        })
+      ).issuedFor(customer.id),
+    ).toBe(true);
     expect(await db.customer.findMany({ where: { businessId: first.businessId } })).toEqual([customer]);
-    const invoice = await db.invoice.findUniqueOrThrow({ where: { id: second.invoiceId }, select: { customerId: true } });
+    const invoice = await db.invoice.findUniqueOrThrow({
+      where: { id: second.invoiceId },
+      select: { customerId: true },
+    });
     expect(invoice.customerId).toBe(customer.id);
-    const mails = await db.outboxMessage.findMany({ where: { kind: { startsWith: "registration." }, recipient: "regular@example.com" }, orderBy: { id: "asc" } });
+    const mails = await db.outboxMessage.findMany({
+      where: { kind: { startsWith: "registration." }, recipient: "regular@example.com" },
+      orderBy: { id: "asc" },
+    });
     expect(mails.map((mail) => mail.kind)).toEqual(["registration.new_customer", "registration.existing_customer"]);
   });
 
   it("grants portal access to an existing customer who had none, from this basket", async () => {
     const checkout = await createCheckout({ email: "no-access@example.com" });
     const existing = await db.customer.create({
-      data: { businessId: checkout.businessId, fullName: "Kept Name", email: "no-access@example.com", createdAt: new Date("2026-01-01T00:00:00Z") },
+      data: {
+        businessId: checkout.businessId,
+        fullName: "Kept Name",
+        email: "no-access@example.com",
+        createdAt: new Date("2026-01-01T00:00:00Z"),
+      },
     });
 
     expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token })).status).toBe(200);
@@ -165,24 +208,46 @@ describe("POST /registerByToken – refusals", () => {
 
   it("POST /registerByToken – the token given twice → 401 basket_token_invalid", async () => {
     const checkout = await createCheckout();
-    const result = await callRegister({ invoiceId: checkout.invoiceId, query: `token=${checkout.token}&token=${checkout.token}` });
+    const result = await callRegister({
+      invoiceId: checkout.invoiceId,
+      query: `token=${checkout.token}&token=${checkout.token}`,
+    });
     expectProblem(result, 401, "basket_token_invalid");
   });
 
-  const badInvoiceIds = ["abc", "-1", "0", "1.5", "1e3", "0x1F", "007", " 1", "99999999999999999999", "2147483648", "NaN", "Infinity"];
+  const badInvoiceIds = [
+    "abc",
+    "-1",
+    "0",
+    "1.5",
+    "1e3",
+    "0x1F",
+    "007",
+    " 1",
+    "99999999999999999999",
+    "2147483648",
+    "NaN",
+    "Infinity",
+  ];
 
-  it.each(badInvoiceIds)("POST /registerByToken – invoice id %j with a valid token → 404 invoice_not_found", async (invoiceId) => {
-    const checkout = await createCheckout();
-    const before = await stateOf(checkout);
-    const result = await callRegister({ invoiceId, token: checkout.token });
-    expectProblem(result, 404, "invoice_not_found");
-    expect(await stateOf(checkout)).toEqual(withRefusal(before, "invoice_not_found"));
-  });
+  it.each(badInvoiceIds)(
+    "POST /registerByToken – invoice id %j with a valid token → 404 invoice_not_found",
+    async (invoiceId) => {
+      const checkout = await createCheckout();
+      const before = await stateOf(checkout);
+      const result = await callRegister({ invoiceId, token: checkout.token });
+      expectProblem(result, 404, "invoice_not_found");
+      expect(await stateOf(checkout)).toEqual(withRefusal(before, "invoice_not_found"));
+    },
+  );
 
-  it.each(badInvoiceIds)("POST /registerByToken – invoice id %j without a valid token → 401, revealing nothing", async (invoiceId) => {
-    const result = await callRegister({ invoiceId, token: randomUUID() });
-    expectProblem(result, 401, "basket_token_invalid");
-  });
+  it.each(badInvoiceIds)(
+    "POST /registerByToken – invoice id %j without a valid token → 401, revealing nothing",
+    async (invoiceId) => {
+      const result = await callRegister({ invoiceId, token: randomUUID() });
+      expectProblem(result, 401, "basket_token_invalid");
+    },
+  );
 
   it("POST /registerByToken – another checkout's invoice → 404, with the same body as a nonexistent one", async () => {
     const mine = await createCheckout();
@@ -199,7 +264,11 @@ describe("POST /registerByToken – refusals", () => {
 
   it("POST /registerByToken – an existing invoice id with an unknown token → 401, not 404", async () => {
     const checkout = await createCheckout();
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId, token: randomUUID() }), 401, "basket_token_invalid");
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId, token: randomUUID() }),
+      401,
+      "basket_token_invalid",
+    );
   });
 
   it("POST /registerByToken – a used token → 401 basket_token_used", async () => {
@@ -216,13 +285,21 @@ describe("POST /registerByToken – refusals", () => {
   it("POST /registerByToken – a used token with another invoice id → 404 (the invoice check comes first)", async () => {
     const checkout = await createCheckout();
     await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId + 1000, token: checkout.token }), 404, "invoice_not_found");
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId + 1000, token: checkout.token }),
+      404,
+      "invoice_not_found",
+    );
   });
 
   it("POST /registerByToken – an expired checkout → 401 basket_token_expired, nothing written", async () => {
     const checkout = await createCheckout({ placedHoursAgo: 25 });
     const before = await stateOf(checkout);
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }), 401, "basket_token_expired");
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }),
+      401,
+      "basket_token_expired",
+    );
     expect(await stateOf(checkout)).toEqual(withRefusal(before, "basket_token_expired"));
   });
 
@@ -234,8 +311,15 @@ describe("POST /registerByToken – refusals", () => {
   it("POST /registerByToken – a used and expired token → 401 basket_token_used (used is checked first)", async () => {
     const checkout = await createCheckout();
     await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
-    await db.basketSession.update({ where: { id: checkout.basketSessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }), 401, "basket_token_used");
+    await db.basketSession.update({
+      where: { id: checkout.basketSessionId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }),
+      401,
+      "basket_token_used",
+    );
   });
 
   it("POST /registerByToken – payment not completed → 409 payment_pending with Retry-After, nothing changed; then 200 once paid", async () => {
@@ -249,7 +333,11 @@ describe("POST /registerByToken – refusals", () => {
     expect(await stateOf(checkout)).toEqual(withRefusal(before, "payment_pending"));
 
     const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: checkout.invoiceId } });
-    await completeCheckoutPayment({ invoiceId: checkout.invoiceId, provider: payment.provider, reference: payment.reference });
+    await completeCheckoutPayment({
+      invoiceId: checkout.invoiceId,
+      provider: payment.provider,
+      reference: payment.reference,
+    });
     expect((await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token })).status).toBe(200);
   });
 
@@ -267,7 +355,11 @@ describe("POST /registerByToken – refusals", () => {
       const headers = new Headers();
       // Headers refuses non-Latin-1; send such a key as its UTF-8 bytes, as a client on the wire would.
       headers.set("idempotency-key", Buffer.from(key, "utf8").toString("latin1"));
-      const result = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: Object.fromEntries(headers) });
+      const result = await callRegister({
+        invoiceId: checkout.invoiceId,
+        token: checkout.token,
+        headers: Object.fromEntries(headers),
+      });
       expectProblem(result, 400, "idempotency_key_invalid");
       expect(await stateOf(checkout)).toEqual(before);
     },
@@ -285,11 +377,19 @@ describe("POST /registerByToken – Idempotency-Key replay", () => {
   it("answers a retry with the same key with a fresh token for the same invoice and customer, and nothing else", async () => {
     const checkout = await createCheckout();
     const key = randomUUID();
-    const first = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": key } });
+    const first = await callRegister({
+      invoiceId: checkout.invoiceId,
+      token: checkout.token,
+      headers: { "Idempotency-Key": key },
+    });
     expect(first.status).toBe(200);
     const before = await stateOf(checkout);
 
-    const retry = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token.toUpperCase(), headers: { "Idempotency-Key": key } });
+    const retry = await callRegister({
+      invoiceId: checkout.invoiceId,
+      token: checkout.token.toUpperCase(),
+      headers: { "Idempotency-Key": key },
+    });
 
     expect(retry.status).toBe(200);
     expect(Object.keys(retry.body)).toEqual(["Token"]);
@@ -302,10 +402,22 @@ describe("POST /registerByToken – Idempotency-Key replay", () => {
 
   it("refuses a retry without the key, or with another key, as used", async () => {
     const checkout = await createCheckout();
-    await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "first-key-123" } });
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }), 401, "basket_token_used");
+    await callRegister({
+      invoiceId: checkout.invoiceId,
+      token: checkout.token,
+      headers: { "Idempotency-Key": "first-key-123" },
+    });
     expectProblem(
-      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "other-key-456" } }),
+      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token }),
+      401,
+      "basket_token_used",
+    );
+    expectProblem(
+      await callRegister({
+        invoiceId: checkout.invoiceId,
+        token: checkout.token,
+        headers: { "Idempotency-Key": "other-key-456" },
+      }),
       401,
       "basket_token_used",
     );
@@ -315,7 +427,11 @@ describe("POST /registerByToken – Idempotency-Key replay", () => {
     const checkout = await createCheckout();
     await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
     expectProblem(
-      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "late-key-1234" } }),
+      await callRegister({
+        invoiceId: checkout.invoiceId,
+        token: checkout.token,
+        headers: { "Idempotency-Key": "late-key-1234" },
+      }),
       401,
       "basket_token_used",
     );
@@ -325,15 +441,26 @@ describe("POST /registerByToken – Idempotency-Key replay", () => {
     const checkout = await createCheckout();
     const headers = { "Idempotency-Key": "expiring-key-1" };
     await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers });
-    await db.basketSession.update({ where: { id: checkout.basketSessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers }), 401, "basket_token_used");
+    await db.basketSession.update({
+      where: { id: checkout.basketSessionId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers }),
+      401,
+      "basket_token_used",
+    );
   });
 
   it("refuses the replay for another invoice id", async () => {
     const checkout = await createCheckout();
     const headers = { "Idempotency-Key": "invoice-bound-key" };
     await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers });
-    expectProblem(await callRegister({ invoiceId: checkout.invoiceId + 1, token: checkout.token, headers }), 404, "invoice_not_found");
+    expectProblem(
+      await callRegister({ invoiceId: checkout.invoiceId + 1, token: checkout.token, headers }),
+      404,
+      "invoice_not_found",
+    );
   });
 });
 
@@ -347,10 +474,16 @@ describe("POST /registerByToken – races", () => {
 
     const statuses = results.map((result) => result.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(results.filter((result) => result.status !== 200).every((result) => result.body.code === "basket_token_used")).toBe(true);
+    expect(
+      results.filter((result) => result.status !== 200).every((result) => result.body.code === "basket_token_used"),
+    ).toBe(true);
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
-    expect(await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } })).toBe(1);
-    const successes = await db.auditEvent.count({ where: { basketSessionId: checkout.basketSessionId, type: "registration.succeeded" } });
+    expect(
+      await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } }),
+    ).toBe(1);
+    const successes = await db.auditEvent.count({
+      where: { basketSessionId: checkout.basketSessionId, type: "registration.succeeded" },
+    });
     expect(successes).toBe(1);
   });
 
@@ -365,7 +498,9 @@ describe("POST /registerByToken – races", () => {
     expect(new Set(results.map((result) => result.status))).toEqual(new Set([200]));
     expect(new Set(results.map((result) => decodeJwt(String(result.body.Token)).cus)).size).toBe(1);
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
-    expect(await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } })).toBe(1);
+    expect(
+      await db.outboxMessage.count({ where: { kind: { startsWith: "registration." }, recipient: checkout.email } }),
+    ).toBe(1);
   });
 
   it("two baskets with one e-mail (other case, spaces) registered at once → one customer, both invoices linked", async () => {
@@ -380,11 +515,24 @@ describe("POST /registerByToken – races", () => {
     ]);
 
     expect(results.map((result) => result.status)).toEqual([200, 200]);
-    const customers = await db.customer.findMany({ where: { businessId: business.id }, select: { id: true, email: true } });
+    const customers = await db.customer.findMany({
+      where: { businessId: business.id },
+      select: { id: true, email: true },
+    });
     expect(customers).toEqual([{ id: expect.any(Number), email }]);
-    const invoices = await db.invoice.findMany({ where: { id: { in: [first.invoiceId, second.invoiceId] } }, select: { customerId: true } });
+    const invoices = await db.invoice.findMany({
+      where: { id: { in: [first.invoiceId, second.invoiceId] } },
+      select: { customerId: true },
+    });
     expect(invoices).toEqual([{ customerId: customers[0]!.id }, { customerId: customers[0]!.id }]);
-    const kinds = (await db.outboxMessage.findMany({ where: { kind: { startsWith: "registration." }, recipient: email }, select: { kind: true } })).map((mail) => mail.kind).sort();
+    const kinds = (
+      await db.outboxMessage.findMany({
+        where: { kind: { startsWith: "registration." }, recipient: email },
+        select: { kind: true },
+      })
+    )
+      .map((mail) => mail.kind)
+      .sort();
     expect(kinds).toEqual(["registration.existing_customer", "registration.new_customer"]);
   });
 });
@@ -398,7 +546,11 @@ describe("POST /registerByToken – faults", () => {
     process.env.LOG_IN_TESTS = "1";
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const failed = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "fault-key-1" } });
+      const failed = await callRegister({
+        invoiceId: checkout.invoiceId,
+        token: checkout.token,
+        headers: { "Idempotency-Key": "fault-key-1" },
+      });
       expectProblem(failed, 500, "internal_error");
       expect(JSON.stringify(failed.body)).not.toMatch(/injected|OutboxMessage|trigger|prisma|sqlite|at \w+ \(/i);
       const correlationId = failed.headers.get("x-correlation-id");
@@ -416,19 +568,26 @@ describe("POST /registerByToken – faults", () => {
       await removeFault();
     }
 
-    const retry = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token, headers: { "Idempotency-Key": "fault-key-1" } });
+    const retry = await callRegister({
+      invoiceId: checkout.invoiceId,
+      token: checkout.token,
+      headers: { "Idempotency-Key": "fault-key-1" },
+    });
     expect(retry.status).toBe(200);
     expect(await db.customer.count({ where: { businessId: checkout.businessId } })).toBe(1);
   });
 });
 
 describe("registerByToken – other methods", () => {
-  it.each(["GET", "PUT", "PATCH", "DELETE"] as const)("%s /registerByToken → 405 problem with Allow: POST", async (method) => {
-    const route = await import("@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route");
-    const response = route[method]();
-    expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("POST");
-    expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(await response.json()).toMatchObject({ status: 405, code: "method_not_allowed" });
-  });
+  it.each(["GET", "PUT", "PATCH", "DELETE"] as const)(
+    "%s /registerByToken → 405 problem with Allow: POST",
+    async (method) => {
+      const route = await import("@/app/api/public/billing/invoices/[invoiceId]/registerByToken/route");
+      const response = route[method]();
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(await response.json()).toMatchObject({ status: 405, code: "method_not_allowed" });
+    },
+  );
 });

@@ -7,7 +7,10 @@ describe("GET /summaryByToken – success", () => {
   it("answers what the completion page shows, and nothing more", async () => {
     const checkout = await createRegisteredCheckout({ email: "Ada.Guest@Example.com" });
 
-    const response = await callTokenRoute("summaryByToken", { invoiceId: checkout.invoiceId, token: checkout.invoiceToken });
+    const response = await callTokenRoute("summaryByToken", {
+      invoiceId: checkout.invoiceId,
+      token: checkout.invoiceToken,
+    });
 
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -35,7 +38,10 @@ describe("GET /summaryByToken – success", () => {
 
   it("accepts the token as a bearer", async () => {
     const checkout = await createRegisteredCheckout();
-    const response = await callTokenRoute("summaryByToken", { invoiceId: checkout.invoiceId, authorization: `Bearer ${checkout.invoiceToken}` });
+    const response = await callTokenRoute("summaryByToken", {
+      invoiceId: checkout.invoiceId,
+      authorization: `Bearer ${checkout.invoiceToken}`,
+    });
     expect(response.status).toBe(200);
   });
 });
