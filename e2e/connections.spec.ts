@@ -309,3 +309,11 @@ test("a path with a . or .. segment is a 400, so a body cannot reach a page thro
   // A dot inside a name is no segment of its own.
   expect((await fetch(`${server.baseUrl}/icon.svg`)).status).toBe(200);
 });
+
+test("a page takes no body with any method: an OPTIONS or GET that carries one is refused before it is read", async () => {
+  for (const method of ["OPTIONS", "GET", "POST"]) {
+    const head = await rawHead(`${method} /checkout HTTP/1.1\r\nContent-Length: 9437184`);
+    expect(head, method).toMatch(/^HTTP\/1\.1 405 /);
+  }
+  expect((await fetch(`${server.baseUrl}/checkout`, { method: "OPTIONS" })).status).toBeLessThan(500);
+});

@@ -166,12 +166,16 @@ function hasOriginFormTarget(request) {
 
 /**
  * Pages take no request bodies: every form posts to /api, whose routes read bodies within their own limit. Next.js
- * would otherwise read (and, for its proxy, copy) up to 10 MB of whatever a POST to a page carries.
+ * would otherwise read (and, for its proxy, copy) up to 10 MB of whatever a request to a page carries — a POST, or
+ * an OPTIONS or GET that comes with a body. So outside /api only a GET, HEAD or OPTIONS without one is let through.
  * @param {import("node:http").IncomingMessage} request
  */
 function refusesBody(request) {
-  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return false;
-  return !(request.url ?? "/").startsWith("/api/");
+  if ((request.url ?? "/").startsWith("/api/")) return false;
+  const bodiless = request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS";
+  const hasBody =
+    request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
+  return !bodiless || hasBody;
 }
 
 /**

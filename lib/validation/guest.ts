@@ -3,13 +3,17 @@ import { z } from "@/lib/validation/zod";
 /**
  * Control characters (NUL above all, which PostgreSQL cannot store; tabs; the C1 controls), the invisible marks that
  * reverse the direction of the text after them ("Evil \u202Eexe.tool", and Arabic's letter mark), the invisible
- * spaces that make an empty-looking name (zero-width space, word joiners, a byte-order mark), and a lone half of a
- * UTF-16 surrogate pair (no character at all: stored as mojibake) have no place in a name or an address. They would
- * make it read differently, or not at all, on staff pages, in e-mails and on the invoice. The zero-width joiner and
+ * spaces and fillers that make an empty-looking name (zero-width space, word joiners, a byte-order mark, the Hangul
+ * fillers), the deprecated format controls and interlinear annotations that hide text, tag characters (which can
+ * spell hidden ASCII), private-use and unassigned code points (noncharacters among them), and a lone half of a UTF-16
+ * surrogate pair (no character at all: stored as mojibake) have no place in a name or an address. They would make it
+ * read differently, or not at all, on staff pages, in e-mails and on the invoice. The zero-width joiner and
  * non-joiner stay: emoji and several scripts (Persian, Indic) need them.
  */
 const NO_CONTROL_CHARACTERS =
-  /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]*$/u;
+  /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u115f\u1160\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}\ud800-\udfff\p{Co}\p{Cn}]*$/u;
+/** A name shows at least one letter or digit: one of invisible marks alone would look like no name at all. */
+const HAS_LETTER = /[\p{L}\p{N}]/u;
 const noControlCharacters = "must not contain control characters";
 
 /**
@@ -40,7 +44,8 @@ export const GuestDetailsSchema = z.object({
     .min(1, "Enter your full name")
     .max(200, "Your name must be at most 200 characters")
     .refine(oneLine, { ...oneLineIssue, message: "Your name must be on one line" })
-    .regex(NO_CONTROL_CHARACTERS, "Your name must not contain control characters"),
+    .regex(NO_CONTROL_CHARACTERS, "Your name must not contain control characters")
+    .regex(HAS_LETTER, "Your name must have a letter"),
   email: z
     .string({ error: "Enter your e-mail address" })
     .trim()

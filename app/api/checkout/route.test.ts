@@ -250,6 +250,20 @@ describe("POST /api/checkout", () => {
     ["a name of a zero-width space alone", { ...order(), guest: { ...order().guest, fullName: "\u200b" } }],
     ["a lone surrogate in the name", { ...order(), guest: { ...order().guest, fullName: "Ann \ud800 X" } }],
     ["a byte-order mark inside the company", { ...order(), guest: { ...order().guest, company: "Ac\ufeffme" } }],
+    ["a name of a Hangul filler alone", { ...order(), guest: { ...order().guest, fullName: "\u3164" } }],
+    ["a name of a braille blank alone", { ...order(), guest: { ...order().guest, fullName: "\u2800" } }],
+    ["a name of a zero-width joiner alone", { ...order(), guest: { ...order().guest, fullName: "\u200d" } }],
+    [
+      "tag characters hiding text in the name",
+      { ...order(), guest: { ...order().guest, fullName: "Ann \u{e0041}\u{e0042} X" } },
+    ],
+    ["a deprecated format control in the name", { ...order(), guest: { ...order().guest, fullName: "Ann\u206aX" } }],
+    [
+      "an interlinear annotation in the name",
+      { ...order(), guest: { ...order().guest, fullName: "Ann\ufff9hidden\ufffbX" } },
+    ],
+    ["a noncharacter in the name", { ...order(), guest: { ...order().guest, fullName: "Ann\uffffX" } }],
+    ["a private-use character in the company", { ...order(), guest: { ...order().guest, company: "Acme\ue000" } }],
   ])("POST /api/checkout – %s → 400 bad_request, nothing placed", async (_, body) => {
     const before = await db.basketSession.count();
     const result = await checkout(body);
