@@ -12,7 +12,7 @@ import { z } from "@/lib/validation/zod";
  */
 const NO_CONTROL_CHARACTERS =
   /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u115f\u1160\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}\ud800-\udfff\p{Co}\p{Cn}]*$/u;
-/** A name shows at least one letter or digit: one of invisible marks alone would look like no name at all. */
+/** A name shows at least one letter or digit: invisible marks alone would look like no name at all. */
 const HAS_LETTER = /[\p{L}\p{N}]/u;
 const noControlCharacters = "must not contain control characters";
 
