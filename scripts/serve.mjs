@@ -117,28 +117,24 @@ function peerAddressOf(socket) {
 function clientAddressOf(request) {
   const peer = peerAddressOf(request.socket);
   if (trustedProxies === 0) return peer;
-  const forwarded = [request.headers["x-forwarded-for"] ?? []]
-    .flat()
-    .join(",")
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  const forwarded = headerEntries(request.headers["x-forwarded-for"]);
   // Fewer entries than proxies: the request did not come through all of them; the leftmost is the best known.
   return forwarded[Math.max(0, forwarded.length - trustedProxies)] ?? peer;
 }
 
 /**
- * The last entry of a header a proxy appends to (X-Forwarded-Proto may come as "https, http" through two of them).
+ * The comma-separated entries of a header proxies append to, in order, over however many lines it came in
+ * (X-Forwarded-For: "client, proxy1"; X-Forwarded-Proto: "https, http" through two proxies).
  * @param {string | string[] | undefined} value
+ * @returns {string[]}
  */
-function lastEntry(value) {
+function headerEntries(value) {
   return [value ?? []]
     .flat()
     .join(",")
     .split(",")
     .map((entry) => entry.trim())
-    .filter(Boolean)
-    .at(-1);
+    .filter(Boolean);
 }
 
 /**
@@ -148,7 +144,7 @@ function lastEntry(value) {
  * @param {import("node:http").IncomingMessage} request
  */
 function setForwardedOrigin(request) {
-  const proto = trustedProxies > 0 ? lastEntry(request.headers["x-forwarded-proto"]) : undefined;
+  const proto = trustedProxies > 0 ? headerEntries(request.headers["x-forwarded-proto"]).at(-1) : undefined;
   request.headers["x-forwarded-proto"] = proto === "https" ? "https" : "http";
   if (request.headers.host) request.headers["x-forwarded-host"] = request.headers.host;
   else delete request.headers["x-forwarded-host"];
@@ -418,60 +414,51 @@ function inTurn(request, response, serve) {
 }
 
 /**
+ * @param {string} detail
+ */
+const badRequest = (detail) => ({ status: 400, code: "bad_request", title: "Bad request", detail });
+
+/**
+ * What this server answers itself before Next.js sees the request, or null to hand it on: each a client's mistake
+ * that Next.js would answer badly (a logged 500, a redirect to another site, a body read into memory).
+ * @param {import("node:http").IncomingMessage} request
+ * @returns {{ status: number, code: string, title: string, detail: string, allow?: string } | null}
+ */
+function refusalOf(request) {
+  if (!KNOWN_METHODS.has(request.method ?? "")) {
+    const detail = "This server does not support this HTTP method.";
+    return {
+      status: 405,
+      code: "method_not_allowed",
+      title: "Method not allowed",
+      detail,
+      allow: [...KNOWN_METHODS].join(", "),
+    };
+  }
+  if (!hasOriginFormTarget(request)) {
+    return badRequest("The request line must name a path on this server (GET /checkout), not another address.");
+  }
+  if (!hasDecodablePath(request)) return badRequest("The address has a malformed percent-encoding.");
+  if (hasDotSegment(request))
+    return badRequest("The address has a . or .. segment; ask for the address it stands for.");
+  if (refusesBody(request)) {
+    const detail = "Pages are only read (GET); forms post to the API.";
+    return { status: 405, code: "method_not_allowed", title: "Method not allowed", detail };
+  }
+  return null;
+}
+
+/**
  * @param {import("node:http").IncomingMessage} request
  * @param {import("node:http").ServerResponse} response
  */
 function serveRequest(request, response) {
   markBusy(request, response);
-  if (!KNOWN_METHODS.has(request.method ?? "")) {
-    request.resume();
-    problem(
-      response,
-      405,
-      "method_not_allowed",
-      "Method not allowed",
-      "This server does not support this HTTP method.",
-      [...KNOWN_METHODS].join(", "),
-    );
-    return;
-  }
-  if (!hasOriginFormTarget(request)) {
-    request.resume();
-    problem(
-      response,
-      400,
-      "bad_request",
-      "Bad request",
-      "The request line must name a path on this server (GET /checkout), not another address.",
-    );
-    return;
-  }
-  if (!hasDecodablePath(request)) {
-    request.resume();
-    problem(response, 400, "bad_request", "Bad request", "The address has a malformed percent-encoding.");
-    return;
-  }
-  if (hasDotSegment(request)) {
-    request.resume();
-    problem(
-      response,
-      400,
-      "bad_request",
-      "Bad request",
-      "The address has a . or .. segment; ask for the address it stands for.",
-    );
-    return;
-  }
-  if (refusesBody(request)) {
+  const refusal = refusalOf(request);
+  if (refusal) {
     // Answered at once; whatever body follows is read and dropped as it comes, never kept.
     request.resume();
-    problem(
-      response,
-      405,
-      "method_not_allowed",
-      "Method not allowed",
-      "Pages are only read (GET); forms post to the API.",
-    );
+    problem(response, refusal.status, refusal.code, refusal.title, refusal.detail, refusal.allow);
     return;
   }
   const client = clientAddressOf(request);
