@@ -139,28 +139,40 @@ test("a flood from many addresses over the total cap, reopened when dropped, she
   }
 });
 
+/**
+ * `count` connections, the nth from `addressOf(n)`, each asking for the API reference's 4.9 MB script `times` times in
+ * one write (pipelined when more than once) and reading nothing.
+ */
+function nonReadingScriptClients(count: number, addressOf: (index: number) => string, times = 1): Socket[] {
+  return Array.from({ length: count }, (_, index) => {
+    const socket = connect({ host: "127.0.0.1", port: PORT, localAddress: addressOf(index) });
+    socket.on("error", () => {});
+    socket.write("GET /docs/api/scalar.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(times));
+    socket.pause();
+    return socket;
+  });
+}
+
+/** The server's resident memory, sampled for five seconds, grows by less than 100 MB over `before`. */
+async function expectMemoryWithin100MbOf(before: number): Promise<void> {
+  let peak = before;
+  for (let sample = 0; sample < 10; sample++) {
+    await sleep(500);
+    peak = Math.max(peak, residentBytes(server.pids()));
+  }
+  expect(
+    peak - before,
+    `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`,
+  ).toBeLessThan(100 * MB);
+}
+
 test("a hundred clients that never read the API reference's 4.9 MB script cost the server less than 100 MB", async () => {
   const scriptUrl = `${server.baseUrl}/docs/api/scalar.js`;
   expect((await timedRequest(scriptUrl, "127.0.0.3")).status).toBe(200);
   const before = residentBytes(server.pids());
-  const readers: Socket[] = [];
+  const readers = nonReadingScriptClients(100, () => "127.0.0.3");
   try {
-    for (let index = 0; index < 100; index++) {
-      const socket = connect({ host: "127.0.0.1", port: PORT, localAddress: "127.0.0.3" });
-      socket.on("error", () => {});
-      socket.write("GET /docs/api/scalar.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-      socket.pause();
-      readers.push(socket);
-    }
-    let peak = before;
-    for (let sample = 0; sample < 10; sample++) {
-      await sleep(500);
-      peak = Math.max(peak, residentBytes(server.pids()));
-    }
-    expect(
-      peak - before,
-      `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`,
-    ).toBeLessThan(100 * MB);
+    await expectMemoryWithin100MbOf(before);
     expect((await timedRequest(`${server.baseUrl}/api/health`, "127.0.0.2")).status).toBe(200);
   } finally {
     for (const socket of readers) socket.destroy();
@@ -259,25 +271,10 @@ test("a connection whose request headers have not all arrived after 10 s is clos
 
 test("connections that pipeline requests and never read are served one request at a time: memory stays flat and others are answered", async () => {
   const before = residentBytes(server.pids());
-  const pipelining: Socket[] = [];
+  // Two hundred addresses, each asking for the 4.9 MB script fifteen times in one write, reading nothing.
+  const pipelining = nonReadingScriptClients(200, (index) => `127.0.2.${index + 1}`, 15);
   try {
-    // Two hundred addresses, each asking for the 4.9 MB script fifteen times in one write, reading nothing.
-    for (let index = 0; index < 200; index++) {
-      const socket = connect({ host: "127.0.0.1", port: PORT, localAddress: `127.0.2.${index + 1}` });
-      socket.on("error", () => {});
-      socket.write("GET /docs/api/scalar.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(15));
-      socket.pause();
-      pipelining.push(socket);
-    }
-    let peak = before;
-    for (let sample = 0; sample < 10; sample++) {
-      await sleep(500);
-      peak = Math.max(peak, residentBytes(server.pids()));
-    }
-    expect(
-      peak - before,
-      `the server grew from ${Math.round(before / MB)} MB to ${Math.round(peak / MB)} MB`,
-    ).toBeLessThan(100 * MB);
+    await expectMemoryWithin100MbOf(before);
     await expectServedFrom("127.0.0.2");
   } finally {
     for (const socket of pipelining) socket.destroy();

@@ -9,6 +9,13 @@ import { ConfigError, parseConfig } from "@/lib/config";
 const realSecret = "k3Yq9vJt7Qm2Xw8Rz5Lp1Ns4Hd6Gf0Bc-aE_uViOyT";
 const authSecret = "Pq8sT1vX4yZ7bC0eF3hJ6kM9nQ2rU5wA-dG_iLoRtY";
 const webhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw2OpmGDkGy5g=";
+/** A production configuration with real secrets, which starts. */
+const production = {
+  NODE_ENV: "production",
+  INVOICE_TOKEN_SECRETS: realSecret,
+  NEXTAUTH_SECRET: authSecret,
+  PAYMENT_WEBHOOK_SECRET: webhookSecret,
+} as const;
 const cwd = process.cwd();
 
 afterEach(() => {
@@ -57,12 +64,6 @@ describe("configuration", () => {
   });
 
   it("refuses a production secret a guess could find: a repeated character or string, or too few different characters", () => {
-    const production = {
-      NODE_ENV: "production",
-      INVOICE_TOKEN_SECRETS: realSecret,
-      NEXTAUTH_SECRET: authSecret,
-      PAYMENT_WEBHOOK_SECRET: webhookSecret,
-    } as const;
     for (const weak of [
       "a".repeat(32),
       "ab".repeat(20),
@@ -105,12 +106,6 @@ describe("configuration", () => {
   });
 
   it("allows demo checkouts outside production, and in production only when asked for", () => {
-    const production = {
-      NODE_ENV: "production",
-      INVOICE_TOKEN_SECRETS: realSecret,
-      NEXTAUTH_SECRET: authSecret,
-      PAYMENT_WEBHOOK_SECRET: webhookSecret,
-    } as const;
     expect(parseConfig(production).demoCheckoutsEnabled).toBe(false);
     expect(parseConfig({ ...production, DEMO_CHECKOUTS_ENABLED: "true" }).demoCheckoutsEnabled).toBe(true);
     expect(
