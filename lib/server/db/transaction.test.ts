@@ -17,7 +17,9 @@ import {
   runTransaction,
   type SqlScript,
 } from "@/lib/server/db";
+import { built, type Parameters, prepare, sqlBuilder } from "@/lib/server/db/builder";
 import { date, int } from "@/lib/server/db/columns";
+import { createBusiness } from "@/test/factories";
 
 /** The rate limiter's table is the simplest one with a key, an integer and a date: a good scratch table. */
 const db = getDb();
@@ -386,5 +388,52 @@ describe.runIf(!onSqlite)("PostgreSQL's prepared statements", () => {
     await driver.pool.query(`ALTER TABLE "${table}" ALTER COLUMN "x" TYPE text`);
     for (let run = 0; run < 12; run++) expect(await runReadOnly(read)).toEqual([{ x: "7" }]);
     await driver.pool.query(`DROP TABLE "${table}"`);
+  });
+});
+
+describe("statements built over the generated row types", () => {
+  const windowByKey = prepare((p: Parameters<{ key: string }>) =>
+    sqlBuilder.selectFrom("RateLimitWindow").select(["key", "points", "expire"]).where("key", "=", p.key),
+  );
+
+  it("read dates as dates and truth values as booleans, on either database", async () => {
+    const { productIds } = await createBusiness();
+    const [row] = await runReadOnly(() =>
+      query(
+        built(sqlBuilder.selectFrom("Product").select(["id", "active", "createdAt"]).where("id", "=", productIds[0])),
+      ),
+    );
+    expect(row).toEqual({ id: productIds[0], active: true, createdAt: expect.any(Date) });
+    expect(Math.abs(row!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("bind a prepared statement's values at each run, its shape compiled once", async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const expire = new Date("2031-01-02T03:04:05.678Z");
+    await runTransaction(function* () {
+      yield* insertRow(first, 3, expire);
+      yield* insertRow(second, 5, expire);
+    });
+    const rows = await runReadOnly(function* () {
+      return [...(yield* query(windowByKey({ key: first }))), ...(yield* query(windowByKey({ key: second })))];
+    });
+    expect(rows).toEqual([
+      { key: first, points: 3, expire },
+      { key: second, points: 5, expire },
+    ]);
+    const compiled = windowByKey({ key: first }).compiledFor(onSqlite ? "sqlite" : "postgresql");
+    expect(compiled.values).toEqual([first]);
+    expect(compiled.sql).toBe(windowByKey({ key: second }).compiledFor(onSqlite ? "sqlite" : "postgresql").sql);
+  });
+
+  it("write through the same runner, inside its transactions", async () => {
+    const key = randomUUID();
+    await expect(
+      runTransaction(function* () {
+        yield* execute(built(sqlBuilder.insertInto("RateLimitWindow").values({ key, points: 1, expire: new Date() })));
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await rowOf(key)).toBeNull();
   });
 });

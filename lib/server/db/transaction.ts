@@ -5,9 +5,10 @@ import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import pg from "pg";
 
+import { BuiltStatement } from "@/lib/server/db/builder";
 import { getDriver, prepared, processWide } from "@/lib/server/db/client";
 import { sqliteTimestamp } from "@/lib/server/db/columns";
-import type { SqlScript } from "@/lib/server/db/script";
+import type { SqlScript, Statement } from "@/lib/server/db/script";
 import { logger } from "@/lib/server/logger";
 
 /**
@@ -89,13 +90,55 @@ function runScript<T>(connection: Database.Database, script: () => SqlScript<T>)
   let next = steps.next();
   while (!next.done) {
     const { statement, returns } = next.value;
-    const compiled = prepared(connection, statement.sql);
-    const values = statement.values.map(sqliteValue);
-    next = steps.next(
-      returns === "rows" ? (compiled.all(...values) as Record<string, unknown>[]) : compiled.run(...values).changes,
-    );
+    const { sql, values, built } = forSqlite(statement);
+    const compiled = prepared(connection, sql);
+    const bound = values.map(sqliteValue);
+    if (returns === "changes") {
+      next = steps.next(compiled.run(...bound).changes);
+      continue;
+    }
+    const rows = compiled.all(...bound) as Record<string, unknown>[];
+    next = steps.next(built ? readSqliteRows(compiled, rows) : rows);
   }
   return next.value;
+}
+
+function forSqlite(statement: Statement) {
+  if (statement instanceof BuiltStatement) return { ...statement.compiledFor("sqlite"), built: true };
+  return { sql: statement.sql, values: statement.values, built: false };
+}
+
+/**
+ * A built statement's rows as its columns' types (builder.ts): SQLite stores a DateTime as ISO text and a Boolean
+ * as 0 or 1, and its statement knows each result column's declared type. A computed column has none and is
+ * returned as it is.
+ */
+type RowReader = { name: string; read: (value: unknown) => unknown }[];
+const rowReaders = new WeakMap<Database.Statement, RowReader>();
+function readSqliteRows(statement: Database.Statement, rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  let readers = rowReaders.get(statement);
+  if (!readers) {
+    readers = statement
+      .columns()
+      .map(({ name, type }) => ({ name, read: sqliteReader(type) }))
+      .filter(({ read }) => read !== asStored);
+    rowReaders.set(statement, readers);
+  }
+  for (const row of rows) for (const { name, read } of readers) row[name] = read(row[name]);
+  return rows;
+}
+
+const asStored = (value: unknown) => value;
+
+function sqliteReader(declaredType: string | null): (value: unknown) => unknown {
+  switch (declaredType?.toUpperCase()) {
+    case "DATETIME":
+      return (value) => (typeof value === "string" ? new Date(value) : value);
+    case "BOOLEAN":
+      return (value) => (value === 0 || value === 1 ? value === 1 : value);
+    default:
+      return asStored;
+  }
 }
 
 /** Cannot happen while every transaction is a script run here: nothing else may begin one on this connection. */
@@ -281,6 +324,12 @@ function preparedName(text: string): string {
   return name;
 }
 
+function forPostgres(statement: Statement): { text: string; values: readonly unknown[] } {
+  if (!(statement instanceof BuiltStatement)) return statement;
+  const { sql, values } = statement.compiledFor("postgresql");
+  return { text: sql, values };
+}
+
 async function runOnPostgres<T>(pool: pg.Pool, script: () => SqlScript<T>, mode: PostgresMode): Promise<T> {
   try {
     return await runOnPooledClient(pool, script, mode);
@@ -342,13 +391,14 @@ export async function runOnPostgresClient<T>(
     let written = false;
     while (!next.done) {
       const { statement, returns } = next.value;
+      const { text, values } = forPostgres(statement);
       if (mode === "one-write" && written)
         throw new Error("runOneWrite: a statement after the script's write (it would not be atomic with it)");
-      written = !isRead(statement.text);
+      written = !isRead(text);
       const result = await client.query({
-        name: preparedName(statement.text),
-        text: statement.text,
-        values: statement.values.map(pgValue),
+        name: preparedName(text),
+        text,
+        values: values.map(pgValue),
         types: pgTypes,
       });
       next = steps.next(returns === "rows" ? result.rows : (result.rowCount ?? 0));
