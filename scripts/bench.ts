@@ -5,24 +5,18 @@
 // side by side, and writes every figure as JSON under bench-results/ (not committed).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
 import autocannon from "autocannon";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { z } from "zod";
 
-import { getConfig } from "@/lib/config";
-import { seedBenchCheckouts, type BenchCheckout } from "@/lib/server/bench/seed-bench-data";
-import { basketOf, basketQuery, basketQueryColumns } from "@/lib/server/billing/evaluate-registration";
-import { registrationScript } from "@/lib/server/billing/register-by-token";
-import { disconnectDb, execute, getDb, Prisma, runOneWrite } from "@/lib/server/db";
-import { runOnPostgresClient } from "@/lib/server/db/transaction";
-import { sha256Hex } from "@/lib/server/hash";
-import { chargeAndReadScript, registrationCharges } from "@/lib/server/rate-limit";
+import { makeWaitingFulfilmentsDue, seedBenchCheckouts, type BenchCheckout } from "@/lib/server/db/bench-data";
+import { registerByToken } from "@/lib/server/billing/register-by-token";
+import { disconnectDb, getDb } from "@/lib/server/db";
 import { testPostgresUrl, withDatabase } from "@/test/paths";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { buildIfNeeded } from "@/scripts/lib/build";
@@ -182,58 +176,6 @@ async function measure(
   };
 }
 
-/** The same registration, in raw SQL on better-sqlite3: what the database alone costs. */
-function measureSqliteFloor(file: string, checkouts: BenchCheckout[]): Floor {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  const findBasket = db.prepare(
-    `SELECT b.id, b.businessId, b.guestEmail, b.guestFullName, b.consumedAt, b.expiresAt, b.completedAt, b.invoiceId, i.paidAt, i.number
-     FROM "BasketToken" t JOIN "BasketSession" b ON b.id = t.basketSessionId JOIN "Invoice" i ON i.id = b.invoiceId WHERE t.tokenHash = ?`,
-  );
-  const consume = db.prepare(
-    `UPDATE "BasketSession" SET consumedAt = ?, status = 'registered' WHERE id = ? AND consumedAt IS NULL`,
-  );
-  const findCustomer = db.prepare(`SELECT id FROM "Customer" WHERE businessId = ? AND email = ?`);
-  const createCustomer = db.prepare(
-    `INSERT INTO "Customer" (businessId, fullName, email, createdAt) VALUES (?, ?, ?, ?)`,
-  );
-  const linkInvoice = db.prepare(`UPDATE "Invoice" SET customerId = ? WHERE id = ?`);
-  const grant = db.prepare(
-    `UPDATE "Customer" SET portalAccessGrantedAt = ?, portalAccessBasketSessionId = ? WHERE id = ? AND portalAccessGrantedAt IS NULL`,
-  );
-  const audit = db.prepare(
-    `INSERT INTO "AuditEvent" (type, actor, basketSessionId, invoiceId, customerId, clientIp, createdAt) VALUES ('registration.succeeded', 'guest', ?, ?, ?, '127.0.0.1', ?)`,
-  );
-  const outbox = db.prepare(
-    `INSERT INTO "OutboxMessage" (kind, recipient, businessId, payload, status, attempts, nextAttemptAt, createdAt) VALUES ('registration.new_customer', ?, ?, ?, 'pending', 0, ?, ?)`,
-  );
-  type Basket = {
-    id: number;
-    businessId: number;
-    guestEmail: string;
-    guestFullName: string;
-    invoiceId: number;
-    number: string;
-  };
-  const register = db.transaction((tokenHash: string, now: string) => {
-    const basket = findBasket.get(tokenHash) as Basket | undefined;
-    if (!basket || consume.run(now, basket.id).changes !== 1) throw new Error("floor: basket not registrable");
-    const email = basket.guestEmail.toLowerCase();
-    const existing = findCustomer.get(basket.businessId, email) as { id: number } | undefined;
-    const customerId =
-      existing?.id ?? Number(createCustomer.run(basket.businessId, basket.guestFullName, email, now).lastInsertRowid);
-    linkInvoice.run(customerId, basket.invoiceId);
-    grant.run(now, basket.id, customerId);
-    audit.run(basket.id, basket.invoiceId, customerId, now);
-    outbox.run(email, basket.businessId, JSON.stringify({ invoiceId: basket.invoiceId, customerId }), now, now);
-  });
-  const started = process.hrtime.bigint();
-  for (const checkout of checkouts) register(sha256Hex(checkout.token), new Date().toISOString());
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  db.close();
-  return { connections: 1, registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
-}
-
 export interface Floor {
   connections: number;
   registrationsPerSecond: number;
@@ -241,54 +183,30 @@ export interface Floor {
 }
 
 /**
- * The registration through `pg` directly, no Next.js, no HTTP: the app's own statements (the rate-limit charge
- * with the read of the basket, on a session with synchronous_commit off, then the one statement that writes), on
- * `connections` pairs of connections at once. What PostgreSQL itself allows here: every registration's
- * COMMIT waits for its WAL flush, as the app's do, and concurrent ones share flushes.
+ * The registration without Next.js and HTTP: the app's own operation (`registerByToken`, as the route calls it) in
+ * this process, `connections` at a time, on the data layer as the server configures it (its pools, its SQLite write
+ * queue). What the app's code and the database allow, before a request is parsed or an answer sent.
  */
-async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], connections: number): Promise<Floor> {
+async function measureFloor(checkouts: BenchCheckout[], connections: number): Promise<Floor> {
   const queue = [...checkouts];
-  const workers = await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const counters = new pg.Client({ connectionString: url, options: "-c synchronous_commit=off" });
-      const main = new pg.Client({ connectionString: url });
-      await Promise.all([counters.connect(), main.connect()]);
-      return { counters, main };
-    }),
-  );
+  const logLevel = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = "warn";
   const started = process.hrtime.bigint();
   try {
     await Promise.all(
-      workers.map(async ({ counters, main }) => {
-        for (let checkout = queue.pop(); checkout; checkout = queue.pop()) {
-          const now = new Date();
-          const input = {
+      Array.from({ length: connections }, async () => {
+        for (let checkout = queue.pop(); checkout; checkout = queue.pop())
+          await registerByToken({
             token: checkout.token,
             invoiceId: String(checkout.invoiceId),
             idempotencyKey: null,
             clientIp: "127.0.0.1",
-            now,
-          };
-          const tokenHash = sha256Hex(checkout.token);
-          const charges = registrationCharges({ clientIp: input.clientIp, tokenHash });
-          const attempt = { cost: 1, extraWhenMissing: getConfig().rateLimit.failureCost };
-          const charged = await runOnPostgresClient(
-            counters,
-            () => chargeAndReadScript("postgresql", charges, attempt, now, basketQuery(tokenHash), basketQueryColumns),
-            "one-write",
-          );
-          const read = { basket: basketOf(charged.row) };
-          const outcome = await runOnPostgresClient(
-            main,
-            () => registrationScript(input, "postgresql", now, read),
-            "one-write",
-          );
-          if (outcome.kind !== "registered") throw new Error(`floor: the registration was ${outcome.kind}`);
-        }
+          });
       }),
     );
   } finally {
-    await Promise.all(workers.flatMap(({ counters, main }) => [counters.end(), main.end()]));
+    if (logLevel === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = logLevel;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { connections, registrationsPerSecond: Math.round(checkouts.length / seconds), count: checkouts.length };
@@ -296,25 +214,15 @@ async function measurePostgresFloor(url: string, checkouts: BenchCheckout[], con
 
 /** How many of the e-mails the registrations queued were delivered while the benchmark ran. */
 async function mailDuringRun(): Promise<{ queued: number; sent: number }> {
-  const sql = (status: string | null) =>
-    `SELECT COUNT(*) AS n FROM "OutboxMessage" WHERE "kind" LIKE 'registration.%'${status ? ` AND "status" = '${status}'` : ""}`;
-  if (PROVIDER === "postgresql") {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      const count = async (status: string | null) =>
-        Number((await client.query<{ n: string }>(sql(status))).rows[0]?.n ?? 0);
-      return { queued: await count(null), sent: await count("sent") };
-    } finally {
-      await client.end();
-    }
-  }
-  const db = new Database(path.join(DATA_DIR, "app.db"), { readonly: true });
+  const registrationMail = { kind: { startsWith: "registration." } };
   try {
-    const count = (status: string | null) => (db.prepare(sql(status)).get() as { n: number }).n;
-    return { queued: count(null), sent: count("sent") };
+    const { outboxMessage } = getDb();
+    return {
+      queued: await outboxMessage.count({ where: registrationMail }),
+      sent: await outboxMessage.count({ where: { ...registrationMail, status: "sent" } }),
+    };
   } finally {
-    db.close();
+    await disconnectDb();
   }
 }
 
@@ -617,11 +525,7 @@ async function measureFulfilment(mailWorker: ChildProcess | null): Promise<Fulfi
       throw new Error("no paid checkout waits for its registration");
     // Their grace period over at once: the server's background work registers them, in rounds of batches.
     const before = { server: cpuMsOf(serverPids), database: cpuMsOf(postgresPids()) };
-    await runOneWrite(() =>
-      execute(
-        Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(Date.now() - 1000)} WHERE "fulfilAt" IS NOT NULL AND "consumedAt" IS NULL`,
-      ),
-    );
+    await makeWaitingFulfilmentsDue();
     await waitFor(
       "the server registered every paid checkout",
       600_000,
@@ -731,19 +635,15 @@ async function run(): Promise<RunResult> {
   await disconnectDb();
   say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
 
-  const floors: Floor[] = [];
-  if (PROVIDER === "postgresql") {
-    const half = Math.floor(floorCheckouts.length / 2);
-    floors.push(await measurePostgresFloor(process.env.DATABASE_URL!, floorCheckouts.slice(0, half), 1));
-    floors.push(await measurePostgresFloor(process.env.DATABASE_URL!, floorCheckouts.slice(half), 50));
-  } else {
-    const floorFile = path.join(DATA_DIR, "floor.db");
-    copyFileSync(path.join(DATA_DIR, "app.db"), floorFile);
-    floors.push(measureSqliteFloor(floorFile, floorCheckouts));
-  }
+  const half = Math.floor(floorCheckouts.length / 2);
+  const floors = [
+    await measureFloor(floorCheckouts.slice(0, half), 1),
+    await measureFloor(floorCheckouts.slice(half), 50),
+  ];
+  await disconnectDb();
   for (const floor of floors)
     say(
-      `database floor (raw SQL, ${floor.connections} connection(s)): ${floor.registrationsPerSecond} registrations/s`,
+      `floor (registerByToken in-process, no HTTP, ${floor.connections} at a time): ${floor.registrationsPerSecond} registrations/s`,
     );
 
   const server = await startServer();

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { auditEventInsert, type AuditEventInput } from "@/lib/server/audit";
+import { auditEventInsert, type AuditEventInput } from "@/lib/server/db/audit-events";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { dateOrNull, int, text } from "@/lib/server/db/columns";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
-import { auditEventInsert } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/db/audit-events";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
 import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
 import { int, text } from "@/lib/server/db/columns";

@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Viewer } from "@/lib/server/auth/viewer";
-import { recordAuditEvent, type AuditEventInput } from "@/lib/server/audit";
+import { recordAuditEvent, type AuditEventInput } from "@/lib/server/db/audit-events";
 import { getReadableInvoiceIdOrThrow } from "@/lib/server/billing/get-invoice-for-viewer";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { openInvoiceByToken } from "@/lib/server/billing/open-invoice-by-token";

@@ -2,18 +2,8 @@ import "server-only";
 
 import { timingSafeEqual } from "node:crypto";
 
-import { Prisma, query, type SqlScript } from "@/lib/server/db";
-import {
-  type Columns,
-  date,
-  dateOrNull,
-  decodeRow,
-  int,
-  intOrNull,
-  text,
-  textOrNull,
-  undecoded,
-} from "@/lib/server/db/columns";
+import type { SqlScript } from "@/lib/server/db";
+import { type BasketInvoiceRow, type BasketRow, findBasketById, findBasketByTokenHash } from "@/lib/server/db/baskets";
 import { sha256Hex } from "@/lib/server/hash";
 import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/lib/validation/registration";
 
@@ -23,106 +13,12 @@ import { BasketTokenSchema, InvoiceIdSchema, type RegistrationRefusal } from "@/
  */
 
 /** The basket session and its invoice, as the checks need them. */
-export interface EvaluatedBasket {
-  id: number;
-  businessId: number;
-  guestFullName: string;
-  guestEmail: string;
-  guestCompany: string | null;
-  guestPhone: string | null;
-  /** The guest's language at checkout. */
-  locale: string;
-  /** pending_payment | declined | paid | registered */
-  status: string;
-  completedAt: Date | null;
-  expiresAt: Date;
-  consumedAt: Date | null;
-  /** guest | server, once registered. */
-  registeredBy: string | null;
-  /** When a completion link was first answered with a token; null while the server's registration awaits its page. */
-  redeemedAt: Date | null;
-  consumedKeyHash: string | null;
-  invoice: EvaluatedInvoice | null;
-}
+export type EvaluatedBasket = BasketRow;
 
-export interface EvaluatedInvoice {
-  id: number;
-  /** Null until the payment succeeds and the invoice is issued. */
-  number: string | null;
-  paidAt: Date | null;
-  customerId: number | null;
-}
+export type EvaluatedInvoice = BasketInvoiceRow;
 
 /** An invoice that was issued (paid and numbered), as registration and its replay need it. */
 export type IssuedInvoice = EvaluatedInvoice & { number: string };
-
-const basketColumns = {
-  id: int,
-  businessId: int,
-  guestFullName: text,
-  guestEmail: text,
-  guestCompany: textOrNull,
-  guestPhone: textOrNull,
-  locale: text,
-  status: text,
-  completedAt: dateOrNull,
-  expiresAt: date,
-  consumedAt: dateOrNull,
-  registeredBy: textOrNull,
-  redeemedAt: dateOrNull,
-  consumedKeyHash: textOrNull,
-  invoiceId: intOrNull,
-  invoiceNumber: textOrNull,
-  invoicePaidAt: dateOrNull,
-  invoiceCustomerId: intOrNull,
-};
-
-const BASKET_SELECT = Prisma.sql`
-    SELECT b."id", b."businessId", b."guestFullName", b."guestEmail", b."guestCompany", b."guestPhone", b."locale", b."status",
-           b."completedAt", b."expiresAt", b."consumedAt", b."registeredBy", b."redeemedAt", b."consumedKeyHash",
-           i."id" AS "invoiceId", i."number" AS "invoiceNumber", i."paidAt" AS "invoicePaidAt", i."customerId" AS "invoiceCustomerId"`;
-
-/**
- * The hottest read of the app, one statement: the basket session and its invoice, by the hash of one of its links'
- * tokens (an order may have several, all live).
- */
-export function basketQuery(tokenHash: string): Prisma.Sql {
-  return Prisma.sql`${BASKET_SELECT}
-    FROM "BasketToken" t JOIN "BasketSession" b ON b."id" = t."basketSessionId" LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE t."tokenHash" = ${tokenHash}`;
-}
-
-/** `basketQuery`'s columns, undecoded: for a statement that reads the basket beside something else (`basketOf` decodes them). */
-export const basketQueryColumns = Object.fromEntries(
-  Object.keys(basketColumns).map((name) => [name, undecoded]),
-) as Columns<Record<keyof typeof basketColumns, unknown>>;
-
-/** The basket in a row of `basketQuery`'s columns; null when the row has none (no basket has the token). */
-export function basketOf(row: Readonly<Record<string, unknown>> | undefined): EvaluatedBasket | null {
-  if (!row || row.id === null || row.id === undefined) return null;
-  const { invoiceId, invoiceNumber, invoicePaidAt, invoiceCustomerId, ...basket } = decodeRow(basketColumns, row);
-  const invoice =
-    invoiceId === null
-      ? null
-      : { id: invoiceId, number: invoiceNumber, paidAt: invoicePaidAt, customerId: invoiceCustomerId };
-  return { ...basket, invoice };
-}
-
-function* findBasket(tokenHash: string): SqlScript<EvaluatedBasket | null> {
-  const rows = yield* query(basketQuery(tokenHash), basketQueryColumns);
-  return basketOf(rows[0]);
-}
-
-/** The basket session by its id, for the server's own registration, which holds no link. */
-export function* findBasketById(basketSessionId: number): SqlScript<EvaluatedBasket | null> {
-  const rows = yield* query(
-    Prisma.sql`${BASKET_SELECT}
-    FROM "BasketSession" b LEFT JOIN "Invoice" i ON i."id" = b."invoiceId"
-    WHERE b."id" = ${basketSessionId}`,
-    basketQueryColumns,
-  );
-  return basketOf(rows[0]);
-}
 
 export type RegistrationDecision =
   | { kind: "refuse"; code: RegistrationRefusal; basket: EvaluatedBasket | null }
@@ -169,7 +65,7 @@ export function* evaluateRegistration(
   if (!tokenHash) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 2. no basket session has that token
-  const basket = read ? read.basket : yield* findBasket(tokenHash);
+  const basket = read ? read.basket : yield* findBasketByTokenHash(tokenHash);
   if (!basket) return { kind: "refuse", code: "basket_token_invalid", basket: null };
 
   // 3. invoice id malformed, unknown, or not the one this basket produced: one answer for all three

@@ -66,7 +66,7 @@ export class BuiltStatement<Row = unknown> {
 
   constructor(
     private readonly tree: RootOperationNode,
-    private readonly bindings: Readonly<Record<string, unknown>> | null,
+    private readonly bindings: object | null,
   ) {}
 
   compiledFor(provider: DatabaseProvider): CompiledStatement {
@@ -77,7 +77,9 @@ export class BuiltStatement<Row = unknown> {
     if (!bindings) return compiled;
     return {
       sql: compiled.sql,
-      values: compiled.values.map((value) => (value instanceof Placeholder ? bindings[value.name] : value)),
+      values: compiled.values.map((value) =>
+        value instanceof Placeholder ? (bindings as Record<string, unknown>)[value.name] : value,
+      ),
     };
   }
 }
@@ -105,7 +107,7 @@ export type Parameters<P> = { readonly [K in keyof P]: RawBuilder<P[K]> };
  *       sqlBuilder.selectFrom("Customer").select("id").where("businessId", "=", p.businessId).where("email", "=", p.email));
  *     const [customer] = yield* query(customerIdByEmail({ businessId, email }));
  */
-export function prepare<P extends Record<string, unknown>, Q extends Statementlike>(
+export function prepare<P extends object, Q extends Statementlike>(
   build: (parameters: Parameters<P>) => Q,
 ): (values: P) => BuiltStatement<InferResult<Q>[number]> {
   let tree: RootOperationNode | undefined;

@@ -377,8 +377,8 @@ class RollbackFailed extends Error {
   }
 }
 
-/** Runs a script on one PostgreSQL client, as the pools do; exported for the benchmark's database floor (scripts/bench.ts). */
-export async function runOnPostgresClient<T>(
+/** Runs a script on one PostgreSQL client, as the pools do. */
+async function runOnPostgresClient<T>(
   client: pg.ClientBase,
   script: () => SqlScript<T>,
   mode: PostgresMode,

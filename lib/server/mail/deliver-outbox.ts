@@ -1,9 +1,10 @@
 import "server-only";
 
 import { getConfig } from "@/lib/config";
-import { execute, getDb, Prisma, query, runOneWrite, runReadOnly } from "@/lib/server/db";
-import { int, text } from "@/lib/server/db/columns";
+import { getDb, runOneWrite, runReadOnly } from "@/lib/server/db";
+import { claimOutboxRows, dueOutboxIds, markOutboxRowsSent } from "@/lib/server/db/outbox";
 import { logger } from "@/lib/server/logger";
+import type { OutboxKind } from "@/lib/server/mail/outbox";
 import { mailRenderer } from "@/lib/server/mail/templates";
 import { createMailTransport, type MailTransport } from "@/lib/server/mail/transport";
 
@@ -32,18 +33,6 @@ export interface DeliveryReport {
   failed: number;
 }
 
-const idColumn = { id: int };
-// The kind stays text here: a row of a kind the renderer does not know fails alone, when it is rendered.
-const claimedColumns = { id: int, kind: text, recipient: text, payload: text, attempts: int };
-
-/** The two kinds of due row: pending and due for an attempt, or claimed by a worker whose lease ran out. */
-function dueAt(now: Date) {
-  return {
-    pending: Prisma.sql`"status" = 'pending' AND "nextAttemptAt" <= ${now}`,
-    abandoned: Prisma.sql`"status" = 'sending' AND "claimedUntil" < ${now}`,
-  };
-}
-
 export async function deliverOutbox(
   options: { now?: Date; limit?: number; transport?: MailTransport } = {},
 ): Promise<DeliveryReport> {
@@ -53,32 +42,11 @@ export async function deliverOutbox(
   const { maxAttempts } = getConfig().mail;
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
 
-  // Two index range scans (status, nextAttemptAt): one OR query with ORDER BY id read and sorted every due row.
   const limit = options.limit ?? DELIVERY_BATCH;
-  const due = dueAt(now);
-  const ids = await runReadOnly(function* () {
-    const abandoned = yield* query(
-      Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.abandoned} LIMIT ${limit}`,
-      idColumn,
-    );
-    const pending = yield* query(
-      Prisma.sql`SELECT "id" FROM "OutboxMessage" WHERE ${due.pending} ORDER BY "nextAttemptAt" LIMIT ${limit}`,
-      idColumn,
-    );
-    return [...abandoned, ...pending].slice(0, limit).map((row) => row.id);
-  });
+  const ids = await runReadOnly(() => dueOutboxIds(now, limit));
   if (ids.length === 0) return report;
-  const claimedUntil = new Date(now.getTime() + LEASE_MS);
   // The claim checks again, row by row, that each is still due: of two workers, only one claims a row.
-  const claimed = await runOneWrite(() =>
-    query(
-      Prisma.sql`
-      UPDATE "OutboxMessage" SET "status" = 'sending', "claimedUntil" = ${claimedUntil}
-      WHERE "id" IN (${Prisma.join(ids)}) AND ((${due.pending}) OR (${due.abandoned}))
-      RETURNING "id", "kind", "recipient", "payload", "attempts"`,
-      claimedColumns,
-    ),
-  );
+  const claimed = await runOneWrite(() => claimOutboxRows(ids, now, new Date(now.getTime() + LEASE_MS)));
   claimed.sort((a, b) => a.id - b.id);
 
   const render = await mailRenderer(db, claimed);
@@ -122,14 +90,13 @@ export async function deliverOutbox(
   }
 
   if (sent.length > 0) {
-    const sentAt = new Date();
-    // One statement: a delivered sign-in link must not stay readable in the database (or on the staff page).
+    // A delivered sign-in link must not stay readable in the database (or on the staff page).
     await runOneWrite(() =>
-      execute(Prisma.sql`
-        UPDATE "OutboxMessage"
-        SET "status" = 'sent', "sentAt" = ${sentAt}, "attempts" = "attempts" + 1, "claimedUntil" = NULL, "lastError" = NULL,
-            "payload" = CASE WHEN "kind" = 'auth.sign_in_link' THEN ${JSON.stringify({ redacted: true })} ELSE "payload" END
-        WHERE "id" IN (${Prisma.join(sent.map((row) => row.id))})`),
+      markOutboxRowsSent(
+        sent.map((row) => row.id),
+        new Date(),
+        "auth.sign_in_link" satisfies OutboxKind,
+      ),
     );
     report.sent = sent.length;
   }

@@ -1,6 +1,7 @@
 import "server-only";
 
-import { execute, Prisma, runOneWrite, type Statement } from "@/lib/server/db";
+import { execute, runOneWrite, type Statement } from "@/lib/server/db";
+import { outboxInsert } from "@/lib/server/db/outbox";
 
 /**
  * The e-mails the app sends: the receipt queued at payment (docs/contract.md §3.7), the two registration e-mails of
@@ -48,34 +49,23 @@ export async function enqueueMail(message: OutboxMessageInput): Promise<void> {
   await runOneWrite(() => execute(mailInsert(message)));
 }
 
-const OUTBOX_COLUMNS = Prisma.sql`"kind", "recipient", "businessId", "payload", "status", "attempts", "nextAttemptAt", "createdAt"`;
-
 /**
- * The INSERT of an outbox row, for Prisma or a transaction script. As a step of the script of the change it
- * announces, the mail is sent if and only if the change committed (a transactional outbox).
+ * The queuing of an e-mail, for a transaction script: as a step of the script of the change it announces, the mail
+ * is sent if and only if the change committed (a transactional outbox). The portal's own e-mails (sign-in links)
+ * belong to no business.
  */
 export function mailInsert(message: OutboxMessageInput): Statement {
   const businessId = message.kind === "auth.sign_in_link" ? null : message.payload.businessId;
-  const now = new Date();
-  return Prisma.sql`
-    INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS})
-    VALUES (${message.kind}, ${message.recipient}, ${businessId}, ${JSON.stringify(message.payload)}, 'pending', 0, ${now}, ${now})`;
+  return outboxInsert({
+    kind: message.kind,
+    recipient: message.recipient,
+    businessId,
+    payload: JSON.stringify(message.payload),
+  });
 }
 
-/**
- * PostgreSQL: the registration e-mail of the customer that the same statement created or linked, from `customer`,
- * a CTE with the customer's "id" and whether the statement "created" it (which decides the kind of e-mail).
- */
-export function registrationMailInsertFrom(
-  customer: Prisma.Sql,
-  message: { recipient: string; payload: Omit<RegistrationMailPayload, "customerId"> },
-): Statement {
-  const now = new Date();
-  const payload = { ...message.payload, customerId: 0 } satisfies RegistrationMailPayload;
-  return Prisma.sql`
-    INSERT INTO "OutboxMessage" (${OUTBOX_COLUMNS})
-    SELECT CASE WHEN c."created" THEN ${"registration.new_customer" satisfies OutboxKind} ELSE ${"registration.existing_customer" satisfies OutboxKind} END,
-           ${message.recipient}, ${message.payload.businessId}, jsonb_set(${JSON.stringify(payload)}::jsonb, '{customerId}', to_jsonb(c."id"))::text,
-           'pending', 0, ${now}, ${now}
-    FROM ${customer} c`;
-}
+/** The kinds of registration e-mail: to a customer the registration created, and to one it linked. */
+export const REGISTRATION_MAIL_KINDS = {
+  created: "registration.new_customer",
+  linked: "registration.existing_customer",
+} as const satisfies Record<"created" | "linked", OutboxKind>;

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { auditEventInsert } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/db/audit-events";
 import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
 import { dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
 import { AppError } from "@/lib/server/errors";

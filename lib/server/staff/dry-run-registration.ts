@@ -1,6 +1,6 @@
 import "server-only";
 
-import { recordAuditEvent } from "@/lib/server/audit";
+import { recordAuditEvent } from "@/lib/server/db/audit-events";
 import { evaluateRegistration } from "@/lib/server/billing/evaluate-registration";
 import { getDb, runReadOnly } from "@/lib/server/db";
 import { errorStatus } from "@/lib/server/errors";

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { auditEventInsert } from "@/lib/server/audit";
+import { auditEventInsert } from "@/lib/server/db/audit-events";
 import { execute, getDb, runTransaction } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { mailInsert } from "@/lib/server/mail/outbox";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
-import { recordAuditEvent } from "@/lib/server/audit";
+import { recordAuditEvent } from "@/lib/server/db/audit-events";
 import { requireStaffRequest } from "@/lib/server/auth/staff-request";
 import { createDemoCheckout } from "@/lib/server/billing/create-demo-checkout";
 import { AppError } from "@/lib/server/errors";

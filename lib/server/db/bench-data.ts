@@ -3,9 +3,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { priceLine } from "@/lib/money";
-import { execute, getDb, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
+import { execute, getDb, Prisma, query, runOneWrite, runTransaction, type SqlScript } from "@/lib/server/db";
+import { built, sqlBuilder } from "@/lib/server/db/builder";
 import { int, text } from "@/lib/server/db/columns";
-import type { InvoiceLineDocument } from "@/lib/server/invoices/invoice-document";
 import { sha256Hex } from "@/lib/server/hash";
 
 const CHUNK = 500;
@@ -15,9 +15,20 @@ export interface BenchCheckout {
   token: string;
 }
 
-type BenchLine = Omit<InvoiceLineDocument, "position">;
+/** A priced line, as the invoice stores it. */
+type BenchLine = {
+  description: string;
+  quantity: number;
+  unitPriceMinor: number;
+  taxRateBp: number;
+  amountMinor: number;
+  taxMinor: number;
+};
 
 /**
+ * For the benchmark only (scripts/bench.ts, and the bench routes behind ENABLE_BENCH_ROUTES): the data it needs,
+ * written in bulk.
+ *
  * Paid guest checkouts written in bulk for the benchmark (not through HTTP): invoice, line, payment and basket
  * session, as the checkout would leave them, CHUNK at a time in one transaction script each. With `registered`,
  * each invoice is also linked to a customer of its own, ready for the token-gated reads.
@@ -124,4 +135,20 @@ function* seedChunk(
     INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt")
     VALUES ${Prisma.join(checkouts.map(({ invoiceId, token }) => Prisma.sql`(${sha256Hex(token)}, ${basketOfInvoice.get(invoiceId)!}, ${now})`))}`);
   return checkouts.map(({ invoiceId, token }) => ({ invoiceId, token }));
+}
+
+/** Every paid checkout still waiting for its registration falls due at once (the benchmark of the server's registration). */
+export async function makeWaitingFulfilmentsDue(): Promise<void> {
+  const due = new Date(Date.now() - 1000);
+  await runOneWrite(() =>
+    execute(
+      built(
+        sqlBuilder
+          .updateTable("BasketSession")
+          .set({ fulfilAt: due })
+          .where("fulfilAt", "is not", null)
+          .where("consumedAt", "is", null),
+      ),
+    ),
+  );
 }
