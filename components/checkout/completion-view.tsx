@@ -83,157 +83,204 @@ function Actions({ children }: { children: ReactNode }) {
   return <div className={styles.actions}>{children}</div>;
 }
 
-function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void }) {
+type StateOf<K extends CompletionState["kind"]> = Extract<CompletionState, { kind: K }>;
+
+function SignInLink() {
   const t = useTranslations("completion");
-  const signIn = (
+  return (
     <Link className={styles.primary} href="/portal/sign-in">
       {t("signIn")}
     </Link>
   );
-  switch (state.kind) {
-    case "loading":
-      return (
-        <div className={styles.skeleton} aria-hidden="true">
-          <p className={styles.lead}>{t("loading.lead")}</p>
-          <div className={styles.bar} />
-          <div className={styles.bar} />
-          <div className={styles.barShort} />
-        </div>
-      );
-    case "success":
-      return (
+}
+
+function Loading() {
+  const t = useTranslations("completion");
+  return (
+    <div className={styles.skeleton} aria-hidden="true">
+      <p className={styles.lead}>{t("loading.lead")}</p>
+      <div className={styles.bar} />
+      <div className={styles.bar} />
+      <div className={styles.barShort} />
+    </div>
+  );
+}
+
+function Success({ state }: { state: StateOf<"success"> }) {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t("success.lead")}</p>
+      {state.summary ? <Receipt summary={state.summary} /> : <p className={styles.note}>{t("success.noReceipt")}</p>}
+      <Actions>
+        {state.pdfUrl ? (
+          <a className={styles.primary} href={state.pdfUrl} download>
+            {t("success.download")}
+          </a>
+        ) : (
+          <span className={styles.primary} aria-disabled="true" title={t("success.noDownloadInPreview")}>
+            {t("success.download")}
+          </span>
+        )}
+      </Actions>
+      <section className={styles.next} aria-labelledby="next-heading">
+        <h2 id="next-heading" className={styles.receiptHeading}>
+          {t("success.nextHeading")}
+        </h2>
+        <p>
+          {state.summary
+            ? t.rich("success.mailingTo", {
+                email: state.summary.customerEmailMasked,
+                strong: (chunks) => <strong>{chunks}</strong>,
+              })
+            : t("success.mailingToCheckoutAddress")}{" "}
+          {t("success.account")}
+        </p>
+        <Actions>
+          <Link className={styles.secondary} href="/portal/sign-in">
+            {t("success.goToAccount")}
+          </Link>
+          <Link className={styles.secondary} href="/checkout">
+            {t("success.bookAgain")}
+          </Link>
+        </Actions>
+      </section>
+    </>
+  );
+}
+
+/** The link was used or has expired: the account it made (or the guest's own) is where the invoice is. */
+function LinkEnded({ kind }: { kind: "used" | "expired" }) {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t(`${kind}.lead`)}</p>
+      <p>{t(`${kind}.body`)}</p>
+      <Actions>
+        <SignInLink />
+      </Actions>
+    </>
+  );
+}
+
+function NotFound() {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t("not_found.lead")}</p>
+      <p>{t("not_found.body")}</p>
+      <Actions>
+        <SignInLink />
+        <Link className={styles.secondary} href="/checkout">
+          {t("not_found.back")}
+        </Link>
+      </Actions>
+    </>
+  );
+}
+
+function Pending({ state, onRetry }: { state: StateOf<"pending">; onRetry: () => void }) {
+  const t = useTranslations("completion");
+  const { retryInSeconds } = state;
+  return (
+    <>
+      <p className={styles.lead}>{t("pending.lead")}</p>
+      {retryInSeconds !== null ? (
+        <p className={styles.note}>
+          {t.rich("pending.countdown", {
+            countdown: () => <Countdown key={retryInSeconds} from={retryInSeconds} />,
+          })}
+        </p>
+      ) : (
         <>
-          <p className={styles.lead}>{t("success.lead")}</p>
-          {state.summary ? (
-            <Receipt summary={state.summary} />
-          ) : (
-            <p className={styles.note}>{t("success.noReceipt")}</p>
-          )}
-          <Actions>
-            {state.pdfUrl ? (
-              <a className={styles.primary} href={state.pdfUrl} download>
-                {t("success.download")}
-              </a>
-            ) : (
-              <span className={styles.primary} aria-disabled="true" title={t("success.noDownloadInPreview")}>
-                {t("success.download")}
-              </span>
-            )}
-          </Actions>
-          <section className={styles.next} aria-labelledby="next-heading">
-            <h2 id="next-heading" className={styles.receiptHeading}>
-              {t("success.nextHeading")}
-            </h2>
-            <p>
-              {state.summary
-                ? t.rich("success.mailingTo", {
-                    email: state.summary.customerEmailMasked,
-                    strong: (chunks) => <strong>{chunks}</strong>,
-                  })
-                : t("success.mailingToCheckoutAddress")}{" "}
-              {t("success.account")}
-            </p>
-            <Actions>
-              <Link className={styles.secondary} href="/portal/sign-in">
-                {t("success.goToAccount")}
-              </Link>
-              <Link className={styles.secondary} href="/checkout">
-                {t("success.bookAgain")}
-              </Link>
-            </Actions>
-          </section>
-        </>
-      );
-    case "used":
-    case "expired":
-      return (
-        <>
-          <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
-          <p>{t(`${state.kind}.body`)}</p>
-          <Actions>{signIn}</Actions>
-        </>
-      );
-    case "not_found":
-      return (
-        <>
-          <p className={styles.lead}>{t("not_found.lead")}</p>
-          <p>{t("not_found.body")}</p>
-          <Actions>
-            {signIn}
-            <Link className={styles.secondary} href="/checkout">
-              {t("not_found.back")}
-            </Link>
-          </Actions>
-        </>
-      );
-    case "pending":
-      return (
-        <>
-          <p className={styles.lead}>{t("pending.lead")}</p>
-          {state.retryInSeconds !== null ? (
-            <p className={styles.note}>
-              {t.rich("pending.countdown", {
-                countdown: () => <Countdown key={state.retryInSeconds} from={state.retryInSeconds!} />,
-              })}
-            </p>
-          ) : (
-            <>
-              <p>{t("pending.slow")}</p>
-              <Actions>
-                <button className={styles.primary} type="button" onClick={onRetry}>
-                  {t("pending.check")}
-                </button>
-              </Actions>
-            </>
-          )}
-        </>
-      );
-    case "declined":
-      return (
-        <>
-          <p className={styles.lead}>{t("declined.lead")}</p>
-          <p>{t("declined.body")}</p>
-          <Actions>
-            <Link className={styles.primary} href="/checkout">
-              {t("declined.back")}
-            </Link>
-          </Actions>
-        </>
-      );
-    case "network_error":
-    case "rate_limited":
-      return (
-        <>
-          <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
-          <p>
-            {state.kind === "rate_limited"
-              ? t.rich("rate_limited.body", {
-                  countdown: () => <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} />,
-                })
-              : t("network_error.body")}
-          </p>
+          <p>{t("pending.slow")}</p>
           <Actions>
             <button className={styles.primary} type="button" onClick={onRetry}>
-              {t(`${state.kind}.retry`)}
+              {t("pending.check")}
             </button>
           </Actions>
         </>
-      );
+      )}
+    </>
+  );
+}
+
+function Declined() {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t("declined.lead")}</p>
+      <p>{t("declined.body")}</p>
+      <Actions>
+        <Link className={styles.primary} href="/checkout">
+          {t("declined.back")}
+        </Link>
+      </Actions>
+    </>
+  );
+}
+
+/** The request did not get an answer, or was refused for now: the guest retries (after the wait, if one was said). */
+function TryAgain({ state, onRetry }: { state: StateOf<"network_error" | "rate_limited">; onRetry: () => void }) {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
+      <p>
+        {state.kind === "rate_limited"
+          ? t.rich("rate_limited.body", {
+              countdown: () => <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} />,
+            })
+          : t("network_error.body")}
+      </p>
+      <Actions>
+        <button className={styles.primary} type="button" onClick={onRetry}>
+          {t(`${state.kind}.retry`)}
+        </button>
+      </Actions>
+    </>
+  );
+}
+
+function MissingParameters() {
+  const t = useTranslations("completion");
+  return (
+    <>
+      <p className={styles.lead}>{t("missing_parameters.lead")}</p>
+      <p>{t("missing_parameters.body")}</p>
+      <Actions>
+        <Link className={styles.primary} href="/checkout">
+          {t("missing_parameters.shop")}
+        </Link>
+        <Link className={styles.secondary} href="/portal/sign-in">
+          {t("signIn")}
+        </Link>
+      </Actions>
+    </>
+  );
+}
+
+/** The content of one state, below its heading. */
+function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void }) {
+  switch (state.kind) {
+    case "loading":
+      return <Loading />;
+    case "success":
+      return <Success state={state} />;
+    case "used":
+    case "expired":
+      return <LinkEnded kind={state.kind} />;
+    case "not_found":
+      return <NotFound />;
+    case "pending":
+      return <Pending state={state} onRetry={onRetry} />;
+    case "declined":
+      return <Declined />;
+    case "network_error":
+    case "rate_limited":
+      return <TryAgain state={state} onRetry={onRetry} />;
     case "missing_parameters":
-      return (
-        <>
-          <p className={styles.lead}>{t("missing_parameters.lead")}</p>
-          <p>{t("missing_parameters.body")}</p>
-          <Actions>
-            <Link className={styles.primary} href="/checkout">
-              {t("missing_parameters.shop")}
-            </Link>
-            <Link className={styles.secondary} href="/portal/sign-in">
-              {t("signIn")}
-            </Link>
-          </Actions>
-        </>
-      );
+      return <MissingParameters />;
   }
 }
 
