@@ -102,10 +102,17 @@ export async function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer
   return pdf;
 }
 
+/** What every part of the drawing needs: the document, the invoice, and its words, money and dates. */
+interface Drawing {
+  doc: PDFKit.PDFDocument;
+  invoice: InvoiceDocument;
+  t: Awaited<ReturnType<typeof translatorFor<"invoice">>>;
+  money: (minor: number) => string;
+  date: (instant: Date) => string;
+}
+
 async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   const { locale, timeZone } = invoice.business;
-  const money = (minor: number) => formatMoney(minor, invoice.currency, locale);
-  const date = (instant: Date) => formatDate(instant, timeZone, locale);
   const t = await translatorFor(invoice.language, "invoice");
 
   const doc = new PDFDocument({
@@ -132,10 +139,29 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.on("error", reject);
   });
 
+  const drawing: Drawing = {
+    doc,
+    invoice,
+    t,
+    money: (minor) => formatMoney(minor, invoice.currency, locale),
+    date: (instant) => formatDate(instant, timeZone, locale),
+  };
+  let y = drawHeader(drawing);
+  y = drawBilledTo(drawing, y);
+  y = drawLines(drawing, y);
+  drawTotals(drawing, y);
+  drawFooters(drawing);
+
+  doc.end();
+  return finished;
+}
+
+/** The band of the business's colour, the business (its logo, if it has one) and the invoice's identity. */
+function drawHeader({ doc, invoice, t, date }: Drawing): number {
   // A band of the business's colour across the top (nothing is written on it, so any colour reads).
   doc.rect(0, 0, PAGE.width, 8).fillColor(brandPalette(invoice.business.brandColor).accent).fill();
 
-  // Header: the business (its logo, if it has one) on the left, the invoice's identity on the right.
+  // The business on the left.
   let nameY = MARGIN;
   if (invoice.business.logoPng) {
     try {
@@ -151,6 +177,7 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
   doc.text(t("taxId", { taxId: invoice.business.taxId }), { width: 290 });
   const leftBottom = doc.y;
 
+  // The invoice's identity on the right.
   const rightX = MARGIN + 300;
   const rightWidth = CONTENT_WIDTH - 300;
   doc
@@ -174,9 +201,11 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
       .text(value, rightX + 90, y, { width: rightWidth - 90, align: "right" });
     doc.moveDown(0.25);
   }
-  let y = Math.max(leftBottom, doc.y) + 28;
+  return Math.max(leftBottom, doc.y) + 28;
+}
 
-  // Billed to, and the PAID mark beside it.
+/** Who is billed, and the PAID mark beside it. */
+function drawBilledTo({ doc, invoice, t }: Drawing, y: number): number {
   const billedTo = [
     invoice.billedToCompany,
     ...(invoice.billedToAddress?.split("\n") ?? []),
@@ -213,43 +242,45 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
         ellipsis: true,
       });
   }
-  y = Math.max(billedBottom, y + 62) + 28;
+  return Math.max(billedBottom, y + 62) + 28;
+}
 
-  // The lines, page by page.
-  const drawTableHeader = () => {
-    doc.rect(MARGIN, y, CONTENT_WIDTH, 20).fillColor(COLOR.band).fill();
-    doc.font("bold").fontSize(8.5).fillColor(COLOR.muted);
-    for (const key of COLUMN_ORDER) {
-      const column = COLUMNS[key];
-      doc.text(t(key), columnX(key) + CELL_PADDING, y + 6, {
-        width: column.width - 2 * CELL_PADDING,
-        align: column.align,
-        lineBreak: false,
-      });
-    }
-    y += 20;
-  };
-  const newPage = () => {
-    doc.addPage();
-    y = MARGIN;
-    doc
-      .font("body")
-      .fontSize(9)
-      .fillColor(COLOR.muted)
-      .text(t("continued", { number: invoice.number }), MARGIN, y, { width: CONTENT_WIDTH });
-    y += 22;
-  };
+/** A new page, headed with the invoice it continues; returns where its content starts. */
+function continueOnNewPage({ doc, invoice, t }: Drawing): number {
+  doc.addPage();
+  doc
+    .font("body")
+    .fontSize(9)
+    .fillColor(COLOR.muted)
+    .text(t("continued", { number: invoice.number }), MARGIN, MARGIN, { width: CONTENT_WIDTH });
+  return MARGIN + 22;
+}
 
-  drawTableHeader();
+function drawTableHeader({ doc, t }: Drawing, y: number): number {
+  doc.rect(MARGIN, y, CONTENT_WIDTH, 20).fillColor(COLOR.band).fill();
+  doc.font("bold").fontSize(8.5).fillColor(COLOR.muted);
+  for (const key of COLUMN_ORDER) {
+    const column = COLUMNS[key];
+    doc.text(t(key), columnX(key) + CELL_PADDING, y + 6, {
+      width: column.width - 2 * CELL_PADDING,
+      align: column.align,
+      lineBreak: false,
+    });
+  }
+  return y + 20;
+}
+
+/** The lines, page by page, the table's header repeated on each. */
+function drawLines(drawing: Drawing, top: number): number {
+  const { doc, invoice, money } = drawing;
+  const locale = invoice.business.locale;
+  let y = drawTableHeader(drawing, top);
   for (const line of invoice.lines) {
     doc.font("body").fontSize(9.5);
     const descriptionWidth = COLUMNS.description.width - 2 * CELL_PADDING;
     const rowHeight =
       Math.max(doc.heightOfString(line.description, { width: descriptionWidth }), 12) + 2 * CELL_PADDING;
-    if (y + rowHeight > BODY_BOTTOM) {
-      newPage();
-      drawTableHeader();
-    }
+    if (y + rowHeight > BODY_BOTTOM) y = drawTableHeader(drawing, continueOnNewPage(drawing));
     const cells: Record<ColumnKey, string> = {
       description: line.description,
       quantity: String(line.quantity),
@@ -274,15 +305,18 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
       .strokeColor(COLOR.rule)
       .stroke();
   }
+  return y;
+}
 
-  // Totals, kept together.
+/** Subtotal, tax and total, kept together (on a new page if they do not fit under the lines). */
+function drawTotals(drawing: Drawing, top: number): void {
+  const { doc, invoice, t, money } = drawing;
   const totals: [string, string, boolean][] = [
     [t("subtotal"), money(invoice.subtotalMinor), false],
     [t("tax"), money(invoice.taxMinor), false],
     [invoice.paidAt ? t("totalPaid") : t("totalDue"), money(invoice.totalMinor), true],
   ];
-  if (y + 12 + totals.length * 20 > BODY_BOTTOM) newPage();
-  y += 12;
+  let y = (top + 12 + totals.length * 20 > BODY_BOTTOM ? continueOnNewPage(drawing) : top) + 12;
   const labelX = columnX("unitPrice");
   const labelWidth = COLUMNS.unitPrice.width + COLUMNS.taxRate.width;
   for (const [label, value, emphasised] of totals) {
@@ -302,9 +336,13 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     });
     y += 20;
   }
+}
 
-  // Footers, written once the page count is known. Lifting the bottom margin keeps pdfkit from
-  // starting a new page for text placed below it.
+/**
+ * Footers, written once the page count is known. Lifting the bottom margin keeps pdfkit from starting a new page
+ * for text placed below it.
+ */
+function drawFooters({ doc, invoice, t }: Drawing): void {
   const pages = doc.bufferedPageRange();
   for (let index = 0; index < pages.count; index++) {
     doc.switchToPage(pages.start + index);
@@ -314,14 +352,7 @@ async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
       t("footer", { business: invoice.business.name, number: invoice.number, page: index + 1, pages: pages.count }),
       MARGIN,
       FOOTER_Y,
-      {
-        width: CONTENT_WIDTH,
-        align: "center",
-        lineBreak: false,
-      },
+      { width: CONTENT_WIDTH, align: "center", lineBreak: false },
     );
   }
-
-  doc.end();
-  return finished;
 }
