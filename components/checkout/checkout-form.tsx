@@ -15,7 +15,7 @@ import { LINE_BREAK_REASON } from "@/lib/validation/guest";
 
 import checkout from "./checkout-form.module.css";
 
-export interface CheckoutProduct {
+interface CheckoutProduct {
   id: number;
   name: string;
   description: string;

@@ -10,7 +10,7 @@ import { execute, query, type SqlScript } from "@/lib/server/db/script";
  */
 
 /** A checkout as the correction reads it: the guest's details, and its invoice's (all null when it has none). */
-export interface CorrectableCheckout {
+interface CorrectableCheckout {
   id: number;
   guestEmail: string;
   guestFullName: string;

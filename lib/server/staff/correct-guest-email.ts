@@ -19,7 +19,7 @@ import { kickMailWorker } from "@/lib/server/mail/worker";
 import { GuestDetailsSchema, normalizeEmail } from "@/lib/validation/guest";
 
 /** What the correction did to the invoice's customer: moved to one it created or linked, or none yet (unregistered). */
-export type CorrectedCustomer = "created" | "linked" | "unregistered";
+type CorrectedCustomer = "created" | "linked" | "unregistered";
 
 /**
  * docs/contract.md §3.5: staff correct the address a guest mistyped at checkout, in one transaction. The checkout
