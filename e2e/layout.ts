@@ -6,10 +6,10 @@ import type { Page } from "@playwright/test";
 import { expect } from "./fixtures";
 
 /** The widths every page is looked at: the smallest phone the pages support, a common one, and a laptop. */
-export const WIDTHS = [320, 375, 1280] as const;
+const WIDTHS = [320, 375, 1280] as const;
 
 /** Where every e2e run writes its screenshots, for people to look at (not compared with anything). */
-export const SCREENSHOT_DIR = "e2e-screenshots";
+const SCREENSHOT_DIR = "e2e-screenshots";
 
 /**
  * What is wrong with the page's layout at its current width, in words:
@@ -19,7 +19,7 @@ export const SCREENSHOT_DIR = "e2e-screenshots";
  *   of up to 24 characters elsewhere. Longer ones (e-mail addresses, links) may wrap outside tables, and
  *   code samples may wrap anywhere.
  */
-export async function layoutProblems(page: Page): Promise<string[]> {
+async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const viewport = document.documentElement.clientWidth;

@@ -12,7 +12,7 @@ import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_MAIL_OUTBOX } from "../playwright.c
 import { readOutbox, waitForMail } from "../test/mail-outbox";
 import { expect } from "./fixtures";
 
-export interface DemoCheckout {
+interface DemoCheckout {
   invoiceId: number;
   basketSession: string;
   completionUrl: string;

@@ -6,7 +6,7 @@ import { endpoints } from "../lib/api/endpoints";
  * What a browser and a guest send, as plain HTTP against a served app, each request bounded in time: the
  * outcome is a status code, or "timeout" / "error" when no answer came.
  */
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export type Outcome = number | "timeout" | "error";
 
@@ -54,7 +54,7 @@ export async function send(tally: Tally, kind: string, url: string, init: Reques
 }
 
 /** `send`, answering the outcome it counted too: the status, or why no answer came. */
-export async function exchange(
+async function exchange(
   tally: Tally,
   kind: string,
   url: string,
@@ -199,7 +199,7 @@ export async function submitCheckout(
   return { outcome: response.status, body, retryAfter: response.headers.get("retry-after"), link };
 }
 
-export interface RegistrationAnswer {
+interface RegistrationAnswer {
   outcome: Outcome;
   /** The problem's code of a refusal. */
   code: string | null;

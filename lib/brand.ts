@@ -18,7 +18,7 @@ export interface BrandPalette {
 
 const HEX = /^#(?:[0-9a-f]{6}|[0-9a-f]{3})$/i;
 
-export function isBrandColor(value: string): boolean {
+function isBrandColor(value: string): boolean {
   return HEX.test(value.trim());
 }
 

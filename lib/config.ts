@@ -101,7 +101,7 @@ export interface SigningKey {
   secret: Uint8Array<ArrayBuffer>;
 }
 
-export interface AppConfig {
+interface AppConfig {
   mode: "development" | "test" | "production";
   port: number;
   appUrl: string;
@@ -261,7 +261,7 @@ function resolveWebhookSecret(raw: string | undefined, mode: AppConfig["mode"]):
   return raw;
 }
 
-export function databaseProviderOf(url: string): DatabaseProvider {
+function databaseProviderOf(url: string): DatabaseProvider {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
 }
 

@@ -176,7 +176,7 @@ async function measure(
   };
 }
 
-export interface Floor {
+interface Floor {
   connections: number;
   registrationsPerSecond: number;
   count: number;

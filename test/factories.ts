@@ -13,7 +13,7 @@ export function uniqueEmail(): string {
   return `guest-${randomBytes(6).toString("hex")}@example.com`;
 }
 
-export interface BusinessOptions {
+interface BusinessOptions {
   extraProducts?: number;
   /** A GBP business in en-GB unless told otherwise. */
   currency?: string;
@@ -57,7 +57,7 @@ export async function createBusiness(
   return { id: business.id, productIds: [first!, second!, ...rest] };
 }
 
-export interface CheckoutOptions {
+interface CheckoutOptions {
   businessId?: number;
   email?: string;
   name?: string;

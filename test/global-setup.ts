@@ -24,7 +24,7 @@ async function dropTestDatabases(admin: pg.Client): Promise<void> {
 }
 
 /** SQLite: migrates the template file once per run, with the migrations production applies. */
-export function setupSqlite(): void {
+function setupSqlite(): void {
   rmSync(TEST_DATA_DIR, { recursive: true, force: true });
   mkdirSync(TEST_DATA_DIR, { recursive: true });
   migrate(`file:${TEMPLATE_DB}`);

@@ -4,7 +4,7 @@ import pg from "pg";
  * A basket session's row held by a session of its own (PostgreSQL), as a slow transaction would hold it: a
  * registration of that basket waits for it mid-registration. For the tests that show nothing else waits with it.
  */
-export interface HeldBasketRow {
+interface HeldBasketRow {
   /** Resolves once some session of the test database waits for a lock (the registration reached the row). */
   untilSomeoneWaits(): Promise<void>;
   /** Commits the holding transaction: whoever waited goes on. */

@@ -7,7 +7,7 @@ export function randomIp(): string {
   return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
 }
 
-export interface RegisterCall {
+interface RegisterCall {
   invoiceId: string | number;
   /** The raw query string after `?`, or a token to put in `token=`. */
   query?: string;

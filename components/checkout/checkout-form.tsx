@@ -19,8 +19,6 @@ import {
 import checkout from "./checkout-form.module.css";
 import { MAX_QUANTITY, useCheckoutSubmission } from "./use-checkout-submission";
 
-export type { CheckoutProduct };
-
 /**
  * The checkout (docs/contract.md §4.1): products with a running total, the guest's details checked with the server's own
  * schemas, and the card. One submission at a time; a resubmission of an unchanged order reuses its key, so

@@ -6,7 +6,7 @@ import { displayLocale } from "@/lib/i18n/locales";
 
 import styles from "./invoice-table.module.css";
 
-export interface InvoiceRow {
+interface InvoiceRow {
   id: number;
   number: string;
   issuedAt: Date;

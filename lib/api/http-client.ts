@@ -31,11 +31,11 @@ export class ApiError extends Error {
 }
 
 /** No answer arrived: offline, connection dropped, or the response could not be read. */
-export class NetworkError extends Error {
+class NetworkError extends Error {
   override name = "NetworkError";
 }
 
-export interface HttpResult<T> {
+interface HttpResult<T> {
   data: T;
   status: number;
 }

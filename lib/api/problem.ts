@@ -3,7 +3,7 @@ import { z } from "@/lib/validation/zod";
 import { ERROR_CODES } from "./error-codes";
 
 /** The error codes as a zod enum: the server's problem bodies and the OpenAPI document use this one. */
-export const ErrorCodeSchema = z.enum(ERROR_CODES).meta({
+const ErrorCodeSchema = z.enum(ERROR_CODES).meta({
   id: "ErrorCode",
   description:
     "A stable machine code of the error. Its HTTP status is fixed per code; clients switch on the code, not on the words.",

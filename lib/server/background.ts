@@ -28,7 +28,7 @@ const state = (globalForLoop.backgroundLoop ??= { started: false, running: null,
 type Step = [name: string, run: () => Promise<boolean>];
 
 /** One round: each step on its own, so one that fails does not hold up the others. Answers whether to run another at once. */
-export async function runBackgroundRound(now = new Date()): Promise<boolean> {
+async function runBackgroundRound(now = new Date()): Promise<boolean> {
   const steps: Step[] = [
     ...allPaymentProviders().flatMap((provider): Step[] => {
       const work = provider.runBackgroundWork?.bind(provider);

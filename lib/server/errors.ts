@@ -80,7 +80,7 @@ export class AppError extends Error {
   }
 }
 
-export type ProblemBody = Problem;
+type ProblemBody = Problem;
 
 export function problemBody(code: ErrorCode, detail?: string): ProblemBody {
   return {

@@ -24,7 +24,7 @@ export async function handleRoute(work: () => Promise<Response>): Promise<Respon
 }
 
 /** What the endpoints that read a body accept: a checkout of 50 lines is ≈ 5 KB, a sign-in form far less. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The request body as text, read only up to `maxBytes`: a declared Content-Length above it is refused before a

@@ -16,18 +16,18 @@ export { charge };
  * into it quickly.
  */
 /** 429 rate_limited, with Retry-After: what a charge that went over answers. */
-export function rateLimited(retryAfterMs: number): AppError {
+function rateLimited(retryAfterMs: number): AppError {
   return new AppError("rate_limited", { retryAfterSeconds: retryAfterMs / 1000 });
 }
 
-export interface RateLimitKeys {
+interface RateLimitKeys {
   clientIp: string;
   /** SHA-256 of the basket token, when the request carried a well-formed one. */
   tokenHash: string | null;
 }
 
 /** registerByToken's budgets: one per client address and one per token. */
-export function registrationCharges(keys: RateLimitKeys): Charge[] {
+function registrationCharges(keys: RateLimitKeys): Charge[] {
   const { rateLimit } = getConfig();
   const window = rateLimit.windowSeconds;
   const charges: Charge[] = [

@@ -4,7 +4,7 @@ import { GuestDetailsSchema } from "@/lib/validation/guest";
 import { MAX_INT32 } from "@/lib/validation/patterns";
 import { CardSchema } from "@/lib/validation/payment";
 
-export const BasketLineInputSchema = z.object({
+const BasketLineInputSchema = z.object({
   productId: z.number().int().positive().max(MAX_INT32),
   quantity: z.number().int().min(1, "Choose at least one").max(100, "At most 100 of one product"),
 });

@@ -65,8 +65,6 @@ export const GuestDetailsSchema = z.object({
     .transform((code) => code.toUpperCase())
     .optional(),
 });
-export type GuestDetails = z.infer<typeof GuestDetailsSchema>;
-
 /** E-mails are stored trimmed and lower-cased, so one address is one customer per business. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -37,7 +37,7 @@ async function pendingMigrations(): Promise<string[]> {
  * when none is pending: on SQLite, Prisma's migration engine wants the file to itself, and a mail worker process
  * or another instance that has it open would make a plain restart fail.
  */
-export async function migrateDatabase(): Promise<void> {
+async function migrateDatabase(): Promise<void> {
   const { database } = getConfig();
   if (database.provider === "sqlite") {
     const folder = path.resolve(path.dirname(database.url.slice("file:".length)));

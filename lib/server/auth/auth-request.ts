@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * What next-auth's callbacks need to know about the request they serve and next-auth does not pass them: the
  * client address (for the limits). Set by the POST handler of /api/auth/[...nextauth].
  */
-export interface AuthRequest {
+interface AuthRequest {
   clientIp: string;
 }
 

@@ -30,7 +30,7 @@ const perClient: LimitRule = { prefix: "staff-sign-in-ip", points: TRIES_PER_CLI
 /** Compared against when no staff user has the e-mail, so both answers take as long. */
 let dummyHash: Promise<string> | undefined;
 
-export interface AuthenticatedStaff {
+interface AuthenticatedStaff {
   staffUserId: number;
   businessId: number;
   email: string;

@@ -7,7 +7,7 @@ import { runOneWrite } from "@/lib/server/db/transaction";
 
 /** The audit trail's store: one row per event, written with the change it records or on its own. */
 
-export type AuditEventType =
+type AuditEventType =
   | "registration.succeeded"
   | "registration.replayed"
   | "registration.refused"
@@ -83,7 +83,7 @@ export function auditEventInsert(event: AuditEventInput): Statement {
 const AUDIT_EVENT_COLUMNS = Prisma.sql`"type", "reason", "actor", "basketSessionId", "invoiceId", "customerId", "clientIp", "detail", "createdAt"`;
 
 /** An audit event whose values may also be SQL expressions over the rows an INSERT … SELECT reads. */
-export type AuditEventExpressions = { [K in keyof AuditEventInput]: AuditEventInput[K] | Prisma.Sql };
+type AuditEventExpressions = { [K in keyof AuditEventInput]: AuditEventInput[K] | Prisma.Sql };
 
 /** PostgreSQL: the INSERT of an audit event for each row of `from` (a CTE, in a statement of several changes). */
 export function auditEventInsertFrom(from: Prisma.Sql, event: AuditEventExpressions): Prisma.Sql {

@@ -39,7 +39,7 @@ export interface BasketInvoiceRow {
 }
 
 /** The columns of a basket read: the basket session `b` and its invoice `i`. */
-export const BASKET_COLUMNS = [
+const BASKET_COLUMNS = [
   "b.id",
   "b.businessId",
   "b.guestFullName",

@@ -38,11 +38,10 @@ export const sqlBuilder = new Kysely<DB>({
   },
 });
 
-export type { DB };
 export { sql };
 
 /** A statement compiled for one database: its text and its values, in placeholder order. */
-export interface CompiledStatement {
+interface CompiledStatement {
   readonly sql: string;
   readonly values: readonly unknown[];
 }

@@ -28,7 +28,7 @@ export type Db = {
  * The driver under the Prisma client: the one better-sqlite3 connection, or the pg pools — the one Prisma and
  * the transaction scripts share, and a small one for the rate-limit counters (`runAsyncCommit`).
  */
-export type Driver =
+type Driver =
   | { provider: "sqlite"; connection: Database.Database }
   | { provider: "postgresql"; pool: pg.Pool; counterPool: pg.Pool };
 

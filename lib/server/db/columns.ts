@@ -73,8 +73,3 @@ export function bool(value: unknown): boolean {
   if (value === 0 || value === 1) return value === 1;
   throw new TypeError(`expected a boolean, got ${typeof value}`);
 }
-
-/** A value passed on as the driver returned it, for a reader that decodes the row later (`decodeRow`). */
-export function undecoded(value: unknown): unknown {
-  return value;
-}

@@ -22,7 +22,7 @@ import "server-only";
  * write queue — lives on globalThis (`processWide` in client.ts), so every copy of these modules in a build shares it.
  */
 export { Prisma } from "@/lib/generated/sqlite/client";
-export { disconnectDb, getDb, getDriver, PrismaTransactionRefused, type Db, type Driver } from "@/lib/server/db/client";
+export { disconnectDb, getDb, getDriver, PrismaTransactionRefused, type Db } from "@/lib/server/db/client";
 export {
   canBeginWriteTransaction,
   runAsyncCommit,

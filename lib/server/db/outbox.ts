@@ -9,7 +9,7 @@ import { execute, query, type SqlScript, type Statement } from "@/lib/server/db/
  * and only if it committed), and claimed with a lease by the worker that delivers them.
  */
 
-export interface OutboxRow {
+interface OutboxRow {
   kind: string;
   recipient: string;
   /** The business whose brand the e-mail carries; null for the portal's own (sign-in links). */

@@ -45,7 +45,7 @@ export async function chargeRateLimits(charges: readonly Charge[], cost: number,
 }
 
 /** What an attempt is charged up front: `cost`, and `extraWhenMissing` more when the read finds nothing (a sure refusal). */
-export interface AttemptCost {
+interface AttemptCost {
   cost: number;
   extraWhenMissing: number;
 }
@@ -69,7 +69,7 @@ export async function chargeRateLimitsAndReadBasket(
 }
 
 /** `chargeRateLimitsAndReadBasket` as a script. */
-export function* chargeAndReadBasketScript(
+function* chargeAndReadBasketScript(
   charges: readonly Charge[],
   attempt: AttemptCost,
   now: Date,

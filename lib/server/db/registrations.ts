@@ -19,14 +19,14 @@ import { bool, int } from "@/lib/server/db/columns";
  */
 
 /** How the basket is consumed: by whom, whether its link is redeemed at once, and the key kept for a replay. */
-export interface Consumption {
+interface Consumption {
   registeredBy: "guest" | "server";
   redeemedAt: Date | null;
   consumedKeyHash: string | null;
 }
 
 /** One way or the other of a registration's outcome: the customer was created, or an existing one linked. */
-export type ByCustomer<T> = { created: T; linked: T };
+type ByCustomer<T> = { created: T; linked: T };
 
 export interface Registration {
   basket: BasketRow;
@@ -41,7 +41,7 @@ export interface Registration {
   mail: { kinds: ByCustomer<string>; recipient: string; businessId: number; payload: Record<string, unknown> };
 }
 
-export type Registered = { customerId: number; created: boolean };
+type Registered = { customerId: number; created: boolean };
 
 /** Consumes the basket and registers its guest as a customer; null when the basket was consumed first. */
 export function registerCustomer(registration: Registration): SqlScript<Registered | null> {
@@ -51,7 +51,7 @@ export function registerCustomer(registration: Registration): SqlScript<Register
 }
 
 /** The first valid link after the server's registration: redeemed, with this request's key kept for a replay. */
-export interface Redemption {
+interface Redemption {
   basketSessionId: number;
   redeemedAt: Date;
   consumedKeyHash: string | null;

@@ -301,7 +301,7 @@ function pgValue(value: unknown): unknown {
 }
 
 /** "transaction": BEGIN … COMMIT; "reads": statement by statement; "one-write": the same, refusing a statement after a write. */
-export type PostgresMode = "transaction" | "reads" | "one-write";
+type PostgresMode = "transaction" | "reads" | "one-write";
 
 /** A plain SELECT; one that locks rows (FOR UPDATE, FOR SHARE …) counts as a write, since alone it would lock nothing. */
 const isRead = (sql: string) =>

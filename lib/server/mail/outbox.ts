@@ -1,6 +1,6 @@
 import "server-only";
 
-import { execute, runOneWrite, type Statement } from "@/lib/server/db";
+import type { Statement } from "@/lib/server/db";
 import { outboxInsert } from "@/lib/server/db/outbox";
 
 /**
@@ -35,7 +35,7 @@ export interface SignInLinkPayload {
   locale?: string;
 }
 
-export type OutboxMessageInput =
+type OutboxMessageInput =
   | { kind: "checkout.receipt"; recipient: string; payload: ReceiptMailPayload }
   | {
       kind: "registration.new_customer" | "registration.existing_customer";
@@ -43,11 +43,6 @@ export type OutboxMessageInput =
       payload: RegistrationMailPayload;
     }
   | { kind: "auth.sign_in_link"; recipient: string; payload: SignInLinkPayload };
-
-/** Queues an e-mail on its own; the mail worker delivers it. */
-export async function enqueueMail(message: OutboxMessageInput): Promise<void> {
-  await runOneWrite(() => execute(mailInsert(message)));
-}
 
 /**
  * The queuing of an e-mail, for a transaction script: as a step of the script of the change it announces, the mail

@@ -16,13 +16,13 @@ import type { ReceiptMailPayload, RegistrationMailPayload, SignInLinkPayload } f
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /** A file sent with the e-mail; drawn only when the e-mail is sent (the staff preview lists it, unsent). */
-export interface MailAttachment {
+interface MailAttachment {
   filename: string;
   contentType: string;
   content: () => Promise<Buffer>;
 }
 
-export interface RenderedMail {
+interface RenderedMail {
   subject: string;
   text: string;
   html: string;
@@ -278,7 +278,7 @@ async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMai
   });
 }
 
-export interface OutboxRow {
+interface OutboxRow {
   kind: string;
   recipient: string;
   payload: string;

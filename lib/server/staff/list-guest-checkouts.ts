@@ -11,7 +11,7 @@ import {
   type CheckoutStatus,
 } from "@/lib/server/staff/checkout-status";
 
-export const CHECKOUTS_PAGE_SIZE = 20;
+const CHECKOUTS_PAGE_SIZE = 20;
 /** Far beyond any real list; keeps the offset a plain integer the database takes. */
 const MAX_PAGE = 100_000;
 

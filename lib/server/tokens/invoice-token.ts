@@ -11,9 +11,9 @@ import { AppError } from "@/lib/server/errors";
  * The invoice-scoped token of docs/contract.md §3.4: an HS256 JWT that opens one invoice and nothing else.
  * It carries ids only, never personal data.
  */
-export const INVOICE_TOKEN_TYPE = "invoice-access+jwt";
-export const INVOICE_TOKEN_AUDIENCE = "invoice";
-export const INVOICE_TOKEN_SCOPES = ["invoice:read", "invoice:pdf"] as const;
+const INVOICE_TOKEN_TYPE = "invoice-access+jwt";
+const INVOICE_TOKEN_AUDIENCE = "invoice";
+const INVOICE_TOKEN_SCOPES = ["invoice:read", "invoice:pdf"] as const;
 export type InvoiceTokenScope = (typeof INVOICE_TOKEN_SCOPES)[number];
 
 const ALGORITHM = "HS256";
