@@ -9,7 +9,7 @@ import { execute, query, type SqlScript } from "@/lib/server/db/script";
  */
 
 /** A customer made from a guest's checkout, with portal access from that checkout as of `now`. */
-interface NewCustomer {
+export interface NewCustomer {
   businessId: number;
   fullName: string;
   /** Normalized. */

@@ -3,6 +3,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { type AuditEventInput, auditEventInsert, auditEventInsertFrom } from "@/lib/server/db/audit-events";
 import type { BasketRow } from "@/lib/server/db/baskets";
+import { createCustomer, findCustomerIdByEmail, grantPortalAccess, type NewCustomer } from "@/lib/server/db/customers";
 import { type Parameters, prepare, sqlBuilder } from "@/lib/server/db/builder";
 import { Prisma } from "@/lib/generated/sqlite/client";
 import { outboxInsert, registrationMailInsertFrom } from "@/lib/server/db/outbox";
@@ -93,18 +94,8 @@ const consumeBasket = prepare((p: Parameters<ConsumeParameters>) =>
     .where("consumedAt", "is", null),
 );
 
-type CustomerValues = {
-  businessId: number;
-  fullName: string;
-  email: string;
-  company: string | null;
-  phone: string | null;
-  locale: string;
-  basketSessionId: number;
-  now: Date;
-};
-
-function customerValuesOf({ basket, email, now }: Registration): CustomerValues {
+/** The customer a registration creates: the guest of its checkout, with portal access from that checkout. */
+function customerOf({ basket, email, now }: Registration): NewCustomer {
   return {
     businessId: basket.businessId,
     fullName: basket.guestFullName,
@@ -117,44 +108,6 @@ function customerValuesOf({ basket, email, now }: Registration): CustomerValues 
   };
 }
 
-const insertCustomer = prepare((p: Parameters<CustomerValues>) =>
-  sqlBuilder
-    .insertInto("Customer")
-    .values({
-      businessId: p.businessId,
-      fullName: p.fullName,
-      email: p.email,
-      company: p.company,
-      phone: p.phone,
-      locale: p.locale,
-      portalAccessGrantedAt: p.now,
-      portalAccessBasketSessionId: p.basketSessionId,
-      createdAt: p.now,
-    })
-    .onConflict((conflict) => conflict.columns(["businessId", "email"]).doNothing())
-    .returning("id"),
-);
-
-const customerByEmail = prepare((p: Parameters<{ businessId: number; email: string }>) =>
-  sqlBuilder.selectFrom("Customer").select("id").where("businessId", "=", p.businessId).where("email", "=", p.email),
-);
-
-/** Portal access for a linked customer that had none; an earlier grant stays. */
-const grantPortalAccess = prepare((p: Parameters<{ id: number; now: Date; basketSessionId: number }>) =>
-  sqlBuilder
-    .updateTable("Customer")
-    .set((eb) => ({
-      portalAccessGrantedAt: eb.fn.coalesce("portalAccessGrantedAt", p.now),
-      portalAccessBasketSessionId: eb
-        .case()
-        .when("portalAccessGrantedAt", "is", null)
-        .then(p.basketSessionId)
-        .else(eb.ref("portalAccessBasketSessionId"))
-        .end(),
-    }))
-    .where("id", "=", p.id),
-);
-
 const linkInvoice = prepare((p: Parameters<{ id: number; customerId: number }>) =>
   sqlBuilder.updateTable("Invoice").set({ customerId: p.customerId }).where("id", "=", p.id),
 );
@@ -164,13 +117,11 @@ function* registerStatementByStatement(registration: Registration): SqlScript<Re
   const consumed = yield* execute(consumeBasket({ ...consumption, id: basket.id, now }));
   if (consumed !== 1) return null;
 
-  const values = customerValuesOf(registration);
-  const inserted = yield* query(insertCustomer(values));
-  const created = inserted.length === 1;
-  const [found] = created ? inserted : yield* query(customerByEmail(values));
-  if (!found) throw new Error(`customer of basket ${basket.id} neither created nor found`);
-  const customerId = found.id;
-  if (!created) yield* execute(grantPortalAccess({ id: customerId, now, basketSessionId: basket.id }));
+  const insertedId = yield* createCustomer(customerOf(registration));
+  const created = insertedId !== null;
+  const customerId = insertedId ?? (yield* findCustomerIdByEmail(basket.businessId, registration.email));
+  if (customerId === null) throw new Error(`customer of basket ${basket.id} neither created nor found`);
+  if (!created) yield* grantPortalAccess(customerId, basket.id, now);
 
   yield* execute(linkInvoice({ id: registration.invoiceId, customerId }));
   const outcome = created ? "created" : "linked";
@@ -213,7 +164,7 @@ function* redeemStatementByStatement(redemption: Redemption): SqlScript<boolean>
  */
 function* registerInOneStatement(registration: Registration): SqlScript<Registered | null> {
   const { basket, consumption, now, audit, mail } = registration;
-  const v = customerValuesOf(registration);
+  const v = customerOf(registration);
   const customerRow = Prisma.sql`"registered"`;
   const [registered] = yield* query(
     Prisma.sql`
