@@ -31,7 +31,7 @@ export interface Said {
 export type FieldErrors = Partial<Record<string, Said>>;
 
 /** The order as the form holds it: its lines, the guest's fields as typed and the card. */
-export interface OrderDraft {
+interface OrderDraft {
   lines: readonly { productId: number; quantity: number }[];
   guest: Readonly<Record<string, string>>;
   card: { number: string; expiry: string; cvc: string };
