@@ -3,8 +3,16 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { auditEventInsert, type AuditEventInput } from "@/lib/server/db/audit-events";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
-import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
-import { dateOrNull, int, text } from "@/lib/server/db/columns";
+import { execute, runTransaction, type SqlScript } from "@/lib/server/db";
+import { markBasketDeclined, markBasketPaid } from "@/lib/server/db/checkouts";
+import { issuePaidInvoice, takeInvoiceSequenceNumber } from "@/lib/server/db/invoices";
+import {
+  findPaymentSettlement,
+  flagPaymentRefundDue,
+  markPaymentDeclined,
+  markPaymentSucceeded,
+  type PaymentAttempt,
+} from "@/lib/server/db/payments";
 import { AppError } from "@/lib/server/errors";
 import { kickBackgroundWork } from "@/lib/server/background-kick";
 import { logger } from "@/lib/server/logger";
@@ -27,12 +35,6 @@ import { normalizeEmail } from "@/lib/validation/guest";
  * refund, as is a success for an invoice another payment already paid.
  */
 
-export interface PaymentAttempt {
-  invoiceId: number;
-  provider: string;
-  reference: string;
-}
-
 export type PaymentRecorded = "paid" | "already_recorded" | "refund_due";
 
 function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, sequence: number): string {
@@ -40,49 +42,29 @@ function formatInvoiceNumber(prefix: string, issuedAt: Date, timeZone: string, s
   return `${prefix}-${year}-${String(sequence).padStart(6, "0")}`;
 }
 
-function thisPayment(input: PaymentAttempt): Prisma.Sql {
-  return Prisma.sql`"invoiceId" = ${input.invoiceId} AND "provider" = ${input.provider} AND "reference" = ${input.reference}`;
-}
-
-const basketColumns = { id: int, guestEmail: text, locale: text, businessId: int };
-
 /** The success as a script, for the callers that record it beside something else (a webhook event's receipt). */
 export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlScript<PaymentRecorded> {
-  const payment = yield* execute(Prisma.sql`
-    UPDATE "Payment" SET "status" = 'succeeded', "completedAt" = ${now}, "reconcileAt" = NULL
-    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
+  const payment = yield* markPaymentSucceeded(input, now);
   if (payment === 0) {
-    const [existing] = yield* query(
-      Prisma.sql`SELECT "status", "refundDueAt" FROM "Payment" WHERE ${thisPayment(input)}`,
-      { status: text, refundDueAt: dateOrNull },
-    );
+    const existing = yield* findPaymentSettlement(input);
     if (existing?.status === "succeeded") return "already_recorded";
     if (existing?.status === "declined")
       return existing.refundDueAt ? "already_recorded" : yield* flagRefund(input, now);
     throw new AppError("not_found", { detail: "No payment matches this invoice." });
   }
   // The increment is atomic, so concurrent payments never share a number; an invoice is numbered once.
-  const [business] = yield* query(
-    Prisma.sql`
-    UPDATE "Business" SET "nextInvoiceSeq" = "nextInvoiceSeq" + 1
-    WHERE "id" = (SELECT "businessId" FROM "Invoice" WHERE "id" = ${input.invoiceId} AND "number" IS NULL)
-    RETURNING "nextInvoiceSeq", "invoicePrefix", "timeZone"`,
-    { nextInvoiceSeq: int, invoicePrefix: text, timeZone: text },
-  );
+  const business = yield* takeInvoiceSequenceNumber(input.invoiceId);
   // Another payment of this order succeeded first: this charge took money the order did not need.
   if (!business) return yield* flagRefund(input, now);
   const number = formatInvoiceNumber(business.invoicePrefix, now, business.timeZone, business.nextInvoiceSeq - 1);
-  yield* execute(Prisma.sql`
-    UPDATE "Invoice" SET "number" = ${number}, "issuedAt" = ${now}, "paidAt" = ${now}, "paymentReference" = ${input.reference}
-    WHERE "id" = ${input.invoiceId}`);
+  yield* issuePaidInvoice({ invoiceId: input.invoiceId, number, now, paymentReference: input.reference });
   const fulfilAt = new Date(now.getTime() + getConfig().fulfilment.graceSeconds * 1000);
-  const [basket] = yield* query(
-    Prisma.sql`
-    UPDATE "BasketSession" SET "status" = 'paid', "completedAt" = ${now}, "expiresAt" = ${basketExpiresAt(now)}, "fulfilAt" = ${fulfilAt}
-    WHERE "invoiceId" = ${input.invoiceId}
-    RETURNING "id", "guestEmail", "locale", "businessId"`,
-    basketColumns,
-  );
+  const basket = yield* markBasketPaid({
+    invoiceId: input.invoiceId,
+    now,
+    expiresAt: basketExpiresAt(now),
+    fulfilAt,
+  });
   if (!basket) throw new Error(`invoice ${input.invoiceId} has no basket session`);
   yield* execute(
     auditEventInsert({
@@ -109,7 +91,7 @@ export function* recordPaymentSucceeded(input: PaymentAttempt, now: Date): SqlSc
 
 /** A charge the order must not keep: flagged for staff to refund, audited and logged; the invoice is left as it is. */
 function* flagRefund(input: PaymentAttempt, now: Date): SqlScript<"refund_due"> {
-  yield* execute(Prisma.sql`UPDATE "Payment" SET "refundDueAt" = ${now} WHERE ${thisPayment(input)}`);
+  yield* flagPaymentRefundDue(input, now);
   yield* execute(
     auditEventInsert({
       type: "payment.refund_due",
@@ -142,21 +124,14 @@ export function afterPaymentRecorded(): void {
 export function* recordPaymentDeclined(
   input: PaymentAttempt & { actor: AuditEventInput["actor"]; clientIp?: string },
 ): SqlScript<boolean> {
-  const declined = yield* execute(Prisma.sql`
-    UPDATE "Payment" SET "status" = 'declined', "reconcileAt" = NULL
-    WHERE ${thisPayment(input)} AND "status" IN ('pending', 'processing', 'confirming')`);
+  const declined = yield* markPaymentDeclined(input);
   if (declined !== 1) return false;
-  const [basket] = yield* query(
-    Prisma.sql`
-    UPDATE "BasketSession" SET "status" = 'declined' WHERE "invoiceId" = ${input.invoiceId} AND "completedAt" IS NULL
-    RETURNING "id"`,
-    { id: int },
-  );
+  const basketSessionId = yield* markBasketDeclined(input.invoiceId);
   yield* execute(
     auditEventInsert({
       type: "checkout.declined",
       actor: input.actor,
-      basketSessionId: basket?.id,
+      basketSessionId: basketSessionId ?? undefined,
       invoiceId: input.invoiceId,
       clientIp: input.clientIp,
     }),

@@ -6,11 +6,19 @@ import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
 import { auditEventInsert } from "@/lib/server/db/audit-events";
 import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
-import { execute, Prisma, query, runTransaction } from "@/lib/server/db";
-import { int, text } from "@/lib/server/db/columns";
+import { execute, runTransaction } from "@/lib/server/db";
+import {
+  addBasketLines,
+  addBasketSession,
+  addBasketToken,
+  findBusinessCheckoutTerms,
+  findSellableProducts,
+} from "@/lib/server/db/checkouts";
+import { addInvoice, addInvoiceLines } from "@/lib/server/db/invoices";
+import { addPayment } from "@/lib/server/db/payments";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
-import { paymentInsert } from "@/lib/server/payments/payment-rows";
+import { reconcileDeadline } from "@/lib/server/payments/reconcile-payments";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 /**
@@ -25,11 +33,6 @@ export interface CreatedGuestCheckout {
   totalMinor: number;
   currency: string;
 }
-
-const idColumn = { id: int };
-
-const productColumns = { id: int, name: text, unitPriceMinor: int, taxRateBp: int };
-const businessColumns = { currency: text, locale: text };
 
 export async function createGuestCheckout(input: {
   businessId: number;
@@ -48,12 +51,9 @@ export async function createGuestCheckout(input: {
   const basketToken = randomUUID();
 
   return runTransaction(function* () {
-    const productIds = lines.map((line) => line.productId);
-    const products = yield* query(
-      Prisma.sql`
-      SELECT "id", "name", "unitPriceMinor", "taxRateBp" FROM "Product"
-      WHERE "businessId" = ${input.businessId} AND "active" = ${true} AND "id" IN (${Prisma.join(productIds)})`,
-      productColumns,
+    const products = yield* findSellableProducts(
+      input.businessId,
+      lines.map((line) => line.productId),
     );
     const pricedLines = lines.map((line, index) => {
       const product = products.find((candidate) => candidate.id === line.productId);
@@ -69,10 +69,7 @@ export async function createGuestCheckout(input: {
     });
     const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
-    const [business] = yield* query(
-      Prisma.sql`SELECT "currency", "locale" FROM "Business" WHERE "id" = ${input.businessId}`,
-      businessColumns,
-    );
+    const business = yield* findBusinessCheckoutTerms(input.businessId);
     if (!business) throw new AppError("not_found", { detail: "There is no such business." });
     const country =
       guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
@@ -85,71 +82,67 @@ export async function createGuestCheckout(input: {
       .filter(Boolean)
       .join("\n");
 
-    const [invoice] = yield* query(
-      Prisma.sql`
-      INSERT INTO "Invoice" ("businessId", "billedToName", "billedToEmail", "billedToCompany", "billedToAddress",
-                             "subtotalMinor", "taxMinor", "totalMinor", "currency", "createdAt")
-      VALUES (${input.businessId}, ${guest.fullName}, ${guest.email}, ${guest.company ?? null}, ${billedToAddress || null},
-              ${totals.subtotalMinor}, ${totals.taxMinor}, ${totals.totalMinor}, ${business.currency}, ${now})
-      RETURNING "id"`,
-      idColumn,
+    const invoiceId = yield* addInvoice({
+      businessId: input.businessId,
+      billedToName: guest.fullName,
+      billedToEmail: guest.email,
+      billedToCompany: guest.company ?? null,
+      billedToAddress: billedToAddress || null,
+      subtotalMinor: totals.subtotalMinor,
+      taxMinor: totals.taxMinor,
+      totalMinor: totals.totalMinor,
+      currency: business.currency,
+      createdAt: now,
+    });
+    yield* addInvoiceLines(
+      invoiceId,
+      pricedLines.map((line) => line.invoiceLine),
     );
-    if (!invoice) throw new Error("the invoice INSERT returned no row");
-    yield* execute(Prisma.sql`
-      INSERT INTO "InvoiceLine" ("invoiceId", "position", "description", "quantity", "unitPriceMinor", "taxRateBp", "amountMinor", "taxMinor")
-      VALUES ${Prisma.join(
-        pricedLines.map(
-          ({ invoiceLine: line }) =>
-            Prisma.sql`(${invoice.id}, ${line.position}, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp}, ${line.amountMinor}, ${line.taxMinor})`,
-        ),
-      )}`);
-    yield* execute(
-      paymentInsert(
-        {
-          invoiceId: invoice.id,
-          ...input.payment,
-          amountMinor: totals.totalMinor,
-          currency: business.currency,
-          status: "pending",
-        },
-        now,
-      ),
-    );
+    yield* addPayment({
+      invoiceId,
+      ...input.payment,
+      amountMinor: totals.totalMinor,
+      currency: business.currency,
+      status: "pending",
+      createdAt: now,
+      reconcileAt: reconcileDeadline(now),
+    });
 
-    const [basket] = yield* query(
-      Prisma.sql`
-      INSERT INTO "BasketSession" ("orderKey", "businessId", "status", "locale", "guestFullName", "guestEmail", "guestCompany", "guestPhone",
-                                   "billingLine1", "billingLine2", "billingCity", "billingPostalCode", "billingCountry",
-                                   "expiresAt", "invoiceId", "createdAt")
-      VALUES (${input.orderKey ?? null}, ${input.businessId}, 'pending_payment', ${input.locale ?? DEFAULT_LOCALE},
-              ${guest.fullName}, ${guest.email},
-              ${guest.company ?? null}, ${guest.phone ?? null}, ${guest.billingLine1 ?? null}, ${guest.billingLine2 ?? null},
-              ${guest.billingCity ?? null}, ${guest.billingPostalCode ?? null}, ${guest.billingCountry ?? null},
-              ${basketExpiresAt(now)}, ${invoice.id}, ${now})
-      RETURNING "id"`,
-      idColumn,
-    );
-    if (!basket) throw new Error("the basket session INSERT returned no row");
+    const basketSessionId = yield* addBasketSession({
+      orderKey: input.orderKey ?? null,
+      businessId: input.businessId,
+      locale: input.locale ?? DEFAULT_LOCALE,
+      guestFullName: guest.fullName,
+      guestEmail: guest.email,
+      guestCompany: guest.company ?? null,
+      guestPhone: guest.phone ?? null,
+      billingLine1: guest.billingLine1 ?? null,
+      billingLine2: guest.billingLine2 ?? null,
+      billingCity: guest.billingCity ?? null,
+      billingPostalCode: guest.billingPostalCode ?? null,
+      billingCountry: guest.billingCountry ?? null,
+      expiresAt: basketExpiresAt(now),
+      invoiceId,
+      createdAt: now,
+    });
     // Its first completion link: only the SHA-256 of the GUID is stored.
-    yield* execute(
-      Prisma.sql`INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt") VALUES (${sha256Hex(basketToken)}, ${basket.id}, ${now})`,
+    yield* addBasketToken(sha256Hex(basketToken), basketSessionId, now);
+    yield* addBasketLines(
+      basketSessionId,
+      pricedLines.map(({ productId, invoiceLine: line }) => ({
+        productId,
+        description: line.description,
+        quantity: line.quantity,
+        unitPriceMinor: line.unitPriceMinor,
+        taxRateBp: line.taxRateBp,
+      })),
     );
-    yield* execute(Prisma.sql`
-      INSERT INTO "BasketLine" ("basketSessionId", "productId", "description", "quantity", "unitPriceMinor", "taxRateBp")
-      VALUES ${Prisma.join(
-        pricedLines.map(
-          ({ productId, invoiceLine: line }) =>
-            Prisma.sql`(${basket.id}, ${productId}, ${line.description}, ${line.quantity}, ${line.unitPriceMinor}, ${line.taxRateBp})`,
-        ),
-      )}`);
 
-    yield* execute(
-      auditEventInsert({ type: "checkout.created", actor: "guest", basketSessionId: basket.id, invoiceId: invoice.id }),
-    );
+    yield* execute(auditEventInsert({ type: "checkout.created", actor: "guest", basketSessionId, invoiceId }));
     return {
-      basketSessionId: basket.id,
+      basketSessionId,
       basketToken,
-      invoiceId: invoice.id,
+      invoiceId,
       totalMinor: totals.totalMinor,
       currency: business.currency,
     };

@@ -1,8 +1,8 @@
 import "server-only";
 
 import { registerPaidCheckoutByServer } from "@/lib/server/billing/register-by-token";
-import { execute, Prisma, query, runOneWrite, runReadOnly } from "@/lib/server/db";
-import { int } from "@/lib/server/db/columns";
+import { runOneWrite, runReadOnly } from "@/lib/server/db";
+import { basketsDueForFulfilment, postponeFulfilment } from "@/lib/server/db/checkouts";
 import { logger } from "@/lib/server/logger";
 
 /**
@@ -16,23 +16,14 @@ const RETRY_MS = 60_000;
 
 /** Registers the due checkouts of one batch; answers how many were due (a full batch: more may be waiting). */
 export async function fulfilDueCheckouts(now = new Date()): Promise<{ due: number; registered: number }> {
-  const due = await runReadOnly(() =>
-    query(
-      Prisma.sql`SELECT "id" FROM "BasketSession" WHERE "fulfilAt" <= ${now} AND "consumedAt" IS NULL ORDER BY "fulfilAt" LIMIT ${BATCH}`,
-      { id: int },
-    ),
-  );
+  const due = await runReadOnly(() => basketsDueForFulfilment(now, BATCH));
   let registered = 0;
-  for (const { id } of due) {
+  for (const id of due) {
     try {
       if (await registerPaidCheckoutByServer(id, now)) registered++;
     } catch (error) {
       logger.error("registration by the server failed; tried again later", { basketSessionId: id, error });
-      await runOneWrite(() =>
-        execute(
-          Prisma.sql`UPDATE "BasketSession" SET "fulfilAt" = ${new Date(now.getTime() + RETRY_MS)} WHERE "id" = ${id} AND "consumedAt" IS NULL`,
-        ),
-      );
+      await runOneWrite(() => postponeFulfilment(id, new Date(now.getTime() + RETRY_MS)));
     }
   }
   return { due: due.length, registered };

@@ -6,12 +6,14 @@ import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/bi
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import type { Locale } from "@/lib/i18n/locales";
 import { kickBackgroundWork } from "@/lib/server/background-kick";
-import { execute, getDb, isUniqueViolation, Prisma, runOneWrite, runTransaction } from "@/lib/server/db";
+import { getDb, isUniqueViolation, runOneWrite, runTransaction } from "@/lib/server/db";
+import { addBasketTokenUnlessRedeemed, reopenDeclinedBasket, setBasketLocale } from "@/lib/server/db/checkouts";
+import { addPayment, claimPendingPayment, markPaymentConfirming } from "@/lib/server/db/payments";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { logger } from "@/lib/server/logger";
-import { paymentInsert } from "@/lib/server/payments/payment-rows";
 import type { PaymentProvider } from "@/lib/server/payments/provider";
+import { reconcileDeadline } from "@/lib/server/payments/reconcile-payments";
 import { checkoutCompletionPath } from "@/lib/urls";
 import { PlaceCheckoutSchema, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
 
@@ -69,11 +71,8 @@ async function issueCompletionUrl(
 ): Promise<string> {
   const token = randomUUID();
   const issued = await runTransaction(function* () {
-    const added = yield* execute(Prisma.sql`
-      INSERT INTO "BasketToken" ("tokenHash", "basketSessionId", "createdAt")
-      SELECT ${sha256Hex(token)}, "id", ${new Date()} FROM "BasketSession" WHERE "id" = ${basketSessionId} AND "redeemedAt" IS NULL`);
-    if (added === 1 && locale !== undefined)
-      yield* execute(Prisma.sql`UPDATE "BasketSession" SET "locale" = ${locale} WHERE "id" = ${basketSessionId}`);
+    const added = yield* addBasketTokenUnlessRedeemed(sha256Hex(token), basketSessionId, new Date());
+    if (added === 1 && locale !== undefined) yield* setBasketLocale(basketSessionId, locale);
     return added;
   });
   if (issued !== 1) throw new AppError("order_already_completed");
@@ -135,27 +134,19 @@ export async function placeCheckout(input: {
   const reference = pending?.reference ?? newPaymentReference();
   const now = new Date();
   const claimed = await runTransaction(function* () {
-    if (pending)
-      return yield* execute(
-        Prisma.sql`UPDATE "Payment" SET "status" = 'processing' WHERE "id" = ${pending.id} AND "status" = 'pending'`,
-      );
-    const reopened = yield* execute(
-      Prisma.sql`UPDATE "BasketSession" SET "status" = 'pending_payment' WHERE "id" = ${basketSessionId} AND "status" = 'declined'`,
-    );
+    if (pending) return yield* claimPendingPayment(pending.id);
+    const reopened = yield* reopenDeclinedBasket(basketSessionId);
     if (reopened !== 1) return 0;
-    yield* execute(
-      paymentInsert(
-        {
-          invoiceId: invoice.id,
-          provider: input.provider.name,
-          reference,
-          amountMinor: invoice.totalMinor,
-          currency: invoice.currency,
-          status: "processing",
-        },
-        now,
-      ),
-    );
+    yield* addPayment({
+      invoiceId: invoice.id,
+      provider: input.provider.name,
+      reference,
+      amountMinor: invoice.totalMinor,
+      currency: invoice.currency,
+      status: "processing",
+      createdAt: now,
+      reconcileAt: reconcileDeadline(now),
+    });
     return 1;
   });
   if (claimed !== 1) throw inProgress();
@@ -186,11 +177,7 @@ export async function placeCheckout(input: {
       return answer("paid");
     case "pending": {
       // The provider confirms it later, by webhook; unless its event came first, the payment now waits for it.
-      const waiting = await runOneWrite(() =>
-        execute(
-          Prisma.sql`UPDATE "Payment" SET "status" = 'confirming' WHERE "id" = (SELECT "id" FROM "Payment" WHERE "provider" = ${attempt.provider} AND "reference" = ${reference}) AND "status" = 'processing'`,
-        ),
-      );
+      const waiting = await runOneWrite(() => markPaymentConfirming(attempt.provider, reference));
       // The provider's event is sent by the background work (test provider), which is asked to look when it is due.
       if (result.confirmsInMs !== undefined) kickBackgroundWork(result.confirmsInMs);
       if (waiting === 1) return answer("pending");

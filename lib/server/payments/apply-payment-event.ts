@@ -5,8 +5,8 @@ import {
   recordPaymentDeclined,
   recordPaymentSucceeded,
 } from "@/lib/server/billing/complete-checkout-payment";
-import { execute, Prisma, query, runTransaction, type SqlScript } from "@/lib/server/db";
-import { int } from "@/lib/server/db/columns";
+import { runTransaction, type SqlScript } from "@/lib/server/db";
+import { findInvoiceIdOfPayment, recordPaymentEvent } from "@/lib/server/db/payments";
 import { logger } from "@/lib/server/logger";
 import type { PaymentEvent } from "@/lib/server/payments/provider";
 import type { PaymentEventReceipt } from "@/lib/validation/payment";
@@ -27,19 +27,17 @@ export async function applyPaymentEvent(
   now = new Date(),
 ): Promise<EventApplied> {
   const applied = await runTransaction(function* (): SqlScript<EventApplied> {
-    const fresh = yield* execute(Prisma.sql`
-      INSERT INTO "PaymentEvent" ("provider", "eventId", "type", "reference", "receivedAt")
-      VALUES (${provider}, ${event.id}, ${`charge.${event.outcome}`}, ${event.reference}, ${now})
-      ON CONFLICT ("provider", "eventId") DO NOTHING`);
+    const fresh = yield* recordPaymentEvent({
+      provider,
+      eventId: event.id,
+      type: `charge.${event.outcome}`,
+      reference: event.reference,
+      receivedAt: now,
+    });
     if (fresh === 0) return "duplicate";
-    const [payment] = yield* query(
-      Prisma.sql`SELECT "invoiceId" FROM "Payment" WHERE "provider" = ${provider} AND "reference" = ${event.reference}`,
-      {
-        invoiceId: int,
-      },
-    );
-    if (!payment) return "unknown_payment";
-    const attempt = { invoiceId: payment.invoiceId, provider, reference: event.reference };
+    const invoiceId = yield* findInvoiceIdOfPayment(provider, event.reference);
+    if (invoiceId === null) return "unknown_payment";
+    const attempt = { invoiceId, provider, reference: event.reference };
     if (event.outcome === "succeeded") {
       const recorded = yield* recordPaymentSucceeded(attempt, now);
       return recorded === "already_recorded" ? "already_settled" : recorded;

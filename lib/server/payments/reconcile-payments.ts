@@ -1,8 +1,9 @@
 import "server-only";
 
+import { getConfig } from "@/lib/config";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
-import { Prisma, query, runTransaction } from "@/lib/server/db";
-import { int, text } from "@/lib/server/db/columns";
+import { runTransaction } from "@/lib/server/db";
+import { claimPaymentsForReconciling, paymentsDueForReconciling } from "@/lib/server/db/payments";
 import { logger } from "@/lib/server/logger";
 import { paymentProviderNamed } from "@/lib/server/payments/registry";
 
@@ -17,23 +18,20 @@ import { paymentProviderNamed } from "@/lib/server/payments/registry";
 const LEASE_MS = 60_000;
 const BATCH = 20;
 
-const claimedColumns = { id: int, invoiceId: int, provider: text, reference: text };
+/**
+ * When a payment created at `createdAt` is settled with its provider by the reconciler if nothing settled it before:
+ * PAYMENT_RECONCILE_AFTER_SECONDS later, so none is left pending for ever.
+ */
+export function reconcileDeadline(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + getConfig().fulfilment.reconcileAfterSeconds * 1000);
+}
 
 /** Settles the due payments of one batch; answers how many were claimed (a full batch: more may be waiting). */
 export async function reconcileDuePayments(now = new Date()): Promise<{ claimed: number; settled: number }> {
   const claimed = await runTransaction(function* () {
-    const due = yield* query(
-      Prisma.sql`SELECT "id" FROM "Payment" WHERE "reconcileAt" <= ${now} ORDER BY "reconcileAt" LIMIT ${BATCH}`,
-      { id: int },
-    );
+    const due = yield* paymentsDueForReconciling(now, BATCH);
     if (due.length === 0) return [];
-    return yield* query(
-      Prisma.sql`
-      UPDATE "Payment" SET "reconcileAt" = ${new Date(now.getTime() + LEASE_MS)}
-      WHERE "id" IN (${Prisma.join(due.map((row) => row.id))}) AND "reconcileAt" <= ${now}
-      RETURNING "id", "invoiceId", "provider", "reference"`,
-      claimedColumns,
-    );
+    return yield* claimPaymentsForReconciling(due, now, new Date(now.getTime() + LEASE_MS));
   });
   let settled = 0;
   for (const payment of claimed) {
