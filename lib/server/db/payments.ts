@@ -2,7 +2,8 @@ import "server-only";
 
 import type { ExpressionBuilder } from "kysely";
 
-import { built, type DB, type Parameters, prepare, sql, sqlBuilder } from "@/lib/server/db/builder";
+import { built, type Parameters, prepare, sql, sqlBuilder } from "@/lib/server/db/builder";
+import type { DB } from "@/lib/generated/kysely/types";
 import { execute, query, type SqlScript } from "@/lib/server/db/script";
 
 /**
