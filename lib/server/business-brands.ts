@@ -3,8 +3,8 @@ import "server-only";
 import { cache } from "react";
 
 import { brandPalette, type BrandPalette } from "@/lib/brand";
-import { getDb, Prisma, query, runReadOnly } from "@/lib/server/db";
-import { int, text, textOrNull } from "@/lib/server/db/columns";
+import { getDb } from "@/lib/server/db";
+import { findBusinessBrands, findStorefrontBrand } from "@/lib/server/db/businesses";
 
 /** How a business shows itself to guests: its name, its colours made readable, and its logo's address. */
 export interface Brand {
@@ -19,40 +19,30 @@ export function logoPathOf(businessId: number): string {
   return `/api/public/businesses/${businessId}/logo`;
 }
 
-const brandColumns = { id: int, name: text, brandColor: textOrNull, hasLogo: int };
-
-/** The brands of the businesses `where` selects, in id order (the logo's bytes are not read, only whether there is one). */
-async function brandsWhere(where: Prisma.Sql): Promise<Brand[]> {
-  const businesses = await runReadOnly(() =>
-    query(
-      Prisma.sql`
-      SELECT "id", "name", "brandColor", CASE WHEN "logoPng" IS NULL THEN 0 ELSE 1 END AS "hasLogo" FROM "Business"
-      ${where} ORDER BY "id"`,
-      brandColumns,
-    ),
-  );
-  return businesses.map((business) => ({
+/** A business's brand from its row (the logo's bytes are not read, only whether there is one). */
+function brandOf(business: { id: number; name: string; brandColor: string | null; hasLogo: number }): Brand {
+  return {
     businessId: business.id,
     name: business.name,
     palette: brandPalette(business.brandColor),
     logoPath: business.hasLogo === 1 ? logoPathOf(business.id) : null,
-  }));
+  };
 }
 
-/** The brands of these businesses, in one query. */
-export function getBrands(businessIds: readonly number[]): Promise<Brand[]> {
-  return businessIds.length === 0
-    ? Promise.resolve([])
-    : brandsWhere(Prisma.sql`WHERE "id" IN (${Prisma.join([...new Set(businessIds)])})`);
+/** The brands of these businesses, in id order, in one query. */
+export async function getBrands(businessIds: readonly number[]): Promise<Brand[]> {
+  if (businessIds.length === 0) return [];
+  return (await findBusinessBrands(businessIds)).map(brandOf);
 }
 
 /** The brand of a business, or of the storefront's (the first business) when no id is given; once per request. */
 export const getBrand = cache(async (businessId: number | null = null): Promise<Brand | null> => {
-  const [brand] =
-    businessId === null
-      ? await brandsWhere(Prisma.sql`WHERE "id" = (SELECT MIN("id") FROM "Business")`)
-      : await getBrands([businessId]);
-  return brand ?? null;
+  if (businessId !== null) {
+    const [brand] = await getBrands([businessId]);
+    return brand ?? null;
+  }
+  const storefront = await findStorefrontBrand();
+  return storefront ? brandOf(storefront) : null;
 });
 
 /** The business's logo (PNG), or null. */

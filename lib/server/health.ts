@@ -1,11 +1,9 @@
 import "server-only";
 
-import { statfs } from "node:fs/promises";
 import { hostname } from "node:os";
-import path from "node:path";
 
-import { getConfig } from "@/lib/config";
-import { canBeginWriteTransaction, execute, Prisma, runOneWrite } from "@/lib/server/db";
+import { canBeginWriteTransaction } from "@/lib/server/db";
+import { databaseFile, freeBytesOnDatabaseDisk, writeHealthProbe } from "@/lib/server/db/health-probes";
 import { logger } from "@/lib/server/logger";
 
 /** About what an orchestrator waits before it calls an instance unhealthy. */
@@ -36,29 +34,16 @@ function withinDeadline<T>(work: Promise<T>): Promise<T | "timeout"> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function freeBytesOfSqliteDisk(url: string): Promise<number> {
-  const stats = await statfs(path.dirname(path.resolve(url.slice("file:".length))));
-  return stats.bavail * stats.bsize;
-}
-
 /**
  * One real write: this host's row of HealthProbe, within the deadline. A write transaction that only begins (and
  * rolls back) succeeds on a full or read-only disk too, so it proves too little; so does a `SELECT 1`.
  */
 async function probe(): Promise<Probe> {
-  const { database } = getConfig();
   try {
     if (!(await canBeginWriteTransaction(DEADLINE_MS))) return { problem: "stuck" };
-    if (database.provider === "sqlite" && (await freeBytesOfSqliteDisk(database.url)) < MIN_FREE_BYTES)
-      return { problem: "disk_full" };
-    const now = new Date();
-    const written = await withinDeadline(
-      runOneWrite(() =>
-        execute(Prisma.sql`
-          INSERT INTO "HealthProbe" ("instance", "checkedAt") VALUES (${hostname()}, ${now})
-          ON CONFLICT ("instance") DO UPDATE SET "checkedAt" = excluded."checkedAt"`),
-      ),
-    );
+    const freeBytes = await freeBytesOnDatabaseDisk();
+    if (freeBytes !== null && freeBytes < MIN_FREE_BYTES) return { problem: "disk_full" };
+    const written = await withinDeadline(writeHealthProbe(hostname(), new Date()));
     return { problem: written === "timeout" ? "stuck" : null };
   } catch (error) {
     return { problem: "write_failed", error: error instanceof Error ? error.message : String(error) };
@@ -89,8 +74,8 @@ export async function checkDatabase(): Promise<boolean> {
 export async function assertDatabaseWritable(): Promise<void> {
   const { problem, error } = await probe();
   if (problem === null) return;
-  const { database } = getConfig();
-  const where = database.provider === "sqlite" ? ` at ${path.resolve(database.url.slice("file:".length))}` : "";
+  const file = databaseFile();
+  const where = file === null ? "" : ` at ${file}`;
   const why = {
     stuck: "no write could begin within 2 seconds",
     write_failed: `it refused a write (${error})`,

@@ -13,17 +13,17 @@ import {
 import { getConfig } from "@/lib/config";
 import { languageOf, type Locale } from "@/lib/i18n/locales";
 import { hasPortalAccess } from "@/lib/server/auth/portal-access";
+import { execute, getDb, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
 import {
-  execute,
-  getDb,
-  Prisma,
-  query,
-  runOneWrite,
-  runReadOnly,
-  runTransaction,
-  type SqlScript,
-} from "@/lib/server/db";
-import { date, dateOrNull, int, text, type Columns } from "@/lib/server/db/columns";
+  countCodeTryOnNewestChallenge,
+  deleteChallengesExpiredBefore,
+  findChallengeByTokenHash,
+  insertSignInChallenge,
+  useChallengeLink,
+  useSignInChallenge,
+  voidOtherSignInChallenges,
+  voidSignInChallenge,
+} from "@/lib/server/db/sign-in-challenges";
 import { sha256Hex } from "@/lib/server/hash";
 import { mailInsert } from "@/lib/server/mail/outbox";
 import { normalizeEmail } from "@/lib/validation/guest";
@@ -54,28 +54,6 @@ const CODE_DIGITS = 6;
 
 export type LinkState = "valid" | "used" | "expired" | "void";
 export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "link_void" | "code_refused" | "no_access";
-
-interface Challenge {
-  id: number;
-  email: string;
-  tokenHash: string;
-  codeHash: string;
-  attempts: number;
-  expiresAt: Date;
-  usedAt: Date | null;
-  voidedAt: Date | null;
-}
-
-const challengeColumns: Columns<Challenge> = {
-  id: int,
-  email: text,
-  tokenHash: text,
-  codeHash: text,
-  attempts: int,
-  expiresAt: date,
-  usedAt: dateOrNull,
-  voidedAt: dateOrNull,
-};
 
 function codeHashOf(tokenHash: string, code: string): string {
   return createHmac("sha256", getConfig().auth.secret).update(`sign-in-code|${tokenHash}|${code}`).digest("hex");
@@ -128,12 +106,14 @@ export function* issueSignInChallengeScript(email: string, locale: Locale, now: 
   const code = newCode();
   const tokenHash = sha256Hex(token);
   const expiresAt = new Date(now.getTime() + getConfig().auth.signInLinkTtlMinutes * 60_000);
-  yield* execute(
-    Prisma.sql`DELETE FROM "SignInChallenge" WHERE "email" = ${email} AND "expiresAt" < ${new Date(now.getTime() - 24 * 3600_000)}`,
-  );
-  yield* execute(Prisma.sql`
-    INSERT INTO "SignInChallenge" ("email", "tokenHash", "codeHash", "attempts", "expiresAt", "createdAt")
-    VALUES (${email}, ${tokenHash}, ${codeHashOf(tokenHash, code)}, 0, ${expiresAt}, ${now})`);
+  yield* deleteChallengesExpiredBefore(email, new Date(now.getTime() - 24 * 3600_000));
+  yield* insertSignInChallenge({
+    email,
+    tokenHash,
+    codeHash: codeHashOf(tokenHash, code),
+    expiresAt,
+    createdAt: now,
+  });
   yield* execute(
     mailInsert({
       kind: "auth.sign_in_link",
@@ -157,12 +137,9 @@ export async function customerLocaleOf(email: string): Promise<Locale> {
   return languageOf(customer?.locale);
 }
 
-function* challengeByToken(token: string): SqlScript<Challenge | undefined> {
-  const [row] = yield* query(
-    Prisma.sql`SELECT * FROM "SignInChallenge" WHERE "tokenHash" = ${sha256Hex(token)}`,
-    challengeColumns,
-  );
-  return row;
+/** The challenge of a link's token, read on its own. */
+function challengeByToken(token: string) {
+  return runReadOnly(() => findChallengeByTokenHash(sha256Hex(token)));
 }
 
 /** What the link's page shows, without changing anything: whose link it is and whether it still works. */
@@ -171,7 +148,7 @@ export async function describeSignInLink(
   now = new Date(),
 ): Promise<{ state: LinkState; email: string } | null> {
   if (token.length === 0 || token.length > 100) return null;
-  const row = await runReadOnly(() => challengeByToken(token));
+  const row = await challengeByToken(token);
   return row ? { state: stateOf(row, now), email: row.email } : null;
 }
 
@@ -187,17 +164,9 @@ export async function redeemSignInLink(
   now = new Date(),
 ): Promise<{ email: string } | { refused: SignInRefusal }> {
   if (token.length === 0 || token.length > 100) return { refused: "link_unknown" };
-  const used = await runOneWrite(() =>
-    query(
-      Prisma.sql`
-      UPDATE "SignInChallenge" SET "usedAt" = ${now}
-      WHERE "tokenHash" = ${sha256Hex(token)} AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "attempts" < ${CODE_TRIES} AND "expiresAt" > ${now}
-      RETURNING "id", "email"`,
-      { id: int, email: text },
-    ),
-  );
-  if (used[0]) return signedIn(used[0].email, used[0].id, now);
-  const row = await runReadOnly(() => challengeByToken(token));
+  const used = await runOneWrite(() => useChallengeLink(sha256Hex(token), now, CODE_TRIES));
+  if (used) return signedIn(used.email, used.id, now);
+  const row = await challengeByToken(token);
   if (!row) return { refused: "link_unknown" };
   const state = stateOf(row, now);
   return { refused: state === "valid" ? "link_used" : REFUSAL_OF_STATE[state] };
@@ -220,18 +189,14 @@ export async function redeemSignInCode(
   const code = codeInput.replace(/[\s-]/g, "");
   // No address holds a control character (and PostgreSQL refuses a NUL in any text, with an error of its own).
   if (!/^\d{6}$/.test(code) || email.length > 320 || /[\u0000-\u001f]/.test(email)) return { refused: "code_refused" };
-  const [counted] = await runOneWrite(() =>
-    query(
-      Prisma.sql`
-      UPDATE "SignInChallenge" SET "attempts" = "attempts" + 1
-      WHERE "id" = (SELECT "id" FROM "SignInChallenge" WHERE "email" = ${email} ORDER BY "id" DESC LIMIT 1)
-        AND "usedAt" IS NULL AND "voidedAt" IS NULL AND "expiresAt" > ${now} AND "attempts" < ${CODE_TRIES}
-        -- Tries go only to the newest challenge, so the others' are settled; its own are re-read under its row lock.
-        AND "attempts" + (SELECT COALESCE(SUM(o."attempts"), 0) FROM "SignInChallenge" o
-             WHERE o."email" = ${email} AND o."id" <> "SignInChallenge"."id" AND o."createdAt" > ${new Date(now.getTime() - 3600_000)}) < ${CODES_PER_ADDRESS_PER_HOUR}
-      RETURNING "id", "tokenHash", "codeHash", "attempts"`,
-      { id: int, tokenHash: text, codeHash: text, attempts: int },
-    ),
+  const counted = await runOneWrite(() =>
+    countCodeTryOnNewestChallenge({
+      email,
+      now,
+      maxAttempts: CODE_TRIES,
+      since: new Date(now.getTime() - 3600_000),
+      maxAttemptsSince: CODES_PER_ADDRESS_PER_HOUR,
+    }),
   );
   if (!counted) return { refused: "code_refused" };
   const matches = timingSafeEqual(
@@ -240,19 +205,11 @@ export async function redeemSignInCode(
   );
   if (!matches) {
     if (counted.attempts >= CODE_TRIES) {
-      await runOneWrite(() =>
-        execute(
-          Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
-        ),
-      );
+      await runOneWrite(() => voidSignInChallenge(counted.id, now));
     }
     return { refused: "code_refused" };
   }
-  const used = await runOneWrite(() =>
-    execute(
-      Prisma.sql`UPDATE "SignInChallenge" SET "usedAt" = ${now} WHERE "id" = ${counted.id} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
-    ),
-  );
+  const used = await runOneWrite(() => useSignInChallenge(counted.id, now));
   if (used !== 1) return { refused: "code_refused" };
   return signedIn(email, counted.id, now);
 }
@@ -263,10 +220,6 @@ async function signedIn(
   challengeId: number,
   now: Date,
 ): Promise<{ email: string } | { refused: "no_access" }> {
-  await runOneWrite(() =>
-    execute(
-      Prisma.sql`UPDATE "SignInChallenge" SET "voidedAt" = ${now} WHERE "email" = ${email} AND "id" <> ${challengeId} AND "usedAt" IS NULL AND "voidedAt" IS NULL`,
-    ),
-  );
+  await runOneWrite(() => voidOtherSignInChallenges(email, challengeId, now));
   return (await hasPortalAccess(email)) ? { email } : { refused: "no_access" };
 }

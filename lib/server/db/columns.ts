@@ -60,13 +60,6 @@ export function sqliteTimestamp(value: Date): string {
   return value.toISOString().replace("Z", "+00:00");
 }
 
-/** Binary data: SQLite's driver returns a Uint8Array (or Buffer), PostgreSQL's a Buffer. */
-export function bytesOrNull(value: unknown): Buffer | null {
-  if (value === null) return null;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TypeError(`expected bytes, got ${typeof value}`);
-}
-
 /** A truth value: PostgreSQL's boolean, or SQLite's 0 and 1. */
 export function bool(value: unknown): boolean {
   if (typeof value === "boolean") return value;

@@ -1,8 +1,8 @@
 import "server-only";
 
 import { languageOf, type Locale } from "@/lib/i18n/locales";
-import { Prisma, query, runReadOnly, type SqlScript } from "@/lib/server/db";
-import { bytesOrNull, date, dateOrNull, int, intOrNull, text, textOrNull } from "@/lib/server/db/columns";
+import { runReadOnly, type SqlScript } from "@/lib/server/db";
+import { findInvoiceLines, findIssuedInvoice } from "@/lib/server/db/invoice-documents";
 
 /** The invoice's business and lines, as every view of an invoice shows them (Prisma selects, for the portal). */
 export const invoiceBusinessSelect = {
@@ -66,69 +66,11 @@ export interface InvoiceDocument {
   lines: InvoiceLineDocument[];
 }
 
-const invoiceColumns = {
-  id: int,
-  number: text,
-  currency: text,
-  issuedAt: date,
-  paidAt: dateOrNull,
-  paymentReference: textOrNull,
-  customerId: intOrNull,
-  billedToName: text,
-  billedToEmail: text,
-  billedToCompany: textOrNull,
-  billedToAddress: textOrNull,
-  subtotalMinor: int,
-  taxMinor: int,
-  totalMinor: int,
-  businessName: text,
-  businessAddress: text,
-  businessTaxId: text,
-  businessLocale: text,
-  businessTimeZone: text,
-  businessBrandColor: textOrNull,
-  businessLogoPng: bytesOrNull,
-  customerEmail: textOrNull,
-  businessInvoiceLanguage: text,
-  guestLocale: textOrNull,
-};
-
-const lineColumns = {
-  position: int,
-  description: text,
-  quantity: int,
-  unitPriceMinor: int,
-  taxRateBp: int,
-  amountMinor: int,
-  taxMinor: int,
-};
-
-/**
- * The invoice document in two statements: the token-gated reads run on every download, and Prisma's nested
- * select cost several times these two queries (docs/benchmarks.md).
- */
+/** The invoice document in two statements (invoice-documents.ts). */
 function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | null> {
-  const [row] = yield* query(
-    Prisma.sql`
-    SELECT i."id", i."number", i."currency", i."issuedAt", i."paidAt", i."paymentReference", i."customerId",
-           i."billedToName", i."billedToEmail", i."billedToCompany", i."billedToAddress",
-           i."subtotalMinor", i."taxMinor", i."totalMinor",
-           b."name" AS "businessName", b."address" AS "businessAddress", b."taxId" AS "businessTaxId",
-           b."locale" AS "businessLocale", b."timeZone" AS "businessTimeZone", b."brandColor" AS "businessBrandColor",
-           b."logoPng" AS "businessLogoPng", c."email" AS "customerEmail",
-           b."invoiceLanguage" AS "businessInvoiceLanguage", COALESCE(s."locale", c."locale") AS "guestLocale"
-    FROM "Invoice" i JOIN "Business" b ON b."id" = i."businessId" LEFT JOIN "Customer" c ON c."id" = i."customerId"
-         LEFT JOIN "BasketSession" s ON s."invoiceId" = i."id"
-    WHERE i."id" = ${invoiceId} AND i."number" IS NOT NULL AND i."issuedAt" IS NOT NULL`,
-    invoiceColumns,
-  );
+  const row = yield* findIssuedInvoice(invoiceId);
   if (!row) return null;
-  const lines = yield* query(
-    Prisma.sql`
-    SELECT "position", "description", "quantity", "unitPriceMinor", "taxRateBp", "amountMinor", "taxMinor"
-    FROM "InvoiceLine" WHERE "invoiceId" = ${invoiceId} ORDER BY "position"`,
-    lineColumns,
-  );
+  const lines = yield* findInvoiceLines(invoiceId);
   const {
     businessName,
     businessAddress,

@@ -4,8 +4,15 @@ import { Webhook } from "standardwebhooks";
 import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
-import { execute, Prisma, query, runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db";
-import { int, text } from "@/lib/server/db/columns";
+import { runOneWrite, runReadOnly, runTransaction } from "@/lib/server/db";
+import {
+  cancelPendingCharge,
+  chargeOnce,
+  claimDueChargeEvents,
+  confirmDueCharges,
+  findChargeStatus,
+  markChargeEventDelivered,
+} from "@/lib/server/db/test-provider-charges";
 import { logger } from "@/lib/server/logger";
 import {
   WebhookRefused,
@@ -42,17 +49,6 @@ const EVENT_LEASE_MS = 30_000;
 const EVENT_BATCH = 20;
 const EVENT_TIMEOUT_MS = 10_000;
 
-const statusColumns = { status: text };
-const eventColumns = { reference: text, status: text, sequence: int };
-
-/** A charge still to be confirmed whose time has come is confirmed: the provider's own clock, applied when read. */
-function confirmDue(now: Date, reference?: string): Prisma.Sql {
-  const one = reference === undefined ? Prisma.empty : Prisma.sql` AND "reference" = ${reference}`;
-  return Prisma.sql`
-    UPDATE "TestProviderCharge" SET "status" = 'succeeded', "sequence" = "sequence" + 1, "notifyAt" = ${now}
-    WHERE "status" = 'pending' AND "settleAt" <= ${now}${one}`;
-}
-
 function outcomeOf(status: string): "succeeded" | "declined" {
   return status === "succeeded" ? "succeeded" : "declined";
 }
@@ -79,17 +75,17 @@ export const testPaymentProvider: PaymentProvider = {
           : ("declined" as const);
     const settleAt = decided === "pending" ? new Date(now.getTime() + TEST_PROVIDER_SETTLE_DELAY_MS) : null;
     // Charged once per reference: a repeated request answers what the first one did (or what a cancel left).
-    const [charged] = await runOneWrite(() =>
-      query(
-        Prisma.sql`
-        INSERT INTO "TestProviderCharge" ("reference", "amountMinor", "currency", "status", "settleAt", "notifyAt", "sequence", "createdAt")
-        VALUES (${request.reference}, ${request.amountMinor}, ${request.currency}, ${decided}, ${settleAt}, ${settleAt}, 1, ${now})
-        ON CONFLICT ("reference") DO UPDATE SET "reference" = excluded."reference"
-        RETURNING "status"`,
-        statusColumns,
-      ),
+    const charged = await runOneWrite(() =>
+      chargeOnce({
+        reference: request.reference,
+        amountMinor: request.amountMinor,
+        currency: request.currency,
+        status: decided,
+        settleAt,
+        now,
+      }),
     );
-    const status = charged?.status ?? decided;
+    const status = charged ?? decided;
     if (status === "succeeded" && getConfig().payments.faultInjection === "exit-after-charge") {
       // The fault the reconciler exists for: the provider charged, and the app dies before recording it.
       logger.error("FAULT_INJECTION: killing the process after the provider charged", { reference: request.reference });
@@ -108,38 +104,26 @@ export const testPaymentProvider: PaymentProvider = {
 
   async retrieve(reference): Promise<ChargeStatus> {
     const now = new Date();
-    const [row] = await runTransaction(function* () {
-      yield* execute(confirmDue(now, reference));
-      return yield* query(
-        Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`,
-        statusColumns,
-      );
+    // A charge still to be confirmed whose time has come is confirmed: the provider's own clock, applied when read.
+    const status = await runTransaction(function* () {
+      yield* confirmDueCharges(now, reference);
+      return yield* findChargeStatus(reference);
     });
-    if (!row) return "unknown";
-    return row.status === "pending" ? "pending" : outcomeOf(row.status);
+    if (status === undefined) return "unknown";
+    return status === "pending" ? "pending" : outcomeOf(status);
   },
 
   async cancel(reference) {
     const now = new Date();
-    const [row] = await runTransaction(function* () {
-      yield* execute(confirmDue(now, reference));
+    const canceled = await runTransaction(function* () {
+      yield* confirmDueCharges(now, reference);
       // A charge still to be confirmed is canceled; a reference never charged is barred (a later charge with it is
       // declined), so a request still on its way cannot succeed after the app gave up on it.
-      return yield* query(
-        Prisma.sql`
-        INSERT INTO "TestProviderCharge" ("reference", "amountMinor", "currency", "status", "settleAt", "notifyAt", "sequence", "createdAt")
-        VALUES (${reference}, 0, '', 'canceled', NULL, NULL, 1, ${now})
-        ON CONFLICT ("reference") DO UPDATE SET "status" = 'canceled', "sequence" = "TestProviderCharge"."sequence" + 1, "notifyAt" = NULL
-          WHERE "TestProviderCharge"."status" = 'pending'
-        RETURNING "status"`,
-        statusColumns,
-      );
+      return yield* cancelPendingCharge(reference, now);
     });
-    if (row) return outcomeOf(row.status);
-    const [settled] = await runReadOnly(() =>
-      query(Prisma.sql`SELECT "status" FROM "TestProviderCharge" WHERE "reference" = ${reference}`, statusColumns),
-    );
-    return outcomeOf(settled?.status ?? "canceled");
+    if (canceled !== undefined) return outcomeOf(canceled);
+    const settled = await runReadOnly(() => findChargeStatus(reference));
+    return outcomeOf(settled ?? "canceled");
   },
 
   verifyEvent(body, headers): PaymentEvent {
@@ -212,19 +196,8 @@ export async function sendTestProviderEvents(
   const deliver =
     options.deliver ?? ((request: Request) => fetch(request, { signal: AbortSignal.timeout(EVENT_TIMEOUT_MS) }));
   const claimed = await runTransaction(function* () {
-    yield* execute(confirmDue(now));
-    const due = yield* query(
-      Prisma.sql`SELECT "reference" FROM "TestProviderCharge" WHERE "notifyAt" <= ${now} ORDER BY "notifyAt" LIMIT ${EVENT_BATCH}`,
-      { reference: text },
-    );
-    if (due.length === 0) return [];
-    return yield* query(
-      Prisma.sql`
-      UPDATE "TestProviderCharge" SET "notifyAt" = ${new Date(now.getTime() + EVENT_LEASE_MS)}
-      WHERE "reference" IN (${Prisma.join(due.map((row) => row.reference))}) AND "notifyAt" <= ${now}
-      RETURNING "reference", "status", "sequence"`,
-      eventColumns,
-    );
+    yield* confirmDueCharges(now);
+    return yield* claimDueChargeEvents(now, new Date(now.getTime() + EVENT_LEASE_MS), EVENT_BATCH);
   });
   let sent = 0;
   for (const charge of claimed) {
@@ -240,11 +213,7 @@ export async function sendTestProviderEvents(
       await response.body?.cancel();
       if (!response.ok) throw new Error(`the app answered ${response.status}`);
       // Owed no more, unless the charge changed since this event was claimed.
-      await runOneWrite(() =>
-        execute(
-          Prisma.sql`UPDATE "TestProviderCharge" SET "notifyAt" = NULL WHERE "reference" = ${charge.reference} AND "sequence" = ${charge.sequence}`,
-        ),
-      );
+      await runOneWrite(() => markChargeEventDelivered(charge.reference, charge.sequence));
       sent++;
     } catch (error) {
       logger.warn("test provider: webhook event not delivered; sent again later", {
