@@ -67,12 +67,3 @@ export function* readdressCheckout(checkout: { id: number; invoiceId: number | n
   yield* execute(readdressBasket({ id: checkout.id, email }));
   if (checkout.invoiceId !== null) yield* execute(readdressInvoice({ id: checkout.invoiceId, email }));
 }
-
-const moveInvoice = prepare((p: Parameters<{ id: number; customerId: number }>) =>
-  sqlBuilder.updateTable("Invoice").set({ customerId: p.customerId }).where("id", "=", p.id),
-);
-
-/** The invoice goes to the customer of the corrected address. */
-export function* moveInvoiceToCustomer(invoiceId: number, customerId: number): SqlScript<void> {
-  yield* execute(moveInvoice({ id: invoiceId, customerId }));
-}

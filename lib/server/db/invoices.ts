@@ -118,3 +118,12 @@ export function* issuePaidInvoice(issued: {
 }): SqlScript<void> {
   yield* execute(issue(issued));
 }
+
+const linkInvoice = prepare((p: Parameters<{ id: number; customerId: number }>) =>
+  sqlBuilder.updateTable("Invoice").set({ customerId: p.customerId }).where("id", "=", p.id),
+);
+
+/** The invoice belongs to this customer from now on (the registration links it; a correction of the address moves it). */
+export function* linkInvoiceToCustomer(invoiceId: number, customerId: number): SqlScript<void> {
+  yield* execute(linkInvoice({ id: invoiceId, customerId }));
+}

@@ -6,6 +6,7 @@ import type { BasketRow } from "@/lib/server/db/baskets";
 import { createCustomer, findCustomerIdByEmail, grantPortalAccess, type NewCustomer } from "@/lib/server/db/customers";
 import { type Parameters, prepare, sqlBuilder } from "@/lib/server/db/builder";
 import { Prisma } from "@/lib/generated/sqlite/client";
+import { linkInvoiceToCustomer } from "@/lib/server/db/invoices";
 import { outboxInsert, registrationMailInsertFrom } from "@/lib/server/db/outbox";
 import { execute, query, type SqlScript } from "@/lib/server/db/script";
 import { bool, int } from "@/lib/server/db/columns";
@@ -108,10 +109,6 @@ function customerOf({ basket, email, now }: Registration): NewCustomer {
   };
 }
 
-const linkInvoice = prepare((p: Parameters<{ id: number; customerId: number }>) =>
-  sqlBuilder.updateTable("Invoice").set({ customerId: p.customerId }).where("id", "=", p.id),
-);
-
 function* registerStatementByStatement(registration: Registration): SqlScript<Registered | null> {
   const { basket, consumption, now, audit, mail } = registration;
   const consumed = yield* execute(consumeBasket({ ...consumption, id: basket.id, now }));
@@ -123,7 +120,7 @@ function* registerStatementByStatement(registration: Registration): SqlScript<Re
   if (customerId === null) throw new Error(`customer of basket ${basket.id} neither created nor found`);
   if (!created) yield* grantPortalAccess(customerId, basket.id, now);
 
-  yield* execute(linkInvoice({ id: registration.invoiceId, customerId }));
+  yield* linkInvoiceToCustomer(registration.invoiceId, customerId);
   const outcome = created ? "created" : "linked";
   yield* execute(auditEventInsert({ ...audit, customerId, detail: audit.detail[outcome] }));
   yield* execute(

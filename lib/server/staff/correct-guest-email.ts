@@ -8,11 +8,8 @@ import {
   grantPortalAccess,
   withdrawPortalAccessWithoutInvoice,
 } from "@/lib/server/db/customers";
-import {
-  findCorrectableCheckout,
-  moveInvoiceToCustomer,
-  readdressCheckout,
-} from "@/lib/server/db/guest-email-corrections";
+import { findCorrectableCheckout, readdressCheckout } from "@/lib/server/db/guest-email-corrections";
+import { linkInvoiceToCustomer } from "@/lib/server/db/invoices";
 import { AppError } from "@/lib/server/errors";
 import { mailInsert } from "@/lib/server/mail/outbox";
 import { kickMailWorker } from "@/lib/server/mail/worker";
@@ -76,7 +73,7 @@ export async function correctGuestEmail(input: {
         customer = "linked";
         yield* grantPortalAccess(customerId, basket.id, now);
       }
-      yield* moveInvoiceToCustomer(basket.invoiceId, customerId);
+      yield* linkInvoiceToCustomer(basket.invoiceId, customerId);
       if (basket.customerId !== null && basket.customerId !== customerId) {
         // The wrong address keeps portal access only through a purchase of its own: with no invoice left, it has none
         // (whichever of its mistyped checkouts first gave it access).
