@@ -809,7 +809,7 @@ function report(results: RunResult[]): string {
       );
     }
   }
-  lines.push("", "database floor (the registration in raw SQL, no Next.js):");
+  lines.push("", "database floor (registerByToken in-process: no Next.js, no HTTP):");
   for (const result of results) {
     for (const floor of result.floors)
       lines.push(

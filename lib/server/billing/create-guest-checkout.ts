@@ -13,6 +13,7 @@ import {
   addBasketToken,
   findBusinessCheckoutTerms,
   findSellableProducts,
+  type SellableProduct,
 } from "@/lib/server/db/checkouts";
 import { addInvoice, addInvoiceLines } from "@/lib/server/db/invoices";
 import { addPayment } from "@/lib/server/db/payments";
@@ -21,11 +22,6 @@ import { sha256Hex } from "@/lib/server/hash";
 import { reconcileDeadline } from "@/lib/server/payments/reconcile-payments";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
-/**
- * Places a guest's order: the basket session with its lines, the invoice it produces (unpaid, not yet
- * numbered: it takes its number when the payment succeeds) and the pending payment, in one transaction
- * script. Returns the basket GUID — the only time it exists in clear: only its SHA-256 is stored.
- */
 export interface CreatedGuestCheckout {
   basketSessionId: number;
   basketToken: string;
@@ -34,6 +30,45 @@ export interface CreatedGuestCheckout {
   currency: string;
 }
 
+type GuestDetails = GuestCheckoutInput["guest"];
+type OrderLine = GuestCheckoutInput["lines"][number];
+
+/** The order's lines at the business's prices, each as its invoice line; a product not for sale refuses the order. */
+function priceOrder(lines: readonly OrderLine[], products: readonly SellableProduct[]) {
+  return lines.map((line, index) => {
+    const product = products.find((candidate) => candidate.id === line.productId);
+    if (!product) throw new AppError("bad_request", { detail: "A product in the basket is not available." });
+    const priced = {
+      position: index + 1,
+      description: product.name,
+      quantity: line.quantity,
+      unitPriceMinor: product.unitPriceMinor,
+      taxRateBp: product.taxRateBp,
+    };
+    return { productId: product.id, invoiceLine: { ...priced, ...priceLine(priced) } };
+  });
+}
+
+/** The guest's billing address as the invoice prints it, one line each, the country named in the business's language. */
+function billedToAddressOf(guest: GuestDetails, businessLocale: string): string | null {
+  const country =
+    guest.billingCountry && new Intl.DisplayNames(businessLocale, { type: "region" }).of(guest.billingCountry);
+  const address = [
+    guest.billingLine1,
+    guest.billingLine2,
+    [guest.billingPostalCode, guest.billingCity].filter(Boolean).join(" "),
+    country,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  return address || null;
+}
+
+/**
+ * Places a guest's order: the basket session with its lines, the invoice it produces (unpaid, not yet
+ * numbered: it takes its number when the payment succeeds) and the pending payment, in one transaction
+ * script. Returns the basket GUID — the only time it exists in clear: only its SHA-256 is stored.
+ */
 export async function createGuestCheckout(input: {
   businessId: number;
   order: GuestCheckoutInput;
@@ -55,39 +90,17 @@ export async function createGuestCheckout(input: {
       input.businessId,
       lines.map((line) => line.productId),
     );
-    const pricedLines = lines.map((line, index) => {
-      const product = products.find((candidate) => candidate.id === line.productId);
-      if (!product) throw new AppError("bad_request", { detail: "A product in the basket is not available." });
-      const priced = {
-        position: index + 1,
-        description: product.name,
-        quantity: line.quantity,
-        unitPriceMinor: product.unitPriceMinor,
-        taxRateBp: product.taxRateBp,
-      };
-      return { productId: product.id, invoiceLine: { ...priced, ...priceLine(priced) } };
-    });
+    const pricedLines = priceOrder(lines, products);
     const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
     const business = yield* findBusinessCheckoutTerms(input.businessId);
     if (!business) throw new AppError("not_found", { detail: "There is no such business." });
-    const country =
-      guest.billingCountry && new Intl.DisplayNames(business.locale, { type: "region" }).of(guest.billingCountry);
-    const billedToAddress = [
-      guest.billingLine1,
-      guest.billingLine2,
-      [guest.billingPostalCode, guest.billingCity].filter(Boolean).join(" "),
-      country,
-    ]
-      .filter(Boolean)
-      .join("\n");
-
     const invoiceId = yield* addInvoice({
       businessId: input.businessId,
       billedToName: guest.fullName,
       billedToEmail: guest.email,
       billedToCompany: guest.company ?? null,
-      billedToAddress: billedToAddress || null,
+      billedToAddress: billedToAddressOf(guest, business.locale),
       subtotalMinor: totals.subtotalMinor,
       taxMinor: totals.taxMinor,
       totalMinor: totals.totalMinor,
