@@ -7,9 +7,9 @@ import {
   describeSignInLink,
   redeemSignInCode,
   redeemSignInLink,
-  unsealSignIn,
 } from "@/lib/server/auth/sign-in-challenge";
 import { getDb } from "@/lib/server/db";
+import { unsealSignIn } from "@/lib/server/tokens/sign-in-seal";
 import { createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
 

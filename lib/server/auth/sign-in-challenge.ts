@@ -1,14 +1,6 @@
 import "server-only";
 
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  randomBytes,
-  randomInt,
-  timingSafeEqual,
-} from "node:crypto";
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 
 import { getConfig } from "@/lib/config";
 import { languageOf, type Locale } from "@/lib/i18n/locales";
@@ -26,12 +18,13 @@ import {
 } from "@/lib/server/db/sign-in-challenges";
 import { sha256Hex } from "@/lib/server/hash";
 import { mailInsert } from "@/lib/server/mail/outbox";
+import { sealSignIn } from "@/lib/server/tokens/sign-in-seal";
 import { normalizeEmail } from "@/lib/validation/guest";
 
 /**
  * A customer's sign-in (docs/contract.md §3.5). One e-mail carries a link and a 6-digit code for one challenge row;
  * the database keeps only their hashes (the code's an HMAC keyed by the auth secret, bound to the row), and the
- * outbox keeps them sealed (AES-256-GCM) until the mail worker writes the e-mail.
+ * outbox keeps them sealed (tokens/sign-in-seal.ts) until the mail worker writes the e-mail.
  *
  * - Opening the link only shows a page (`describeSignInLink`, a read); its button's POST uses it (`redeemSignInLink`).
  * - The code is typed on any browser (`redeemSignInCode`): at most CODE_TRIES are ever compared per challenge, counted
@@ -57,27 +50,6 @@ export type SignInRefusal = "link_unknown" | "link_used" | "link_expired" | "lin
 
 function codeHashOf(tokenHash: string, code: string): string {
   return createHmac("sha256", getConfig().auth.secret).update(`sign-in-code|${tokenHash}|${code}`).digest("hex");
-}
-
-function sealingKey(): Buffer {
-  return createHash("sha256").update(`sign-in-mail|${getConfig().auth.secret}`).digest();
-}
-
-/** base64url of IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext of `{ token, code }`. */
-function seal(secrets: { token: string; code: string }): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(secrets), "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
-}
-
-/** The link's token and the code of a queued sign-in e-mail (the mail worker's side of `seal`). */
-export function unsealSignIn(sealed: string): { token: string; code: string } {
-  const bytes = Buffer.from(sealed, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", sealingKey(), bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  const plain = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8");
-  return JSON.parse(plain) as { token: string; code: string };
 }
 
 function stateOf(
@@ -118,7 +90,7 @@ export function* issueSignInChallengeScript(email: string, locale: Locale, now: 
     mailInsert({
       kind: "auth.sign_in_link",
       recipient: email,
-      payload: { sealed: seal({ token, code }), expiresAt: expiresAt.toISOString(), locale },
+      payload: { sealed: sealSignIn({ token, code }), expiresAt: expiresAt.toISOString(), locale },
     }),
   );
 }

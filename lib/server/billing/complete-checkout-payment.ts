@@ -2,7 +2,7 @@ import "server-only";
 
 import { getConfig } from "@/lib/config";
 import { auditEventInsert, type AuditEventInput } from "@/lib/server/db/audit-events";
-import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
+import { basketExpiresAt } from "@/lib/server/billing/deadlines";
 import { execute, runTransaction, type SqlScript } from "@/lib/server/db";
 import { markBasketDeclined, markBasketPaid } from "@/lib/server/db/checkouts";
 import { issuePaidInvoice, takeInvoiceSequenceNumber } from "@/lib/server/db/invoices";

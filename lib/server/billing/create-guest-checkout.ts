@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
 import { auditEventInsert } from "@/lib/server/db/audit-events";
-import { basketExpiresAt } from "@/lib/server/billing/basket-expiry";
+import { basketExpiresAt, reconcileDeadline } from "@/lib/server/billing/deadlines";
 import { execute, runTransaction } from "@/lib/server/db";
 import {
   addBasketLines,
@@ -19,7 +19,6 @@ import { addInvoice, addInvoiceLines } from "@/lib/server/db/invoices";
 import { addPayment } from "@/lib/server/db/payments";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
-import { reconcileDeadline } from "@/lib/server/payments/reconcile-payments";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 export interface CreatedGuestCheckout {

@@ -12,8 +12,8 @@ import { addPayment, claimPendingPayment, markPaymentConfirming } from "@/lib/se
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
 import { logger } from "@/lib/server/logger";
-import type { PaymentProvider } from "@/lib/server/payments/provider";
-import { reconcileDeadline } from "@/lib/server/payments/reconcile-payments";
+import type { PaymentProvider } from "@/lib/server/billing/payment-provider";
+import { reconcileDeadline } from "@/lib/server/billing/deadlines";
 import { checkoutCompletionPath } from "@/lib/urls";
 import { PlaceCheckoutSchema, type PlacedCheckoutResponse } from "@/lib/validation/checkout";
 

@@ -9,9 +9,9 @@ import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
 import { translatorFor } from "@/lib/i18n/translator";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
-import { unsealSignIn } from "@/lib/server/auth/sign-in-challenge";
 import { getBrands } from "@/lib/server/business-brands";
 import type { Db } from "@/lib/server/db";
+import { unsealSignIn } from "@/lib/server/tokens/sign-in-seal";
 import type { ReceiptMailPayload, RegistrationMailPayload, SignInLinkPayload } from "@/lib/server/mail/outbox";
 import { normalizeEmail } from "@/lib/validation/guest";
 

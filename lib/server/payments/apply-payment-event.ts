@@ -8,7 +8,7 @@ import {
 import { runTransaction, type SqlScript } from "@/lib/server/db";
 import { findInvoiceIdOfPayment, recordPaymentEvent } from "@/lib/server/db/payments";
 import { logger } from "@/lib/server/logger";
-import type { PaymentEvent } from "@/lib/server/payments/provider";
+import type { PaymentEvent } from "@/lib/server/billing/payment-provider";
 import type { PaymentEventReceipt } from "@/lib/validation/payment";
 
 /** What a webhook event did: recorded a payment (or its decline), or nothing, and why not. */

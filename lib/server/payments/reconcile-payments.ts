@@ -1,6 +1,5 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { runTransaction } from "@/lib/server/db";
 import { claimPaymentsForReconciling, paymentsDueForReconciling } from "@/lib/server/db/payments";
@@ -17,14 +16,6 @@ import { paymentProviderNamed } from "@/lib/server/payments/registry";
  */
 const LEASE_MS = 60_000;
 const BATCH = 20;
-
-/**
- * When a payment created at `createdAt` is settled with its provider by the reconciler if nothing settled it before:
- * PAYMENT_RECONCILE_AFTER_SECONDS later, so none is left pending for ever.
- */
-export function reconcileDeadline(createdAt: Date): Date {
-  return new Date(createdAt.getTime() + getConfig().fulfilment.reconcileAfterSeconds * 1000);
-}
 
 /** Settles the due payments of one batch; answers how many were claimed (a full batch: more may be waiting). */
 export async function reconcileDuePayments(now = new Date()): Promise<{ claimed: number; settled: number }> {

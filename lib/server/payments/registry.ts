@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { PaymentProvider } from "@/lib/server/payments/provider";
+import type { PaymentProvider } from "@/lib/server/billing/payment-provider";
 import { testPaymentProvider } from "@/lib/server/payments/test-provider";
 
 /** The payment providers the app can take payments with, by the name stored with each payment. */

@@ -19,7 +19,7 @@ import {
   type ChargeStatus,
   type PaymentEvent,
   type PaymentProvider,
-} from "@/lib/server/payments/provider";
+} from "@/lib/server/billing/payment-provider";
 
 /**
  * The built-in test provider, the embedded default. Its cards:

@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/server/errors";
 import { handleRoute, jsonResponse, methodNotAllowed, readBodyText } from "@/lib/server/http";
 import { applyPaymentEvent } from "@/lib/server/payments/apply-payment-event";
-import { WebhookRefused } from "@/lib/server/payments/provider";
+import { WebhookRefused } from "@/lib/server/billing/payment-provider";
 import { paymentProviderNamed } from "@/lib/server/payments/registry";
 import type { PaymentEventReceipt } from "@/lib/validation/payment";
 
