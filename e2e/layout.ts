@@ -97,3 +97,69 @@ export async function lookAt(page: Page, name: string): Promise<void> {
     expect.soft(await layoutProblems(page), `${name} at ${width} px`).toEqual([]);
   }
 }
+
+/**
+ * The empty stretches inside the completion page's card, in words: any band at least `minimum` px tall between its
+ * top and bottom edge (inside its padding) where nothing is drawn: no text, no control, nothing with a background or
+ * a border. The card ends where its content does, so a state with little to say leaves no hole.
+ */
+async function emptyBlocksInCompletionCard(page: Page, minimum = 48): Promise<string[]> {
+  return page.evaluate((minimum) => {
+    const card = document.querySelector<HTMLElement>("section[data-state]");
+    if (!card) return ["no completion card on the page"];
+    const style = getComputedStyle(card);
+    const box = card.getBoundingClientRect();
+    const top = box.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop);
+    const bottom = box.bottom - parseFloat(style.borderBottomWidth) - parseFloat(style.paddingBottom);
+    const drawn: [number, number][] = [];
+    const visible = (element: Element) => {
+      const css = getComputedStyle(element);
+      return css.visibility !== "hidden" && css.clipPath === "none" && !css.clip.startsWith("rect");
+    };
+    for (const element of card.querySelectorAll("*")) {
+      if (!visible(element)) continue;
+      const css = getComputedStyle(element);
+      const rect = element.getBoundingClientRect();
+      if (rect.height === 0 || rect.width === 0) continue;
+      const painted =
+        css.backgroundColor !== "rgba(0, 0, 0, 0)" ||
+        css.backgroundImage !== "none" ||
+        ["Top", "Bottom", "Left", "Right"].some(
+          (side) => parseFloat(css.getPropertyValue(`border-${side.toLowerCase()}-width`)) > 0,
+        ) ||
+        ["IMG", "SVG", "INPUT", "BUTTON", "svg"].includes(element.tagName);
+      if (painted) drawn.push([rect.top, rect.bottom]);
+    }
+    const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent?.trim() || !node.parentElement || !visible(node.parentElement)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) if (rect.height > 0) drawn.push([rect.top, rect.bottom]);
+    }
+    drawn.sort((a, b) => a[0] - b[0]);
+    const problems: string[] = [];
+    let reached = top;
+    for (const [start, end] of [...drawn, [bottom, bottom] as [number, number]]) {
+      if (start - reached >= minimum)
+        problems.push(
+          `an empty block of ${Math.round(start - reached)} px in the card, ${Math.round(reached - top)} px below its top`,
+        );
+      reached = Math.max(reached, end);
+    }
+    return problems;
+  }, minimum);
+}
+
+/**
+ * Looks at a state of the completion page (the guest's, or the staff preview's) as `lookAt` does, and fails on any
+ * empty block inside its card at any width. Leaves the page at the laptop width.
+ */
+export async function lookAtCompletionState(page: Page, name: string): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: width < 500 ? 812 : 800 });
+    await page.evaluate(() => document.fonts.ready);
+    expect.soft(await emptyBlocksInCompletionCard(page), `${name} at ${width} px`).toEqual([]);
+  }
+  await lookAt(page, name);
+}

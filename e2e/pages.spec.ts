@@ -112,7 +112,10 @@ test("every state of the completion page, as a guest reaches it, at 375 and 1280
   const paid = demoCheckout();
   await page.goto(paid.completionUrl);
   await expect(heading).toHaveText("Thank you — you’re all set");
-  await page.evaluate(() => sessionStorage.clear());
+  await page.evaluate(() => {
+    sessionStorage.clear();
+    localStorage.clear();
+  });
   await page.goto(paid.completionUrl);
   await expect(heading).toHaveText("This purchase is already complete");
   await lookAt(page, "complete-used");

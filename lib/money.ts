@@ -17,3 +17,15 @@ export function sumLines(lines: readonly { amountMinor: number; taxMinor: number
   const taxMinor = lines.reduce((sum, line) => sum + line.taxMinor, 0);
   return { subtotalMinor, taxMinor, totalMinor: subtotalMinor + taxMinor };
 }
+
+/**
+ * The tax of an invoice's lines by rate, the rates in the order their lines come: what a receipt lists under the
+ * subtotal ("VAT 20%"). The amounts add up to the invoice's tax, since each line's tax is rounded on its own.
+ */
+export function taxByRate(
+  lines: readonly { taxRateBp: number; taxMinor: number }[],
+): { rateBp: number; taxMinor: number }[] {
+  const byRate = new Map<number, number>();
+  for (const line of lines) byRate.set(line.taxRateBp, (byRate.get(line.taxRateBp) ?? 0) + line.taxMinor);
+  return [...byRate].map(([rateBp, taxMinor]) => ({ rateBp, taxMinor }));
+}

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import type { Locale } from "@/lib/i18n/locales";
+import { paymentCardOf } from "@/lib/payment-method";
 import { getDb } from "@/lib/server/db";
 
 import { callRegister } from "./register-client";
@@ -70,6 +71,8 @@ interface CheckoutOptions {
   extraLines?: number;
   /** The guest's language at checkout (English unless told otherwise). */
   locale?: Locale;
+  /** The card number it is paid with, of which the payment keeps the brand and last four; none unless told. */
+  card?: string;
 }
 
 export interface TestCheckout {
@@ -107,7 +110,7 @@ export async function createCheckout(options: CheckoutOptions = {}): Promise<Tes
         ...extras.slice(0, options.extraLines ?? 0).map((productId) => ({ productId, quantity: 3 })),
       ],
     },
-    payment,
+    payment: { ...payment, card: options.card === undefined ? null : paymentCardOf(options.card) },
     locale: options.locale,
     now,
   });

@@ -71,6 +71,26 @@ describe.each(LOCALES)("in %s", (locale) => {
     expect(html).toContain(`${messages.completion.receipt.date} ${expected[1]}`);
   });
 
+  it("the receipt is complete: thanks by name, the card, each line's quantity and unit price, subtotal and VAT by rate", async () => {
+    const messages = await messagesFor(locale);
+    const html = text(render(locale, messages, <CompletionView state={STATES[0]!} onRetry={() => undefined} />));
+    const receipt = messages.completion.receipt;
+    const written = {
+      en: { unit: "£25.00", subtotal: "£90.00", rate: "20%", tax: "£18.00" },
+      de: { unit: "25,00 £", subtotal: "90,00 £", rate: "20 %", tax: "18,00 £" },
+      fr: { unit: "25,00 £", subtotal: "90,00 £", rate: "20 %", tax: "18,00 £" },
+      es: { unit: "25,00 £", subtotal: "90,00 £", rate: "20 %", tax: "18,00 £" },
+    }[locale];
+    const plain = html.replace(/[\u00a0\u202f]/g, " ");
+    expect(plain).toContain(messages.completion.success.leadNamed.replace("{name}", "Jo Guest"));
+    expect(plain).toContain(`${receipt.paidWith} Visa •••• 4242`);
+    expect(plain).toContain(`Day pass 2 × ${written.unit}`);
+    expect(plain).toContain(`${receipt.subtotal} ${written.subtotal}`);
+    expect(plain).toContain(`${receipt.taxAt.replace("{rate}", written.rate)} ${written.tax}`);
+    // The address the receipt went to, in full: it is the guest's own.
+    expect(plain).toContain("jo@example.com");
+  });
+
   it("the checkout form renders with every label in this language", async () => {
     const messages = await messagesFor(locale);
     const html = render(

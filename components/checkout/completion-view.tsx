@@ -4,17 +4,32 @@ import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import { displayLocale } from "@/lib/i18n/locales";
+import { paymentMethodLabel } from "@/lib/payment-method";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
 
-import type { CompletionState } from "./completion-state";
+import type { CompletionState, RememberedPurchase } from "./completion-state";
 import styles from "./completion-view.module.css";
 
+/** The date of a purchase as the guest reads it: in the business's time zone, written the guest's way. */
+function usePurchaseDate(): (instant: string, timeZone: string, businessLocale: string) => string {
+  const pageLocale = useLocale();
+  return (instant, timeZone, businessLocale) =>
+    formatDate(instant, timeZone, displayLocale(pageLocale, businessLocale));
+}
+
+/**
+ * The receipt, as complete as the e-mailed one and the invoice PDF (which show the same figures): the invoice, its
+ * date and the card it was paid with; each line with its quantity and unit price; the subtotal, the tax by rate
+ * under its name ("VAT 20%") and the total.
+ */
 function Receipt({ summary }: { summary: InvoiceSummary }) {
   const t = useTranslations("completion.receipt");
   const locale = displayLocale(useLocale(), summary.locale);
+  const date = usePurchaseDate();
   const money = (minor: number) => formatMoney(minor, summary.currency, locale);
+  const taxes = summary.taxes.length > 0 ? summary.taxes : null;
   return (
     <section className={styles.receipt} aria-labelledby="receipt-heading">
       <h2 id="receipt-heading" className={styles.receiptHeading}>
@@ -27,8 +42,14 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
         </div>
         <div>
           <dt>{t("date")}</dt>
-          <dd>{formatDate(summary.paidAt ?? summary.issuedAt, summary.timeZone, locale)}</dd>
+          <dd>{date(summary.paidAt ?? summary.issuedAt, summary.timeZone, summary.locale)}</dd>
         </div>
+        {summary.paymentCard && (
+          <div>
+            <dt>{t("paidWith")}</dt>
+            <dd className={styles.nowrap}>{paymentMethodLabel(summary.paymentCard, t("card"))}</dd>
+          </div>
+        )}
         <div>
           <dt>{t("from")}</dt>
           <dd>{summary.businessName}</dd>
@@ -46,8 +67,10 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
           {summary.lines.map((line, index) => (
             <tr key={index}>
               <td>
-                {line.description}
-                {line.quantity > 1 && <span className={styles.quantity}> ×&nbsp;{line.quantity}</span>}
+                <span className={styles.description}>{line.description}</span>
+                <span className={styles.quantity}>
+                  {line.quantity}&nbsp;×&nbsp;{money(line.unitPriceMinor)}
+                </span>
               </td>
               <td className={styles.amount}>{money(line.amountMinor)}</td>
             </tr>
@@ -55,9 +78,22 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
         </tbody>
         <tfoot>
           <tr>
-            <td>{t("tax")}</td>
-            <td className={styles.amount}>{money(summary.taxMinor)}</td>
+            <th scope="row">{t("subtotal")}</th>
+            <td className={styles.amount}>{money(summary.subtotalMinor)}</td>
           </tr>
+          {taxes ? (
+            taxes.map((tax) => (
+              <tr key={tax.rateBp}>
+                <th scope="row">{t("taxAt", { rate: formatTaxRate(tax.rateBp, locale) })}</th>
+                <td className={styles.amount}>{money(tax.taxMinor)}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <th scope="row">{t("tax")}</th>
+              <td className={styles.amount}>{money(summary.taxMinor)}</td>
+            </tr>
+          )}
           <tr className={styles.total}>
             <th scope="row">{t("totalPaid")}</th>
             <td className={styles.amount}>{money(summary.totalMinor)}</td>
@@ -65,6 +101,25 @@ function Receipt({ summary }: { summary: InvoiceSummary }) {
         </tfoot>
       </table>
     </section>
+  );
+}
+
+/** Which purchase a link or address was for, when this browser remembers it: its invoice number and date. */
+function PurchaseFacts({ purchase }: { purchase: RememberedPurchase | null }) {
+  const t = useTranslations("completion.receipt");
+  const date = usePurchaseDate();
+  if (!purchase) return null;
+  return (
+    <dl className={`${styles.facts} ${styles.purchase}`}>
+      <div>
+        <dt>{t("invoice")}</dt>
+        <dd className={styles.nowrap}>{purchase.invoiceNumber}</dd>
+      </div>
+      <div>
+        <dt>{t("date")}</dt>
+        <dd>{date(purchase.paidAt, purchase.timeZone, purchase.locale)}</dd>
+      </div>
+    </dl>
   );
 }
 
@@ -94,15 +149,22 @@ function SignInLink() {
   );
 }
 
+/** The receipt's outline while it is fetched, so the card has the shape it will take (read out: only the lead). */
 function Loading() {
   const t = useTranslations("completion");
   return (
-    <div className={styles.skeleton} aria-hidden="true">
+    <>
       <p className={styles.lead}>{t("loading.lead")}</p>
-      <div className={styles.bar} />
-      <div className={styles.bar} />
-      <div className={styles.barShort} />
-    </div>
+      <div className={styles.skeleton} aria-hidden="true">
+        <div className={styles.skeletonFacts}>
+          <div className={styles.barShort} />
+          <div className={styles.barShort} />
+        </div>
+        <div className={styles.bar} />
+        <div className={styles.bar} />
+        <div className={styles.barHalf} />
+      </div>
+    </>
   );
 }
 
@@ -110,7 +172,9 @@ function Success({ state }: { state: StateOf<"success"> }) {
   const t = useTranslations("completion");
   return (
     <>
-      <p className={styles.lead}>{t("success.lead")}</p>
+      <p className={styles.lead}>
+        {state.summary ? t("success.leadNamed", { name: state.summary.customerName }) : t("success.lead")}
+      </p>
       {state.summary ? <Receipt summary={state.summary} /> : <p className={styles.note}>{t("success.noReceipt")}</p>}
       <Actions>
         {state.pdfUrl ? (
@@ -130,7 +194,7 @@ function Success({ state }: { state: StateOf<"success"> }) {
         <p>
           {state.summary
             ? t.rich("success.mailingTo", {
-                email: state.summary.customerEmailMasked,
+                email: state.summary.customerEmail,
                 strong: (chunks) => <strong>{chunks}</strong>,
               })
             : t("success.mailingToCheckoutAddress")}{" "}
@@ -149,13 +213,17 @@ function Success({ state }: { state: StateOf<"success"> }) {
   );
 }
 
-/** The link was used or has expired: the account it made (or the guest's own) is where the invoice is. */
-function LinkEnded({ kind }: { kind: "used" | "expired" }) {
+/**
+ * The link was used or has expired, or the page's address holds no link (another browser): the account it made (or
+ * the guest's own) is where the invoice is, and the purchase is named when this browser remembers it.
+ */
+function LinkEnded({ state }: { state: StateOf<"used" | "expired" | "receipt_emailed"> }) {
   const t = useTranslations("completion");
   return (
     <>
-      <p className={styles.lead}>{t(`${kind}.lead`)}</p>
-      <p>{t(`${kind}.body`)}</p>
+      <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
+      <PurchaseFacts purchase={state.purchase} />
+      <p>{t(`${state.kind}.body`)}</p>
       <Actions>
         <SignInLink />
       </Actions>
@@ -184,11 +252,17 @@ function Pending({ state, onRetry }: { state: StateOf<"pending">; onRetry: () =>
   const { retryInSeconds } = state;
   return (
     <>
-      <p className={styles.lead}>{t("pending.lead")}</p>
+      <div className={styles.pendingLead}>
+        {/* Indeterminate: the bank says when. It turns, or under prefers-reduced-motion only fades. */}
+        <span className={styles.spinner} role="progressbar" aria-labelledby="pending-lead" />
+        <p id="pending-lead" className={styles.lead}>
+          {t("pending.lead")}
+        </p>
+      </div>
       {retryInSeconds !== null ? (
         <p className={styles.note}>
           {t.rich("pending.countdown", {
-            countdown: () => <Countdown key={retryInSeconds} from={retryInSeconds} />,
+            countdown: () => <Countdown key={`${state.attempt ?? 0}:${retryInSeconds}`} from={retryInSeconds} />,
           })}
         </p>
       ) : (
@@ -269,7 +343,8 @@ function Body({ state, onRetry }: { state: CompletionState; onRetry: () => void 
       return <Success state={state} />;
     case "used":
     case "expired":
-      return <LinkEnded kind={state.kind} />;
+    case "receipt_emailed":
+      return <LinkEnded state={state} />;
     case "not_found":
       return <NotFound />;
     case "pending":

@@ -1,6 +1,14 @@
 import { SAMPLE_INVOICE_SUMMARY } from "@/lib/validation/invoice-summary";
 
-import type { CompletionKind, CompletionState } from "./completion-state";
+import type { CompletionKind, CompletionState, RememberedPurchase } from "./completion-state";
+
+/** The sample receipt's purchase, as the browser that showed it remembers it (a used link names it). */
+const SAMPLE_PURCHASE: RememberedPurchase = {
+  invoiceNumber: SAMPLE_INVOICE_SUMMARY.invoiceNumber,
+  paidAt: SAMPLE_INVOICE_SUMMARY.paidAt ?? SAMPLE_INVOICE_SUMMARY.issuedAt,
+  timeZone: SAMPLE_INVOICE_SUMMARY.timeZone,
+  locale: SAMPLE_INVOICE_SUMMARY.locale,
+};
 
 export const PREVIEW_STATES: { kind: CompletionKind; label: string; state: CompletionState }[] = [
   {
@@ -8,8 +16,13 @@ export const PREVIEW_STATES: { kind: CompletionKind; label: string; state: Compl
     label: "Success",
     state: { kind: "success", invoiceId: 123, pdfUrl: null, summary: SAMPLE_INVOICE_SUMMARY },
   },
-  { kind: "used", label: "Already used", state: { kind: "used" } },
-  { kind: "expired", label: "Expired", state: { kind: "expired" } },
+  { kind: "used", label: "Already used", state: { kind: "used", purchase: SAMPLE_PURCHASE } },
+  { kind: "expired", label: "Expired", state: { kind: "expired", purchase: null } },
+  {
+    kind: "receipt_emailed",
+    label: "Opened in another browser",
+    state: { kind: "receipt_emailed", purchase: null },
+  },
   { kind: "not_found", label: "Not found", state: { kind: "not_found" } },
   { kind: "pending", label: "Payment pending", state: { kind: "pending", retryInSeconds: 4 } },
   { kind: "declined", label: "Payment declined", state: { kind: "declined" } },

@@ -7,7 +7,14 @@ import { ApiError, httpClient } from "@/lib/api/http-client";
 import type { InvoiceSummary } from "@/lib/validation/invoice-summary";
 import { parseGuid, parsePositiveId } from "@/lib/validation/patterns";
 
-import { idempotencyKeyFor, readInvoiceToken, storeInvoiceToken } from "./completion-storage";
+import {
+  forgetWhatExpired,
+  idempotencyKeyFor,
+  readInvoiceToken,
+  readPurchase,
+  rememberPurchase,
+  storeInvoiceToken,
+} from "./completion-storage";
 import type { CompletionState } from "./completion-state";
 
 /** Automatic retries while the payment is pending, in seconds; then the guest retries by hand. */
@@ -42,16 +49,17 @@ function register(invoiceId: number, basketSession: string, fresh: boolean): Pro
 
 /**
  * The page's state for each answer registerByToken can give, over every code of the API: a code added to the API
- * fails the build here until the page says what it means to a guest.
+ * fails the build here until the page says what it means to a guest. A used or expired link names its purchase when
+ * this browser showed its receipt before.
  */
-function stateOfError(error: unknown): CompletionState {
+function stateOfError(error: unknown, invoiceId: number): CompletionState {
   if (!(error instanceof ApiError)) return { kind: "network_error" };
   const code = error.code;
   switch (code) {
     case "basket_token_used":
-      return { kind: "used" };
+      return { kind: "used", purchase: readPurchase(invoiceId) };
     case "basket_token_expired":
-      return { kind: "expired" };
+      return { kind: "expired", purchase: readPurchase(invoiceId) };
     case "basket_token_invalid":
     case "invoice_not_found":
       return { kind: "not_found" };
@@ -103,9 +111,14 @@ function forgetBasketInAddressBar(invoiceId: number): void {
   window.history.replaceState(null, "", url);
 }
 
-function readParameters(): { invoiceId: number | null; basketSession: string | null } {
+/** The address's parameters; `basketSession` is undefined when the address has none, null when it is no GUID. */
+function readParameters(): { invoiceId: number | null; basketSession: string | null | undefined } {
   const params = new URLSearchParams(window.location.search);
-  return { invoiceId: parsePositiveId(params.get("invoiceId")), basketSession: parseGuid(params.get("basketSession")) };
+  const basketSession = params.get("basketSession");
+  return {
+    invoiceId: parsePositiveId(params.get("invoiceId")),
+    basketSession: basketSession === null ? undefined : parseGuid(basketSession),
+  };
 }
 
 interface Controller {
@@ -116,13 +129,25 @@ interface Controller {
   generation: { current: number };
 }
 
-async function runCompletion(controller: Controller, fresh: boolean): Promise<void> {
+/**
+ * One run of the page's behaviour. `fresh` asks the server again (a retry); `quietly` keeps the current state on
+ * screen meanwhile: the automatic retries while a payment is pending stay on the pending view, with its progress
+ * indicator, instead of flashing the loading outline every few seconds.
+ */
+async function runCompletion(controller: Controller, fresh: boolean, quietly = false): Promise<void> {
   const { setState, pendingAttempts, timer, generation } = controller;
   clearTimeout(timer.current);
   const mine = ++generation.current;
   const current = () => mine === generation.current;
   const showSuccess = async (invoiceId: number, token: string) => {
     const summary = await fetchSummary(invoiceId, token);
+    if (summary)
+      rememberPurchase(invoiceId, {
+        invoiceNumber: summary.invoiceNumber,
+        paidAt: summary.paidAt ?? summary.issuedAt,
+        timeZone: summary.timeZone,
+        locale: summary.locale,
+      });
     if (current())
       setState({
         kind: "success",
@@ -132,6 +157,7 @@ async function runCompletion(controller: Controller, fresh: boolean): Promise<vo
       });
   };
 
+  forgetWhatExpired();
   const { invoiceId, basketSession } = readParameters();
   if (invoiceId === null) return setState({ kind: "missing_parameters" });
 
@@ -140,9 +166,12 @@ async function runCompletion(controller: Controller, fresh: boolean): Promise<vo
     forgetBasketInAddressBar(invoiceId);
     return showSuccess(invoiceId, stored);
   }
+  // The address this page leaves after success, opened where its token is not (another browser, or an hour later):
+  // the receipt went by e-mail, and the account has it. Nothing is registered by opening a page.
+  if (basketSession === undefined) return setState({ kind: "receipt_emailed", purchase: readPurchase(invoiceId) });
   if (basketSession === null) return setState({ kind: "missing_parameters" });
 
-  if (fresh) setState({ kind: "loading" });
+  if (fresh && !quietly) setState({ kind: "loading" });
   const result = await register(invoiceId, basketSession, fresh);
   if (!current()) return;
   if (result.ok) {
@@ -156,11 +185,11 @@ async function runCompletion(controller: Controller, fresh: boolean): Promise<vo
     const delay = PENDING_BACKOFF_SECONDS[pendingAttempts.current++];
     if (delay === undefined) return setState({ kind: "pending", retryInSeconds: null });
     const wait = Math.max(delay, result.error.retryAfterSeconds ?? 0);
-    setState({ kind: "pending", retryInSeconds: wait });
-    timer.current = setTimeout(() => void runCompletion(controller, true), wait * 1000);
+    setState({ kind: "pending", retryInSeconds: wait, attempt: pendingAttempts.current });
+    timer.current = setTimeout(() => void runCompletion(controller, true, true), wait * 1000);
     return;
   }
-  setState(stateOfError(result.error));
+  setState(stateOfError(result.error, invoiceId));
 }
 
 /** The completion page's behaviour (docs/contract.md §4.2 points 1–7), as a state for CompletionView. */

@@ -220,7 +220,11 @@ const summaryByTokenPath: ZodOpenApiPathItemObject = {
     tags: ["Invoices"],
     operationId: "summaryByToken",
     summary: "Read the receipt of an invoice with an invoice token",
-    description: "What the completion page shows: number, dates, lines, totals and where the e-mail went (masked).",
+    description:
+      "What the completion page shows, as the e-mailed receipt and the PDF do: the number and date, the guest's " +
+      "name and the address the receipt was e-mailed to (in full: it is the guest's own, and the PDF the same token " +
+      "opens prints it), the lines with quantity and unit price, the subtotal, the tax by rate, the total, and the " +
+      "card it was paid with (brand and last four digits). Nothing else, ever.",
     security: invoiceTokenSecurity,
     requestParams: { path: z.object({ invoiceId: invoiceIdParam }) },
     responses: {

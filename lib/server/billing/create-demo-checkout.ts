@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
+import { paymentCardOf } from "@/lib/payment-method";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { checkoutCompletionPath } from "@/lib/urls";
@@ -56,7 +57,8 @@ export async function createDemoCheckout(
       },
       lines: [{ productId: product.id, quantity: 1 }],
     },
-    payment,
+    // Paid with the card a guest trying the test shop pays with (its receipt names "Visa •••• 4242").
+    payment: { ...payment, card: paymentCardOf("4242 4242 4242 4242") },
     now: placedAt,
   });
   if (options.declined) await declineCheckoutPayment({ invoiceId: checkout.invoiceId, ...payment, actor: "system" });

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
+import type { PaymentCard } from "@/lib/payment-method";
 import { auditEventInsert } from "@/lib/server/db/audit-events";
 import { basketExpiresAt, reconcileDeadline } from "@/lib/server/billing/deadlines";
 import { execute, runTransaction } from "@/lib/server/db";
@@ -71,7 +72,8 @@ function billedToAddressOf(guest: GuestDetails, businessLocale: string): string 
 export async function createGuestCheckout(input: {
   businessId: number;
   order: GuestCheckoutInput;
-  payment: { provider: string; reference: string };
+  /** Its first payment attempt: the provider's reference, and the card it is charged to (brand and last four only). */
+  payment: { provider: string; reference: string; card?: PaymentCard | null };
   /** The checkout form's key for this order, when it came from the form. */
   orderKey?: string;
   /** The guest's language at checkout; their registration e-mail is written in it. English unless said. */
@@ -112,7 +114,9 @@ export async function createGuestCheckout(input: {
     );
     yield* addPayment({
       invoiceId,
-      ...input.payment,
+      provider: input.payment.provider,
+      reference: input.payment.reference,
+      card: input.payment.card ?? null,
       amountMinor: totals.totalMinor,
       currency: business.currency,
       status: "pending",

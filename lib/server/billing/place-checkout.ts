@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import type { Locale } from "@/lib/i18n/locales";
+import { paymentCardOf } from "@/lib/payment-method";
 import { kickBackgroundWork } from "@/lib/server/background-kick";
 import { getDb, isUniqueViolation, runOneWrite, runTransaction } from "@/lib/server/db";
 import { addBasketTokenUnlessRedeemed, reopenDeclinedBasket, setBasketLocale } from "@/lib/server/db/checkouts";
@@ -91,6 +92,8 @@ export async function placeCheckout(input: {
   const parsed = PlaceCheckoutSchema.safeParse(input.order);
   if (!parsed.success) throw new AppError("bad_request", { detail: parsed.error.issues[0]?.message });
   const { orderKey, card, guest, lines } = parsed.data;
+  // All the payment keeps of the card, for its receipt: the brand and the last four digits.
+  const paymentCard = paymentCardOf(card.number);
 
   let order = await findOrder(orderKey);
   let placedLink: string | null = null;
@@ -101,7 +104,7 @@ export async function placeCheckout(input: {
         order: { guest, lines },
         orderKey,
         locale: input.locale,
-        payment: { provider: input.provider.name, reference: newPaymentReference() },
+        payment: { provider: input.provider.name, reference: newPaymentReference(), card: paymentCard },
       });
       placedLink = checkoutCompletionPath(placed.invoiceId, placed.basketToken);
     } catch (error) {
@@ -134,7 +137,7 @@ export async function placeCheckout(input: {
   const reference = pending?.reference ?? newPaymentReference();
   const now = new Date();
   const claimed = await runTransaction(function* () {
-    if (pending) return yield* claimPendingPayment(pending.id);
+    if (pending) return yield* claimPendingPayment(pending.id, paymentCard);
     const reopened = yield* reopenDeclinedBasket(basketSessionId);
     if (reopened !== 1) return 0;
     yield* addPayment({
@@ -146,6 +149,7 @@ export async function placeCheckout(input: {
       status: "processing",
       createdAt: now,
       reconcileAt: reconcileDeadline(now),
+      card: paymentCard,
     });
     return 1;
   });

@@ -17,6 +17,10 @@ const issuedInvoice = prepare((p: Parameters<{ id: number }>) =>
     .innerJoin("Business as b", "b.id", "i.businessId")
     .leftJoin("Customer as c", "c.id", "i.customerId")
     .leftJoin("BasketSession as s", "s.invoiceId", "i.id")
+    // The payment that paid it (its reference is the invoice's), for the card its receipt names.
+    .leftJoin("Payment as p", (join) =>
+      join.onRef("p.invoiceId", "=", "i.id").onRef("p.reference", "=", "i.paymentReference"),
+    )
     .select((eb) => [
       "i.id",
       "i.number",
@@ -40,6 +44,8 @@ const issuedInvoice = prepare((p: Parameters<{ id: number }>) =>
       "b.brandColor as businessBrandColor",
       "b.logoPng as businessLogoPng",
       "c.email as customerEmail",
+      "p.cardBrand as paymentCardBrand",
+      "p.cardLast4 as paymentCardLast4",
       "b.invoiceLanguage as businessInvoiceLanguage",
       eb.fn.coalesce("s.locale", "c.locale").as("guestLocale"),
     ])
@@ -50,8 +56,9 @@ const issuedInvoice = prepare((p: Parameters<{ id: number }>) =>
 );
 
 /**
- * The invoice if it is issued (numbered, with its date), with its business, its customer's address and the
- * language of its checkout (`guestLocale`: the basket's, else the customer's).
+ * The invoice if it is issued (numbered, with its date), with its business, its customer's address, the card of the
+ * payment that paid it (brand and last four digits, when kept) and the language of its checkout (`guestLocale`: the
+ * basket's, else the customer's).
  */
 export function* findIssuedInvoice(invoiceId: number) {
   const [row] = yield* query(issuedInvoice({ id: invoiceId }));

@@ -30,6 +30,12 @@ function isAttempt(eb: ExpressionBuilder<DB, "Payment">, attempt: Parameters<Pay
   ]);
 }
 
+/** What a payment keeps of its card: the brand and the last four digits (lib/payment-method.ts), never more. */
+export interface StoredCard {
+  brand: string;
+  last4: string;
+}
+
 export interface NewPayment {
   invoiceId: number;
   provider: string;
@@ -40,9 +46,13 @@ export interface NewPayment {
   createdAt: Date;
   /** When the reconciler settles it with its provider, if nothing else has by then. */
   reconcileAt: Date;
+  /** The card it is charged to, as its receipt names it: brand and last four digits only. Null when not by card. */
+  card: StoredCard | null;
 }
 
-const insertPayment = prepare((p: Parameters<NewPayment>) =>
+type PaymentRow = Omit<NewPayment, "card"> & { cardBrand: string | null; cardLast4: string | null };
+
+const insertPayment = prepare((p: Parameters<PaymentRow>) =>
   sqlBuilder.insertInto("Payment").values({
     invoiceId: p.invoiceId,
     provider: p.provider,
@@ -52,25 +62,30 @@ const insertPayment = prepare((p: Parameters<NewPayment>) =>
     status: p.status,
     createdAt: p.createdAt,
     reconcileAt: p.reconcileAt,
+    cardBrand: p.cardBrand,
+    cardLast4: p.cardLast4,
   }),
 );
 
 /** Adds a payment attempt. */
-export function* addPayment(payment: NewPayment): SqlScript<void> {
-  yield* execute(insertPayment(payment));
+export function* addPayment({ card, ...payment }: NewPayment): SqlScript<void> {
+  yield* execute(insertPayment({ ...payment, cardBrand: card?.brand ?? null, cardLast4: card?.last4 ?? null }));
 }
 
-const claimPending = prepare((p: Parameters<{ id: number }>) =>
+const claimPending = prepare((p: Parameters<{ id: number; cardBrand: string | null; cardLast4: string | null }>) =>
   sqlBuilder
     .updateTable("Payment")
-    .set({ status: sql.lit("processing") })
+    .set({ status: sql.lit("processing"), cardBrand: p.cardBrand, cardLast4: p.cardLast4 })
     .where("id", "=", p.id)
     .where("status", "=", sql.lit("pending")),
 );
 
-/** Claims a pending payment for its charge (processing); answers 1 if this call claimed it, 0 if another did. */
-export function claimPendingPayment(paymentId: number): SqlScript<number> {
-  return execute(claimPending({ id: paymentId }));
+/**
+ * Claims a pending payment for its charge (processing), to the card this charge uses; answers 1 if this call claimed
+ * it, 0 if another did.
+ */
+export function claimPendingPayment(paymentId: number, card: StoredCard | null): SqlScript<number> {
+  return execute(claimPending({ id: paymentId, cardBrand: card?.brand ?? null, cardLast4: card?.last4 ?? null }));
 }
 
 const processingToConfirming = prepare((p: Parameters<{ provider: string; reference: string }>) =>

@@ -57,6 +57,8 @@ export interface InvoiceDocument {
     logoPng: Buffer | null;
   };
   customer: { email: string } | null;
+  /** The card of the payment that paid it: its brand and last four digits (lib/payment-method.ts); null when not kept. */
+  paymentCard: { brand: string; last4: string } | null;
   /**
    * The language of its labels: the customer's when they bought it (its checkout's), so an invoice reads the same
    * every time it is drawn; or the business's when it chose so (Business.invoiceLanguage). Money and dates follow
@@ -82,6 +84,8 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
     businessInvoiceLanguage,
     customerEmail,
     guestLocale,
+    paymentCardBrand,
+    paymentCardLast4,
     ...invoice
   } = row;
   return {
@@ -96,6 +100,10 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
       logoPng: businessLogoPng,
     },
     customer: customerEmail === null ? null : { email: customerEmail },
+    paymentCard:
+      paymentCardBrand === null || paymentCardLast4 === null
+        ? null
+        : { brand: paymentCardBrand, last4: paymentCardLast4 },
     language:
       businessInvoiceLanguage === "business" || guestLocale === null
         ? languageOf(businessLocale)

@@ -10,6 +10,8 @@ import PDFDocument from "pdfkit";
 import { brandPalette } from "@/lib/brand";
 import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import { translatorFor } from "@/lib/i18n/translator";
+import { taxByRate } from "@/lib/money";
+import { paymentMethodLabel } from "@/lib/payment-method";
 import type { InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 
 /**
@@ -190,6 +192,9 @@ function drawHeader({ doc, invoice, t, date }: Drawing): number {
     [t("number"), invoice.number],
     [t("issueDate"), date(invoice.issuedAt)],
     [t("paymentDate"), invoice.paidAt ? date(invoice.paidAt) : t("notPaid")],
+    ...(invoice.paymentCard
+      ? [[t("paymentMethod"), paymentMethodLabel(invoice.paymentCard, t("card"))] satisfies [string, string]]
+      : []),
   ];
   for (const [label, value] of facts) {
     const y = doc.y;
@@ -308,12 +313,16 @@ function drawLines(drawing: Drawing, top: number): number {
   return y;
 }
 
-/** Subtotal, tax and total, kept together (on a new page if they do not fit under the lines). */
+/** Subtotal, the tax by rate ("VAT 20%") and total, kept together (on a new page if they do not fit under the lines). */
 function drawTotals(drawing: Drawing, top: number): void {
   const { doc, invoice, t, money } = drawing;
   const totals: [string, string, boolean][] = [
     [t("subtotal"), money(invoice.subtotalMinor), false],
-    [t("tax"), money(invoice.taxMinor), false],
+    ...taxByRate(invoice.lines).map((tax): [string, string, boolean] => [
+      t("taxAt", { rate: formatTaxRate(tax.rateBp, invoice.business.locale) }),
+      money(tax.taxMinor),
+      false,
+    ]),
     [invoice.paidAt ? t("totalPaid") : t("totalDue"), money(invoice.totalMinor), true],
   ];
   let y = (top + 12 + totals.length * 20 > BODY_BOTTOM ? continueOnNewPage(drawing) : top) + 12;

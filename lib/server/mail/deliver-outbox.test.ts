@@ -80,8 +80,10 @@ describe("mail outbox worker", () => {
     // The receipt: the invoice, what was bought and what was paid (2 day passes and a meeting room, 20 % tax).
     const number = /Invoice: (TST-\d{4}-\d{6})/.exec(mail?.text ?? "")?.[1];
     expect(number).toBeDefined();
-    expect(mail?.text).toMatch(/Day pass ×\u00a02 +£50\.00/);
-    expect(mail?.text).toMatch(/Meeting room +£40\.00/);
+    expect(mail?.text).toMatch(/Day pass, 2\u00a0×\u00a0£25\.00 +£50\.00/);
+    expect(mail?.text).toMatch(/Meeting room, 1\u00a0×\u00a0£40\.00 +£40\.00/);
+    expect(mail?.text).toMatch(/Subtotal +£90\.00/);
+    expect(mail?.text).toMatch(/VAT 20% +£18\.00/);
     expect(mail?.text).toMatch(/Total paid +£108\.00/);
     expect(mail?.html).toContain("<h1");
     expect(mail?.html).toContain("Sign in to your account");

@@ -47,7 +47,8 @@ describe("the guest's language", () => {
     ]);
     const mail = mails.find((candidate) => candidate.subject.startsWith("Ihr Beleg"));
     expect(mail?.text).toContain("Hallo Hanna Gast,");
-    expect(mail?.text).toMatch(/Day pass ×\u00a02 +50,00\u00a0£/);
+    expect(mail?.text).toMatch(/Day pass, 2\u00a0×\u00a025,00\u00a0£ +50,00\u00a0£/);
+    expect(mail?.text).toMatch(/MwSt\. 20\u00a0% +18,00\u00a0£/);
     expect(mail?.text).toMatch(/Insgesamt bezahlt +108,00\u00a0£/);
     expect(mail?.html).toContain('<html lang="de">');
     expect(mail?.html).toContain("In Ihrem Konto anmelden");

@@ -4,9 +4,11 @@ import { z } from "zod";
 
 import { brandPalette, type BrandPalette } from "@/lib/brand";
 import { getConfig } from "@/lib/config";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
 import { translatorFor } from "@/lib/i18n/translator";
+import { taxByRate } from "@/lib/money";
+import { paymentMethodLabel } from "@/lib/payment-method";
 import { getInvoiceDocument, type InvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
 import { getBrands } from "@/lib/server/business-brands";
@@ -44,7 +46,8 @@ interface MailBrand {
 interface MailReceipt {
   heading: string;
   facts: [string, string][];
-  lines: [string, string][];
+  /** Each line: its description, its quantity and unit price ("2 × £25.00"), its amount. */
+  lines: { description: string; quantity: string; amount: string }[];
   totals: [string, string][];
 }
 
@@ -56,6 +59,8 @@ interface MailContent {
   subject: string;
   heading: string;
   paragraphs: string[];
+  /** What the paragraphs must never break across lines, however narrow the screen: the invoice number. */
+  keepTogether?: string[];
   receipt?: MailReceipt;
   action: { label: string; url: string };
   /** A one-time code beside the button (the sign-in e-mail), with what it is for. */
@@ -73,16 +78,30 @@ function receiptHtml(receipt: MailReceipt, separator: string): string {
         `${escapeHtml(label)}${escapeHtml(separator)}<strong style="white-space:nowrap">${escapeHtml(value)}</strong>`,
     )
     .join(" · ");
+  const line = ({ description, quantity, amount }: MailReceipt["lines"][number]) =>
+    `<tr><td style="padding:6px 0;border-bottom:1px solid #e3e1da">${escapeHtml(description)}` +
+    `<br><span style="color:#57606a;font-size:13px;white-space:nowrap">${escapeHtml(quantity)}</span></td>` +
+    `<td style="padding:6px 0 6px 16px;border-bottom:1px solid #e3e1da;text-align:right;vertical-align:top;white-space:nowrap">${escapeHtml(amount)}</td></tr>`;
   const totals = receipt.totals.map((total, index) => row(total, index === receipt.totals.length - 1)).join("");
   return `<h2 style="margin:24px 0 8px;font-size:16px">${escapeHtml(receipt.heading)}</h2>
 <p style="margin:0 0 8px;font-size:14px;color:#57606a">${facts}</p>
-<table role="presentation" style="width:100%;border-collapse:collapse;font-size:14px">${receipt.lines.map((line) => row(line)).join("")}${totals}</table>`;
+<table role="presentation" style="width:100%;border-collapse:collapse;font-size:14px">${receipt.lines.map(line).join("")}${totals}</table>`;
+}
+
+/** A paragraph's text as HTML, each of `keepTogether` in it kept on one line (an invoice number breaks at its dashes). */
+function paragraphHtml(text: string, keepTogether: readonly string[]): string {
+  let html = escapeHtml(text);
+  for (const value of keepTogether)
+    html = html.split(escapeHtml(value)).join(`<span style="white-space:nowrap">${escapeHtml(value)}</span>`);
+  return html;
 }
 
 /** One layout for every e-mail: the business's header, a short message, maybe a receipt, one button. */
 function layout(input: MailContent): string {
   const { palette, logoUrl, name } = input.brand;
-  const paragraphs = input.paragraphs.map((text) => `<p style="margin:0 0 16px">${escapeHtml(text)}</p>`).join("");
+  const paragraphs = input.paragraphs
+    .map((text) => `<p style="margin:0 0 16px">${paragraphHtml(text, input.keepTogether ?? [])}</p>`)
+    .join("");
   const logo = logoUrl
     ? `<img src="${escapeHtml(logoUrl)}" alt="" width="40" height="40" style="vertical-align:middle;margin-right:12px;border-radius:8px">`
     : "";
@@ -106,7 +125,8 @@ function plainText(input: MailContent): string {
         input.receipt.heading,
         ...input.receipt.facts.map(([label, value]) => `${label}${input.separator}${value}`),
         "",
-        ...[...input.receipt.lines, ...input.receipt.totals].map(([label, value]) => `${label}  ${value}`),
+        ...input.receipt.lines.map((line) => `${line.description}, ${line.quantity}  ${line.amount}`),
+        ...input.receipt.totals.map(([label, value]) => `${label}  ${value}`),
         "",
       ]
     : [];
@@ -153,18 +173,25 @@ function receiptOf(
 ): MailReceipt {
   const formatting = displayLocale(locale, invoice.business.locale);
   const money = (minor: number) => formatMoney(minor, invoice.currency, formatting);
+  const card = invoice.paymentCard;
   return {
     heading: t("receipt"),
     facts: [
       [t("invoice"), invoice.number],
       [t("date"), formatDate(invoice.paidAt ?? invoice.issuedAt, invoice.business.timeZone, formatting)],
+      ...(card ? [[t("paidWith"), paymentMethodLabel(card, t("card"))] satisfies [string, string]] : []),
     ],
-    lines: invoice.lines.map((line) => [
-      line.quantity > 1 ? `${line.description} ×\u00a0${line.quantity}` : line.description,
-      money(line.amountMinor),
-    ]),
+    lines: invoice.lines.map((line) => ({
+      description: line.description,
+      quantity: `${line.quantity}\u00a0×\u00a0${money(line.unitPriceMinor)}`,
+      amount: money(line.amountMinor),
+    })),
     totals: [
-      [t("tax"), money(invoice.taxMinor)],
+      [t("subtotal"), money(invoice.subtotalMinor)],
+      ...taxByRate(invoice.lines).map((tax): [string, string] => [
+        t("taxAt", { rate: formatTaxRate(tax.rateBp, formatting) }),
+        money(tax.taxMinor),
+      ]),
       [t("totalPaid"), money(invoice.totalMinor)],
     ],
   };
@@ -196,6 +223,7 @@ async function renderReceipt(
         t("receiptMail.thanks", { number: payload.invoiceNumber }),
         t("receiptMail.account"),
       ],
+      keepTogether: [payload.invoiceNumber],
       receipt: receiptOf(invoice, t, locale),
       // A page that only shows (a scanner fetching it uses nothing up): the portal's sign-in form, for this address.
       action: { label: t("receiptMail.action"), url: signInUrl(recipient) },
@@ -245,6 +273,7 @@ async function renderRegistration(
       t(`${variant}.thanks`, { number: payload.invoiceNumber }),
       closing,
     ],
+    keepTogether: [payload.invoiceNumber],
     action: { label: t(`${variant}.action`), url: signInUrl(recipient) },
     footer: t("footer", { business: brand.name }),
   });

@@ -60,11 +60,11 @@ describe("GET /pdfByToken – success", () => {
     expect(words).toContain("BILLED TO Zoë Łukasiewicz Ωμέγα Studio");
     for (const line of ["2 Engine Row", "N1 9GU London", "United Kingdom", checkout.email])
       expect(words).toContain(line);
-    expect(words).toContain("Description Qty Unit price Tax Amount");
+    expect(words).toContain("Description Qty Unit price VAT Amount");
     expect(words).toContain("Day pass 2 £25.00 20% £50.00");
     expect(words).toContain("Meeting room 1 £40.00 20% £40.00");
     expect(words).toContain("Subtotal £90.00");
-    expect(words).toMatch(/Tax £18\.00/);
+    expect(words).toContain("VAT 20% £18.00");
     expect(words).toContain("Total paid £108.00");
     expect(words).toMatch(/\bPAID\b/);
     expect(words).toContain("Payment reference");
@@ -82,7 +82,7 @@ describe("GET /pdfByToken – success", () => {
     expect(pageCount).toBeGreaterThanOrEqual(2);
     expect(pages).toHaveLength(pageCount);
     pages.forEach((page, index) => {
-      expect(squash(page)).toContain("Description Qty Unit price Tax Amount");
+      expect(squash(page)).toContain("Description Qty Unit price VAT Amount");
       expect(squash(page)).toContain(`Page ${index + 1} of ${pageCount}`);
     });
     const all = squash(pages.join(" "));
