@@ -1,7 +1,13 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 
 import { PageShell } from "@/components/ui/page-shell";
 import styles from "@/components/ui/form.module.css";
+import { guestPageTitle } from "@/lib/server/page-titles";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await guestPageTitle("Billing portal") };
+}
 
 export default function HomePage() {
   return (

@@ -32,7 +32,7 @@ test.describe("a browser that asks for German", () => {
     await page.goto("/checkout");
     await expect(page.locator("html")).toHaveAttribute("lang", "de");
     await expect(heading(page)).toHaveText("Platz buchen");
-    await expect(page).toHaveTitle("Platz buchen · Rechnungsportal");
+    await expect(page).toHaveTitle("Platz buchen · Hive & Desk Coworking");
 
     // The form explains in German what is missing or too long, with the field's own limit.
     await page.getByLabel("Day pass").fill("2");

@@ -7,11 +7,12 @@ import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageShell } from "@/components/ui/page-shell";
 import { displayLocale } from "@/lib/i18n/locales";
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("checkout"))("title") };
+  return { title: await guestPageTitle((await getTranslations("checkout"))("title")) };
 }
 
 const COUNTRY_CODES = [

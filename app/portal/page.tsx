@@ -9,9 +9,10 @@ import { InvoiceTable } from "@/components/portal/invoice-table";
 import { PageShell } from "@/components/ui/page-shell";
 import { getPageViewer } from "@/lib/server/auth/viewer";
 import { listInvoicesForViewer } from "@/lib/server/billing/list-invoices-for-viewer";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("portal.invoices"))("title"), robots: { index: false } };
+  return { title: await guestPageTitle((await getTranslations("portal.invoices"))("title")), robots: { index: false } };
 }
 
 export default async function PortalPage() {

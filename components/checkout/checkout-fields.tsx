@@ -1,11 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import type { ChangeEvent } from "react";
 
 import styles from "@/components/ui/form.module.css";
+import { applyCardFieldChange, cardBrandOf, CARD_BRAND_NAMES } from "@/lib/card-input";
 import { formatTaxRate } from "@/lib/format";
 import type { sumLines } from "@/lib/money";
 
+import { CardBrandMark } from "./card-brand-mark";
 import checkout from "./checkout-form.module.css";
 import { fieldId, MAX_QUANTITY, type FieldErrors, type Said } from "./use-checkout-submission";
 
@@ -203,13 +206,33 @@ export function GuestSection({
 export function CardSection({
   card,
   onCard,
+  onCardLeft,
   errors,
 }: {
   card: CardDetails;
   onCard: (field: keyof CardDetails, value: string) => void;
+  /** A card field was left, holding this. */
+  onCardLeft: (field: keyof CardDetails, value: string) => void;
   errors: FieldErrors;
 }) {
   const t = useTranslations("checkout");
+  const brand = cardBrandOf(card.number);
+
+  /** Formats the field as it is typed, and keeps the caret after the digits it followed. */
+  function change(field: keyof CardDetails, event: ChangeEvent<HTMLInputElement>) {
+    const input = event.target;
+    const edit = applyCardFieldChange(field, {
+      value: input.value,
+      caret: input.selectionStart ?? input.value.length,
+      previous: card[field],
+      inputType: (event.nativeEvent as InputEvent).inputType ?? "",
+    });
+    // Written before React renders, so React finds the field as it wants it and leaves the caret where it is put here.
+    input.value = edit.value;
+    if (document.activeElement === input) input.setSelectionRange(edit.caret, edit.caret);
+    onCard(field, edit.value);
+  }
+
   return (
     <fieldset className={checkout.fieldset}>
       <legend className={checkout.legend}>{t("payment")}</legend>
@@ -219,24 +242,48 @@ export function CardSection({
       <div className={checkout.cardGrid}>
         {CARD_FIELDS.map((field) => {
           const path = `card.${field.name}`;
+          const isNumber = field.name === "number";
+          const described = [
+            describedBy(errors, path) ?? (isNumber ? "test-card-hint" : undefined),
+            isNumber && brand ? `${fieldId(path)}-brand` : undefined,
+          ].filter(Boolean);
+          const input = (
+            <input
+              className={`${styles.input} ${isNumber ? checkout.number : ""}`}
+              id={fieldId(path)}
+              inputMode="numeric"
+              autoComplete={field.autoComplete}
+              placeholder={field.placeholder ? t(field.placeholder) : isNumber ? "1234 1234 1234 1234" : "123"}
+              value={card[field.name]}
+              onChange={(event) => change(field.name, event)}
+              onBlur={(event) => onCardLeft(field.name, event.target.value)}
+              aria-invalid={errors[path] ? true : undefined}
+              aria-describedby={described.length > 0 ? described.join(" ") : undefined}
+            />
+          );
           return (
-            <div className={`${styles.field} ${field.name === "number" ? checkout.wide : ""}`} key={field.name}>
+            <div className={`${styles.field} ${isNumber ? checkout.wide : ""}`} key={field.name}>
               <label className={styles.label} htmlFor={fieldId(path)}>
                 {t(field.label)}
               </label>
-              <input
-                className={styles.input}
-                id={fieldId(path)}
-                inputMode="numeric"
-                autoComplete={field.autoComplete}
-                placeholder={
-                  field.placeholder ? t(field.placeholder) : field.name === "number" ? "1234 1234 1234 1234" : "123"
-                }
-                value={card[field.name]}
-                onChange={(event) => onCard(field.name, event.target.value)}
-                aria-invalid={errors[path] ? true : undefined}
-                aria-describedby={describedBy(errors, path) ?? (field.name === "number" ? "test-card-hint" : undefined)}
-              />
+              {isNumber ? (
+                <div className={checkout.numberBox}>
+                  {input}
+                  {/* Always there, so a screen reader announces the brand when the first digits tell it. */}
+                  <span className={checkout.brand} id={`${fieldId(path)}-brand`} aria-live="polite">
+                    {brand && (
+                      <>
+                        <CardBrandMark brand={brand} />
+                        <span className="visually-hidden">
+                          {t("cardBrand", { brand: CARD_BRAND_NAMES[brand].name })}
+                        </span>
+                      </>
+                    )}
+                  </span>
+                </div>
+              ) : (
+                input
+              )}
               <FieldError path={path} errors={errors} />
             </div>
           );

@@ -63,7 +63,7 @@ export function CheckoutForm({
       priceLine({ quantity, unitPriceMinor: product.unitPriceMinor, taxRateBp: product.taxRateBp }),
     ),
   );
-  const { errors, formError, submitting, submit } = useCheckoutSubmission({
+  const { errors, formError, submitting, submit, checkCardField } = useCheckoutSubmission({
     lines: lines.map(({ product, quantity }) => ({ productId: product.id, quantity })),
     guest,
     card,
@@ -99,7 +99,11 @@ export function CheckoutForm({
       />
       <CardSection
         card={card}
-        onCard={(field, value) => setCard((current) => ({ ...current, [field]: value }))}
+        onCard={(field, value) => {
+          setCard((current) => ({ ...current, [field]: value }));
+          checkCardField(field, value, false);
+        }}
+        onCardLeft={(field, value) => checkCardField(field, value, true)}
         errors={errors}
       />
       <button className={`${styles.button} ${checkout.pay}`} type="submit" disabled={submitting}>

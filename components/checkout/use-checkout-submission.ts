@@ -8,6 +8,7 @@ import { ApiError, httpClient } from "@/lib/api/http-client";
 import type { Messages } from "@/lib/i18n/messages";
 import { PlaceCheckoutSchema } from "@/lib/validation/checkout";
 import { LINE_BREAK_REASON } from "@/lib/validation/guest";
+import { CardSchema, INCOMPLETE_CARD_NUMBER_REASON } from "@/lib/validation/payment";
 
 export const MAX_QUANTITY = 20;
 
@@ -60,7 +61,11 @@ function problemOf(issue: {
     case "guest.billingCountry":
       return ["billingCountry", max];
     case "card.number":
-      return [issue.code === "custom" ? "cardNumberInvalid" : "cardNumber", max];
+      if (issue.code !== "custom") return ["cardNumber", max];
+      return [
+        issue.params?.reason === INCOMPLETE_CARD_NUMBER_REASON ? "cardNumberIncomplete" : "cardNumberInvalid",
+        max,
+      ];
     case "card.expiry":
       return [issue.code === "custom" ? "cardExpired" : "cardExpiry", max];
     case "card.cvc":
@@ -111,6 +116,18 @@ function fieldErrorsOf(issues: Parameters<typeof problemOf>[0][]): FieldErrors {
     found[issue.path.join(".")] ??= { key: `errors.${key}`, values };
   }
   return found;
+}
+
+type CardField = keyof OrderDraft["card"];
+
+/** What the form says about one card field as it holds it, checked alone with the server's schema; null when nothing. */
+export function cardFieldProblem(field: CardField, value: string): Said | null {
+  const parsed = CardSchema.shape[field].safeParse(value);
+  if (parsed.success) return null;
+  const [issue] = parsed.error.issues;
+  if (!issue) return null;
+  const [key, values] = problemOf({ ...issue, path: ["card", field, ...issue.path] });
+  return { key: `errors.${key}`, values };
 }
 
 /**
@@ -171,5 +188,21 @@ export function useCheckoutSubmission(draft: OrderDraft) {
     setSubmitting(false);
   }
 
-  return { errors, formError, submitting, submit };
+  /**
+   * A card field was left (`left`) or changed: a field that was left shows what is wrong with it; one being typed
+   * in shows nothing new, and loses its message once it is right. A field left empty says nothing until Pay.
+   */
+  function checkCardField(field: CardField, value: string, left: boolean) {
+    const path = `card.${field}`;
+    const problem = cardFieldProblem(field, value);
+    setErrors((current) => {
+      if (problem) return left && value.trim() !== "" ? { ...current, [path]: problem } : current;
+      if (left || !current[path]) return current; // leaving it right keeps a decline's message until it changes
+      const next = { ...current };
+      delete next[path];
+      return next;
+    });
+  }
+
+  return { errors, formError, submitting, submit, checkCardField };
 }

@@ -104,6 +104,16 @@ describe("POST /api/checkout", () => {
     expect((await callRegister({ invoiceId, token: basketSession })).status).toBe(200);
   });
 
+  it.each(["12 / 34", "1234", "12/2034", "1/34"])(
+    "POST /api/checkout – the card as the checkout form sends it (expiry %j) pays",
+    async (expiry) => {
+      const body = { ...order(), card: { number: "4242 4242 4242 4242", expiry, cvc: "123" } };
+      const result = await checkout(body);
+      expect(result.status).toBe(200);
+      expect(await paymentsOf(body.orderKey)).toEqual({ paid: true, payments: ["succeeded"] });
+    },
+  );
+
   it("POST /api/checkout – a declined card → 402 payment_declined, nothing paid; the next card pays the same order once", async () => {
     const body = order({ card: "4000 0000 0000 0002" });
     const declined = await checkout(body);

@@ -5,6 +5,7 @@ import { CheckoutCompletion } from "@/components/checkout/checkout-completion";
 import { ClientMessages } from "@/components/i18n/client-messages";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { SiteFrame } from "@/components/ui/page-shell";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 // The address carries the basket GUID: rendered per request, never cached, never sent on as a referrer
 // (next.config.js sets Referrer-Policy: no-referrer and Cache-Control: no-store for this path).
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 export async function generateMetadata(): Promise<Metadata> {
   return {
-    title: (await getTranslations("completion"))("title"),
+    title: await guestPageTitle((await getTranslations("completion"))("title")),
     referrer: "no-referrer",
     robots: { index: false, follow: false },
   };

@@ -8,9 +8,13 @@ import { ClientMessages } from "@/components/i18n/client-messages";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageShell } from "@/components/ui/page-shell";
 import { getConfig } from "@/lib/config";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("portal.checkEmail"))("title"), robots: { index: false } };
+  return {
+    title: await guestPageTitle((await getTranslations("portal.checkEmail"))("title")),
+    robots: { index: false },
+  };
 }
 
 /** After asking for a sign-in e-mail: where it went, and the field for its code (for a guest reading it elsewhere). */

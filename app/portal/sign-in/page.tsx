@@ -7,9 +7,10 @@ import { ClientMessages } from "@/components/i18n/client-messages";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { PageShell } from "@/components/ui/page-shell";
 import { getPageViewer } from "@/lib/server/auth/viewer";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("portal.signIn"))("title"), robots: { index: false } };
+  return { title: await guestPageTitle((await getTranslations("portal.signIn"))("title")), robots: { index: false } };
 }
 
 export default async function CustomerSignInPage({

@@ -8,11 +8,14 @@ import styles from "@/components/staff/staff.module.css";
 import { STATUS_LABELS, StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { staffPageTitle } from "@/lib/server/page-titles";
 import { CHECKOUT_STATUSES, type CheckoutStatus } from "@/lib/server/staff/checkout-status";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 import { GuestCheckoutsQuerySchema, listGuestCheckouts } from "@/lib/server/staff/list-guest-checkouts";
 
-export const metadata: Metadata = { title: "Guest checkouts · Staff", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await staffPageTitle("Guest checkouts"), robots: { index: false, follow: false } };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -3,6 +3,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { getToken, type JWT } from "next-auth/jwt";
 import { connection } from "next/server";
+import { cache } from "react";
 
 import { getConfig } from "@/lib/config";
 import { getAuthOptions } from "@/lib/server/auth/options";
@@ -47,9 +48,12 @@ export async function getRequestViewer(request: Request): Promise<Viewer> {
   return viewerOf(token);
 }
 
-/** The viewer of a page (server components). Such a page is rendered per request, never at build time. */
-export async function getPageViewer(): Promise<Viewer> {
+/**
+ * The viewer of a page (server components), read once per request however many parts ask (the page, its title).
+ * Such a page is rendered per request, never at build time.
+ */
+export const getPageViewer = cache(async (): Promise<Viewer> => {
   await connection();
   const session = await getServerSession(getAuthOptions());
   return viewerOf(session?.user ?? null);
-}
+});

@@ -9,10 +9,11 @@ import { PageShell } from "@/components/ui/page-shell";
 import { maskEmail } from "@/lib/format";
 import { describeSignInLink } from "@/lib/server/auth/sign-in-challenge";
 import { getPageViewer } from "@/lib/server/auth/viewer";
+import { guestPageTitle } from "@/lib/server/page-titles";
 
 export async function generateMetadata(): Promise<Metadata> {
   return {
-    title: (await getTranslations("portal.signInLink"))("title"),
+    title: await guestPageTitle((await getTranslations("portal.signInLink"))("title")),
     robots: { index: false },
     referrer: "no-referrer",
   };

@@ -6,10 +6,13 @@ import { StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { staffPageTitle } from "@/lib/server/page-titles";
 import { listOutbox } from "@/lib/server/staff/outbox";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
-export const metadata: Metadata = { title: "Mail outbox · Staff", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await staffPageTitle("Mail outbox"), robots: { index: false, follow: false } };
+}
 
 const KINDS: Record<string, string> = {
   "checkout.receipt": "Receipt",

@@ -14,9 +14,12 @@ import { getConfig } from "@/lib/config";
 import { DEFAULT_LOCALE, LOCALE_NAMES, LOCALES } from "@/lib/i18n/locales";
 import { messagesFor, pick } from "@/lib/i18n/messages";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
+import { staffPageTitle } from "@/lib/server/page-titles";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
-export const metadata: Metadata = { title: "Completion preview · Staff", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await staffPageTitle("Completion preview"), robots: { index: false, follow: false } };
+}
 
 /** `?state=` names one of the preview's states, `?locale=` one of the guest's languages; anything else shows the first. */
 const PreviewQuerySchema = z.object({

@@ -10,6 +10,7 @@ import styles from "@/components/staff/staff.module.css";
 import { StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { loadOrNotFound, requireStaffPage } from "@/lib/server/auth/staff-page";
+import { staffPageTitle } from "@/lib/server/page-titles";
 import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 
@@ -21,7 +22,9 @@ const PAYMENT_STATUS: Record<string, string> = {
   declined: "Declined",
 };
 
-export const metadata: Metadata = { title: "Guest checkout · Staff", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await staffPageTitle("Guest checkout"), robots: { index: false, follow: false } };
+}
 
 export default async function StaffCheckoutPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();

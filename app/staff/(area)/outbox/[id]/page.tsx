@@ -5,10 +5,13 @@ import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
 import { loadOrNotFound, requireStaffPage } from "@/lib/server/auth/staff-page";
+import { staffPageTitle } from "@/lib/server/page-titles";
 import { getStaffBusiness } from "@/lib/server/staff/get-staff-business";
 import { readOutboxMessageOrThrow } from "@/lib/server/staff/outbox";
 
-export const metadata: Metadata = { title: "Message · Staff", robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: await staffPageTitle("Message"), robots: { index: false, follow: false } };
+}
 
 export default async function StaffOutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaffPage();
