@@ -1,5 +1,5 @@
 -- Products named in the guests' languages (docs/contract.md §4.6): a name and description per product and language,
--- where the business gives them; without one, the product's own. Existing products keep their names.
+-- where the business gives them, and the product's own without one. Existing products keep their names.
 -- CreateTable
 CREATE TABLE "ProductTranslation" (
     "productId" INTEGER NOT NULL,
