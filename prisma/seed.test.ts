@@ -44,6 +44,18 @@ describe("seed", () => {
     expect(
       business!.products.every((product) => Number.isInteger(product.unitPriceMinor) && product.unitPriceMinor > 0),
     ).toBe(true);
+    // The demo shows products in the guests' languages: every product has a German, French and Spanish name.
+    const translations = await db.productTranslation.findMany({
+      select: { productId: true, locale: true, name: true },
+    });
+    for (const product of business!.products)
+      expect(
+        translations
+          .filter((translation) => translation.productId === product.id)
+          .map(({ locale }) => locale)
+          .sort(),
+      ).toEqual(["de", "es", "fr"]);
+    expect(translations).toContainEqual(expect.objectContaining({ locale: "de", name: "Tagespass" }));
     const [staff] = business!.staffUsers;
     expect(staff!.email).toBe("front.desk@example.com");
     expect(staff!.passwordHash).not.toContain("a-long-test-password");

@@ -5,10 +5,11 @@ import bcrypt from "bcryptjs";
 
 import { getConfig } from "@/lib/config";
 import { disconnectDb, execute, getDb, Prisma, query, runTransaction } from "@/lib/server/db";
-import { int } from "@/lib/server/db/columns";
+import { int, text } from "@/lib/server/db/columns";
 
 /**
- * The demo data: one coworking business selling in GBP, with its logo and brand colour, its products, and a staff user whose credentials
+ * The demo data: one coworking business selling in GBP, with its logo and brand colour, its products (named in
+ * English, German, French and Spanish), and a staff user whose credentials
  * come from SEED_STAFF_EMAIL / SEED_STAFF_PASSWORD (with demo defaults outside production only).
  * Seeds only an empty database, so it is safe to run on every start.
  */
@@ -20,17 +21,63 @@ const BCRYPT_ROUNDS = 12;
 const BRAND_COLOR = "#e8a317";
 const LOGO_PNG = fileURLToPath(new URL("./seed-assets/hive-and-desk-logo.png", import.meta.url));
 
+/** The products, with their names and descriptions in the guests' other languages (docs/contract.md §4.6). */
 const products = [
-  { name: "Day pass", description: "A hot desk for one day, 8:00–20:00", unitPriceMinor: 2500, taxRateBp: 2000 },
+  {
+    name: "Day pass",
+    description: "A hot desk for one day, 8:00–20:00",
+    unitPriceMinor: 2500,
+    taxRateBp: 2000,
+    translations: {
+      de: { name: "Tagespass", description: "Ein freier Schreibtisch für einen Tag, 8:00–20:00" },
+      fr: { name: "Pass journée", description: "Un poste de travail libre pour une journée, 8 h–20 h" },
+      es: { name: "Pase de día", description: "Un puesto libre durante un día, 8:00–20:00" },
+    },
+  },
   {
     name: "Meeting room (1 hour)",
     description: "Room for up to 6 people with screen",
     unitPriceMinor: 4000,
     taxRateBp: 2000,
+    translations: {
+      de: { name: "Besprechungsraum (1 Stunde)", description: "Raum für bis zu 6 Personen, mit Bildschirm" },
+      fr: { name: "Salle de réunion (1 heure)", description: "Salle pour 6 personnes au plus, avec écran" },
+      es: { name: "Sala de reuniones (1 hora)", description: "Sala para hasta 6 personas, con pantalla" },
+    },
   },
-  { name: "Weekly hot desk", description: "Five consecutive weekdays", unitPriceMinor: 9500, taxRateBp: 2000 },
-  { name: "Coffee bundle", description: "Ten barista coffees", unitPriceMinor: 850, taxRateBp: 2000 },
-  { name: "Locker (1 month)", description: "A personal locker for 30 days", unitPriceMinor: 1500, taxRateBp: 2000 },
+  {
+    name: "Weekly hot desk",
+    description: "Five consecutive weekdays",
+    unitPriceMinor: 9500,
+    taxRateBp: 2000,
+    translations: {
+      de: { name: "Freier Schreibtisch (1 Woche)", description: "Fünf aufeinanderfolgende Werktage" },
+      fr: { name: "Poste libre (1 semaine)", description: "Cinq jours ouvrés consécutifs" },
+      es: { name: "Puesto libre (1 semana)", description: "Cinco días laborables seguidos" },
+    },
+  },
+  {
+    name: "Coffee bundle",
+    description: "Ten barista coffees",
+    unitPriceMinor: 850,
+    taxRateBp: 2000,
+    translations: {
+      de: { name: "Kaffeepaket", description: "Zehn Barista-Kaffees" },
+      fr: { name: "Carte café", description: "Dix cafés de barista" },
+      es: { name: "Bono de café", description: "Diez cafés de barista" },
+    },
+  },
+  {
+    name: "Locker (1 month)",
+    description: "A personal locker for 30 days",
+    unitPriceMinor: 1500,
+    taxRateBp: 2000,
+    translations: {
+      de: { name: "Schließfach (1 Monat)", description: "Ein eigenes Schließfach für 30 Tage" },
+      fr: { name: "Casier (1 mois)", description: "Un casier personnel pour 30 jours" },
+      es: { name: "Taquilla (1 mes)", description: "Una taquilla personal durante 30 días" },
+    },
+  },
 ];
 
 function staffCredentials(): { email: string; password: string } {
@@ -57,9 +104,24 @@ export async function seedIfEmpty(): Promise<boolean> {
       { id: int },
     );
     if (!business) throw new Error("the business INSERT returned no row");
-    yield* execute(Prisma.sql`
+    const inserted = yield* query(
+      Prisma.sql`
       INSERT INTO "Product" ("businessId", "name", "description", "unitPriceMinor", "taxRateBp", "active", "createdAt")
-      VALUES ${Prisma.join(products.map((product) => Prisma.sql`(${business.id}, ${product.name}, ${product.description}, ${product.unitPriceMinor}, ${product.taxRateBp}, ${true}, ${now})`))}`);
+      VALUES ${Prisma.join(products.map((product) => Prisma.sql`(${business.id}, ${product.name}, ${product.description}, ${product.unitPriceMinor}, ${product.taxRateBp}, ${true}, ${now})`))}
+      RETURNING "id", "name"`,
+      { id: int, name: text },
+    );
+    // RETURNING names no order: each translation finds its product by name.
+    const idOf = new Map(inserted.map((product) => [product.name, product.id]));
+    const translations = products.flatMap((product) =>
+      Object.entries(product.translations).map(
+        ([locale, translation]) =>
+          Prisma.sql`(${idOf.get(product.name)}, ${locale}, ${translation.name}, ${translation.description})`,
+      ),
+    );
+    yield* execute(Prisma.sql`
+      INSERT INTO "ProductTranslation" ("productId", "locale", "name", "description")
+      VALUES ${Prisma.join(translations)}`);
     yield* execute(Prisma.sql`
       INSERT INTO "StaffUser" ("businessId", "email", "passwordHash", "role", "createdAt")
       VALUES (${business.id}, ${staff.email}, ${passwordHash}, 'admin', ${now})`);

@@ -39,7 +39,9 @@ const COUNTRY_CODES = [
 ];
 
 export default async function CheckoutPage() {
-  const [storefront, locale, t] = await Promise.all([getStorefrontOrThrow(), getLocale(), getTranslations("checkout")]);
+  const locale = await getLocale();
+  // The products in the guest's language where the business gives them.
+  const [storefront, t] = await Promise.all([getStorefrontOrThrow(locale), getTranslations("checkout")]);
   const formatting = displayLocale(locale, storefront.locale);
   // Named on the server, in the guest's language, so the browser's own locale data cannot make the markup differ at hydration.
   const names = new Intl.DisplayNames(locale, { type: "region" });

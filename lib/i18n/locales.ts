@@ -37,9 +37,18 @@ export function languageOf(tag: string | null | undefined): Locale {
 }
 
 /**
- * The locale that numbers and dates on a guest's page or e-mail are written in: the business's own (en-GB) when
- * the guest reads its language, otherwise the guest's language with its usual conventions (de: 1.234,56 £).
+ * The locale a text in `language` for a business writes its numbers, dates and country names in: the business's own
+ * (en-GB) when the text is in its language, otherwise that language in the business's region (a German text of a
+ * London business: de-GB, `1.234,56 £`, `2. Dezember 2026`, `Vereinigtes Königreich`). Pages, e-mails and invoices
+ * alike, so one language reads one way everywhere (docs/contract.md §4.6).
  */
-export function displayLocale(guest: Locale, businessLocale: string): string {
-  return ourLanguageOf(businessLocale) === guest ? businessLocale : guest;
+export function displayLocale(language: Locale, businessLocale: string): string {
+  if (ourLanguageOf(businessLocale) === language) return businessLocale;
+  try {
+    const { region } = new Intl.Locale(businessLocale);
+    return region ? new Intl.Locale(language, { region }).toString() : language;
+  } catch {
+    // Not a BCP 47 tag: the language with its usual conventions.
+    return language;
+  }
 }

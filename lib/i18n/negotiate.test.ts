@@ -40,10 +40,14 @@ describe("the guest's language", () => {
 });
 
 describe("the locale numbers and dates are written in", () => {
-  it("is the business's own when the guest reads its language, otherwise the guest's language", () => {
+  it("is the business's own when the guest reads its language, otherwise the guest's language in the business's region", () => {
     expect(displayLocale("en", "en-GB")).toBe("en-GB");
     expect(displayLocale("de", "de-AT")).toBe("de-AT");
-    expect(displayLocale("de", "en-GB")).toBe("de");
-    expect(displayLocale("en", "nl-NL")).toBe("en");
+    expect(displayLocale("de", "en-GB")).toBe("de-GB");
+    expect(displayLocale("en", "nl-NL")).toBe("en-NL");
+    expect(displayLocale("fr", "de-CH")).toBe("fr-CH");
+    // A business locale without a region, or not a locale at all: the language's usual conventions.
+    expect(displayLocale("es", "en")).toBe("es");
+    expect(displayLocale("de", "not a locale")).toBe("de");
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { hasPortalAccess } from "@/lib/server/auth/portal-access";
-import { customerLocaleOf, issueSignInChallenge } from "@/lib/server/auth/sign-in-challenge";
+import { issueSignInChallenge, signInSenderOf } from "@/lib/server/auth/sign-in-challenge";
 import { logger } from "@/lib/server/logger";
 import { kickMailWorker } from "@/lib/server/mail/worker";
 import { charge, type LimitRule } from "@/lib/server/rate-limit";
@@ -42,12 +42,16 @@ async function mayReceiveSignInLink(email: string, clientIp: string, now: Date):
   return true;
 }
 
-/** Sends a link and a code when the address may have them, in the customer's language; answers whether it did. */
+/**
+ * Sends a link and a code when the address may have them, from the business of its latest checkout (its brand) in
+ * its customer's language there; answers whether it did.
+ */
 export async function requestSignInLink(input: { email: string; clientIp: string; now?: Date }): Promise<boolean> {
   const email = normalizeEmail(input.email);
   const now = input.now ?? new Date();
   if (!(await mayReceiveSignInLink(email, input.clientIp, now))) return false;
-  await issueSignInChallenge(email, await customerLocaleOf(email), now);
+  const sender = await signInSenderOf(email);
+  await issueSignInChallenge(email, sender.locale, now, sender.businessId);
   kickMailWorker();
   return true;
 }

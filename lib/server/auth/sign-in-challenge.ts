@@ -5,7 +5,8 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import { getConfig } from "@/lib/config";
 import { languageOf, type Locale } from "@/lib/i18n/locales";
 import { hasPortalAccess } from "@/lib/server/auth/portal-access";
-import { execute, getDb, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { execute, runOneWrite, runReadOnly, runTransaction, type SqlScript } from "@/lib/server/db";
+import { findCustomerOfLatestCheckout } from "@/lib/server/db/customers";
 import {
   countCodeTryOnNewestChallenge,
   deleteChallengesExpiredBefore,
@@ -73,7 +74,12 @@ function newCode(): string {
  * someone's name can void the one they hold); only the newest code is accepted. The caller decided that the address
  * gets mail.
  */
-export function* issueSignInChallengeScript(email: string, locale: Locale, now: Date): SqlScript<void> {
+export function* issueSignInChallengeScript(
+  email: string,
+  locale: Locale,
+  now: Date,
+  businessId: number | null = null,
+): SqlScript<void> {
   const token = randomBytes(32).toString("base64url");
   const code = newCode();
   const tokenHash = sha256Hex(token);
@@ -90,23 +96,39 @@ export function* issueSignInChallengeScript(email: string, locale: Locale, now: 
     mailInsert({
       kind: "auth.sign_in_link",
       recipient: email,
-      payload: { sealed: sealSignIn({ token, code }), expiresAt: expiresAt.toISOString(), locale },
+      payload: {
+        sealed: sealSignIn({ token, code }),
+        expiresAt: expiresAt.toISOString(),
+        locale,
+        ...(businessId === null ? {} : { businessId }),
+      },
     }),
   );
 }
 
-export async function issueSignInChallenge(email: string, locale: Locale, now = new Date()): Promise<void> {
-  await runTransaction(() => issueSignInChallengeScript(email, locale, now));
+/** Issues a sign-in for `email`, written in `locale` and carrying the brand of business `businessId` (none: the portal's). */
+export async function issueSignInChallenge(
+  email: string,
+  locale: Locale,
+  now = new Date(),
+  businessId: number | null = null,
+): Promise<void> {
+  await runTransaction(() => issueSignInChallengeScript(email, locale, now, businessId));
 }
 
-/** The language of the newest customer with this address and portal access (that of the checkout that created them). */
-export async function customerLocaleOf(email: string): Promise<Locale> {
-  const customer = await getDb().customer.findFirst({
-    where: { email: normalizeEmail(email), portalAccessGrantedAt: { not: null } },
-    orderBy: { id: "desc" },
-    select: { locale: true },
-  });
-  return languageOf(customer?.locale);
+/** Whom a sign-in e-mail comes from and how it speaks: a business (its brand), in its customer's language. */
+export interface SignInSender {
+  businessId: number | null;
+  locale: Locale;
+}
+
+/**
+ * The sender of an address's sign-in e-mail: the business of its latest checkout, in the language of its customer
+ * there (that of the checkout that created them); the portal's own, in English, for an address with no customer.
+ */
+export async function signInSenderOf(email: string): Promise<SignInSender> {
+  const customer = await runReadOnly(() => findCustomerOfLatestCheckout(normalizeEmail(email)));
+  return { businessId: customer?.businessId ?? null, locale: languageOf(customer?.locale) };
 }
 
 /** The challenge of a link's token, read on its own. */

@@ -2,7 +2,7 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { DEFAULT_LOCALE, type Locale } from "@/lib/i18n/locales";
+import { DEFAULT_LOCALE, displayLocale, type Locale } from "@/lib/i18n/locales";
 import { priceLine, sumLines } from "@/lib/money";
 import type { PaymentCard } from "@/lib/payment-method";
 import { auditEventInsert } from "@/lib/server/db/audit-events";
@@ -20,6 +20,7 @@ import { addInvoice, addInvoiceLines } from "@/lib/server/db/invoices";
 import { addPayment } from "@/lib/server/db/payments";
 import { AppError } from "@/lib/server/errors";
 import { sha256Hex } from "@/lib/server/hash";
+import { invoiceLanguageOf } from "@/lib/server/invoices/invoice-document";
 import { GuestCheckoutInputSchema, type GuestCheckoutInput } from "@/lib/validation/checkout";
 
 export interface CreatedGuestCheckout {
@@ -33,7 +34,10 @@ export interface CreatedGuestCheckout {
 type GuestDetails = GuestCheckoutInput["guest"];
 type OrderLine = GuestCheckoutInput["lines"][number];
 
-/** The order's lines at the business's prices, each as its invoice line; a product not for sale refuses the order. */
+/**
+ * The order's lines at the business's prices, each as its invoice line, named as the products were found (in the
+ * invoice's language); a product not for sale refuses the order.
+ */
 function priceOrder(lines: readonly OrderLine[], products: readonly SellableProduct[]) {
   return lines.map((line, index) => {
     const product = products.find((candidate) => candidate.id === line.productId);
@@ -49,10 +53,12 @@ function priceOrder(lines: readonly OrderLine[], products: readonly SellableProd
   });
 }
 
-/** The guest's billing address as the invoice prints it, one line each, the country named in the business's language. */
-function billedToAddressOf(guest: GuestDetails, businessLocale: string): string | null {
-  const country =
-    guest.billingCountry && new Intl.DisplayNames(businessLocale, { type: "region" }).of(guest.billingCountry);
+/**
+ * The guest's billing address as the invoice prints it, one line each, the country named in the invoice's language
+ * (`locale`: the invoice's formatting locale, e.g. de-GB → "Vereinigtes Königreich").
+ */
+function billedToAddressOf(guest: GuestDetails, locale: string): string | null {
+  const country = guest.billingCountry && new Intl.DisplayNames(locale, { type: "region" }).of(guest.billingCountry);
   const address = [
     guest.billingLine1,
     guest.billingLine2,
@@ -86,22 +92,28 @@ export async function createGuestCheckout(input: {
   const now = input.now ?? new Date();
   const basketToken = randomUUID();
 
+  const checkoutLocale = input.locale ?? DEFAULT_LOCALE;
+
   return runTransaction(function* () {
+    const business = yield* findBusinessCheckoutTerms(input.businessId);
+    if (!business) throw new AppError("not_found", { detail: "There is no such business." });
+    // An invoice is a document in one language, its labels': its lines name the products and its address the country
+    // in that language, written now so the invoice reads the same whatever the business renames later.
+    const language = invoiceLanguageOf(business, checkoutLocale);
     const products = yield* findSellableProducts(
       input.businessId,
       lines.map((line) => line.productId),
+      language,
     );
     const pricedLines = priceOrder(lines, products);
     const totals = sumLines(pricedLines.map((line) => line.invoiceLine));
 
-    const business = yield* findBusinessCheckoutTerms(input.businessId);
-    if (!business) throw new AppError("not_found", { detail: "There is no such business." });
     const invoiceId = yield* addInvoice({
       businessId: input.businessId,
       billedToName: guest.fullName,
       billedToEmail: guest.email,
       billedToCompany: guest.company ?? null,
-      billedToAddress: billedToAddressOf(guest, business.locale),
+      billedToAddress: billedToAddressOf(guest, displayLocale(language, business.locale)),
       subtotalMinor: totals.subtotalMinor,
       taxMinor: totals.taxMinor,
       totalMinor: totals.totalMinor,
@@ -127,7 +139,7 @@ export async function createGuestCheckout(input: {
     const basketSessionId = yield* addBasketSession({
       orderKey: input.orderKey ?? null,
       businessId: input.businessId,
-      locale: input.locale ?? DEFAULT_LOCALE,
+      locale: checkoutLocale,
       guestFullName: guest.fullName,
       guestEmail: guest.email,
       guestCompany: guest.company ?? null,

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { built, type Parameters, prepare, sql, sqlBuilder } from "@/lib/server/db/builder";
+import { localizedProducts } from "@/lib/server/db/products";
 import { execute, query, type SqlScript } from "@/lib/server/db/script";
 
 /**
@@ -10,7 +11,7 @@ import { execute, query, type SqlScript } from "@/lib/server/db/script";
  * completion page did.
  */
 
-/** A product the business sells now, as a basket line is priced from it. */
+/** A product the business sells now, as a basket line is priced from it: named in the language asked for. */
 export interface SellableProduct {
   id: number;
   name: string;
@@ -18,26 +19,37 @@ export interface SellableProduct {
   taxRateBp: number;
 }
 
-/** Those of `productIds` that the business sells (its own, active). */
-export function findSellableProducts(businessId: number, productIds: readonly number[]): SqlScript<SellableProduct[]> {
+/**
+ * Those of `productIds` that the business sells (its own, active), each named in `locale` where the business gives
+ * a translation (products.ts), by its own name otherwise.
+ */
+export function findSellableProducts(
+  businessId: number,
+  productIds: readonly number[],
+  locale: string,
+): SqlScript<SellableProduct[]> {
   return query(
     built(
-      sqlBuilder
-        .selectFrom("Product")
-        .select(["id", "name", "unitPriceMinor", "taxRateBp"])
-        .where("businessId", "=", businessId)
-        .where("active", "=", true)
-        .where("id", "in", productIds),
+      localizedProducts(locale)
+        .select(["p.id", "p.unitPriceMinor", "p.taxRateBp"])
+        .where("p.businessId", "=", businessId)
+        .where("p.active", "=", true)
+        .where("p.id", "in", productIds),
     ),
   );
 }
 
 const checkoutTermsOfBusiness = prepare((p: Parameters<{ id: number }>) =>
-  sqlBuilder.selectFrom("Business").select(["currency", "locale"]).where("id", "=", p.id),
+  sqlBuilder.selectFrom("Business").select(["currency", "locale", "invoiceLanguage"]).where("id", "=", p.id),
 );
 
-/** The currency a business charges in and its locale; null when there is no such business. */
-export function* findBusinessCheckoutTerms(businessId: number): SqlScript<{ currency: string; locale: string } | null> {
+/**
+ * The currency a business charges in, its locale and the language of its invoices' labels ("customer" or
+ * "business"); null when there is no such business.
+ */
+export function* findBusinessCheckoutTerms(
+  businessId: number,
+): SqlScript<{ currency: string; locale: string; invoiceLanguage: string } | null> {
   const [business] = yield* query(checkoutTermsOfBusiness({ id: businessId }));
   return business ?? null;
 }

@@ -92,3 +92,24 @@ const withdrawPortalAccessIfNoInvoice = prepare((p: Parameters<{ id: number }>) 
 export function* withdrawPortalAccessWithoutInvoice(customerId: number): SqlScript<void> {
   yield* execute(withdrawPortalAccessIfNoInvoice({ id: customerId }));
 }
+
+const accountOfLatestCheckout = prepare((p: Parameters<{ email: string }>) =>
+  sqlBuilder
+    .selectFrom("Customer as c")
+    .leftJoin("Invoice as i", "i.customerId", "c.id")
+    .select(["c.businessId", "c.locale"])
+    .where("c.email", "=", p.email)
+    .where("c.portalAccessGrantedAt", "is not", null)
+    .orderBy((eb) => eb.fn.coalesce("i.id", eb.lit(0)), "desc")
+    .orderBy("c.id", "desc")
+    .limit(1),
+);
+
+/**
+ * Of the customers with portal access of a (normalized) address, one in each business it bought from, the one of its
+ * latest checkout (the invoice added last): its business and its language. Null when the address has none.
+ */
+export function* findCustomerOfLatestCheckout(email: string): SqlScript<{ businessId: number; locale: string } | null> {
+  const [customer] = yield* query(accountOfLatestCheckout({ email }));
+  return customer ?? null;
+}

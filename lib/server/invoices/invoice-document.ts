@@ -1,6 +1,6 @@
 import "server-only";
 
-import { languageOf, type Locale } from "@/lib/i18n/locales";
+import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
 import { runReadOnly, type SqlScript } from "@/lib/server/db";
 import { findInvoiceLines, findIssuedInvoice } from "@/lib/server/db/invoice-documents";
 
@@ -61,11 +61,31 @@ export interface InvoiceDocument {
   paymentCard: { brand: string; last4: string } | null;
   /**
    * The language of its labels: the customer's when they bought it (its checkout's), so an invoice reads the same
-   * every time it is drawn; or the business's when it chose so (Business.invoiceLanguage). Money and dates follow
-   * `business.locale`.
+   * every time it is drawn; or the business's when it chose so (Business.invoiceLanguage). Its lines' names and the
+   * country it is billed to were written in it at checkout.
    */
   language: Locale;
+  /**
+   * The locale its money, dates and tax rates are written in: the labels' language in the business's region (de-GB
+   * for a German invoice of a London business), the business's own locale when the labels are in its language. One
+   * document, one language (docs/contract.md §3.2).
+   */
+  formatLocale: string;
   lines: InvoiceLineDocument[];
+}
+
+/**
+ * The language of an invoice's labels, and so of its lines and the country it is billed to: its checkout's (the
+ * guest's at checkout), or the business's own when the business chose so (Business.invoiceLanguage) or the
+ * checkout's is not known.
+ */
+export function invoiceLanguageOf(
+  business: { invoiceLanguage: string; locale: string },
+  checkoutLocale: string | null,
+): Locale {
+  return business.invoiceLanguage === "business" || checkoutLocale === null
+    ? languageOf(business.locale)
+    : languageOf(checkoutLocale);
 }
 
 /** The invoice document in two statements (invoice-documents.ts). */
@@ -88,6 +108,7 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
     paymentCardLast4,
     ...invoice
   } = row;
+  const language = invoiceLanguageOf({ invoiceLanguage: businessInvoiceLanguage, locale: businessLocale }, guestLocale);
   return {
     ...invoice,
     business: {
@@ -104,10 +125,8 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
       paymentCardBrand === null || paymentCardLast4 === null
         ? null
         : { brand: paymentCardBrand, last4: paymentCardLast4 },
-    language:
-      businessInvoiceLanguage === "business" || guestLocale === null
-        ? languageOf(businessLocale)
-        : languageOf(guestLocale),
+    language,
+    formatLocale: displayLocale(language, businessLocale),
     lines,
   };
 }

@@ -18,7 +18,8 @@ import type { InvoiceDocument } from "@/lib/server/invoices/invoice-document";
  * The invoice PDF (docs/contract.md §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
  * whatever its script (Latin, Greek, Cyrillic) and the text stays selectable. Long invoices flow onto
  * further pages with the table header repeated; every page carries the invoice number and its page count. Its
- * labels are in the invoice's language (`InvoiceDocument.language`); money and dates are written the business's way.
+ * labels are in the invoice's language (`InvoiceDocument.language`), its money and dates in that language's way in the
+ * business's region (`InvoiceDocument.formatLocale`).
  */
 
 const FONT_DIR = path.join(process.cwd(), "node_modules", "@expo-google-fonts", "noto-sans");
@@ -114,7 +115,8 @@ interface Drawing {
 }
 
 async function drawInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
-  const { locale, timeZone } = invoice.business;
+  const { timeZone } = invoice.business;
+  const locale = invoice.formatLocale;
   const t = await translatorFor(invoice.language, "invoice");
 
   const doc = new PDFDocument({
@@ -278,7 +280,7 @@ function drawTableHeader({ doc, t }: Drawing, y: number): number {
 /** The lines, page by page, the table's header repeated on each. */
 function drawLines(drawing: Drawing, top: number): number {
   const { doc, invoice, money } = drawing;
-  const locale = invoice.business.locale;
+  const locale = invoice.formatLocale;
   let y = drawTableHeader(drawing, top);
   for (const line of invoice.lines) {
     doc.font("body").fontSize(9.5);

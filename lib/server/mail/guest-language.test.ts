@@ -15,7 +15,7 @@ import { readPdf } from "@/test/pdf-text";
 
 /**
  * The guest's language after the pages: kept with the checkout and the customer, it writes the registration and
- * sign-in e-mails and the invoice's labels; the business's locale writes the invoice's money and dates.
+ * sign-in e-mails and the invoice, whose money and dates are written that language's way in the business's region.
  */
 const db = getDb();
 
@@ -52,12 +52,12 @@ describe("the guest's language", () => {
     expect(mail?.text).toMatch(/Insgesamt bezahlt +108,00\u00a0£/);
     expect(mail?.html).toContain('<html lang="de">');
     expect(mail?.html).toContain("In Ihrem Konto anmelden");
-    // The invoice attached: German labels; money and dates the way of the business (en-GB).
+    // The invoice attached: German labels, and money and dates the German way in the business's region (de-GB).
     const pdf = readPdf(mail!.attachments[0]!.content).text;
     expect(pdf).toContain("Rechnungsnr.");
     expect(pdf).toContain("BEZAHLT");
-    expect(pdf).toMatch(/Insgesamt bezahlt +£108\.00/);
-    expect(pdf).toMatch(/Rechnungsdatum +\d{1,2} [A-Z][a-z]+ \d{4}/);
+    expect(pdf).toMatch(/Insgesamt bezahlt +108,00\s£/);
+    expect(pdf).toMatch(/Rechnungsdatum +\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4}/);
   });
 
   it("stays an existing customer's: a stranger's checkout with their address, in another language, changes nothing of theirs, on both databases' way of linking", async () => {
@@ -161,7 +161,7 @@ describe("the invoice PDF", () => {
     const french = readPdf(await renderInvoicePdf((await getInvoiceDocument(inFrench.invoiceId))!)).text;
     const english = readPdf(await renderInvoicePdf((await getInvoiceDocument(inEnglish.invoiceId))!)).text;
     expect(french).toContain("FACTURÉ À");
-    expect(french).toMatch(/Total payé +£108\.00/);
+    expect(french).toMatch(/Total payé +108,00\s£/);
     expect(english).toContain("BILLED TO");
     expect(english).toMatch(/Total paid +£108\.00/);
   });

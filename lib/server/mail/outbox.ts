@@ -33,6 +33,11 @@ export interface SignInLinkPayload {
   expiresAt: string;
   /** The customer's language (absent on links queued before there was one: English). */
   locale?: string;
+  /**
+   * The business whose brand the e-mail carries: that of the address's latest checkout (absent on links queued
+   * before there was one: the portal's own). The row itself belongs to no business, as the staff's outbox shows.
+   */
+  businessId?: number;
 }
 
 type OutboxMessageInput =

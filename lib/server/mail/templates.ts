@@ -285,8 +285,12 @@ function senderName(): string {
   return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1] ?? from;
 }
 
-/** The sign-in e-mail: a link to our page with the button (never to what signs in), and the code for another device. */
-async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMail> {
+/**
+ * The sign-in e-mail: a link to our page with the button (never to what signs in), and the code for another device.
+ * It comes from the business of the address's latest checkout, in its brand as its other e-mails are, or from the
+ * portal itself (its own colours) when it names none or that business is gone.
+ */
+async function renderSignInLink(directory: Directory, payload: SignInLinkPayload): Promise<RenderedMail> {
   const minutes = Math.max(1, Math.round((new Date(payload.expiresAt).getTime() - Date.now()) / 60_000));
   const locale = languageOf(payload.locale);
   const t = await translatorFor(locale, "email");
@@ -297,7 +301,11 @@ async function renderSignInLink(payload: SignInLinkPayload): Promise<RenderedMai
   return compose({
     locale,
     separator: t("factSeparator"),
-    brand: { name: senderName(), palette: brandPalette(null), logoUrl: null },
+    brand: (payload.businessId === undefined ? undefined : directory.brands.get(payload.businessId)) ?? {
+      name: senderName(),
+      palette: brandPalette(null),
+      logoUrl: null,
+    },
     subject: t("signInLink.subject"),
     heading: t("signInLink.heading"),
     paragraphs: [t("signInLink.body"), t("signInLink.expiry", { minutes })],
@@ -331,6 +339,9 @@ const ReceiptMailPayloadSchema = z.object({
   locale: z.string(),
 }) satisfies z.ZodType<ReceiptMailPayload>;
 
+/** What the sign-in e-mail's payload says of its sender (the rest is read as it renders). */
+const SignInSenderPayloadSchema = z.object({ businessId: z.number().int().optional() });
+
 function payloadOf<T>(schema: z.ZodType<T>, message: OutboxRow): T | null {
   try {
     const parsed = schema.safeParse(JSON.parse(message.payload));
@@ -358,9 +369,12 @@ export async function mailRenderer(
       const payload = payloadOf(ReceiptMailPayloadSchema, message);
       return payload ? [{ businessId: payload.businessId, email: normalizeEmail(message.recipient) }] : [];
     });
+  const signInSenders = messages
+    .filter((message) => message.kind === "auth.sign_in_link")
+    .flatMap((message) => payloadOf(SignInSenderPayloadSchema, message)?.businessId ?? []);
   const customerSelect = { id: true, businessId: true, email: true, fullName: true, locale: true } as const;
   const [brands, customers, addressed] = await Promise.all([
-    getBrands([...payloads, ...receipts].map((payload) => payload.businessId)),
+    getBrands([...[...payloads, ...receipts].map((payload) => payload.businessId), ...signInSenders]),
     db.customer.findMany({
       where: { id: { in: [...new Set(payloads.map((payload) => payload.customerId))] } },
       select: customerSelect,
@@ -395,7 +409,8 @@ export async function mailRenderer(
       if (!payload) throw new Error("unreadable payload of a receipt e-mail");
       return renderReceipt(directory, payload, message.recipient);
     }
-    if (message.kind === "auth.sign_in_link") return renderSignInLink(JSON.parse(message.payload) as SignInLinkPayload);
+    if (message.kind === "auth.sign_in_link")
+      return renderSignInLink(directory, JSON.parse(message.payload) as SignInLinkPayload);
     throw new Error(`unknown mail kind ${message.kind}`);
   };
 }
