@@ -70,7 +70,7 @@ describe("the audit trail in words", () => {
     expect(registered!.sentence).toBe(
       `Registered by the guest’s completion page: new customer #${customerId} created.`,
     );
-    expect(JSON.parse(registered!.raw.detail!)).toEqual({ customer: "created", by: "guest", idempotencyKey: true });
+    expect(JSON.parse(registered!.raw.detail!)).toEqual({ customer: "created", by: "guest", idempotencyKey: false });
   });
 
   it.each(LOCALES)("gives every kind of event the app writes a sentence of its own in %s", async (locale) => {
