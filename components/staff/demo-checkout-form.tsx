@@ -6,7 +6,9 @@ import styles from "@/components/ui/form.module.css";
 import { endpoints } from "@/lib/api/endpoints";
 import { ApiError, httpClient } from "@/lib/api/http-client";
 
-export type CreatedDemoCheckout = { invoiceId: number; basketSession: string; completionPath: string };
+type Created = ReturnType<typeof endpoints.staff.createDemoCheckout>["type"];
+export type CreatedDemoCheckout = Created & { basketSession: string };
+type Kind = Created["kind"];
 
 const VARIANTS = [
   { value: "paid", label: "Paid" },
@@ -14,6 +16,29 @@ const VARIANTS = [
   { value: "declined", label: "Payment declined" },
   { value: "expired", label: "Expired link" },
 ] as const;
+
+const utc = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/** What opening the completion page of each kind of demo checkout does, and what becomes of the checkout. */
+function whatItDoes(created: CreatedDemoCheckout): { opening: string; after: string | null } {
+  const kinds: Record<Kind, { opening: string; after: string | null }> = {
+    paid: { opening: "(this registers the demo guest, as a real visit would).", after: null },
+    unpaid: {
+      opening: "it shows the payment as pending and keeps checking; it registers nobody.",
+      after: `No charge will confirm it: when the server checks the payment with the provider${created.settlesAt ? ` (at about ${utc.format(new Date(created.settlesAt))} UTC)` : ""}, the provider has none, and the checkout is declined.`,
+    },
+    declined: {
+      opening: "it says the payment didn’t go through and leads back to checkout; it registers nobody.",
+      after: null,
+    },
+    expired: {
+      opening: "it says the link has expired; it registers nobody.",
+      after:
+        "The order was paid, so the server registers the demo guest itself shortly, as it does every paid checkout no page registered in time.",
+    },
+  };
+  return kinds[created.kind];
+}
 
 /**
  * Creates a demo guest checkout (the code of `npm run demo:checkout`), offers to open it, and hands it to
@@ -48,6 +73,7 @@ export function DemoCheckoutForm({ onCreated }: { onCreated: (created: CreatedDe
     setBusy(false);
   }
 
+  const effect = created && whatItDoes(created);
   return (
     <div>
       <form className={styles.form} onSubmit={submit}>
@@ -68,17 +94,19 @@ export function DemoCheckoutForm({ onCreated }: { onCreated: (created: CreatedDe
           </p>
         )}
       </form>
-      {created && (
-        <div role="status" className={styles.notice} style={{ marginTop: "1rem" }}>
+      {created && effect && (
+        <div role="status" className={styles.notice} style={{ marginTop: "1rem" }} data-kind={created.kind}>
           <p style={{ marginTop: 0 }}>
             Demo checkout created: invoice id {created.invoiceId}, basket session <code>{created.basketSession}</code>.
             The dry-run form above now holds it.
           </p>
-          <p>
+          <p style={{ marginBottom: 0 }}>
             <a href={created.completionPath} target="_blank" rel="noreferrer">
               Open its completion page
-            </a>{" "}
-            (this registers the demo guest, as a real visit would).
+            </a>
+            {created.kind === "paid" ? " " : ": "}
+            {effect.opening}
+            {effect.after ? ` ${effect.after}` : ""}
           </p>
         </div>
       )}

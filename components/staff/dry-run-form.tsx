@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 
+import staffStyles from "@/components/staff/staff.module.css";
 import styles from "@/components/ui/form.module.css";
 import { endpoints } from "@/lib/api/endpoints";
 import { ApiError, httpClient } from "@/lib/api/http-client";
@@ -27,22 +28,43 @@ function byServer(serverRegistersAt: string | null): string {
     : "";
 }
 
-function describe(outcome: DryRunResponse): string {
+/** How an outcome is drawn: a pass (green), a refusal (red), the server's registration (blue), or no answer (grey). */
+type Tone = "pass" | "refused" | "info" | "error";
+
+const LEADS: Record<Tone, string> = {
+  pass: "Would succeed.",
+  refused: "Would be refused.",
+  info: "Would hand out the invoice token.",
+  error: "Could not check.",
+};
+
+type Result = { tone: Tone; text: string };
+
+function describe(outcome: DryRunResponse): Result {
   switch (outcome.kind) {
     case "would_create_customer":
-      return `All checks pass: registering would create a new customer and send the “account ready” e-mail.${byServer(outcome.serverRegistersAt)}`;
+      return {
+        tone: "pass",
+        text: `All checks pass: registering would create a new customer and send the “account ready” e-mail.${byServer(outcome.serverRegistersAt)}`,
+      };
     case "would_link_customer":
-      return `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.${byServer(outcome.serverRegistersAt)}`;
+      return {
+        tone: "pass",
+        text: `All checks pass: registering would link the invoice to customer #${outcome.customerId} (${outcome.customerName}) and send the “purchase added” e-mail.${byServer(outcome.serverRegistersAt)}`,
+      };
     case "would_hand_out_token":
-      return `Registered by the server at ${utc.format(new Date(outcome.registeredAt))} UTC (customer #${outcome.customerId}): the guest's link would get a token for the invoice, once, and nothing else would change.`;
+      return {
+        tone: "info",
+        text: `Registered by the server at ${utc.format(new Date(outcome.registeredAt))} UTC (customer #${outcome.customerId}): the guest's link would get a token for the invoice, once, and nothing else would change.`,
+      };
     case "refused":
-      return REFUSALS[outcome.code];
+      return { tone: "refused", text: REFUSALS[outcome.code] };
   }
 }
 
 /** Runs every check of registerByToken for a real basket session, consuming nothing. */
 export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketSession: string } }) {
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -58,7 +80,10 @@ export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketS
       });
       setResult(describe(data));
     } catch (error) {
-      setResult(error instanceof ApiError ? error.message : "The server could not be reached. Try again.");
+      setResult({
+        tone: "error",
+        text: error instanceof ApiError ? error.message : "The server could not be reached. Try again.",
+      });
     }
     setBusy(false);
   }
@@ -93,8 +118,18 @@ export function DryRunForm({ initial }: { initial?: { invoiceId: string; basketS
       <button className={styles.button} type="submit" aria-disabled={busy}>
         {busy ? "Checking…" : "Dry-run the registration"}
       </button>
-      <p role="status" aria-live="polite" className={styles.notice} hidden={result === null}>
-        {result}
+      <p
+        role="status"
+        aria-live="polite"
+        className={result ? `${staffStyles.outcome} ${staffStyles[`outcome-${result.tone}`]}` : undefined}
+        data-outcome={result?.tone}
+        hidden={result === null}
+      >
+        {result && (
+          <>
+            <strong>{LEADS[result.tone]}</strong> {result.text}
+          </>
+        )}
       </p>
     </form>
   );

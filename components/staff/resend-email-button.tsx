@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 
+import staffStyles from "@/components/staff/staff.module.css";
 import styles from "@/components/ui/form.module.css";
 import { endpoints } from "@/lib/api/endpoints";
 import { ApiError, httpClient } from "@/lib/api/http-client";
@@ -24,9 +25,16 @@ export function ResendEmailButton({ basketSessionId }: { basketSessionId: number
   }
 
   return (
-    <div>
+    <div className={staffStyles.action}>
       <button className={`${styles.button} ${styles.secondary}`} type="button" onClick={resend} aria-disabled={busy}>
-        {busy ? "Queuing…" : "Resend the registration e-mail"}
+        {/* "e-mail" never breaks at its hyphen: the label wraps between its words only. */}
+        {busy ? (
+          "Queuing…"
+        ) : (
+          <span>
+            Resend the registration <span className={staffStyles.word}>e-mail</span>
+          </span>
+        )}
       </button>
       <p role="status" className={styles.hint}>
         {message}

@@ -3,9 +3,12 @@ import type { ReactNode } from "react";
 import styles from "@/components/staff/staff.module.css";
 
 /**
- * A staff list: its column headings and rows in a table that scrolls sideways on a narrow screen (words in
- * its cells never break), or the `empty` message when there are no rows. The scrolling region is labelled
- * and focusable, so it can be scrolled from the keyboard. A column named in `numeric` is right-aligned.
+ * A staff list: its column headings and rows in a table (words in its cells never break), or the `empty` message
+ * when there are no rows. A column named in `numeric` is right-aligned. On a narrow screen each row is drawn as a
+ * card instead (staff.module.css): the row's heading cell (`styles.cardTitle`) with its status beside it
+ * (`styles.cardAside`), the guest or recipient below (`styles.cardLead`), then each other cell on a line of its own
+ * after its `data-label`, so nothing needs to scroll sideways. Should a table still be too wide (a very long
+ * address), its region is labelled and focusable, so it can be scrolled from the keyboard.
  */
 export function StaffTable({
   label,

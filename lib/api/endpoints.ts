@@ -37,13 +37,24 @@ export const endpoints = {
     requestSignIn: () => ({ url: "/api/portal/sign-in-link", type: null as unknown as { requested: true } }),
   },
   staff: {
+    /** The id of the checkout's newest audit event, which its page polls to show new events without a reload. */
+    auditTrailLatest: (basketSessionId: number) => ({
+      url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/audit-trail`,
+      type: null as unknown as { latestEventId: number | null },
+    }),
     correctGuestEmail: (basketSessionId: number) => ({
       url: `/api/staff/checkouts/${encodeURIComponent(String(basketSessionId))}/guest-email`,
       type: null as unknown as { recipient: string; customer: "created" | "linked" | "unregistered" },
     }),
     createDemoCheckout: () => ({
       url: "/api/staff/demo-checkouts",
-      type: null as unknown as { invoiceId: number; completionPath: string },
+      type: null as unknown as {
+        invoiceId: number;
+        completionPath: string;
+        kind: "paid" | "unpaid" | "declined" | "expired";
+        /** An unpaid one's: when the server settles its payment with the provider (an ISO instant). */
+        settlesAt: string | null;
+      },
     }),
     dryRun: () => ({ url: "/api/staff/dry-run", type: null as unknown as DryRunResponse }),
     resendRegistrationEmail: (basketSessionId: number) => ({

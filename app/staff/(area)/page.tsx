@@ -55,30 +55,30 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
       <section className={styles.panel} aria-label="Checkouts">
         <StaffTable
           label="Guest checkouts"
-          columns={["Checkout", "Placed", "Guest", "Invoice", "Total", "Status", "Customer"]}
+          columns={["Checkout", "Guest", "Status", "Placed", "Invoice", "Total", "Customer"]}
           numeric={["Total"]}
           empty={<p>No guest checkouts{status ? ` with the status “${STATUS_LABELS[status]}”` : ""} yet.</p>}
         >
           {checkouts.rows.map((row) => (
             <tr key={row.id}>
-              <th scope="row">
+              <th scope="row" className={styles.cardTitle}>
                 <Link href={`/staff/checkouts/${row.id}`}>#{row.id}</Link>
               </th>
-              <td>{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
-              <td className={styles.wrap}>
+              <td className={`${styles.wrap} ${styles.cardLead}`}>
                 <Words text={row.guestFullName} />
                 <br />
                 <small className={styles.word}>{row.guestEmail}</small>
               </td>
-              <td>{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
-              <td className={styles.amount}>
-                {row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}
-              </td>
-              <td className={styles.wrap}>
+              <td className={`${styles.wrap} ${styles.cardAside}`}>
                 <StatusBadge status={row.status} />
                 <FulfilmentNote fulfilment={row.fulfilment} timeZone={business.timeZone} locale={business.locale} />
               </td>
-              <td className={styles.wrap}>
+              <td data-label="Placed">{formatDateTime(row.createdAt, business.timeZone, business.locale)}</td>
+              <td data-label="Invoice">{row.invoice?.number ?? <span className={styles.muted}>Not issued</span>}</td>
+              <td className={styles.amount} data-label="Total">
+                {row.invoice ? formatMoney(row.invoice.totalMinor, row.invoice.currency, business.locale) : "—"}
+              </td>
+              <td className={styles.wrap} data-label="Customer">
                 {row.invoice?.customer ? (
                   <Words text={`#${row.invoice.customer.id} ${row.invoice.customer.fullName}`} />
                 ) : (

@@ -6,6 +6,7 @@ import { getConfig } from "@/lib/config";
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import { paymentCardOf } from "@/lib/payment-method";
+import { reconcileDeadline } from "@/lib/server/billing/deadlines";
 import { getDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { checkoutCompletionPath } from "@/lib/urls";
@@ -26,12 +27,30 @@ export interface DemoCheckoutOptions {
 }
 
 /**
+ * What a demo checkout is, as its completion link answers: paid (the link registers the guest), unpaid (payment
+ * pending), declined, or expired (paid so long ago that the link has expired, which the link says first).
+ */
+export type DemoCheckoutKind = "paid" | "unpaid" | "declined" | "expired";
+
+export function demoCheckoutKindOf(options: DemoCheckoutOptions): DemoCheckoutKind {
+  if (options.expired) return "expired";
+  if (options.declined) return "declined";
+  if (options.unpaid) return "unpaid";
+  return "paid";
+}
+
+/**
  * A guest checkout of one day pass through the checkout's own domain code, for demos, support and tests
  * (`npm run demo:checkout` and the staff area's "create a demo checkout").
  */
-export async function createDemoCheckout(
-  options: DemoCheckoutOptions = {},
-): Promise<{ invoiceId: number; basketSession: string; completionPath: string }> {
+export async function createDemoCheckout(options: DemoCheckoutOptions = {}): Promise<{
+  invoiceId: number;
+  basketSession: string;
+  completionPath: string;
+  kind: DemoCheckoutKind;
+  /** An unpaid one's: when the server settles its payment with the provider, which never charged it (so it is declined). */
+  settlesAt: Date | null;
+}> {
   const db = getDb();
   const business = await db.business.findFirst({
     where: options.businessId === undefined ? {} : { id: options.businessId },
@@ -67,5 +86,7 @@ export async function createDemoCheckout(
     invoiceId: checkout.invoiceId,
     basketSession: checkout.basketToken,
     completionPath: checkoutCompletionPath(checkout.invoiceId, checkout.basketToken),
+    kind: demoCheckoutKindOf(options),
+    settlesAt: demoCheckoutKindOf(options) === "unpaid" ? reconcileDeadline(placedAt) : null,
   };
 }

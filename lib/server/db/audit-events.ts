@@ -7,21 +7,25 @@ import { runOneWrite } from "@/lib/server/db/transaction";
 
 /** The audit trail's store: one row per event, written with the change it records or on its own. */
 
-type AuditEventType =
-  | "registration.succeeded"
-  | "registration.replayed"
-  | "registration.refused"
-  | "registration.redeemed"
-  | "checkout.created"
-  | "checkout.paid"
-  | "checkout.declined"
-  | "payment.refund_due"
-  | "payment.event_received"
-  | "checkout.demo_created"
-  | "invoice.pdf_downloaded"
-  | "registration.previewed"
-  | "registration.email_resent"
-  | "checkout.email_corrected";
+/** Every kind of audit event the app writes (the staff's audit trail has a sentence for each). */
+export const AUDIT_EVENT_TYPES = [
+  "registration.succeeded",
+  "registration.replayed",
+  "registration.refused",
+  "registration.redeemed",
+  "checkout.created",
+  "checkout.paid",
+  "checkout.declined",
+  "payment.refund_due",
+  "payment.event_received",
+  "checkout.demo_created",
+  "invoice.pdf_downloaded",
+  "registration.previewed",
+  "registration.email_resent",
+  "checkout.email_corrected",
+] as const;
+
+type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export interface AuditEventInput {
   type: AuditEventType;

@@ -18,8 +18,8 @@ const DemoCheckoutRequestSchema = z
     expired: z.boolean().default(false),
   })
   .refine(
-    (request) => !(request.unpaid && request.declined),
-    "A demo checkout is either unpaid or declined, not both.",
+    (request) => [request.unpaid, request.declined, request.expired].filter(Boolean).length <= 1,
+    "A demo checkout is of one kind: paid (the default), unpaid, declined or expired.",
   );
 
 /** Staff: a demo guest checkout of their business, to preview the completion page with (same code as the CLI). */
@@ -38,7 +38,15 @@ export async function POST(request: Request): Promise<Response> {
       clientIp: clientIpOf(request),
       detail: { unpaid: parsed.data.unpaid, declined: parsed.data.declined, expired: parsed.data.expired },
     });
-    return jsonResponse({ invoiceId: checkout.invoiceId, completionPath: checkout.completionPath }, { status: 201 });
+    return jsonResponse(
+      {
+        invoiceId: checkout.invoiceId,
+        completionPath: checkout.completionPath,
+        kind: checkout.kind,
+        settlesAt: checkout.settlesAt?.toISOString() ?? null,
+      },
+      { status: 201 },
+    );
   });
 }
 

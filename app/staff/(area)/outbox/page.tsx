@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { mailStatusWords } from "@/components/staff/mail-status";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import { StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
@@ -34,26 +35,31 @@ export default async function StaffOutboxPage() {
         The latest 50 messages to your customers. Without SMTP configured, each one is also an .eml file in the outbox
         folder.
       </p>
+      <p className={styles.hint}>
+        A message keeps its number in the outbox, which it shares with the other businesses&apos; messages and with
+        sign-in e-mails (those belong to an address, not to a business, and are listed nowhere): so the numbers here
+        skip some.
+      </p>
       <section className={styles.panel} aria-label="Messages">
         <StaffTable
           label="Latest messages"
-          columns={["Message", "To", "Queued", "Status"]}
+          columns={["Message", "To", "Status", "Queued"]}
           empty={<p>No messages yet. A paid checkout queues its receipt.</p>}
         >
           {messages.map((message) => (
             <tr key={message.id}>
-              <th scope="row">
+              <th scope="row" className={styles.cardTitle}>
                 <Link href={`/staff/outbox/${message.id}`}>
                   #{message.id} {KINDS[message.kind] ?? message.kind}
                 </Link>
               </th>
-              <td>{message.recipient}</td>
-              <td>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
-              <td className={message.lastError ? styles.prose : undefined}>
-                {message.status}
+              <td className={styles.cardLead}>{message.recipient}</td>
+              <td className={`${message.lastError ? styles.prose : ""} ${styles.cardAside}`}>
+                {mailStatusWords(message.status)}
                 {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}
                 {message.lastError ? ` — ${message.lastError}` : ""}
               </td>
+              <td data-label="Queued">{formatDateTime(message.createdAt, business.timeZone, business.locale)}</td>
             </tr>
           ))}
         </StaffTable>

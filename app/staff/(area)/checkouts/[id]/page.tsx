@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { AuditTrail } from "@/components/staff/audit-trail";
 import { CorrectEmailForm } from "@/components/staff/correct-email-form";
 import { FulfilmentNote } from "@/components/staff/fulfilment-note";
 import { ResendEmailButton } from "@/components/staff/resend-email-button";
@@ -100,24 +101,25 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
             ) : null}
           </dd>
         </dl>
-        {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
-        <CorrectEmailForm basketSessionId={checkout.id} currentEmail={checkout.guestEmail} />
+        <div className={styles.actions}>
+          {checkout.status === "registered" && <ResendEmailButton basketSessionId={checkout.id} />}
+          <CorrectEmailForm basketSessionId={checkout.id} currentEmail={checkout.guestEmail} />
+        </div>
       </section>
       <section className={styles.panel} aria-labelledby="payments-heading">
         <h2 id="payments-heading">Payments</h2>
         <StaffTable
           label="Payment attempts"
-          columns={["Attempt", "Reference", "Status", "Amount", "Settled"]}
+          columns={["Reference", "Status", "Amount", "Attempted", "Settled"]}
           numeric={["Amount"]}
           empty={<p>No payment attempts.</p>}
         >
           {(checkout.invoice?.payments ?? []).map((payment) => (
             <tr key={payment.id}>
-              <td>{when(payment.createdAt)}</td>
-              <td>
+              <th scope="row" className={styles.cardTitle}>
                 <code>{payment.reference}</code>
-              </td>
-              <td className={styles.wrap}>
+              </th>
+              <td className={`${styles.wrap} ${styles.cardAside}`}>
                 {PAYMENT_STATUS[payment.status] ?? payment.status}
                 {payment.refundDueAt ? (
                   <strong className={styles.note}>
@@ -130,32 +132,24 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
                   </small>
                 ) : null}
               </td>
-              <td className={styles.amount}>{formatMoney(payment.amountMinor, payment.currency, business.locale)}</td>
-              <td>{when(payment.completedAt)}</td>
+              <td className={styles.amount} data-label="Amount">
+                {formatMoney(payment.amountMinor, payment.currency, business.locale)}
+              </td>
+              <td data-label="Attempted">{when(payment.createdAt)}</td>
+              <td data-label="Settled">{when(payment.completedAt)}</td>
             </tr>
           ))}
         </StaffTable>
       </section>
       <section className={styles.panel} aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>
-        <StaffTable
-          label="Audit events"
-          columns={["When", "Event", "Why", "By", "Address", "Details"]}
-          empty={<p>No events.</p>}
-        >
-          {checkout.auditEvents.map((event) => (
-            <tr key={event.id}>
-              <td>{when(event.createdAt)}</td>
-              <td>{event.type}</td>
-              <td>{event.reason ?? ""}</td>
-              <td>{event.actor}</td>
-              <td>{event.clientIp ?? ""}</td>
-              <td className={styles.prose}>
-                <code>{event.detail ?? ""}</code>
-              </td>
-            </tr>
-          ))}
-        </StaffTable>
+        <AuditTrail
+          basketSessionId={checkout.id}
+          events={checkout.auditEvents}
+          timeZone={business.timeZone}
+          dateLocale={business.locale}
+          viewerStaffUserId={staff.staffUserId}
+        />
       </section>
     </StaffFrame>
   );

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { MailFrame } from "@/components/staff/mail-frame";
+import { mailStatusWords } from "@/components/staff/mail-status";
 import { StaffFrame } from "@/components/staff/staff-frame";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
@@ -36,7 +38,7 @@ export default async function StaffOutboxMessagePage({ params }: { params: Promi
           <dd>{formatDateTime(message.createdAt, business.timeZone, business.locale)}</dd>
           <dt>Status</dt>
           <dd>
-            {message.status}
+            {mailStatusWords(message.status)}
             {message.sentAt ? ` on ${formatDateTime(message.sentAt, business.timeZone, business.locale)}` : ""}
             {message.lastError ? ` — last error: ${message.lastError}` : ""}
           </dd>
@@ -56,13 +58,7 @@ export default async function StaffOutboxMessagePage({ params }: { params: Promi
       </section>
       <section className={styles.panel} aria-labelledby="html-heading">
         <h2 id="html-heading">As the customer sees it</h2>
-        {/* Rendered in a sandbox: no scripts, no navigation out of the staff page. */}
-        <iframe
-          className={styles.mailFrame}
-          title={`Message ${message.id} as HTML`}
-          sandbox=""
-          srcDoc={message.rendered.html}
-        />
+        <MailFrame title={`Message ${message.id} as HTML`} html={message.rendered.html} />
       </section>
       <section className={styles.panel} aria-labelledby="text-heading">
         <h2 id="text-heading">Plain text</h2>
