@@ -29,9 +29,9 @@ const products = [
     unitPriceMinor: 2500,
     taxRateBp: 2000,
     translations: {
-      de: { name: "Tagespass", description: "Ein freier Schreibtisch für einen Tag, 8:00–20:00" },
-      fr: { name: "Pass journée", description: "Un poste de travail libre pour une journée, 8 h–20 h" },
-      es: { name: "Pase de día", description: "Un puesto libre durante un día, 8:00–20:00" },
+      de: { name: "Tagespass", description: "Ein freier Schreibtisch für einen Tag, von 8 bis 20 Uhr" },
+      fr: { name: "Pass journée", description: "Un poste de travail libre pour une journée, de 8 h à 20 h" },
+      es: { name: "Pase de día", description: "Un puesto libre durante un día, de 8:00 a 20:00" },
     },
   },
   {
