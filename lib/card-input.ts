@@ -3,6 +3,8 @@
  * (lib/validation/payment.ts, which normalises what the form sends the same way). Pure functions, no DOM.
  */
 
+import { cardBrandOf as brandOfNumber } from "@/lib/payment-method";
+
 export type CardBrand = "visa" | "mastercard" | "amex" | "discover";
 
 /** The brands' names as the card networks write them: the same in every language. `short` is what the field shows. */
@@ -19,20 +21,12 @@ export function digitsOf(text: string): string {
 }
 
 /**
- * The card's brand from its first digits (the issuer identification number), as soon as they tell it: `4` is Visa,
- * `34`/`37` American Express, `51`–`55` and `2221`–`2720` Mastercard, `6011`, `644`–`649` and `65` Discover.
+ * The card's brand from its first digits, as soon as they tell it, among the brands the form draws; the number
+ * ranges are lib/payment-method.ts's, the same the server reads the stored brand with.
  */
 export function cardBrandOf(number: string): CardBrand | null {
-  const digits = digitsOf(number);
-  if (digits.startsWith("4")) return "visa";
-  if (/^3[47]/.test(digits)) return "amex";
-  if (/^5[1-5]/.test(digits)) return "mastercard";
-  if (digits.length >= 4) {
-    const first4 = Number(digits.slice(0, 4));
-    if (first4 >= 2221 && first4 <= 2720) return "mastercard";
-  }
-  if (/^(6011|64[4-9]|65)/.test(digits)) return "discover";
-  return null;
+  const brand = brandOfNumber(digitsOf(number));
+  return brand !== null && brand in CARD_BRAND_NAMES ? (brand as CardBrand) : null;
 }
 
 /** The lengths a brand's numbers have; any of 12 to 19 digits for a brand the form does not know. */
