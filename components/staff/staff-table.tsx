@@ -51,3 +51,19 @@ export function Words({ text }: { text: string }) {
     </span>
   ));
 }
+
+/**
+ * An e-mail address that stays on one line in a table, and on a phone's card may wrap before its "@" and nowhere else,
+ * so a long one fits: each part stays whole (a hyphen in it never breaks it).
+ */
+export function EmailAddress({ address }: { address: string }) {
+  const at = address.lastIndexOf("@");
+  if (at <= 0) return <span className={styles.word}>{address}</span>;
+  return (
+    <span className={styles.address}>
+      <span className={styles.word}>{address.slice(0, at)}</span>
+      <wbr />
+      <span className={styles.word}>{address.slice(at)}</span>
+    </span>
+  );
+}

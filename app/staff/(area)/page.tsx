@@ -3,7 +3,7 @@ import Link from "next/link";
 
 import { FulfilmentNote } from "@/components/staff/fulfilment-note";
 import { StaffFrame } from "@/components/staff/staff-frame";
-import { StaffTable, Words } from "@/components/staff/staff-table";
+import { EmailAddress, StaffTable, Words } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { STATUS_LABELS, StatusBadge } from "@/components/staff/status-badge";
 import { formatDateTime, formatMoney } from "@/lib/format";
@@ -67,7 +67,9 @@ export default async function StaffCheckoutsPage({ searchParams }: { searchParam
               <td className={`${styles.wrap} ${styles.cardLead}`}>
                 <Words text={row.guestFullName} />
                 <br />
-                <small className={styles.word}>{row.guestEmail}</small>
+                <small>
+                  <EmailAddress address={row.guestEmail} />
+                </small>
               </td>
               <td className={`${styles.wrap} ${styles.cardAside}`}>
                 <StatusBadge status={row.status} />

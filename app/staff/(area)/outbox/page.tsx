@@ -3,7 +3,7 @@ import Link from "next/link";
 
 import { mailStatusWords } from "@/components/staff/mail-status";
 import { StaffFrame } from "@/components/staff/staff-frame";
-import { StaffTable } from "@/components/staff/staff-table";
+import { EmailAddress, StaffTable } from "@/components/staff/staff-table";
 import styles from "@/components/staff/staff.module.css";
 import { formatDateTime } from "@/lib/format";
 import { requireStaffPage } from "@/lib/server/auth/staff-page";
@@ -53,7 +53,9 @@ export default async function StaffOutboxPage() {
                   #{message.id} {KINDS[message.kind] ?? message.kind}
                 </Link>
               </th>
-              <td className={styles.cardLead}>{message.recipient}</td>
+              <td className={styles.cardLead}>
+                <EmailAddress address={message.recipient} />
+              </td>
               <td className={`${message.lastError ? styles.prose : ""} ${styles.cardAside}`}>
                 {mailStatusWords(message.status)}
                 {message.attempts > 1 ? ` after ${message.attempts} attempts` : ""}

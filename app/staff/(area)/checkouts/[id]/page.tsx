@@ -119,7 +119,7 @@ export default async function StaffCheckoutPage({ params }: { params: Promise<{ 
               <th scope="row" className={styles.cardTitle}>
                 <code>{payment.reference}</code>
               </th>
-              <td className={`${styles.wrap} ${styles.cardAside}`}>
+              <td className={styles.wrap} data-label="Status">
                 {PAYMENT_STATUS[payment.status] ?? payment.status}
                 {payment.refundDueAt ? (
                   <strong className={styles.note}>
