@@ -138,8 +138,8 @@ describe("an order's invoice", () => {
     const receipt = (await readOutbox(getConfig().mail.outboxDir)).find(
       (mail) => mail.to === checkout.email && mail.subject.startsWith("Ihr Beleg"),
     );
-    expect(receipt?.text).toMatch(/Tagespass ×\u00a02 +50,00\u00a0£/);
-    expect(receipt?.text).toMatch(/Besprechungsraum +40,00\u00a0£/);
+    expect(receipt?.text).toMatch(/Tagespass,\s2\s×\s25,00\s£\s+50,00\s£/);
+    expect(receipt?.text).toMatch(/Besprechungsraum,\s1\s×\s40,00\s£\s+40,00\s£/);
     expect(readPdf(receipt!.attachments[0]!.content).text).toContain("Tagespass");
   });
 });
