@@ -271,7 +271,7 @@ test.describe("in German", () => {
     await expect(card.expiry).toHaveValue(`12 / ${YY}`);
     await expect(card.errorOf("expiry")).toHaveCount(0);
     await card.cvc.pressSequentially("123");
-    await page.getByLabel("Day pass").fill("1");
+    await page.getByLabel("Tagespass").fill("1");
     await page.getByLabel(de.checkout.fullName).fill("Greta Gast");
     await page.getByLabel(de.checkout.email).fill(uniqueEmail());
     await page.getByRole("button", { name: /bezahlen$/ }).click();
