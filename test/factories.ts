@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 
+import bcrypt from "bcryptjs";
+
 import { completeCheckoutPayment, declineCheckoutPayment } from "@/lib/server/billing/complete-checkout-payment";
 import { createGuestCheckout } from "@/lib/server/billing/create-guest-checkout";
 import type { Locale } from "@/lib/i18n/locales";
@@ -7,11 +9,24 @@ import { paymentCardOf } from "@/lib/payment-method";
 import { getDb } from "@/lib/server/db";
 
 import { callRegister } from "./register-client";
+import { sessionCookie } from "./session";
 
 const HOUR_MS = 3_600_000;
 
 export function uniqueEmail(): string {
   return `guest-${randomBytes(6).toString("hex")}@example.com`;
+}
+
+/** A new staff member of the business, and the session cookie of their signing in. */
+export async function staffSessionCookie(businessId: number): Promise<string> {
+  const staff = await getDb().staffUser.create({
+    data: {
+      businessId,
+      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
+      passwordHash: await bcrypt.hash("x", 4),
+    },
+  });
+  return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId });
 }
 
 interface BusinessOptions {

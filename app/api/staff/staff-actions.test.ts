@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
-import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 
 import { POST as correctEmail } from "@/app/api/staff/checkouts/[basketSessionId]/guest-email/route";
@@ -13,6 +12,7 @@ import {
   createBusiness,
   createCheckout,
   createRegisteredCheckout,
+  staffSessionCookie,
   uniqueEmail,
   type TestCheckout,
 } from "@/test/factories";
@@ -21,17 +21,6 @@ import { sessionCookie } from "@/test/session";
 
 const db = getDb();
 const ORIGIN = "http://localhost:3000";
-
-async function staffCookie(businessId: number): Promise<string> {
-  const staff = await db.staffUser.create({
-    data: {
-      businessId,
-      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
-      passwordHash: await bcrypt.hash("x", 4),
-    },
-  });
-  return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId });
-}
 
 type Who = "anonymous" | "customer" | "staff of another business" | "staff";
 
@@ -42,9 +31,9 @@ async function cookieFor(who: Who, checkout: TestCheckout): Promise<string | und
     case "customer":
       return sessionCookie({ role: "customer", email: checkout.email });
     case "staff of another business":
-      return staffCookie((await createBusiness()).id);
+      return staffSessionCookie((await createBusiness()).id);
     case "staff":
-      return staffCookie(checkout.businessId);
+      return staffSessionCookie(checkout.businessId);
   }
 }
 
@@ -213,7 +202,7 @@ describe("staff action: dry run", () => {
 
   it("changes nothing but one audit event, and agrees with what the real call then does: create", async () => {
     const checkout = await createCheckout();
-    const cookie = await staffCookie(checkout.businessId);
+    const cookie = await staffSessionCookie(checkout.businessId);
     const before = await everything();
 
     const preview = await dryRunAs(cookie, checkout);
@@ -250,7 +239,7 @@ describe("staff action: dry run", () => {
     const second = await createCheckout({ businessId: first.businessId, email: email.toUpperCase() });
     const customer = await db.customer.findFirstOrThrow({ where: { businessId: first.businessId, email } });
 
-    const preview = await dryRunAs(await staffCookie(first.businessId), second);
+    const preview = await dryRunAs(await staffSessionCookie(first.businessId), second);
 
     expect(preview.body).toEqual({
       kind: "would_link_customer",
@@ -268,7 +257,7 @@ describe("staff action: dry run", () => {
     ["unpaid", async () => createCheckout({ unpaid: true }), "payment_pending", 409],
   ] as const)("agrees with the real call: %s", async (_, make, code, status) => {
     const checkout = await make();
-    const preview = await dryRunAs(await staffCookie(checkout.businessId), checkout);
+    const preview = await dryRunAs(await staffSessionCookie(checkout.businessId), checkout);
     expect(preview.body).toEqual({ kind: "refused", code, status });
     const real = await callRegister({ invoiceId: checkout.invoiceId, token: checkout.token });
     expect({ status: real.status, code: real.body.code }).toEqual({ status, code });
@@ -276,7 +265,7 @@ describe("staff action: dry run", () => {
 
   it("reports an unknown token, another invoice, and another business's basket as the endpoint would, without revealing it", async () => {
     const checkout = await createCheckout();
-    const cookie = await staffCookie(checkout.businessId);
+    const cookie = await staffSessionCookie(checkout.businessId);
     expect((await dryRunAs(cookie, { invoiceId: checkout.invoiceId, token: randomUUID() })).body).toMatchObject({
       code: "basket_token_invalid",
     });
@@ -291,7 +280,7 @@ describe("staff action: dry run", () => {
 describe("staff action: resend and demo", () => {
   it("queues the registration e-mail again, of the original kind, and audits it", async () => {
     const checkout = await createRegisteredCheckout();
-    const cookie = await staffCookie(checkout.businessId);
+    const cookie = await staffSessionCookie(checkout.businessId);
     const result = await read(await actions["resend the registration e-mail"](checkout, cookie));
     expect(result).toEqual({ status: 200, body: { recipient: checkout.email } });
     const mails = await db.outboxMessage.findMany({
@@ -311,7 +300,7 @@ describe("staff action: resend and demo", () => {
 
   it("refuses to resend for a checkout that has not registered, or of another business", async () => {
     const unregistered = await createCheckout();
-    const cookie = await staffCookie(unregistered.businessId);
+    const cookie = await staffSessionCookie(unregistered.businessId);
     expect((await read(await actions["resend the registration e-mail"](unregistered, cookie))).status).toBe(400);
     const elsewhere = await createRegisteredCheckout();
     expect((await read(await actions["resend the registration e-mail"](elsewhere, cookie))).status).toBe(404);
@@ -320,7 +309,7 @@ describe("staff action: resend and demo", () => {
   it("creates a demo checkout in the staff member's business whose link registers", async () => {
     const business = await createBusiness();
     const result = await read(
-      await createDemo(post("/api/staff/demo-checkouts", { unpaid: false }, await staffCookie(business.id))),
+      await createDemo(post("/api/staff/demo-checkouts", { unpaid: false }, await staffSessionCookie(business.id))),
     );
     expect(result.status).toBe(201);
     const invoice = await db.invoice.findUniqueOrThrow({ where: { id: Number(result.body.invoiceId) } });
@@ -331,7 +320,7 @@ describe("staff action: resend and demo", () => {
 
   it("creates a declined demo checkout, whose link says so, and refuses one both unpaid and declined", async () => {
     const business = await createBusiness();
-    const cookie = await staffCookie(business.id);
+    const cookie = await staffSessionCookie(business.id);
     const declined = await read(await createDemo(post("/api/staff/demo-checkouts", { declined: true }, cookie)));
     expect(declined.status).toBe(201);
     const basketSession = new URLSearchParams(String(declined.body.completionPath).split("?")[1]).get("basketSession")!;

@@ -1,12 +1,9 @@
-import { randomBytes } from "node:crypto";
-
-import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 
 import { GET as latestEvent } from "@/app/api/staff/checkouts/[basketSessionId]/audit-trail/route";
 import { POST as createDemo } from "@/app/api/staff/demo-checkouts/route";
 import { getDb } from "@/lib/server/db";
-import { createBusiness, createRegisteredCheckout } from "@/test/factories";
+import { createBusiness, createRegisteredCheckout, staffSessionCookie } from "@/test/factories";
 import { callRegister } from "@/test/register-client";
 import { sessionCookie } from "@/test/session";
 
@@ -14,17 +11,6 @@ import { sessionCookie } from "@/test/session";
 
 const db = getDb();
 const ORIGIN = "http://localhost:3000";
-
-async function staffCookie(businessId: number): Promise<string> {
-  const staff = await db.staffUser.create({
-    data: {
-      businessId,
-      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
-      passwordHash: await bcrypt.hash("x", 4),
-    },
-  });
-  return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId });
-}
 
 /** The page's poll, as the browser sends it: a same-origin GET (no Origin header, Sec-Fetch-Site says so). */
 async function askLatest(basketSessionId: number, cookie?: string, headers: Record<string, string> = {}) {
@@ -40,7 +26,7 @@ async function askLatest(basketSessionId: number, cookie?: string, headers: Reco
 describe("GET /api/staff/checkouts/{id}/audit-trail", () => {
   it("answers the business's staff the id of the checkout's newest event, and nothing more", async () => {
     const checkout = await createRegisteredCheckout();
-    const cookie = await staffCookie(checkout.businessId);
+    const cookie = await staffSessionCookie(checkout.businessId);
     const newest = await db.auditEvent.findFirstOrThrow({
       where: { basketSessionId: checkout.basketSessionId },
       orderBy: { id: "desc" },
@@ -61,12 +47,12 @@ describe("GET /api/staff/checkouts/{id}/audit-trail", () => {
     expect((await askLatest(checkout.basketSessionId)).status).toBe(401);
     const customer = await sessionCookie({ role: "customer", email: checkout.email });
     expect((await askLatest(checkout.basketSessionId, customer)).status).toBe(404);
-    const other = await staffCookie((await createBusiness()).id);
+    const other = await staffSessionCookie((await createBusiness()).id);
     expect(await askLatest(checkout.basketSessionId, other)).toMatchObject({
       status: 404,
       body: { code: "not_found" },
     });
-    const own = await staffCookie(checkout.businessId);
+    const own = await staffSessionCookie(checkout.businessId);
     expect(
       await askLatest(checkout.basketSessionId, own, {
         "sec-fetch-site": "cross-site",
@@ -87,7 +73,7 @@ describe("POST /api/staff/demo-checkouts", () => {
 
   it("says what kind of checkout it made, and when an unpaid one's payment is settled (declined)", async () => {
     const business = await createBusiness();
-    const cookie = await staffCookie(business.id);
+    const cookie = await staffSessionCookie(business.id);
     const made = async (body: object) => {
       const response = await createDemo(post(body, cookie));
       expect(response.status).toBe(201);
@@ -104,7 +90,7 @@ describe("POST /api/staff/demo-checkouts", () => {
   });
 
   it("refuses a checkout of two kinds at once, in words", async () => {
-    const cookie = await staffCookie((await createBusiness()).id);
+    const cookie = await staffSessionCookie((await createBusiness()).id);
     for (const body of [
       { unpaid: true, declined: true },
       { unpaid: true, expired: true },

@@ -1,28 +1,19 @@
-import { randomBytes } from "node:crypto";
-
-import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 
 import { GET as getInvoice } from "@/app/api/public/billing/invoices/[invoiceId]/route";
 import { GET as getInvoicePdf } from "@/app/api/public/billing/invoices/[invoiceId]/pdf/route";
 import { getDb } from "@/lib/server/db";
 import { InvoiceDetailSchema } from "@/lib/validation/invoice-detail";
-import { createBusiness, createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
+import {
+  createBusiness,
+  createCheckout,
+  createRegisteredCheckout,
+  uniqueEmail,
+  staffSessionCookie,
+} from "@/test/factories";
 import { sessionCookie } from "@/test/session";
 
 const db = getDb();
-
-async function staffOf(businessId: number) {
-  const staff = await db.staffUser.create({
-    data: {
-      businessId,
-      email: `staff-${randomBytes(4).toString("hex")}@example.com`,
-      passwordHash: await bcrypt.hash("x", 4),
-    },
-    select: { id: true, email: true, businessId: true },
-  });
-  return sessionCookie({ role: "staff", email: staff.email, staffUserId: staff.id, businessId: staff.businessId });
-}
 
 type Route = "read" | "pdf";
 const handlers = { read: getInvoice, pdf: getInvoicePdf };
@@ -86,13 +77,13 @@ describe.each(["read", "pdf"] as const)("GET /invoices/{id}%s – authorization"
 
   it(`${name} – staff of the invoice's business → 200`, async () => {
     const checkout = await createRegisteredCheckout();
-    expect((await call(route, checkout.invoiceId, await staffOf(checkout.businessId))).status).toBe(200);
+    expect((await call(route, checkout.invoiceId, await staffSessionCookie(checkout.businessId))).status).toBe(200);
   });
 
   it(`${name} – staff of another business → 404`, async () => {
     const checkout = await createRegisteredCheckout();
     const elsewhere = await createBusiness();
-    const response = await call(route, checkout.invoiceId, await staffOf(elsewhere.id));
+    const response = await call(route, checkout.invoiceId, await staffSessionCookie(elsewhere.id));
     expect(response.status).toBe(404);
     expect(await codeOf(response)).toBe("invoice_not_found");
   });
