@@ -86,15 +86,20 @@ async function layoutProblems(page: Page): Promise<string[]> {
 
 /**
  * Looks at the page as it is now at each width: writes a full-page screenshot to `e2e-screenshots/<name>-<width>.png`
- * and fails on any layout problem. Leaves the page at the laptop width.
+ * and fails on any layout problem, and on what `alsoCheck` finds at that width. Leaves the page at the laptop width.
  */
-export async function lookAt(page: Page, name: string): Promise<void> {
+export async function lookAt(
+  page: Page,
+  name: string,
+  alsoCheck?: (width: number, label: string) => Promise<void>,
+): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width < 500 ? 812 : 800 });
     await page.evaluate(() => document.fonts.ready);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
     expect.soft(await layoutProblems(page), `${name} at ${width} px`).toEqual([]);
+    await alsoCheck?.(width, `${name} at ${width} px`);
   }
 }
 
@@ -156,12 +161,9 @@ async function emptyBlocksInCompletionCard(page: Page, minimum = 48): Promise<st
  * empty block inside its card at any width. Leaves the page at the laptop width.
  */
 export async function lookAtCompletionState(page: Page, name: string): Promise<void> {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: width < 500 ? 812 : 800 });
-    await page.evaluate(() => document.fonts.ready);
-    expect.soft(await emptyBlocksInCompletionCard(page), `${name} at ${width} px`).toEqual([]);
-  }
-  await lookAt(page, name);
+  await lookAt(page, name, async (_width, label) => {
+    expect.soft(await emptyBlocksInCompletionCard(page), label).toEqual([]);
+  });
 }
 
 /**
@@ -242,21 +244,14 @@ export async function lookAtStaffPage(
   inView: Locator[] = [],
   { buttonsOutside = null }: { buttonsOutside?: string | null } = {},
 ): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: width < 500 ? 812 : 800 });
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
-    expect.soft(await layoutProblems(page), `${name} at ${width} px`).toEqual([]);
+  await lookAt(page, name, async (width, label) => {
     // At 320 px an address of 40-odd characters is wider than a card; it scrolls in its table's region rather
     // than break (layoutProblems: no word in a table breaks). From 375 px nothing may scroll.
-    expect.soft(await staffLayoutProblems(page, buttonsOutside, width >= 375), `${name} at ${width} px`).toEqual([]);
+    expect.soft(await staffLayoutProblems(page, buttonsOutside, width >= 375), label).toEqual([]);
     for (const part of inView) {
-      await expect.soft(part, `${name} at ${width} px`).toBeVisible();
+      await expect.soft(part, label).toBeVisible();
       const box = await part.boundingBox();
-      expect
-        .soft(box && box.x >= 0 && box.x + box.width <= width, `${name} at ${width} px: ${part} in view`)
-        .toBe(true);
+      expect.soft(box && box.x >= 0 && box.x + box.width <= width, `${label}: ${part} in view`).toBe(true);
     }
-  }
+  });
 }
