@@ -118,7 +118,7 @@ test.describe("in English", () => {
     await lookAt(page, "checkout-card-visa");
   });
 
-  test("the expiry takes 1229, 12/29, 12 / 29 and 1/29, shows MM / YY, and backspace steps over the separator", async ({
+  test("the expiry takes 1229, 12/29, 12 / 29, 1/29 and a four-digit year, shows MM / YY, and backspace steps over the separator", async ({
     page,
   }) => {
     await page.goto("/checkout");
@@ -128,7 +128,7 @@ test.describe("in English", () => {
     await expect(card.expiry).toHaveAttribute("placeholder", "MM / YY");
     await expect(card.cvc).toHaveAttribute("autocomplete", "cc-csc");
 
-    for (const typed of [`12${YY}`, `12/${YY}`, `12 / ${YY}`]) {
+    for (const typed of [`12${YY}`, `12/${YY}`, `12 / ${YY}`, `1220${YY}`, `12/20${YY}`]) {
       await clear(card.expiry);
       await card.expiry.pressSequentially(typed);
       await expect(card.expiry, typed).toHaveValue(`12 / ${YY}`);

@@ -206,6 +206,19 @@ describe("the expiry", () => {
     expect(new Field("expiry").type("1/").backspace().shown).toBe("0|");
   });
 
+  it("takes a four-digit year typed key by key, showing its last two once it is whole", () => {
+    const field = new Field("expiry").type("1220");
+    expect(field.shown).toBe("12 / 20|");
+    expect(field.type("2").shown).toBe("12 / 202|");
+    expect(field.type("9").shown).toBe("12 / 29|");
+    expect(new Field("expiry").type("12/2031").shown).toBe("12 / 31|");
+    expect(new Field("expiry").type("1/2029").shown).toBe("01 / 29|");
+    // Only a year of this century: 12 / 29 takes no third digit.
+    expect(new Field("expiry").type("12291").shown).toBe("12 / 29|");
+    // Backspace from the collapsed year steps back through its two digits as shown.
+    expect(new Field("expiry").type("122029").backspace().shown).toBe("12 / 2|");
+  });
+
   it("refuses a fifth digit", () => {
     expect(new Field("expiry").type("12295").shown).toBe("12 / 29|");
     expect(new Field("expiry", "12 / 29").moveTo(1).type("1").shown).toBe("1|2 / 29");

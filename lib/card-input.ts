@@ -73,33 +73,43 @@ export function formatCardNumber(number: string): string {
 
 const TYPED_SEPARATOR = /^(\d{1,2})\s*[/.\-\s]+\s*(\d*)\s*$/;
 
+/** The expiry's month and year as typed, before a four-digit year is shortened; see `expiryDigits`. */
+function typedExpiry(text: string, separators: boolean): { month: string; year: string } {
+  const split = separators ? TYPED_SEPARATOR.exec(text.trimStart()) : null;
+  if (split) {
+    return { month: split[1]!.length === 1 && split[1] !== "0" ? `0${split[1]}` : split[1]!, year: split[2]! };
+  }
+  const digits = digitsOf(text);
+  const padded = /^[2-9]/.test(digits) || /^1[3-9]/.test(digits);
+  return { month: padded ? `0${digits[0]}` : digits.slice(0, 2), year: digits.slice(padded ? 1 : 2) };
+}
+
+/** Whether a year is one of this century written in four digits (`2029`), whole or still being typed (`202`). */
+const FOUR_DIGIT_YEAR = /^20\d{1,2}$/;
+
 /**
  * The expiry's digits, MMYY as far as they were typed, for the form to show. A first digit from 2 to 9 is a month
  * (`4` → `04`), so is `1` before a second digit above 2 (`13` → `01` and `3`), and so is a single digit before a
  * separator (`1/29` → `0129`), when `separators` is set (as typed; not after a deletion, where a separator is
- * only what the form wrote). A four-digit year (`12/2029`, as some autofill writes it) gives its last two.
+ * only what the form wrote). A four-digit year (`12/2029`, as some autofill writes it, or as typed key by key)
+ * gives its last two once it is whole, and is kept as typed until then (`12202`).
  */
 export function expiryDigits(text: string, separators = true): string {
-  const split = separators ? TYPED_SEPARATOR.exec(text.trimStart()) : null;
-  let month: string;
-  let year: string;
-  if (split) {
-    month = split[1]!.length === 1 && split[1] !== "0" ? `0${split[1]}` : split[1]!;
-    year = split[2]!;
-  } else {
-    const digits = digitsOf(text);
-    const padded = /^[2-9]/.test(digits) || /^1[3-9]/.test(digits);
-    month = padded ? `0${digits[0]}` : digits.slice(0, 2);
-    year = digits.slice(padded ? 1 : 2);
-  }
+  const { month, year } = typedExpiry(text, separators);
   if (month.length < 2) return month;
-  if (year.length === 4 && year.startsWith("20")) year = year.slice(2);
+  if (FOUR_DIGIT_YEAR.test(year)) return month + (year.length === 4 ? year.slice(2) : year);
   return month + year.slice(0, 2);
+}
+
+/** How many of the typed digits an expiry keeps as digits of its own: all but the `20` of a whole four-digit year. */
+function keptExpiryDigits(text: string, separators: boolean): number {
+  const { month, year } = typedExpiry(text, separators);
+  return digitsOf(month).length + (FOUR_DIGIT_YEAR.test(year) && year.length === 4 ? 2 : year.length);
 }
 
 /** The expiry as the form shows it: `12 / 29`; `12 / ` once the month is complete, so the year follows. */
 export function formatExpiry(digits: string): string {
-  return digits.length < 2 ? digits : `${digits.slice(0, 2)} / ${digits.slice(2, 4)}`;
+  return digits.length < 2 ? digits : `${digits.slice(0, 2)} / ${digits.slice(2, 5)}`;
 }
 
 const COMPLETE_EXPIRY = [
@@ -172,7 +182,8 @@ export function applyCardFieldChange(field: CardField, change: CardFieldChange):
   };
   const formatted = format(value);
   // A digit typed into a full field is refused, as a field of a fixed length refuses it, wherever the caret is.
-  if (change.inputType === "insertText" && digitsOf(formatted).length < digitsOf(value).length) {
+  const typed = field === "expiry" ? keptExpiryDigits(value, !deletion) : digitsOf(value).length;
+  if (change.inputType === "insertText" && digitsOf(formatted).length < typed) {
     return { value: change.previous, caret: Math.max(0, caret - (value.length - change.previous.length)) };
   }
   const before = digitsOf(format(value.slice(0, caret))).length;
