@@ -114,6 +114,7 @@ export async function createGuestCheckout(input: {
       billedToEmail: guest.email,
       billedToCompany: guest.company ?? null,
       billedToAddress: billedToAddressOf(guest, displayLocale(language, business.locale)),
+      language,
       subtotalMinor: totals.subtotalMinor,
       taxMinor: totals.taxMinor,
       totalMinor: totals.totalMinor,

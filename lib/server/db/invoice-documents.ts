@@ -33,6 +33,7 @@ const issuedInvoice = prepare((p: Parameters<{ id: number }>) =>
       "i.billedToEmail",
       "i.billedToCompany",
       "i.billedToAddress",
+      "i.language as invoiceLanguage",
       "i.subtotalMinor",
       "i.taxMinor",
       "i.totalMinor",

@@ -14,6 +14,8 @@ export interface NewInvoice {
   billedToEmail: string;
   billedToCompany: string | null;
   billedToAddress: string | null;
+  /** The language of its labels (invoiceLanguageOf), fixed at checkout. */
+  language: string;
   subtotalMinor: number;
   taxMinor: number;
   totalMinor: number;
@@ -30,6 +32,7 @@ const insertInvoice = prepare((p: Parameters<NewInvoice>) =>
       billedToEmail: p.billedToEmail,
       billedToCompany: p.billedToCompany,
       billedToAddress: p.billedToAddress,
+      language: p.language,
       subtotalMinor: p.subtotalMinor,
       taxMinor: p.taxMinor,
       totalMinor: p.totalMinor,

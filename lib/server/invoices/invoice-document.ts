@@ -1,6 +1,6 @@
 import "server-only";
 
-import { displayLocale, languageOf, type Locale } from "@/lib/i18n/locales";
+import { displayLocale, isLocale, languageOf, type Locale } from "@/lib/i18n/locales";
 import { runReadOnly, type SqlScript } from "@/lib/server/db";
 import { findInvoiceLines, findIssuedInvoice } from "@/lib/server/db/invoice-documents";
 
@@ -102,13 +102,17 @@ function* invoiceDocumentScript(invoiceId: number): SqlScript<InvoiceDocument | 
     businessBrandColor,
     businessLogoPng,
     businessInvoiceLanguage,
+    invoiceLanguage,
     customerEmail,
     guestLocale,
     paymentCardBrand,
     paymentCardLast4,
     ...invoice
   } = row;
-  const language = invoiceLanguageOf({ invoiceLanguage: businessInvoiceLanguage, locale: businessLocale }, guestLocale);
+  // Fixed at checkout; an invoice from before it was kept takes it from its checkout and business as it always did.
+  const language = isLocale(invoiceLanguage)
+    ? invoiceLanguage
+    : invoiceLanguageOf({ invoiceLanguage: businessInvoiceLanguage, locale: businessLocale }, guestLocale);
   return {
     ...invoice,
     business: {

@@ -165,4 +165,18 @@ describe("the invoice PDF", () => {
     expect(english).toContain("BILLED TO");
     expect(english).toMatch(/Total paid +£108\.00/);
   });
+
+  it("is fixed when it is issued: a later change of the basket's or the business's language leaves it as it was", async () => {
+    const business = await createBusiness();
+    const german = await createRegisteredCheckout({ businessId: business.id, locale: "de" });
+    const before = readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text;
+    expect(before).toContain("RECHNUNG AN");
+
+    await db.basketSession.update({ where: { id: german.basketSessionId }, data: { locale: "fr" } });
+    await db.business.update({ where: { id: business.id }, data: { invoiceLanguage: "business" } });
+
+    const after = readPdf(await renderInvoicePdf((await getInvoiceDocument(german.invoiceId))!)).text;
+    expect(after).toContain("RECHNUNG AN");
+    expect(after).toBe(before);
+  });
 });
