@@ -18,6 +18,8 @@ import { makeWaitingFulfilmentsDue, seedBenchCheckouts, type BenchCheckout } fro
 import { registerByToken } from "@/lib/server/billing/register-by-token";
 import { disconnectDb, getDb } from "@/lib/server/db";
 import { testPostgresUrl, withDatabase } from "@/test/paths";
+import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
+import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { buildIfNeeded } from "@/scripts/lib/build";
 import { childServerEnv } from "@/scripts/lib/child-env";
@@ -565,6 +567,8 @@ interface RunResult {
   provider: Provider;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
   storedBaskets: number;
+  /** The invoice PDF store's cost: the bytes of one invoice's PDF (one line, the business's logo). */
+  storedPdfBytesEach: number | null;
   durationSeconds: number;
   mailWorker: string;
   mail: { queued: number; sent: number };
@@ -632,6 +636,18 @@ async function run(): Promise<RunResult> {
   const firstDownloadTokens = await tokensFor(
     await seedBenchCheckouts({ businessId: business.id, count: FIRST_DOWNLOADS, registered: true, label: "first" }),
   );
+  // A guest's first download comes after the receipt: the mail worker drew its PDF at payment, into the store every
+  // instance reads (render-invoice-pdf.ts). Drawn here, in another process than the server's, as it would be.
+  const storedPdfs = { count: 0, bytes: 0 };
+  if (!ONLY || ONLY.some((only) => "pdfByToken, first".includes(only))) {
+    say(`drawing the ${firstDownloadTokens.length} first downloads' PDFs into the store, as the receipts would…`);
+    for (const { invoiceId } of firstDownloadTokens) {
+      const pdf = await renderInvoicePdf((await getInvoiceDocument(invoiceId))!);
+      storedPdfs.count++;
+      storedPdfs.bytes += pdf.length;
+    }
+    say(`  ${storedPdfs.count} PDFs stored, ${Math.round(storedPdfs.bytes / storedPdfs.count)} B each on average`);
+  }
   await disconnectDb();
   say(`seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
 
@@ -739,6 +755,7 @@ async function run(): Promise<RunResult> {
         node: process.version,
       },
       storedBaskets: STORED_BASKETS,
+      storedPdfBytesEach: storedPdfs.count ? Math.round(storedPdfs.bytes / storedPdfs.count) : null,
       durationSeconds: DURATION_SECONDS,
       mailWorker: MAIL_WORKER,
       mail: await mailDuringRun(),
@@ -830,6 +847,8 @@ function report(results: RunResult[]): string {
     lines.push(
       `${names[result.provider]}: first-load JS, gzipped: completion ${firstLoad.completionPageBytes} B, blank ${firstLoad.blankPageBytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`,
     );
+    if (result.storedPdfBytesEach !== null)
+      lines.push(`${names[result.provider]}: invoice PDF store: ${result.storedPdfBytesEach} B per invoice version`);
     lines.push(
       `${names[result.provider]}: registration e-mails: ${mail.sent} of ${mail.queued} delivered by the end of the run (mail worker: ${result.mailWorker})`,
     );

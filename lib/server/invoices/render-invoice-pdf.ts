@@ -12,7 +12,10 @@ import { formatDate, formatMoney, formatTaxRate } from "@/lib/format";
 import { translatorFor } from "@/lib/i18n/translator";
 import { taxByRate } from "@/lib/money";
 import { paymentMethodLabel } from "@/lib/payment-method";
+import { databaseInvoicePdfStore } from "@/lib/server/db/invoice-pdfs";
 import type { InvoiceDocument } from "@/lib/server/invoices/invoice-document";
+import type { InvoicePdfStore } from "@/lib/server/invoices/invoice-pdf-store";
+import { logger } from "@/lib/server/logger";
 
 /**
  * The invoice PDF (docs/contract.md §3.2), drawn with pdfkit in Noto Sans, embedded and subset so every name prints
@@ -70,10 +73,15 @@ function columnX(key: ColumnKey): number {
 }
 
 /**
- * Rendered PDFs, by a hash of everything they show: a paid invoice never changes, and rendering (font
- * subsetting above all) costs tens of milliseconds, so a repeated download is served from memory.
- * Bounded in bytes; the least recently used are dropped first.
+ * An issued invoice's PDF is drawn once per version (docs/contract.md §3.2): under a digest of everything it shows
+ * and of its layout, it is kept in the shared store (InvoicePdfStore, the database by default), where the mail
+ * worker's receipt usually puts it at payment, so a guest's first download on any instance is read, not drawn. A
+ * correction that changes what the invoice shows changes the digest, and so makes a new version. Drawing (font
+ * subsetting above all) costs tens of milliseconds; reading it back, well under one.
+ *
+ * Each process keeps the most recently served in memory too, bounded in bytes, the least recently used dropped first.
  */
+const LAYOUT_VERSION = 1; // raise it when the drawing below changes, so that invoices are drawn again in the new one
 const CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const rendered = new Map<string, Buffer>();
 let cachedBytes = 0;
@@ -88,20 +96,45 @@ function remember(key: string, pdf: Buffer): void {
   }
 }
 
-export async function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
+/** The digest a version of an invoice's PDF is stored under: what it shows (its logo by its own hash), and its layout. */
+export function invoicePdfDigest(invoice: InvoiceDocument): string {
   const { logoPng } = invoice.business;
   const logoHash = logoPng && createHash("sha256").update(logoPng).digest("base64url");
-  const key = createHash("sha256")
-    .update(JSON.stringify({ ...invoice, business: { ...invoice.business, logoPng: logoHash } }))
-    .digest("base64url");
-  const cached = rendered.get(key);
+  const drawn = {
+    layout: LAYOUT_VERSION,
+    ...invoice,
+    business: { ...invoice.business, logoPng: logoHash },
+    // Who the customer is, once they register, is not drawn: the receipt's PDF at payment and the download after
+    // registration are one version.
+    customer: undefined,
+    customerId: undefined,
+  };
+  return createHash("sha256").update(JSON.stringify(drawn)).digest("base64url");
+}
+
+export async function renderInvoicePdf(
+  invoice: InvoiceDocument,
+  store: InvoicePdfStore = databaseInvoicePdfStore,
+): Promise<Buffer> {
+  const digest = invoicePdfDigest(invoice);
+  const cached = rendered.get(digest);
   if (cached) {
-    rendered.delete(key); // most recently used goes last
-    rendered.set(key, cached);
+    rendered.delete(digest); // most recently used goes last
+    rendered.set(digest, cached);
     return cached;
   }
-  const pdf = await drawInvoicePdf(invoice);
-  remember(key, pdf);
+  let pdf = await store.get(digest);
+  if (!pdf) {
+    const drawn = await drawInvoicePdf(invoice);
+    try {
+      pdf = await store.put(digest, invoice.id, drawn);
+    } catch (error) {
+      // The PDF is whole without its copy in the store: serve it, and the next download tries to store it again.
+      logger.warn("invoice PDF not stored; served as drawn", { invoiceId: invoice.id, error });
+      return drawn;
+    }
+  }
+  remember(digest, pdf);
   return pdf;
 }
 
