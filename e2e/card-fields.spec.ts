@@ -190,6 +190,12 @@ test.describe("in English", () => {
     await card.expiry.pressSequentially("20");
     await card.expiry.blur();
     await expect(card.errorOf("expiry")).toHaveText(card.words.errors.cardExpired);
+    // A mistyped month stays as typed and is refused, never read as another date (13 / 29 is not 01 / 32).
+    await clear(card.expiry);
+    await card.expiry.pressSequentially("1329");
+    await expect(card.expiry).toHaveValue("13 / 29");
+    await card.expiry.blur();
+    await expect(card.errorOf("expiry")).toHaveText(card.words.errors.cardExpiry);
 
     // A field passed through without typing says nothing until Pay, which says it for every field.
     await card.cvc.focus();

@@ -174,7 +174,13 @@ describe("the expiry", () => {
     expect(new Field("expiry").type("1/29").shown).toBe("01 / 29|");
     expect(new Field("expiry").type("1 29").shown).toBe("01 / 29|");
     expect(new Field("expiry").type("429").shown).toBe("04 / 29|");
-    expect(new Field("expiry").type("139").shown).toBe("01 / 39|");
+  });
+
+  it("keeps a mistyped month as typed, for the field to refuse, instead of reading it as another date", () => {
+    expect(new Field("expiry").type("1329").shown).toBe("13 / 29|");
+    expect(new Field("expiry").type("13/29").shown).toBe("13 / 29|");
+    expect(new Field("expiry").type("1930").shown).toBe("19 / 30|");
+    expect(normaliseExpiry("13 / 29")).toBe("13/29"); // and the card schema refuses month 13
     expect(new Field("expiry").type("122").shown).toBe("12 / 2|");
   });
 

@@ -80,7 +80,9 @@ function typedExpiry(text: string, separators: boolean): { month: string; year: 
     return { month: split[1]!.length === 1 && split[1] !== "0" ? `0${split[1]}` : split[1]!, year: split[2]! };
   }
   const digits = digitsOf(text);
-  const padded = /^[2-9]/.test(digits) || /^1[3-9]/.test(digits);
+  // A first digit from 2 to 9 can only be a month's (4 → 04). A 1 is kept as typed whatever follows: 13 is a
+  // mistyped month, for the field to refuse once it is left, never read as 01 and a year starting with 3.
+  const padded = /^[2-9]/.test(digits);
   return { month: padded ? `0${digits[0]}` : digits.slice(0, 2), year: digits.slice(padded ? 1 : 2) };
 }
 
@@ -89,7 +91,7 @@ const FOUR_DIGIT_YEAR = /^20\d{1,2}$/;
 
 /**
  * The expiry's digits, MMYY as far as they were typed, for the form to show. A first digit from 2 to 9 is a month
- * (`4` → `04`), so is `1` before a second digit above 2 (`13` → `01` and `3`), and so is a single digit before a
+ * (`4` → `04`), and so is a single digit before a
  * separator (`1/29` → `0129`), when `separators` is set (as typed; not after a deletion, where a separator is
  * only what the form wrote). A four-digit year (`12/2029`, as some autofill writes it, or as typed key by key)
  * gives its last two once it is whole, and is kept as typed until then (`12202`).
