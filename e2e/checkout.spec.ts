@@ -176,6 +176,25 @@ test("a payment still being confirmed shows as pending, then turns into success 
   await expect(heading(page)).toHaveText("Thank you — you’re all set", { timeout: 30_000 });
 });
 
+test("while a payment stays pending, the countdown starts again from each retry's wait", async ({ page }) => {
+  let attempts = 0;
+  await page.route("**/registerByToken**", (route) => {
+    attempts++;
+    return route.fulfill({
+      status: 409,
+      contentType: "application/problem+json",
+      body: JSON.stringify({ title: "Payment not completed yet", status: 409, code: "payment_pending" }),
+    });
+  });
+  await fillCheckout(page, { email: uniqueEmail(), card: CARD_SETTLES_LATER });
+  await pay(page);
+  await expect(heading(page)).toHaveText("Confirming your payment…");
+  // The first wait is 2 s, the next 4 s: after the first retry the countdown shows 4, 3…, not a stuck 0.
+  await expect(page.getByText(/checks again by itself in 4 seconds/)).toBeVisible({ timeout: 10_000 });
+  expect(attempts).toBeGreaterThanOrEqual(2);
+  await expect(page.getByText(/checks again by itself in [1-3] seconds?/)).toBeVisible({ timeout: 5_000 });
+});
+
 test("a response lost on the network is retried with the same Idempotency-Key and succeeds", async ({
   page,
 }, testInfo) => {

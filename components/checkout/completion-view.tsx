@@ -260,9 +260,11 @@ function Pending({ state, onRetry }: { state: StateOf<"pending">; onRetry: () =>
         </p>
       </div>
       {retryInSeconds !== null ? (
-        <p className={styles.note}>
+        // Keyed by the attempt, so its countdown starts again from each retry's wait (t.rich gives the chunk a key
+        // of its own, so a key on the Countdown itself would not restart it).
+        <p className={styles.note} key={`${state.attempt ?? 0}:${retryInSeconds}`}>
           {t.rich("pending.countdown", {
-            countdown: () => <Countdown key={`${state.attempt ?? 0}:${retryInSeconds}`} from={retryInSeconds} />,
+            countdown: () => <Countdown from={retryInSeconds} />,
           })}
         </p>
       ) : (
@@ -300,10 +302,10 @@ function TryAgain({ state, onRetry }: { state: StateOf<"network_error" | "rate_l
   return (
     <>
       <p className={styles.lead}>{t(`${state.kind}.lead`)}</p>
-      <p>
+      <p key={state.kind === "rate_limited" ? state.retryAfterSeconds : undefined}>
         {state.kind === "rate_limited"
           ? t.rich("rate_limited.body", {
-              countdown: () => <Countdown key={state.retryAfterSeconds} from={state.retryAfterSeconds} />,
+              countdown: () => <Countdown from={state.retryAfterSeconds} />,
             })
           : t("network_error.body")}
       </p>
