@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { getConfig } from "@/lib/config";
 import { getStorefrontOrThrow } from "@/lib/server/billing/get-storefront";
-import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
+import { getDb } from "@/lib/server/db";
 import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
-import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 import { createBusiness, createCheckout, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
-import { readOutbox } from "@/test/mail-outbox";
+import { deliverMailTo } from "@/test/deliver-mail";
 import { readPdf } from "@/test/pdf-text";
 
 /**
@@ -127,17 +125,7 @@ describe("an order's invoice", () => {
 
   it("writes the German guest's receipt e-mail with the invoice's German lines", async () => {
     const checkout = await createRegisteredCheckout({ businessId: storefront.id, email: uniqueEmail(), locale: "de" });
-    // Only this guest's mail goes out (other tests queue mail too).
-    await runTransaction(() =>
-      execute(Prisma.sql`
-        UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
-        WHERE "status" = 'pending' AND "recipient" <> ${checkout.email}`),
-    );
-    await deliverOutbox();
-
-    const receipt = (await readOutbox(getConfig().mail.outboxDir)).find(
-      (mail) => mail.to === checkout.email && mail.subject.startsWith("Ihr Beleg"),
-    );
+    const receipt = (await deliverMailTo(checkout.email)).find((mail) => mail.subject.startsWith("Ihr Beleg"));
     expect(receipt?.text).toMatch(/Tagespass,\s2\s×\s25,00\s£\s+50,00\s£/);
     expect(receipt?.text).toMatch(/Besprechungsraum,\s1\s×\s40,00\s£\s+40,00\s£/);
     expect(readPdf(receipt!.attachments[0]!.content).text).toContain("Tagespass");

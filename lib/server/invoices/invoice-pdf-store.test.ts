@@ -1,13 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 
-import { getConfig } from "@/lib/config";
-import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
+import { getDb } from "@/lib/server/db";
 import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
-import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
 import { correctGuestEmail } from "@/lib/server/staff/correct-guest-email";
 import { createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { callTokenRoute } from "@/test/invoice-token-client";
-import { readOutbox } from "@/test/mail-outbox";
+import { deliverMailTo } from "@/test/deliver-mail";
 import { readPdf } from "@/test/pdf-text";
 
 /**
@@ -16,17 +14,11 @@ import { readPdf } from "@/test/pdf-text";
  */
 const db = getDb();
 
-/** Delivers the queued mail of `recipient` alone (other tests queue mail too) and returns its PDF attachments. */
+/** Delivers the queued mail of `recipient` alone and returns the PDFs attached to what they were sent. */
 async function pdfsMailedTo(recipient: string): Promise<Buffer[]> {
-  await runTransaction(() =>
-    execute(Prisma.sql`
-      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
-      WHERE "status" = 'pending' AND "recipient" <> ${recipient}`),
+  return (await deliverMailTo(recipient)).flatMap((mail) =>
+    mail.attachments.map((attachment) => Buffer.from(attachment.content)),
   );
-  await deliverOutbox();
-  return (await readOutbox(getConfig().mail.outboxDir))
-    .filter((mail) => mail.to === recipient)
-    .flatMap((mail) => mail.attachments.map((attachment) => Buffer.from(attachment.content)));
 }
 
 function storedPdfsOf(invoiceId: number) {

@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { getConfig } from "@/lib/config";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
 import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
-import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
-import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { getDb } from "@/lib/server/db";
 import { getGuestCheckoutOrThrow } from "@/lib/server/staff/get-guest-checkout";
 import { resendRegistrationEmail } from "@/lib/server/staff/resend-registration-email";
 import { createBusiness, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
 import { randomIp } from "@/test/register-client";
-import { readOutbox, type OutboxMail } from "@/test/mail-outbox";
+import { deliverMailTo } from "@/test/deliver-mail";
 import { readPdf } from "@/test/pdf-text";
 
 /**
@@ -18,17 +16,6 @@ import { readPdf } from "@/test/pdf-text";
  * sign-in e-mails and the invoice, whose money and dates are written that language's way in the business's region.
  */
 const db = getDb();
-
-/** Delivers the queued mail of `recipient` alone (other tests queue mail too) and returns what was written. */
-async function deliveredTo(recipient: string): Promise<OutboxMail[]> {
-  await runTransaction(() =>
-    execute(Prisma.sql`
-      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
-      WHERE "status" = 'pending' AND "recipient" <> ${recipient}`),
-  );
-  await deliverOutbox();
-  return (await readOutbox(getConfig().mail.outboxDir)).filter((mail) => mail.to === recipient);
-}
 
 describe("the guest's language", () => {
   it("is kept with the checkout and the new customer, and writes the receipt, its invoice and the account e-mail", async () => {
@@ -40,7 +27,7 @@ describe("the guest's language", () => {
     expect(await db.customer.findFirstOrThrow({ where: { email: checkout.email }, select: { locale: true } })).toEqual({
       locale: "de",
     });
-    const mails = await deliveredTo(checkout.email);
+    const mails = await deliverMailTo(checkout.email);
     expect(mails.map((candidate) => candidate.subject).sort()).toEqual([
       expect.stringMatching(/^Ihr Beleg von Test Space \w+$/),
       expect.stringMatching(/^Ihr Konto bei Test Space \w+ ist bereit$/),
@@ -63,7 +50,7 @@ describe("the guest's language", () => {
   it("stays an existing customer's: a stranger's checkout with their address, in another language, changes nothing of theirs, on both databases' way of linking", async () => {
     const email = uniqueEmail();
     const first = await createRegisteredCheckout({ email, name: "Ada Lovelace", locale: "en" });
-    const earlier = new Set((await deliveredTo(email)).map((mail) => mail.file));
+    const earlier = new Set((await deliverMailTo(email)).map((mail) => mail.file));
     const stranger = "ACCOUNT SUSPENDED Call +44 20 0000 0000";
     const theirs = await createRegisteredCheckout({
       email,
@@ -77,7 +64,7 @@ describe("the guest's language", () => {
       locale: "en",
     });
     // Both e-mails of the stranger's checkout: in the customer's language, to the customer's name.
-    const mails = (await deliveredTo(email)).filter((mail) => !earlier.has(mail.file));
+    const mails = (await deliverMailTo(email)).filter((mail) => !earlier.has(mail.file));
     expect(mails.map((mail) => mail.subject).sort()).toEqual([
       expect.stringMatching(/^A purchase was added to your account at /),
       expect.stringMatching(/^Your receipt from /),
@@ -99,7 +86,7 @@ describe("the guest's language", () => {
 
   it("writes the registration e-mail staff send again in the checkout's language, as the first was", async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail(), locale: "fr" });
-    await deliveredTo(checkout.email);
+    await deliverMailTo(checkout.email);
 
     await resendRegistrationEmail({
       staffUserId: 1,
@@ -108,7 +95,7 @@ describe("the guest's language", () => {
       clientIp: "10.0.0.1",
     });
 
-    const subjects = (await deliveredTo(checkout.email)).map((mail) => mail.subject);
+    const subjects = (await deliverMailTo(checkout.email)).map((mail) => mail.subject);
     expect(subjects.filter((subject) => !subject.startsWith("Votre reçu"))).toEqual([
       expect.stringMatching(/^Votre compte chez .* est prêt$/),
       expect.stringMatching(/^Votre compte chez .* est prêt$/),
@@ -117,11 +104,11 @@ describe("the guest's language", () => {
 
   it("writes the sign-in e-mail too", async () => {
     const checkout = await createRegisteredCheckout({ email: uniqueEmail(), locale: "es" });
-    await deliveredTo(checkout.email);
+    await deliverMailTo(checkout.email);
 
     await requestSignInLink({ email: checkout.email, clientIp: randomIp() });
 
-    const mail = (await deliveredTo(checkout.email)).find((candidate) => candidate.subject === "Tu enlace de acceso");
+    const mail = (await deliverMailTo(checkout.email)).find((candidate) => candidate.subject === "Tu enlace de acceso");
     expect(mail?.text).toMatch(/caducan en (29|30) minutos\./);
     expect(mail?.html).toContain('<html lang="es">');
   });

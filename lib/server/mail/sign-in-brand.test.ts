@@ -4,10 +4,10 @@ import { brandPalette } from "@/lib/brand";
 import { getConfig } from "@/lib/config";
 import { issueSignInChallenge } from "@/lib/server/auth/sign-in-challenge";
 import { requestSignInLink } from "@/lib/server/auth/request-sign-in-link";
-import { execute, getDb, Prisma, runTransaction } from "@/lib/server/db";
-import { deliverOutbox } from "@/lib/server/mail/deliver-outbox";
+import { getDb } from "@/lib/server/db";
 import { createBusiness, createRegisteredCheckout, uniqueEmail } from "@/test/factories";
-import { readOutbox, type OutboxMail } from "@/test/mail-outbox";
+import { deliverMailTo } from "@/test/deliver-mail";
+import type { OutboxMail } from "@/test/mail-outbox";
 import { randomIp } from "@/test/register-client";
 
 /**
@@ -20,15 +20,7 @@ const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 /** The sign-in e-mails delivered to `recipient` so far, oldest first (other tests' mail is held back). */
 async function signInMailsTo(recipient: string): Promise<OutboxMail[]> {
-  await runTransaction(() =>
-    execute(Prisma.sql`
-      UPDATE "OutboxMessage" SET "nextAttemptAt" = ${new Date("2100-01-01")}
-      WHERE "status" = 'pending' AND "recipient" <> ${recipient}`),
-  );
-  await deliverOutbox();
-  return (await readOutbox(getConfig().mail.outboxDir)).filter(
-    (mail) => mail.to === recipient && mail.text.includes("/portal/sign-in/link?token="),
-  );
+  return (await deliverMailTo(recipient)).filter((mail) => mail.text.includes("/portal/sign-in/link?token="));
 }
 
 async function brandedBusiness(color: string): Promise<{ id: number; name: string; accent: string; logo: string }> {
