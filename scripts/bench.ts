@@ -63,6 +63,8 @@ const POSTGRES_SERVER_URL = process.env.BENCH_DATABASE_URL?.startsWith("postgres
 const POSTGRES_DATABASE = `billing_bench_${randomBytes(4).toString("hex")}`;
 /** BENCH_ONLY=registerByToken,pdfByToken measures just those (with the no-op route for the ratios). */
 const ONLY = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+/** Whether the endpoint called `name` is measured in this run (BENCH_ONLY). */
+const isMeasured = (name: string) => !ONLY || ONLY.some((only) => name.includes(only));
 /** BENCH_PROFILE=1 writes a CPU profile of the server to bench-results/profiles/ (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === "1";
 /** PostgreSQL: registerByToken and the no-op route measured with 1, 2 and 4 instances of the server side by side. */
@@ -639,7 +641,7 @@ async function run(): Promise<RunResult> {
   // A guest's first download comes after the receipt: the mail worker drew its PDF at payment, into the store every
   // instance reads (render-invoice-pdf.ts). Drawn here, in another process than the server's, as it would be.
   const storedPdfs = { count: 0, bytes: 0 };
-  if (!ONLY || ONLY.some((only) => "pdfByToken, first".includes(only))) {
+  if (isMeasured("pdfByToken, first")) {
     say(`drawing the ${firstDownloadTokens.length} first downloads' PDFs into the store, as the receipts would…`);
     for (const { invoiceId } of firstDownloadTokens) {
       const pdf = await renderInvoicePdf((await getInvoiceDocument(invoiceId))!);
@@ -718,9 +720,7 @@ async function run(): Promise<RunResult> {
         },
       ],
     ];
-    const endpoints = allEndpoints.filter(
-      ([name]) => !ONLY || name === noop[0] || ONLY.some((only) => name.includes(only)),
-    );
+    const endpoints = allEndpoints.filter(([name]) => name === noop[0] || isMeasured(name));
     // "pdfByToken" is a repeated download: each of its invoices is rendered once here, before it is measured.
     if (endpoints.some(([name]) => name === "pdfByToken")) {
       await measure("warm-up", 10, {
