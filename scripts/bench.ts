@@ -22,6 +22,7 @@ import { getInvoiceDocument } from "@/lib/server/invoices/invoice-document";
 import { renderInvoicePdf } from "@/lib/server/invoices/render-invoice-pdf";
 import { mintInvoiceToken } from "@/lib/server/tokens/invoice-token";
 import { buildIfNeeded } from "@/scripts/lib/build";
+import { measureCompletionPage, type CompletionPageTiming } from "@/scripts/lib/completion-page";
 import { childServerEnv } from "@/scripts/lib/child-env";
 import { prepareDatabase } from "@/scripts/lib/prepare-database";
 
@@ -51,6 +52,8 @@ const READ_INVOICES = 500;
 /** Registered invoices whose PDF is downloaded once each: every request renders one. */
 const FIRST_DOWNLOADS = Number(process.env.BENCH_FIRST_DOWNLOADS ?? 4_000);
 /** Paid checkouts stored beside the fresh ones (never registered in the run): how the cost grows with stored data. */
+/** Completion pages loaded in Chromium for the guest's wait (median of these, after two not counted). */
+const COMPLETION_PAGE_LOADS = Number(process.env.BENCH_COMPLETION_PAGE_LOADS ?? 20);
 const STORED_BASKETS = Number(process.env.BENCH_STORED_BASKETS ?? 0);
 /**
  * The PostgreSQL server: BENCH_DATABASE_URL, or the one the test suite uses (TEST_POSTGRES_URL, or a local server
@@ -578,6 +581,8 @@ interface RunResult {
   ratioRounds: RatioRound[];
   ratios: Ratio[];
   firstLoad: { completionPageBytes: number; blankPageBytes: number; ratio: number };
+  /** The completion page in Chromium, navigation → receipt and download link (null when not measured). */
+  completionPage: CompletionPageTiming | null;
   fulfilment: Fulfilment;
   floors: Floor[];
   scaling: Scaling[];
@@ -620,6 +625,8 @@ async function run(): Promise<RunResult> {
     `creating ${REGISTRATIONS + FLOOR_REGISTRATIONS} paid checkouts and ${READ_INVOICES + FIRST_DOWNLOADS} registered invoices in bulk…`,
   );
   const fresh = await seedBenchCheckouts({ businessId: business.id, count: REGISTRATIONS, label: "http" });
+  // The completion page's guests, kept apart from the load's: each page load registers one basket of its own.
+  const pageGuests = fresh.splice(-(COMPLETION_PAGE_LOADS + 2));
   const floorCheckouts = await seedBenchCheckouts({
     businessId: business.id,
     count: FLOOR_REGISTRATIONS,
@@ -669,6 +676,17 @@ async function run(): Promise<RunResult> {
   try {
     // First, while the outbox is empty: the mail worker's time is then the receipts' alone.
     const fulfilment = await measureFulfilment(mailWorker);
+    // Then the guest's wait, on a server with nothing else to do.
+    let completionPage: CompletionPageTiming | null = null;
+    if (isMeasured("completion page")) {
+      completionPage = await measureCompletionPage(
+        BASE,
+        pageGuests.map(({ invoiceId, token }) => `/checkout/complete?invoiceId=${invoiceId}&basketSession=${token}`),
+      );
+      say(
+        `completion page (Chromium, 375 px, median of ${completionPage.runs}): receipt and link at ${completionPage.medianMs} ms (painted ${completionPage.paintedMedianMs} ms, slowest ${completionPage.maxMs} ms); HTML ${completionPage.responseEndMedianMs} ms, registration ${completionPage.registeredMedianMs} ms, summary ${completionPage.summaryMedianMs} ms`,
+      );
+    }
     const measurements: Measurement[] = [];
     let next = 0;
     const nextRegistration = () => {
@@ -772,6 +790,7 @@ async function run(): Promise<RunResult> {
         blankPageBytes: blank.bytes,
         ratio: +(completion.bytes / blank.bytes).toFixed(3),
       },
+      completionPage,
       fulfilment,
       floors,
       scaling,
@@ -852,6 +871,12 @@ function report(results: RunResult[]): string {
     lines.push(
       `${names[result.provider]}: first-load JS, gzipped: completion ${firstLoad.completionPageBytes} B, blank ${firstLoad.blankPageBytes} B, ratio ${firstLoad.ratio} (target ≤ 1.15)`,
     );
+    if (result.completionPage) {
+      const page = result.completionPage;
+      lines.push(
+        `${names[result.provider]}: completion page, navigation → receipt and link (Chromium, median of ${page.runs}): ${page.medianMs} ms, painted ${page.paintedMedianMs} ms, slowest ${page.maxMs} ms (target ≤ 300 ms); HTML at ${page.responseEndMedianMs} ms, registration ${page.registeredMedianMs} ms, summary ${page.summaryMedianMs} ms`,
+      );
+    }
     if (result.storedPdfBytesEach !== null)
       lines.push(`${names[result.provider]}: invoice PDF store: ${result.storedPdfBytesEach} B per invoice version`);
     lines.push(
