@@ -11,7 +11,7 @@ export interface CompletionPageTiming {
   maxMs: number;
   /** The same to the first paint after it (the frame that shows it). */
   paintedMedianMs: number;
-  /** Where the median run spent it: the HTML's arrival, the registration's answer, the summary's. */
+  /** When the HTML, the registration's answer and the summary's arrived: the median of each, over the same runs. */
   responseEndMedianMs: number;
   registeredMedianMs: number;
   summaryMedianMs: number;
